@@ -1,0 +1,130 @@
+"""The `sendready` command: one entry point for every stage.
+
+Every user-fixable problem surfaces as a :class:`~sendready.errors.SendreadyError` and is
+printed as one message with a non-zero exit; a traceback never reaches the user. Each run
+logs its full configuration so that a result can be traced to what produced it (RAP
+practice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from sendready import __version__
+from sendready.errors import SendreadyError
+
+log = logging.getLogger("sendready")
+
+DEFAULT_PROFILE = "bury-2017-wsoa"
+DEFAULT_SAMPLE_DIR = Path("data/sample")
+DEFAULT_OUTPUTS = Path("outputs")
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from sendready.profile import builtin_profiles, load_profile
+
+    for pid, path in sorted(builtin_profiles().items()):
+        profile = load_profile(path)
+        kind = profile.framework.kind
+        print(f"{pid:32} {profile.area.name} ({kind}, {len(profile.weaknesses)} "
+              f"{'weaknesses' if kind == 'wsoa-2016' else 'priority areas'})")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from sendready.sample import generate_sample
+
+    result = generate_sample(out_dir=args.out, scale=args.scale, seed=args.seed)
+    print(f"Sample area written to {args.out} ({result})")
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from sendready.ingest import run_ingest
+    from sendready.profile import load_profile
+
+    profile = load_profile(args.profile)
+    out = args.out or DEFAULT_OUTPUTS / profile.id / "staged"
+    result = run_ingest(profile, data_dir=args.data, out_dir=out,
+                        extract_date=args.extract_date, force=args.force)
+    print(result.describe())
+    return 0 if result.ok else 1
+
+
+def _cmd_dictionary(args: argparse.Namespace) -> int:
+    from sendready.datadict import write_data_dictionary
+
+    written = write_data_dictionary(readme=args.out / "README.md",
+                                    templates_dir=args.out / "templates")
+    print(f"Wrote {len(written)} files under {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendready",
+        description="Evidence of a local area's progress against its SEND inspection findings.",
+    )
+    parser.add_argument("--version", action="version", version=f"sendready {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("profiles", help="list the built-in area profiles")
+    p.set_defaults(func=_cmd_profiles)
+
+    p = sub.add_parser("sample", help="write the synthetic sample area")
+    p.add_argument("--out", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder to write to")
+    p.add_argument("--scale", type=float, default=1.0, help="1 is Bury-sized; 10 a large county")
+    p.add_argument("--seed", type=int, default=2017, help="random seed (same seed, same output)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("ingest", help="validate raw extracts and stage them")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
+    p.add_argument("--out", type=Path, default=None,
+                   help="staging folder (default outputs/<profile>/staged)")
+    p.add_argument("--extract-date", type=_iso_date, default=None,
+                   help="date the extracts were taken (default: extract.json in the data "
+                        "folder, else today)")
+    p.add_argument("--force", action="store_true", help="ignore the cache and redo the work")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("dictionary", help="write the data dictionary and blank templates")
+    p.add_argument("--out", type=Path, default=Path("data"), help="folder to write to")
+    p.set_defaults(func=_cmd_dictionary)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    log.info("sendready %s: %s", __version__,
+             {k: str(v) for k, v in vars(args).items() if k != "func"})
+    try:
+        return args.func(args)
+    except SendreadyError as exc:
+        print(f"sendready: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sendready: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
