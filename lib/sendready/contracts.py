@@ -682,7 +682,9 @@ _register(Contract(
     name="benchmarks",
     grain="published figure for a geography and period",
     serves="comparison with England, region and statistical neighbours",
-    key=("indicator_id", "geography", "period"),
+    # breakdown belongs to the key: the need mix (ID04) publishes one figure per need
+    # for the same indicator, geography and period. Blank for undivided figures.
+    key=("indicator_id", "geography", "period", "breakdown"),
     columns=(
         _c("indicator_id", "id", description="Indicator id from the catalogue"),
         _c("geography", "text", description="England, a region or a local authority"),
@@ -691,6 +693,9 @@ _register(Contract(
         _opt("numerator", "number", minimum=0, description="Numerator where published"),
         _opt("denominator", "number", minimum=0, description="Denominator where published"),
         _c("source", "text", description="Publication the figure comes from"),
+        _opt("breakdown", "text", required=False,
+             description="Part of the whole the figure describes, e.g. need=ASD; blank "
+             "for the whole"),
     ),
 ))
 

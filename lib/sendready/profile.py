@@ -8,6 +8,8 @@ wrong, before any data is read.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -15,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sendready.catalogue import INDICATOR_IDS
 from sendready.errors import ProfileError
 
 PROFILE_DIR = "profiles"
@@ -30,6 +33,11 @@ class Area(_Strict):
     la_code: str = Field(description="Three-digit DfE local authority code, e.g. 351")
     ons_code: str = Field(description="ONS code, e.g. E08000002")
     icb: str
+    nhs_commissioner_at_inspection: str | None = Field(
+        None,
+        description="The NHS body responsible at the inspection, where it differs from "
+        "today's ICB (clinical commissioning groups until July 2022)",
+    )
     region: str
     statistical_neighbours: list[str] = Field(default_factory=list)
 
@@ -81,23 +89,55 @@ class VerdictRule(_Strict):
     min_indicators_with_data: int = Field(1, ge=1)
 
 
+def _suggest_indicator(ind: str) -> str:
+    """A hint for a mistyped id: ``JOIN1`` is most likely ``JOIN01``."""
+    found = re.fullmatch(r"([A-Za-z]+)\s*0*([0-9]+)", ind.strip())
+    if found:
+        family = [i for i in INDICATOR_IDS if i.rstrip("0123456789") == found[1].upper()]
+        same_number = [i for i in family if int(i[len(found[1]):]) == int(found[2])]
+        if same_number:
+            return f" (did you mean {same_number[0]}?)"
+        if family:
+            return f" (the {found[1].upper()} indicators are {', '.join(family)})"
+    close = difflib.get_close_matches(ind, INDICATOR_IDS, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 class Weakness(_Strict):
     id: str = Field(pattern=r"^[A-Z][0-9]{1,2}$")
     title: str
+    # Reports quote a verbatim title as the inspectors' words; a summary must not be
+    # presented as a quotation.
+    title_wording: Literal["verbatim", "summary"] = Field(
+        "verbatim",
+        description="verbatim: the inspectors' own words; summary: a faithful paraphrase",
+    )
     inspectors_found: str
     success_looks_like: str
     indicators: list[str] = Field(min_length=1)
     key_indicators: list[str] = Field(default_factory=list)
     targets: dict[str, Target] = Field(default_factory=dict)
     revisit_outcome: str | None = None
+    caveats: str | None = Field(
+        None, description="Limits of the evidence a reader should know (shown in the report)"
+    )
     notebook: str | None = None
 
     @model_validator(mode="after")
-    def _keys_are_indicators(self) -> Weakness:
+    def _indicators_known(self) -> Weakness:
+        for ind in self.indicators:
+            if ind not in INDICATOR_IDS:
+                raise ValueError(
+                    f"weakness {self.id} lists indicator {ind!r}, which is not in the indicator "
+                    f"catalogue{_suggest_indicator(ind)}; see `sendready.catalogue.INDICATOR_IDS`"
+                )
+        repeated = sorted({i for i in self.indicators if self.indicators.count(i) > 1})
+        if repeated:
+            raise ValueError(f"weakness {self.id} lists indicator(s) {repeated} more than once")
         for ind in [*self.key_indicators, *self.targets]:
             if ind not in self.indicators:
-                raise ValueError(f"{ind} is named as a key indicator or target but is not in "
-                                 f"this weakness's indicators list")
+                raise ValueError(f"weakness {self.id} names {ind} as a key indicator or target "
+                                 f"but {ind} is not in its indicators list")
         return self
 
 
@@ -124,24 +164,32 @@ class Profile(_Strict):
     disclosure: Disclosure = Disclosure()
     verdict_rule: VerdictRule = VerdictRule()
 
-    @model_validator(mode="after")
-    def _check_references(self) -> Profile:
-        from sendready.contracts import CONTRACTS
-
-        ids = [w.id for w in self.weaknesses]
+    # Field validators (not one model validator) so that an error is reported against the
+    # key concerned (`sources`, `weaknesses`) rather than the top of the file.
+    @field_validator("weaknesses")
+    @classmethod
+    def _ids_unique(cls, weaknesses: list[Weakness]) -> list[Weakness]:
+        ids = [w.id for w in weaknesses]
         if len(ids) != len(set(ids)):
             raise ValueError(f"weakness ids repeat: {ids}")
-        unknown = sorted(set(self.sources) - set(CONTRACTS))
+        return weaknesses
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_known(cls, sources: dict[str, SourceSpec]) -> dict[str, SourceSpec]:
+        from sendready.contracts import CONTRACTS
+
+        unknown = sorted(set(sources) - set(CONTRACTS))
         if unknown:
-            raise ValueError(f"sources names unknown source(s) {unknown}; known sources are "
+            raise ValueError(f"names unknown source(s) {unknown}; known sources are "
                              f"{sorted(CONTRACTS)}")
-        for name, spec in self.sources.items():
+        for name, spec in sources.items():
             contract = CONTRACTS[name]
             bad = sorted(set(spec.columns.values()) - set(contract.column_names))
             if bad:
                 raise ValueError(f"sources.{name}.columns maps onto {bad}, which are not columns "
                                  f"of the {name} contract ({contract.column_names})")
-        return self
+        return sources
 
     def weakness(self, weakness_id: str) -> Weakness:
         for w in self.weaknesses:
@@ -180,11 +228,42 @@ def resolve_profile_path(name_or_path: str | Path) -> Path:
     )
 
 
-def _format_validation_error(path: Path, err: ValidationError) -> str:
+def _schema_keys(model: type[BaseModel] = Profile) -> set[str]:
+    """Every key the schema knows, to suggest the intended one for a mistyped key."""
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(name)
+        for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            for inner in (arg, *getattr(arg, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    keys |= _schema_keys(inner)
+    return keys
+
+
+def _describe_location(loc: tuple, raw: dict) -> str:
+    """``weaknesses.3.title`` with the weakness id added, as a user reads their file."""
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    if len(loc) >= 2 and loc[0] == "weaknesses" and isinstance(loc[1], int):
+        items = raw.get("weaknesses")
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            wid = items[loc[1]].get("id")
+            if wid is not None:
+                key += f" (weakness {wid})"
+    return key
+
+
+def _format_validation_error(path: Path, err: ValidationError, raw: dict) -> str:
     lines = [f"Profile {path} does not match the profile schema:"]
+    known = sorted(_schema_keys())
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        lines.append(f"  - {key}: {e['msg']}")
+        key = _describe_location(e["loc"], raw)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and e["loc"]:
+            close = difflib.get_close_matches(str(e["loc"][-1]), known, n=1)
+            msg = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"  - {key}: {msg}")
     return "\n".join(lines)
 
 
@@ -207,6 +286,6 @@ def load_profile(name_or_path: str | Path) -> Profile:
         return Profile.model_validate(raw)
     except ValidationError as exc:
         raise ProfileError(
-            _format_validation_error(path, exc),
+            _format_validation_error(path, exc, raw),
             hint="Compare it with a built-in profile (`sendready profiles`).",
         ) from None
