@@ -1,0 +1,152 @@
+"""One entry point that computes any indicator for any period end into one tidy table.
+
+The table has one row per indicator x breakdown x period, where a period is either a
+calendar month of the series or the reporting quarter. Every figure a report shows,
+chart or sentence, is read from this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from sendready.indicators.periods import as_timestamp, monthly_periods, quarter_period
+from sendready.indicators.registry import REGISTRY, IndicatorDefinition, NoData, StagedData
+from sendready.stats.intervals import wilson_interval
+
+TABLE_COLUMNS = [
+    "indicator_id", "title", "unit", "direction", "statistic", "breakdown", "period_type",
+    "period_start", "period_end", "numerator", "denominator", "value", "ci_low", "ci_high",
+    "small_number", "no_data", "no_data_reason",
+]
+
+OVERALL = ""  # breakdown label of the whole-area row
+
+
+def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) -> pd.DataFrame:
+    """Add value, Wilson interval and flags to a compute function's rows."""
+    out = raw.copy()
+    if "breakdown" not in out:
+        out["breakdown"] = OVERALL
+    out["breakdown"] = out["breakdown"].fillna(OVERALL).astype("string")
+    num = pd.to_numeric(out["numerator"], errors="coerce").astype("Float64")
+    den = pd.to_numeric(out["denominator"], errors="coerce").astype("Float64")
+    out["numerator"], out["denominator"] = num, den
+    if defn.statistic == "proportion":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["value"] = (num / den.where(den > 0)) * 100
+        low, high = wilson_interval(num.fillna(0).to_numpy(float), den.fillna(0).to_numpy(float))
+        out["ci_low"] = pd.array(np.asarray(low) * 100, dtype="Float64")
+        out["ci_high"] = pd.array(np.asarray(high) * 100, dtype="Float64")
+        out["no_data"] = (den.fillna(0) == 0).astype("boolean")
+        out["no_data_reason"] = pd.Series(
+            np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"
+        )
+        # Small numbers make a rate unstable and can identify a child: flag both cases.
+        out["small_number"] = ((den < small_threshold) | ((num > 0) & (num < small_threshold))
+                               ).fillna(False).astype("boolean")
+    else:
+        if "value" not in out:
+            out["value"] = num
+        out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("Float64")
+        out["ci_low"] = pd.array([pd.NA] * len(out), dtype="Float64")
+        out["ci_high"] = pd.array([pd.NA] * len(out), dtype="Float64")
+        out["no_data"] = out["value"].isna().astype("boolean")
+        out["no_data_reason"] = pd.Series(
+            np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"
+        )
+        count_basis = den if defn.statistic == "median" else num
+        out["small_number"] = ((count_basis > 0) & (count_basis < small_threshold)
+                               ).fillna(False).astype("boolean")
+    out["value"] = out["value"].astype("Float64")
+    out["indicator_id"] = defn.id
+    out["title"] = defn.title
+    out["unit"] = defn.unit
+    out["direction"] = defn.direction
+    out["statistic"] = defn.statistic
+    return out
+
+
+def _no_data_row(defn: IndicatorDefinition, quarter: pd.DataFrame, reason: str) -> pd.DataFrame:
+    row = quarter.copy()
+    row["period_type"] = "quarter"
+    row["breakdown"] = OVERALL
+    for col in ("numerator", "denominator", "value", "ci_low", "ci_high"):
+        row[col] = pd.array([pd.NA], dtype="Float64")
+    row["small_number"] = pd.array([False], dtype="boolean")
+    row["no_data"] = pd.array([True], dtype="boolean")
+    row["no_data_reason"] = pd.array([reason], dtype="string")
+    row["indicator_id"], row["title"] = defn.id, defn.title
+    row["unit"], row["direction"], row["statistic"] = defn.unit, defn.direction, defn.statistic
+    return row
+
+
+def compute_indicator(
+    defn: IndicatorDefinition,
+    data: StagedData,
+    period_end: dt.date | str,
+    series_start: dt.date | str,
+    small_threshold: int = 6,
+) -> pd.DataFrame:
+    """Monthly series and reporting-quarter rows for one indicator (see module docstring)."""
+    end = as_timestamp(period_end)
+    months = monthly_periods(series_start, end)
+    quarter = quarter_period(end)
+    try:
+        monthly = defn.compute(data, months)
+        if defn.grain == "event":
+            monthly = monthly[pd.to_numeric(monthly["denominator"], errors="coerce").fillna(0) > 0]
+            if monthly.empty:
+                raise NoData("no census or survey wave falls in the series")
+            # The quarter shows the latest event on or before the period end.
+            latest = monthly[monthly["period_start"] == monthly["period_start"].max()].copy()
+            latest["period_type"] = "quarter"
+            quarterly = latest
+        else:
+            quarterly = defn.compute(data, quarter)
+            quarterly["period_type"] = "quarter"
+    except NoData as reason:
+        return _no_data_row(defn, quarter, str(reason))
+    monthly = monthly.copy()
+    monthly["period_type"] = "month"
+    combined = pd.concat([monthly, quarterly], ignore_index=True)
+    return _finish(defn, combined, small_threshold)
+
+
+def compute_indicators(
+    data: StagedData,
+    period_end: dt.date | str,
+    series_start: dt.date | str,
+    indicator_ids: Iterable[str] | None = None,
+    small_threshold: int = 6,
+) -> pd.DataFrame:
+    """The tidy indicator table for every requested indicator (all by default).
+
+    Args:
+        data: Staged tables.
+        period_end: Last day of the reporting quarter (an ISO string is accepted, as
+            papermill passes dates as text).
+        series_start: First month of the monthly series (normally the profile's
+            baseline start, so that SPC limits can be set on the baseline).
+        indicator_ids: Which indicators; unknown ids raise ``KeyError`` naming them.
+        small_threshold: Counts below this are flagged as small numbers.
+    """
+    ids = list(indicator_ids) if indicator_ids is not None else list(REGISTRY)
+    unknown = [i for i in ids if i not in REGISTRY]
+    if unknown:
+        raise KeyError(f"unknown indicator ids: {unknown}")
+    frames = [
+        compute_indicator(REGISTRY[i], data, period_end, series_start, small_threshold)
+        for i in ids
+    ]
+    table = pd.concat(frames, ignore_index=True)[TABLE_COLUMNS]
+    table["period_start"] = pd.to_datetime(table["period_start"]).astype("datetime64[ms]")
+    table["period_end"] = pd.to_datetime(table["period_end"]).astype("datetime64[ms]")
+    for col in ("indicator_id", "title", "unit", "direction", "statistic", "period_type"):
+        table[col] = table[col].astype("string")
+    return table.sort_values(
+        ["indicator_id", "breakdown", "period_type", "period_start"], kind="stable"
+    ).reset_index(drop=True)
