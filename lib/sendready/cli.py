@@ -62,6 +62,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from sendready.evidence import build_evidence, save_evidence
+    from sendready.ingest import run_ingest
+    from sendready.profile import load_profile
+
+    profile = load_profile(args.profile)
+    staged = DEFAULT_OUTPUTS / profile.id / "staged"
+    ingest = run_ingest(profile, data_dir=args.data, out_dir=staged,
+                        extract_date=args.extract_date, force=False)
+    if not ingest.ok:
+        print(ingest.describe())
+        return 1
+    evidence = build_evidence(profile, staged, args.period_end)
+    out = args.out or DEFAULT_OUTPUTS / profile.id / args.period_end.isoformat()
+    save_evidence(evidence, out)
+    print(f"Indicators for {profile.area.name}, period ending {args.period_end:%d %B %Y}:")
+    for weakness in profile.weaknesses:
+        print(f"  {weakness.id}: {evidence.verdicts[weakness.id].label}")
+    print(f"Written to {out}")
+    return 0
+
+
 def _cmd_dictionary(args: argparse.Namespace) -> int:
     from sendready.datadict import write_data_dictionary
 
@@ -100,6 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ignore the cache and redo the work")
     p.set_defaults(func=_cmd_ingest)
 
+    p = sub.add_parser("indicators", help="compute indicators, assessments and verdicts")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
+    p.add_argument("--period-end", type=_iso_date, required=True,
+                   help="last day of the reporting quarter, e.g. 2019-03-31")
+    p.add_argument("--extract-date", type=_iso_date, default=None,
+                   help="date the extracts were taken (default: extract.json, else today)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder to write to (default outputs/<profile>/<period-end>)")
+    p.set_defaults(func=_cmd_indicators)
+
     p = sub.add_parser("dictionary", help="write the data dictionary and blank templates")
     p.add_argument("--out", type=Path, default=Path("data"), help="folder to write to")
     p.set_defaults(func=_cmd_dictionary)
@@ -124,6 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sendready: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in the suite, not the user's input
+        if args.verbose:
+            raise
+        print(f"sendready: internal error ({type(exc).__name__}: {exc}). This is a fault in "
+              "sendready, not in your data; run again with --verbose for the details and "
+              "report it.", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+# sendready: `make help` lists the targets.
+#
+# Everything runs through the project's own virtual environment ($(VENV)), created on first
+# use, so nothing depends on an activated environment or on what is installed globally.
+
+PYTHON ?= python3
+VENV ?= .venv
+PROFILE ?= bury-2017-wsoa
+SAMPLE_DIR := data/sample
+
+BIN := $(VENV)/bin
+SENDREADY := $(BIN)/sendready
+# Stamps inside the environment, so that deleting .venv also forgets what was installed.
+INSTALLED := $(VENV)/.sendready-installed
+KERNEL := $(VENV)/.sendready-kernel
+
+# JupyterLab refuses to start as root without being told to; never pass it otherwise.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports sample test lab lint clean distclean
+
+help: ## list the targets and what each one does
+	@echo "Usage: make TARGET [PROFILE=profile-id] [PYTHON=python3.x]"
+	@echo
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z0-9_-]*:[^=]*## / {printf "  %-10s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+setup: $(INSTALLED) $(KERNEL) ## create .venv, install sendready into it and register its Jupyter kernel
+
+# The main job. Only the recipe line changes when the batch command arrives.
+reports: setup $(SAMPLE_DIR)/extract.json ## set up if needed, then run the main job on the sample area
+	$(SENDREADY) ingest --profile $(PROFILE) --data $(SAMPLE_DIR)
+
+sample: setup ## write the synthetic sample area to data/sample
+	$(SENDREADY) sample --out $(SAMPLE_DIR)
+
+test: setup ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lab: setup ## open the notebooks in JupyterLab, reachable from this machine only
+	$(BIN)/jupyter lab notebooks/ --ip=localhost $(ALLOW_ROOT)
+
+lint: setup ## check the code style with ruff
+	$(BIN)/ruff check lib tests
+
+clean: ## delete outputs/ and data/sample/ (keeps .venv)
+	rm -rf outputs/ $(SAMPLE_DIR)/
+
+distclean: clean ## as clean, and delete .venv too
+	rm -rf -- "$(VENV)"
+
+# --- files the targets above depend on ------------------------------------------------
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+		echo "make: cannot find '$(PYTHON)'. sendready needs Python 3.11 or later:" \
+			"install it, or name one with e.g. 'make PYTHON=python3.12 ...'." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "make: sendready needs Python 3.11 or later, but '$(PYTHON)' is" \
+			"$$($(PYTHON) --version 2>&1). Install a newer Python, or name one with" \
+			"e.g. 'make PYTHON=python3.12 ...'." >&2; exit 1; }
+	@echo "Creating the virtual environment $(VENV) with $$($(PYTHON) --version 2>&1)"
+	@# A failed venv (e.g. Debian without python3-venv) must not look like a finished one.
+	@$(PYTHON) -m venv "$(VENV)" || { rm -rf -- "$(VENV)"; \
+		echo "make: could not create $(VENV). On Debian or Ubuntu install the" \
+			"python3-venv package, then try again." >&2; exit 1; }
+
+# Reinstall only when the dependency list may have changed.
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "make: $(VENV) was made with an old Python; run 'make distclean setup'." >&2; \
+		exit 1; }
+	@echo "Installing sendready and its dependencies into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch "$@"
+
+$(KERNEL): $(INSTALLED)
+	$(BIN)/python -m sendready.kernel
+	@touch "$@"
+
+# Generated on first use only; `make sample` regenerates it on request.
+$(SAMPLE_DIR)/extract.json: | $(INSTALLED)
+	$(SENDREADY) sample --out $(SAMPLE_DIR)
