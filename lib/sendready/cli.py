@@ -84,6 +84,26 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sendready.pipeline import run_pack
+
+    period_ends = [d.isoformat() for d in (args.period_end or [dt.date(2019, 3, 31)])]
+    outcomes = run_pack(
+        profile_ref=args.profile, data_dir=args.data, period_ends=period_ends,
+        outputs=args.out, jobs=args.jobs, force=args.force, single_file=args.single_file,
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+    )
+    failed = 0
+    for outcome in outcomes:
+        bad = outcome.failed
+        failed += len(bad)
+        state = "reused" if outcome.reused else (f"{len(bad)} failed" if bad else "all ok")
+        print(f"{outcome.period_end}: {outcome.folder / 'index.html'} ({state})")
+        for result in bad:
+            print(f"  FAILED {result.title}: {result.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _cmd_dictionary(args: argparse.Namespace) -> int:
     from sendready.datadict import write_data_dictionary
 
@@ -132,6 +152,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None,
                    help="folder to write to (default outputs/<profile>/<period-end>)")
     p.set_defaults(func=_cmd_indicators)
+
+    p = sub.add_parser("run", help="run every report for a period and build the board pack")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--data", type=Path, default=None,
+                   help="folder of raw extracts (default: the sample area, generated if missing)")
+    p.add_argument("--period-end", type=_iso_date, action="append",
+                   help="last day of a reporting quarter; repeat for several (default 2019-03-31)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")
+    p.add_argument("--single-file", action="store_true",
+                   help="also write pack.html: the whole pack in one file, for email")
+    p.add_argument("--cell-timeout", type=int, default=600, help="seconds allowed per cell")
+    p.add_argument("--notebook-timeout", type=int, default=1800,
+                   help="seconds allowed per notebook")
+    p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("dictionary", help="write the data dictionary and blank templates")
     p.add_argument("--out", type=Path, default=Path("data"), help="folder to write to")

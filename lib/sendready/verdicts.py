@@ -54,8 +54,8 @@ class Verdict:
 
 
 def _reason(a: IndicatorAssessment) -> str:
-    since = f", since {a.since:%-d %B %Y}" if a.since is not None and a.signal != "no_change" else ""
-    return f"{a.indicator_id} {a.title}: {a.reason}{since}"
+    # The assessment's reason already says since when a signal has held.
+    return f"{a.indicator_id} {a.title}: {a.reason}"
 
 
 def weakness_verdict(
