@@ -1,0 +1,180 @@
+"""Export executed notebooks to board-ready HTML: no code, no prompts, nothing fetched.
+
+The suite's own nbconvert template (``templates/sendready``) extends ``lab``: it drops
+every script (require.js, MathJax and mermaid would come from a CDN), declares British
+English, and adds a skip link, a masthead, a provenance footer and print styles. After
+rendering, a table of contents is built from the report's second-level headings, and the
+page is checked for external references and placeholder alt text before it is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from html import escape
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATE_NAME = "sendready"
+PLACEHOLDER_ALT = "No description has been provided for this image"
+_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+class ExportError(Exception):
+    """An exported page breaks a board-report rule; the page is not written."""
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("sendready") / "templates"))
+
+
+def report_css() -> str:
+    return (templates_dir() / "report.css").read_text(encoding="utf-8")
+
+
+def build_exporter() -> HTMLExporter:
+    """One exporter, built once per worker process (building one costs far more than using it)."""
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(templates_dir())],
+    )
+    exporter.exclude_input = True
+    # Prompts fail contrast checks and mean nothing to a board reader (PITFALLS.md).
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.theme = "light"
+    exporter.embed_images = True
+    return exporter
+
+
+def _strip_for_board(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what a board reader must never see: stderr (warnings) and cells tagged
+    ``remove`` or ``analyst-only``."""
+    nb = copy.deepcopy(nb)
+    kept = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"remove", "analyst-only", "parameters", "injected-parameters"}:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+class _Headings(HTMLParser):
+    """Collect second-level headings (id and text) for the table of contents."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[str, str]] = []
+        self._current: str | None = None
+        self._text: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2":
+            self._current = dict(attrs).get("id") or ""
+            self._text = []
+        elif self._current is not None and tag == "a":
+            self._skip_depth += 1  # the pilcrow anchor link inside headings
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._skip_depth:
+            self._skip_depth -= 1
+        elif tag == "h2" and self._current is not None:
+            text = " ".join("".join(self._text).split())
+            if self._current and text and self._current != "provenance-footer":
+                self.headings.append((self._current, text))
+            self._current = None
+
+    def handle_data(self, data):
+        if self._current is not None and not self._skip_depth:
+            self._text.append(data)
+
+
+def add_contents(html: str) -> str:
+    """Insert a contents list after the first ``</h1>`` linking every ``<h2>``."""
+    parser = _Headings()
+    parser.feed(html)
+    if len(parser.headings) < 2:
+        return html
+    items = "".join(
+        f'<li><a href="#{escape(hid)}">{escape(text)}</a></li>' for hid, text in parser.headings
+    )
+    nav = (f'<nav class="sr-contents" aria-labelledby="sr-contents-title">'
+           f'<p id="sr-contents-title"><strong>Contents</strong></p><ol>{items}</ol></nav>')
+    head, sep, tail = html.partition("</h1>")
+    if not sep:
+        return html
+    # Put the list after the element that holds the h1, so it does not sit inside the heading.
+    close = tail.find("</div>")
+    if close == -1:
+        return head + sep + nav + tail
+    return head + sep + tail[: close + 6] + nav + tail[close + 6:]
+
+
+_STYLE_BLOCK = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def tidy_html(html: str) -> str:
+    """Remove what serves an editor, not a reader.
+
+    CSS comments in JupyterLab's stylesheet carry web addresses (a page that mentions an
+    external address cannot be shown to work offline), and ``tabindex="0"`` on every
+    output area makes keyboard users tab through dozens of unfocusable blocks.
+    """
+    html = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3),
+                            html)
+    return re.sub(r'(<div class="jp-[^"]*")\s+tabindex="0"', r"\1", html)
+
+
+def check_board_html(html: str, where: str) -> None:
+    """Refuse a page that would fetch from the internet, has no ``<h1>`` or a placeholder alt.
+
+    Raises:
+        ExportError: naming the report and the problem.
+    """
+    match = _EXTERNAL.search(html)
+    if match:
+        start = max(match.start() - 60, 0)
+        raise ExportError(f"{where}: refers to an external address near "
+                          f"{html[start:match.end() + 60]!r}")
+    if "<h1" not in html:
+        raise ExportError(f"{where}: has no top-level heading (<h1>)")
+    if PLACEHOLDER_ALT in html:
+        raise ExportError(f"{where}: has an image without real alt text")
+    if re.search(r"<img(?![^>]*\balt=)[^>]*>", html):
+        raise ExportError(f"{where}: has an image with no alt attribute")
+
+
+def export_html(
+    nb: nbformat.NotebookNode,
+    exporter: HTMLExporter,
+    *,
+    title: str,
+    area: str,
+    period_label: str,
+    provenance: list[tuple[str, str]],
+    index_href: str | None = "index.html",
+) -> str:
+    """Render an executed notebook as a board report and check it."""
+    board_nb = _strip_for_board(nb)
+    board_nb.metadata["title"] = title
+    extra = {"sendready": {
+        "title": title, "area": area, "period_label": period_label, "provenance": provenance,
+        "index_href": index_href, "css": report_css(),
+    }}
+    html, _ = exporter.from_notebook_node(board_nb, resources=extra)
+    html = add_contents(tidy_html(html))
+    check_board_html(html, title)
+    return html

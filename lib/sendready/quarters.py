@@ -1,0 +1,169 @@
+"""How the reporting quarter's row relates to the monthly rows of the indicator table.
+
+The engine computes the reporting quarter with one call of an indicator's compute function
+over the whole quarter, so the table holds no row for the *previous* quarter. Two kinds of
+indicator let that figure be read from the monthly rows already in the table:
+
+- **flow**: events counted in the period (plans issued, decisions made). The quarter's
+  numerator and denominator are the sums of its three months', so the previous quarter is
+  the sum of the three months before it.
+- **stock**: a position on a day (active plans, children waiting, actions overdue at the
+  period end). The quarter's figures are its last month's, so the previous quarter is the
+  month that ends on the day before the quarter starts.
+
+The kind is read from the table, not declared: whichever reading reproduces the engine's
+own quarter rows exactly (overall and every breakdown) is the kind. When neither or both
+fit (a median; a census or survey wave; a period end in mid month; a quarter in which only
+the last month had cases) the kind is unknown and no previous-quarter figure is derived:
+pass the previous period's saved indicator table instead.
+
+The same test tells disclosure control whether a quarter row is the sum of its months, in
+which case a suppressed month could be worked out by subtraction (there a row counts as
+a sum even when the last month alone would fit too: caution costs only a hidden cell).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sendready.indicators.engine import TABLE_COLUMNS
+
+QuarterKind = Literal["flow", "stock", "unknown"]
+
+# The columns that carry counts for each kind of statistic (the rest are NA).
+_COUNT_COLUMNS = {
+    "proportion": ("numerator", "denominator"),
+    "count": ("numerator",),
+    "sum": ("numerator",),
+    "rate": ("numerator", "denominator"),
+    "median": ("denominator",),
+}
+# Statistics whose value follows from summed counts, so a previous flow quarter can be
+# given a value; a median of three months cannot be rebuilt from monthly medians.
+_VALUE_FROM_COUNTS = ("proportion", "count", "sum")
+
+
+def count_columns(statistic: str) -> tuple[str, ...]:
+    """The count columns that hold figures for a statistic (``numerator``, ``denominator``)."""
+    return _COUNT_COLUMNS.get(statistic, ("numerator", "denominator"))
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return bool(np.isclose(float(a), float(b)))
+
+
+def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
+    """How each quarter row of one indicator relates to the monthly rows of its breakdown.
+
+    Args:
+        rows: One indicator's rows of the indicator table (any breakdowns).
+
+    Returns:
+        One row per quarter row (same index): ``covered`` (three whole months that start
+        and end with the quarter are in the table), ``flow`` (the quarter's counts are
+        their sums), ``stock`` (the quarter's counts are the last month's) and ``months``
+        (index labels of those months, oldest first).
+    """
+    columns = count_columns(str(rows["statistic"].iloc[0])) if len(rows) else ()
+    quarters = rows[rows["period_type"] == "quarter"]
+    months = rows[rows["period_type"] == "month"].sort_values("period_start")
+    records = []
+    for (start, end), group in quarters.groupby(["period_start", "period_end"], sort=False):
+        inside = months[(months["period_start"] >= start) & (months["period_end"] <= end)]
+        by_breakdown = dict(list(inside.groupby("breakdown", sort=False)))
+        for label, quarter in group.iterrows():
+            found = by_breakdown.get(quarter["breakdown"], inside.iloc[0:0])
+            covered = (len(found) == 3 and found["period_start"].iloc[0] == start
+                       and found["period_end"].iloc[-1] == end)
+            flow = covered and all(
+                _same(quarter[c], found[c].astype("Float64").sum(skipna=False))
+                for c in columns)
+            stock = covered and all(_same(quarter[c], found[c].iloc[-1]) for c in columns)
+            records.append({"row": label, "covered": covered, "flow": flow, "stock": stock,
+                            "months": list(found.index) if covered else []})
+    frame = pd.DataFrame(records, columns=["row", "covered", "flow", "stock", "months"])
+    return frame.set_index("row")
+
+
+def quarter_kind(table: pd.DataFrame, indicator_id: str) -> QuarterKind:
+    """Whether an indicator's quarter rows are sums of months, last months, or neither."""
+    rows = table[table["indicator_id"] == indicator_id]
+    quarters = rows[rows["period_type"] == "quarter"]
+    if quarters.empty or quarters["no_data"].astype(bool).all():
+        return "unknown"
+    fits = quarter_composition(rows)
+    if not fits["covered"].all():
+        return "unknown"
+    if fits["flow"].all() and not fits["stock"].all():
+        return "flow"
+    if fits["stock"].all() and not fits["flow"].all():
+        return "stock"
+    return "unknown"
+
+
+def previous_quarter(
+    table: pd.DataFrame,
+    indicator_id: str,
+    breakdown: str = "",
+    previous_table: pd.DataFrame | None = None,
+) -> pd.Series | None:
+    """The previous quarter's row for an indicator, or None when it cannot be known.
+
+    Args:
+        table: The indicator table of this period.
+        indicator_id: The indicator.
+        breakdown: ``""`` for the whole area.
+        previous_table: The indicator table saved for the previous period, if any. Its
+            quarter row is the engine's own figure and is preferred to one read from
+            monthly rows.
+
+    Returns:
+        A row with the indicator table's columns, ``period_type`` "quarter", the previous
+        quarter's dates, counts and value (``value`` for a flow proportion is numerator /
+        denominator x 100, the engine's own formula); None when the previous quarter
+        cannot be read (see the module docstring).
+    """
+    if previous_table is not None:
+        found = previous_table[(previous_table["indicator_id"] == indicator_id)
+                               & (previous_table["breakdown"] == breakdown)
+                               & (previous_table["period_type"] == "quarter")]
+        return found.iloc[0] if len(found) else None
+    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)]
+    current = rows[rows["period_type"] == "quarter"]
+    if current.empty:
+        return None
+    current_row = current.iloc[0]
+    kind = quarter_kind(table, indicator_id)
+    statistic = str(current_row["statistic"])
+    end = current_row["period_start"] - pd.Timedelta(days=1)
+    start = end - pd.DateOffset(months=3) + pd.Timedelta(days=1)
+    months = rows[(rows["period_type"] == "month") & (rows["period_start"] >= start)
+                  & (rows["period_end"] <= end)].sort_values("period_start")
+    covered = (len(months) == 3 and months["period_start"].iloc[0] == start
+               and months["period_end"].iloc[-1] == end)
+    if kind == "unknown" or not covered:
+        return None
+    if kind == "stock":
+        row = months.iloc[-1].copy()
+    elif statistic in _VALUE_FROM_COUNTS:
+        # Only the table's own columns: marks a caller added to the last month (such as
+        # its suppression) do not describe the sum.
+        row = months.iloc[-1].reindex(TABLE_COLUMNS).copy()
+        for column in count_columns(statistic):
+            row[column] = months[column].astype("Float64").sum()
+        if statistic == "proportion":
+            den = row["denominator"]
+            row["value"] = row["numerator"] / den * 100 if den > 0 else pd.NA
+        else:
+            row["value"] = row["numerator"]
+        row["ci_low"] = row["ci_high"] = pd.NA  # not derived: no sentence states it
+        row["no_data"] = pd.isna(row["value"])
+    else:
+        return None
+    row["period_type"], row["period_start"], row["period_end"] = "quarter", start, end
+    return row

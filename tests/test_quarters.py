@@ -1,0 +1,68 @@
+"""The previous quarter read from the indicator table's monthly rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicator_tables import NUMS, PREVIOUS
+from indicator_tables import monthly_table as _table
+from sendready.quarters import previous_quarter, quarter_kind
+
+
+@pytest.fixture(scope="module")
+def table():
+    return _table(NUMS)
+
+
+# --- previous quarter -------------------------------------------------------------------------
+
+
+def test_previous_quarter_of_a_flow_indicator_is_the_sum_of_its_three_months(table):
+    assert quarter_kind(table, "EHC01") == "flow"
+    previous = previous_quarter(table, "EHC01")
+    assert (previous["numerator"], previous["denominator"]) == PREVIOUS
+    assert previous["period_end"] == pd.Timestamp("2018-12-31")
+    assert previous["value"] == pytest.approx(70.0)
+
+
+def test_previous_quarter_of_a_stock_indicator_is_the_month_before_the_quarter():
+    nums = list(range(100, 136))  # active plans at each month end, rising by one
+    stock = _table(nums, den=0, indicator_id="EHC09", title="Active EHC plans",
+                   quarter=(135, 0), statistic="count")
+    stock["denominator"] = pd.array([pd.NA] * len(stock), dtype="Float64")
+    stock["value"] = stock["numerator"]
+    stock["no_data"] = False
+    assert quarter_kind(stock, "EHC09") == "stock"
+    previous = previous_quarter(stock, "EHC09")
+    assert previous["numerator"] == 132  # December 2018, the 33rd month: 100 + 32
+    assert previous["period_end"] == pd.Timestamp("2018-12-31")
+
+
+def test_previous_quarter_is_unknown_when_neither_reading_fits_or_taken_from_a_saved_table(table):
+    odd = _table(NUMS, quarter=(40, 60))  # matches neither the sum (43) nor March (14)
+    assert quarter_kind(odd, "EHC01") == "unknown"
+    assert previous_quarter(odd, "EHC01") is None
+    saved = _table(NUMS[:-3], quarter=(41, 60))  # last period's run, ending December 2018
+    row = previous_quarter(table, "EHC01", previous_table=saved)
+    assert (row["numerator"], row["period_end"]) == (41, pd.Timestamp("2018-12-31"))
+
+
+def test_a_quarter_that_fits_both_readings_is_unknown():
+    # Only March 2019 had cases: the sum of the months and the last month are both 5 of
+    # 10, so the table cannot say which kind the indicator is.
+    nums = NUMS[:-3] + [0, 0, 5]
+    table = _table(nums, den=20)
+    months = table.index[table["period_type"] == "month"][-3:]
+    table.loc[months, "denominator"] = [0.0, 0.0, 10.0]
+    table.loc[table.index[-1], ["numerator", "denominator"]] = [5.0, 10.0]
+    assert quarter_kind(table, "EHC01") == "unknown"
+    assert previous_quarter(table, "EHC01") is None
+
+
+def test_no_previous_quarter_for_a_median():
+    # Case counts add up over months, but a median of medians is not the quarter's median.
+    medians = _table(NUMS, statistic="median")
+    medians["numerator"] = pd.array([pd.NA] * len(medians), dtype="Float64")
+    assert quarter_kind(medians, "EHC01") == "flow"
+    assert previous_quarter(medians, "EHC01") is None
