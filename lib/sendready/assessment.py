@@ -140,7 +140,8 @@ def assess_indicator(
         dates = series["period_start"].to_numpy()
         if first["statistic"] == "proportion":
             spc = p_chart(series["numerator"].to_numpy(float),
-                          series["denominator"].to_numpy(float), dates, direction=direction, baseline=in_baseline.to_numpy(),
+                          series["denominator"].to_numpy(float), dates,
+                          direction=direction, baseline=in_baseline.to_numpy(),
                           target=target, scale=100.0)
         else:
             spc = xmr_chart(series["value"].to_numpy(float), dates, direction=direction,
