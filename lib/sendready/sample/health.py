@@ -1,0 +1,120 @@
+"""Referrals to children's community health services and their waits.
+
+Several thousand referrals a year across six services. Waits are long for community
+paediatrics, CAMHS and above all the neurodevelopmental (autism/ADHD) pathway, and they
+lengthen over the window (W8 not met: JC03-JC06). Referrals start in January 2015 so the
+waiting list is already in a steady state when the window opens.
+
+Planted: health records carry the NHS number far more often after the change, so records
+can be linked across agencies (JOIN03, W3); the EHC plan flag on health records does not
+improve (HAW01, W7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sendready.sample import timeline as tl
+from sendready.sample.advice import ACUTE_TRUST, CAMHS, COMMUNITY_TRUST
+from sendready.sample.ehc import EhcData, lognormal_for
+from sendready.sample.people import FIRST_COHORT, LAST_COHORT
+from sendready.sample.scenario import EFFECTS
+
+NAT = np.datetime64("NaT", "D")
+FIRST_REFERRAL = tl.day("2015-01-01")
+WAIT_SIGMA = 0.55
+# service: (referrals a year at scale 1, provider, youngest and oldest age referred,
+# median days from referral to first contact at the start of the window, worsens).
+SERVICES = {
+    "slt": (1400, COMMUNITY_TRUST, 1, 11, 110.0, False),
+    "ot": (500, COMMUNITY_TRUST, 3, 14, 90.0, False),
+    "physio": (500, COMMUNITY_TRUST, 1, 15, 50.0, False),
+    "community_paediatrics": (1200, ACUTE_TRUST, 1, 12, 150.0, True),
+    "camhs": (1100, CAMHS, 6, 17, 120.0, True),
+    "neurodevelopmental": (450, ACUTE_TRUST, 3, 15,
+                           lognormal_for(EFFECTS["JC06"].before, 91, WAIT_SIGMA), True),
+}
+_NEED_SERVICE = {"ASD": "neurodevelopmental", "SLCN": "slt", "SEMH": "camhs", "PD": "physio"}
+
+
+def _children_of_age(rng: np.random.Generator, dates: np.ndarray, ages: np.ndarray,
+                     cohort_size: int) -> np.ndarray:
+    """A random child (pool position) of the given age on each date."""
+    cohort = np.clip(tl.academic_year(dates) - ages, FIRST_COHORT, LAST_COHORT - 1)
+    return (cohort - FIRST_COHORT) * cohort_size + rng.integers(0, cohort_size, dates.size)
+
+
+def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.DataFrame:
+    rng = ctx.rng("health_referrals")
+    cohort_size = int((pool["cohort"] == FIRST_COHORT).sum())
+    years = (tl.END - FIRST_REFERRAL).astype(np.int64) / 365.25
+
+    services, dates, children = [], [], []
+    for service, (per_year, _, youngest, oldest, _, _) in SERVICES.items():
+        k = rng.poisson(per_year * years * ctx.scale)
+        d = tl.uniform_days(rng, FIRST_REFERRAL, tl.END, k)
+        ages = rng.integers(youngest, oldest + 1, k)
+        services.append(np.full(k, service, dtype=object))
+        dates.append(d)
+        children.append(_children_of_age(rng, d, ages, cohort_size))
+
+    # Children with a plan who are known to health have a referral on file, spread evenly
+    # over the years so that the caseload seen by health services is steady.
+    known = ehc.known_to_health
+    plan_child = ehc.plan_child[known]
+    need = ehc.plans["primary_need"].to_numpy()[known]
+    dob = pool["dob"].to_numpy().astype("datetime64[D]")[plan_child]
+    lo = np.minimum(np.maximum(FIRST_REFERRAL, dob + 365), tl.END)
+    d = tl.uniform_days(rng, lo, tl.END, plan_child.size)
+    services.append(np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need],
+                             dtype=object))
+    dates.append(d)
+    children.append(plan_child)
+
+    service = np.concatenate(services)
+    referral = np.concatenate(dates)
+    child = np.concatenate(children)
+    n = service.size
+
+    median = np.empty(n)
+    for name, (_, _, _, _, start_median, worsens) in SERVICES.items():
+        mask = service == name
+        factor = tl.drift(1.0, EFFECTS["JC05"].after, referral[mask]) if worsens else 1.0
+        median[mask] = start_median * factor
+    wait = tl.lognormal_days(rng, median, WAIT_SIGMA, n)
+    first_contact = tl.add_days(referral, wait)
+    triage = np.minimum(tl.add_days(referral, tl.lognormal_days(rng, 7, 0.6, n)), first_contact)
+    unseen = rng.random(n) < 0.07
+    gone_after = rng.uniform(14, np.maximum(np.minimum(wait, 365), 15))
+    discharge = np.where(unseen, tl.add_days(referral, gone_after), NAT)
+    first_contact = np.where(unseen, NAT, first_contact)
+
+    linked = EFFECTS["JOIN03"]
+    nhs = np.where(rng.random(n) < tl.blend(linked.before, linked.after, referral),
+                   pool["nhs_number"].to_numpy()[child], "")
+    # The flag is the record as it stands at the extract: about three in ten records of
+    # children who have (or had) a plan carry it, whenever the plan began, and slightly
+    # fewer of the newer referrals as caseloads grow (HAW01 does not improve).
+    has_plan = ~np.isnat(ehc.child_plans["start"][child])
+    aware = EFFECTS["HAW01"]
+    flag = np.where(has_plan, rng.random(n) < tl.drift(aware.before, aware.after, referral),
+                    False).astype(object)
+    flag[rng.random(n) < 0.04] = None
+
+    provider = {name: spec[1] for name, spec in SERVICES.items()}
+    frame = tl.frame({
+        "person_id": pool["person_id"].to_numpy()[child],
+        "nhs_number": nhs,
+        "service": service,
+        "provider": np.array([provider[s] for s in service], dtype=object),
+        "referral_date": referral,
+        "triage_date": tl.censor(triage),
+        "first_contact_date": tl.censor(first_contact),
+        "discharge_date": tl.censor(discharge),
+        "ehcp_flag_on_record": flag,
+        "_child": child,
+    })
+    frame = frame.sort_values(["referral_date", "person_id"], kind="stable").reset_index(drop=True)
+    frame.insert(0, "referral_id", [f"HR{i:07d}" for i in range(1, n + 1)])
+    return frame
