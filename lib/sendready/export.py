@@ -112,14 +112,14 @@ def add_contents(html: str) -> str:
     )
     nav = (f'<nav class="sr-contents" aria-labelledby="sr-contents-title">'
            f'<p id="sr-contents-title"><strong>Contents</strong></p><ol>{items}</ol></nav>')
-    head, sep, tail = html.partition("</h1>")
-    if not sep:
+    end_h1 = html.find("</h1>")
+    if end_h1 == -1:
         return html
-    # Put the list after the element that holds the h1, so it does not sit inside the heading.
-    close = tail.find("</div>")
-    if close == -1:
-        return head + sep + nav + tail
-    return head + sep + tail[: close + 6] + nav + tail[close + 6:]
+    # Insert the list between cells, after the one holding the h1: inside an output area
+    # it would become a flex item squeezed beside the heading.
+    next_cell = re.search(r'<div[^>]*class="jp-Cell ', html[end_h1:])
+    cut = end_h1 + next_cell.start() if next_cell else end_h1 + len("</h1>")
+    return html[:cut] + nav + html[cut:]
 
 
 _STYLE_BLOCK = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)

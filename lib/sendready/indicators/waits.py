@@ -59,3 +59,19 @@ def median_wait_of_those_seen(referrals: pd.DataFrame, periods: pd.DataFrame) ->
     seen = referrals[referrals["first_contact_date"].notna()]
     waits = days_between(seen["first_contact_date"], seen["referral_date"])
     return flow_median(seen, "first_contact_date", waits, periods)
+
+
+def waits_as_at(data, as_at: object) -> pd.DataFrame:
+    """Children still waiting on ``as_at``, with their service and days waited so far.
+
+    For the waiting-time chart: the censored waits JC03 and JC04 count, one row per open
+    referral (aggregated by the chart; no identifier is carried).
+    """
+    referrals = data.require("health_referrals")
+    day = pd.Timestamp(as_at)
+    stopped = wait_stopped(referrals)
+    open_now = (referrals["referral_date"] <= day) & (stopped.isna() | (stopped > day))
+    waiting = referrals.loc[open_now, ["service", "referral_date"]]
+    days = (day - waiting["referral_date"]).dt.days
+    return pd.DataFrame({"service": waiting["service"].astype("string"),
+                         "days_waited": days.astype("Int64")}).reset_index(drop=True)

@@ -1,0 +1,127 @@
+"""What a report notebook needs in its first cells: the profile, data and evidence.
+
+Notebooks stay thin: they pass their papermill parameters (JSON primitives; dates as ISO
+text) to :func:`open_report` and get back everything computed. Evidence is cached on disk
+by the batch, keyed on the staged data's fingerprint, the profile and the period, so a
+batch computes it once and every notebook (and an analyst's "Run All") reuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sendready import __version__
+from sendready.evidence import Evidence, build_evidence, save_evidence
+from sendready.indicators.periods import as_timestamp
+from sendready.indicators.registry import StagedData
+from sendready.ingest import IngestResult, run_ingest
+from sendready.profile import Profile, load_profile
+
+log = logging.getLogger("sendready.notebook")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The checkout holding ``pyproject.toml`` and ``notebooks/`` (else the working dir)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").exists() and (folder / "notebooks").is_dir():
+            return folder
+    return here
+
+
+def default_data_dir(root: Path) -> Path:
+    return root / "data" / "sample"
+
+
+def ensure_sample(data_dir: Path) -> None:
+    """Generate the built-in sample area if the folder has not been written yet."""
+    if not (data_dir / "extract.json").exists():
+        from sendready.sample import generate_sample
+
+        log.info("generating the sample area in %s", data_dir)
+        generate_sample(out_dir=data_dir, scale=1.0, seed=2017)
+
+
+def period_dir(outputs: Path, profile: Profile, period_end: str) -> Path:
+    return outputs / profile.id / as_timestamp(period_end).date().isoformat()
+
+
+def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:
+    parts = {"fingerprint": ingest.fingerprint, "profile": profile.model_dump_json(),
+             "period_end": as_timestamp(period_end).date().isoformat(), "version": __version__}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def load_or_build_evidence(profile: Profile, ingest: IngestResult, period_end: str,
+                           folder: Path) -> Evidence:
+    """Evidence for the period, from the cache when its key matches.
+
+    The pickle is written by this suite into the run's own output folder and read back
+    only when its key matches, never from user-supplied paths.
+    """
+    key = evidence_key(profile, ingest, period_end)
+    cache = folder / "evidence" / "evidence.pkl"
+    key_file = folder / "evidence" / "evidence.key"
+    if cache.exists() and key_file.exists() and key_file.read_text() == key:
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    evidence = build_evidence(profile, ingest.out_dir, period_end)
+    save_evidence(evidence, folder / "evidence")
+    tmp = cache.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
+    key_file.write_text(key)
+    return evidence
+
+
+@dataclass
+class ReportContext:
+    """Everything a notebook shows, computed or loaded once."""
+
+    profile: Profile
+    evidence: Evidence
+    ingest: IngestResult
+    data_dir: Path
+    outputs: Path
+    folder: Path
+
+    @property
+    def staged_dir(self) -> Path:
+        return self.ingest.out_dir
+
+    @cached_property
+    def data(self) -> StagedData:
+        """The staged tables, read once on first use (for drill-down and report sections)."""
+        return StagedData(self.ingest.out_dir)
+
+
+def open_report(
+    profile: str, data_dir: str, period_end: str, outputs_dir: str = ""
+) -> ReportContext:
+    """Load the profile, ingest (cached) and the period's evidence (cached).
+
+    Args:
+        profile: Built-in profile id or path to a YAML file.
+        data_dir: Folder of raw extracts; empty for the built-in sample area, which is
+            generated on first use.
+        period_end: Last day of the reporting quarter, ISO text.
+        outputs_dir: Where runs write; empty for ``outputs/`` in the project.
+    """
+    root = project_root()
+    prof = load_profile(profile)
+    data = Path(data_dir) if data_dir else default_data_dir(root)
+    if not data_dir:
+        ensure_sample(data)
+    outputs = Path(outputs_dir) if outputs_dir else root / "outputs"
+    ingest = run_ingest(prof, data_dir=data, out_dir=outputs / prof.id / "staged")
+    folder = period_dir(outputs, prof, period_end)
+    evidence = load_or_build_evidence(prof, ingest, period_end, folder)
+    return ReportContext(profile=prof, evidence=evidence, ingest=ingest, data_dir=data,
+                         outputs=outputs, folder=folder)

@@ -1,0 +1,1 @@
+"""Report pages built from the evidence: weakness reports, board summary, data quality."""

@@ -1,0 +1,194 @@
+"""One evidence panel per indicator: heading, sentences, chart and the numbers behind it.
+
+The chart depends on what the indicator is: a control chart for monthly series; a funnel
+plot of schools for the identification indicators; waits by service for the waiting-time
+indicators; answers by wave for survey indicators; a comparison with England and the
+region where published figures exist. Every panel says "no data" honestly, with the reason,
+when the evidence is missing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib import pyplot as plt
+
+from sendready.benchmarks import load_published_benchmarks
+from sendready.charts import (
+    actions_chart,
+    comparison_chart,
+    funnel_plot,
+    likert_chart,
+    spc_chart,
+    waiting_times_chart,
+)
+from sendready.charts.display import Chart
+from sendready.formatting import format_date
+from sendready.indicators import REGISTRY, NoData
+from sendready.indicators.identification import school_identification_funnel
+from sendready.indicators.waits import waits_as_at
+from sendready.reports.common import assurance_badge, heading, paragraph, show, variation_badge
+
+FUNNEL_PROVISION = {"ID01": ("K", "pupils on SEN support"),
+                    "ID02": ("E", "pupils with an EHC plan")}
+WAIT_INDICATORS = ("JC03", "JC04", "JC05")
+
+
+def _html(chart: Chart) -> str:
+    try:
+        return chart.html()
+    finally:
+        plt.close(chart.figure)
+
+
+def benchmark_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
+    """Published figures for England and the region (the area's own are computed here)."""
+    tables = [load_published_benchmarks()]
+    supplied = ctx.data.get("benchmarks")
+    if supplied is not None:
+        tables.append(supplied)
+    frames = []
+    for table in tables:
+        rows = table[table["indicator_id"] == indicator_id]
+        if "breakdown" in rows:
+            rows = rows[rows["breakdown"].fillna("") == ""]
+        frames.append(rows[["geography", "period", "value"]])
+    rows = pd.concat(frames, ignore_index=True).drop_duplicates(["geography", "period"])
+    region = ctx.profile.area.region
+    rows = rows[rows["geography"].isin(["England", region])].copy()
+    if rows.empty:
+        return None
+    # Published figures dated after the reporting period would compare with the future.
+    end_year = ctx.evidence.period_end.year
+    rows = rows[rows["period"].astype(str).str[:4].astype(int) <= end_year]
+    if rows.empty:
+        return None
+    rows["role"] = rows["geography"].map({"England": "england", region: "region"})
+    return rows.reset_index(drop=True)
+
+
+def _small_flags(narrator, indicator_id: str) -> pd.Series:
+    table = narrator.table
+    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
+                 & (table["period_type"] == "month") & ~table["no_data"].astype(bool)]
+    return pd.Series(rows["suppressed"].astype(bool).to_numpy(),
+                     index=pd.DatetimeIndex(rows["period_start"]))
+
+
+def _funnel(ctx, indicator_id: str, threshold: int) -> str | None:
+    census = ctx.data.get("school_census")
+    if census is None or census.empty:
+        return None
+    dates = census.loc[census["census_date"] <= ctx.evidence.period_end, "census_date"]
+    if dates.empty:
+        return None
+    latest = dates.max()
+    provision, words = FUNNEL_PROVISION[indicator_id]
+    try:
+        units = school_identification_funnel(ctx.data, latest, provision=provision)
+    except NoData:
+        return None
+    chart = funnel_plot(units, f"Schools' share of {words}, {format_date(latest)} census",
+                        rate_label=words)
+    chart.data = _suppress_school_counts(chart.data, threshold)
+    return _html(chart)
+
+
+def _suppress_school_counts(data: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
+    """Hide a school's count (and its rate, which would give the count away) when small."""
+    if data is None:
+        return None
+    count_cols = [c for c in data.columns if c.lower().startswith(("pupils on", "pupils with",
+                                                                    "count"))]
+    rate_cols = [c for c in data.columns if "%" in c or "rate" in c.lower()]
+    out = data.astype(object)
+    for col in count_cols:
+        counts = pd.to_numeric(data[col], errors="coerce")
+        small = (counts > 0) & (counts < threshold)
+        out.loc[small, col] = "c"
+        for rate in rate_cols:
+            out.loc[small, rate] = "c"
+    return out
+
+
+def _waits(ctx, indicator_id: str, threshold: int) -> str | None:
+    try:
+        waits = waits_as_at(ctx.data, ctx.evidence.period_end)
+    except NoData:
+        return None
+    if waits.empty:
+        return None
+    chart = waiting_times_chart(
+        waits, f"Days waited by children still waiting at {format_date(ctx.evidence.period_end)}",
+        min_count=threshold)
+    return _html(chart)
+
+
+def _survey(ctx, indicator_id: str) -> str | None:
+    questions, answers = ctx.data.get("survey_questions"), ctx.data.get("surveys")
+    if questions is None or answers is None:
+        return None
+    asked = questions.loc[questions["indicator_id"].fillna("").str.strip().str.upper()
+                          == indicator_id, "question_id"]
+    rows = answers[answers["question_id"].isin(asked)
+                   & (answers["wave_date"] <= ctx.evidence.period_end)]
+    if rows.empty:
+        return None
+    text = questions.loc[questions["question_id"].isin(asked), "text"].iloc[0]
+    chart = likert_chart(rows[["wave_date", "answer"]], REGISTRY[indicator_id].title,
+                         subject=str(text))
+    return _html(chart)
+
+
+def indicator_chart_html(ctx, narrator, indicator_id: str) -> list[str]:
+    """Charts for one indicator (possibly none, when there is nothing to draw)."""
+    threshold = ctx.profile.disclosure.threshold
+    assessment = ctx.evidence.assessments[indicator_id]
+    charts = []
+    if assessment.spc is not None:
+        chart = spc_chart(assessment.spc, assessment.title, unit=assessment.unit,
+                          small_number=_small_flags(narrator, indicator_id),
+                          small_threshold=threshold)
+        charts.append(_html(chart))
+    if indicator_id in FUNNEL_PROVISION:
+        charts.append(_funnel(ctx, indicator_id, threshold))
+    if indicator_id in WAIT_INDICATORS:
+        charts.append(_waits(ctx, indicator_id, threshold))
+    definition = REGISTRY.get(indicator_id)
+    if definition is not None and "surveys" in definition.sources:
+        charts.append(_survey(ctx, indicator_id))
+    bench = benchmark_rows(ctx, indicator_id)
+    quarter = ctx.evidence.quarter(indicator_id)
+    if bench is not None and quarter is not None and not bool(quarter["no_data"]):
+        own = pd.DataFrame({"geography": [ctx.profile.area.name], "role": ["area"],
+                            "period": [bench["period"].max()], "value": [quarter["value"]]})
+        if not narrator.table.loc[(narrator.table["indicator_id"] == indicator_id)
+                                  & (narrator.table["period_type"] == "quarter")
+                                  & (narrator.table["breakdown"] == ""), "suppressed"].any():
+            latest = bench[bench["period"] == bench["period"].max()]
+            charts.append(_html(comparison_chart(
+                pd.concat([own, latest], ignore_index=True),
+                f"{assessment.title}: {ctx.profile.area.name} against published figures",
+                unit=assessment.unit, direction=assessment.direction)))
+    return [c for c in charts if c]
+
+
+def show_indicator_panel(ctx, narrator, indicator_id: str) -> None:
+    """Display one indicator's panel (see module docstring)."""
+    assessment = ctx.evidence.assessments[indicator_id]
+    bench = benchmark_rows(ctx, indicator_id)
+    parts = [f'<section class="sr-panel" aria-labelledby="ind-{indicator_id}">',
+             heading(3, f"{indicator_id}: {assessment.title}", f"ind-{indicator_id}")]
+    if assessment.signal == "no_data" and assessment.points == 0:
+        parts.append(paragraph(f"No data: {assessment.reason}."))
+    else:
+        parts.append(paragraph(narrator.indicator_paragraph(indicator_id, bench)))
+        parts.append(f"<p>Variation: {variation_badge(assessment.variation)} "
+                     f"Assurance: {assurance_badge(assessment.assurance)}</p>")
+        parts.extend(indicator_chart_html(ctx, narrator, indicator_id))
+    parts.append("</section>")
+    show("".join(parts))
+
+
+def actions_chart_html(actions: pd.DataFrame, weakness_id: str, as_at: str) -> str:
+    chart = actions_chart(actions, f"Plan actions for {weakness_id} by status", as_at=as_at)
+    return _html(chart)

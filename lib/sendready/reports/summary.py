@@ -1,0 +1,116 @@
+"""The board summary: every weakness's verdict and key indicators on one page."""
+
+from __future__ import annotations
+
+from html import escape
+
+from sendready.disclosure import suppression_note
+from sendready.formatting import format_date
+from sendready.narrative.narrator import Narrator
+from sendready.reports.common import (
+    assurance_badge,
+    heading,
+    paragraph,
+    provenance_html,
+    show,
+    variation_badge,
+    verdict_badge,
+)
+from sendready.verdicts import VERDICT_LABELS, Verdict
+from sendready.verdicts import __doc__ as VERDICT_RULE_DOC
+
+
+class BoardSummary:
+    """Sections of the ``00_board_summary`` notebook."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.profile = ctx.profile
+        self.evidence = ctx.evidence
+        self.narrator = Narrator.from_evidence(ctx.evidence)
+        self.threshold = ctx.profile.disclosure.threshold
+        self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
+        self.item = "weakness" if self.wsoa else "priority area"
+
+    def key_indicators(self, weakness) -> list[str]:
+        return weakness.key_indicators or weakness.indicators
+
+    def headline_html(self) -> str:
+        verdicts: list[Verdict] = list(self.evidence.verdicts.values())
+        improving = sum(v.improving for v in verdicts)
+        period = format_date(self.evidence.period_end)
+        return "".join([
+            f'<h1 id="top">Board summary: SEND improvement evidence for '
+            f"{escape(self.profile.area.name)}</h1>",
+            paragraph(f"Quarter to {period}. Of the {len(verdicts)} "
+                      f"{self.item if len(verdicts) == 1 else self.item + 's'}"
+                      f"{'' if self.wsoa else ''}, {improving} show evidence of improvement "
+                      "that the statistics support."),
+            paragraph(suppression_note(self.threshold)),
+        ])
+
+    def verdicts_html(self) -> str:
+        rows = []
+        for w in self.profile.weaknesses:
+            v = self.evidence.verdicts[w.id]
+            link = f'<a href="{escape(w.id)}.html">{escape(w.id)}: {escape(w.title)}</a>'
+            rows.append(f'<tr><th scope="row">{link}</th>'
+                        f"<td>{verdict_badge(v.code, v.label)}</td>"
+                        f"<td>{escape(self.narrator.weakness_summary(w.id))}</td></tr>")
+        return (heading(2, f"Verdict for each {self.item}")
+                + f"<table><caption>Verdicts, quarter to {format_date(self.evidence.period_end)}"
+                f'</caption><thead><tr><th scope="col">{self.item.capitalize()}</th>'
+                '<th scope="col">Verdict</th><th scope="col">Summary</th></tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    def key_indicators_html(self) -> str:
+        parts = [heading(2, "Key indicators")]
+        for w in self.profile.weaknesses:
+            rows = []
+            for indicator_id in self.key_indicators(w):
+                a = self.evidence.assessments[indicator_id]
+                level = self.narrator.level(indicator_id)
+                change = self.narrator.change_since_previous_quarter(indicator_id) or (
+                    "No comparable figure for the previous quarter.")
+                rows.append(
+                    f'<tr><th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
+                    f"<td>{escape(level)}</td><td>{escape(change)}</td>"
+                    f"<td>{variation_badge(a.variation)}</td>"
+                    f"<td>{assurance_badge(a.assurance)}</td></tr>")
+            parts.append(
+                heading(3, f"{w.id}: {w.title}", f"key-{w.id}")
+                + f"<table><caption>Key indicators for {escape(w.id)}</caption><thead><tr>"
+                '<th scope="col">Indicator</th><th scope="col">Latest quarter</th>'
+                '<th scope="col">Change since the previous quarter</th>'
+                '<th scope="col">Variation</th><th scope="col">Assurance against target</th>'
+                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        return "".join(parts)
+
+    def how_to_read_html(self) -> str:
+        rule = " ".join(VERDICT_RULE_DOC.split("\n\n")[1:3]).replace("**", "")
+        items = "".join(f"<li>{escape(label)}</li>" for label in VERDICT_LABELS.values())
+        return "".join([
+            heading(2, "How to read this summary"),
+            paragraph("Variation says whether the latest figures differ from what the service "
+                      "produced before the plan, using NHS England's 'Making Data Count' "
+                      "statistical process control: 'special cause' means a change too large "
+                      "or too sustained to be chance. Assurance says whether the target will "
+                      "be met if the process stays as it is."),
+            paragraph(" ".join(rule.split())),
+            f"<p>The verdicts, from best to worst:</p><ul>{items}</ul>",
+        ])
+
+    def show_headline(self) -> None:
+        show(self.headline_html())
+
+    def show_verdicts(self) -> None:
+        show(self.verdicts_html())
+
+    def show_key_indicators(self) -> None:
+        show(self.key_indicators_html())
+
+    def show_how_to_read(self) -> None:
+        show(self.how_to_read_html())
+
+    def show_provenance(self) -> None:
+        show(provenance_html(self.ctx))
