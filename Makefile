@@ -30,7 +30,7 @@ setup: $(INSTALLED) $(KERNEL) ## create .venv, install sendready into it and reg
 
 # The main job. Only the recipe line changes when the batch command arrives.
 reports: setup $(SAMPLE_DIR)/extract.json ## set up if needed, then run the main job on the sample area
-	$(SENDREADY) ingest --profile $(PROFILE) --data $(SAMPLE_DIR)
+	$(SENDREADY) run --profile $(PROFILE)
 
 sample: setup ## write the synthetic sample area to data/sample
 	$(SENDREADY) sample --out $(SAMPLE_DIR)

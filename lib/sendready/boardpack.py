@@ -16,6 +16,7 @@ import jinja2
 import pandas as pd
 
 from sendready.batch import JobResult
+from sendready.disclosure import mark_suppression
 from sendready.evidence import Evidence
 from sendready.export import check_board_html, report_css, templates_dir
 from sendready.formatting import format_date, format_value
@@ -42,14 +43,19 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def indicator_line(evidence: Evidence, indicator_id: str) -> str:
-    """'EHC01 EHC plans issued within 20 weeks: 88.0% – Special cause variation – improvement'."""
+def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame) -> str:
+    """'EHC01 EHC plans issued within 20 weeks: 88.0% – Special cause variation – improvement'.
+
+    ``marked`` is the indicator table after disclosure control marked what to hide.
+    """
     assessment = evidence.assessments[indicator_id]
-    row = evidence.quarter(indicator_id)
+    rows = marked[(marked["indicator_id"] == indicator_id) & (marked["breakdown"] == "")
+                  & (marked["period_type"] == "quarter")]
+    row = rows.iloc[0] if len(rows) else None
     if row is None or bool(row["no_data"]):
         reason = "" if row is None else str(row["no_data_reason"])
         return f"{indicator_id} {assessment.title}: no data ({reason or 'not available'})"
-    if bool(row["small_number"]):
+    if bool(row.get("suppressed", False)):
         value = f"fewer than {evidence.profile.disclosure.threshold} cases (not shown)"
     else:
         value = format_value(row["value"], assessment.unit)
@@ -91,6 +97,7 @@ def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
     profile = evidence.profile
     wsoa = profile.framework.kind == "wsoa-2016"
     previous = previous_verdicts(folder)
+    marked = mark_suppression(evidence.table, profile.disclosure.threshold)
     rows = []
     for weakness in profile.weaknesses:
         verdict = evidence.verdicts[weakness.id]
@@ -102,7 +109,7 @@ def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
             "href": Path(result.html).name if result and result.status == "ok" else None,
             "verdict_code": verdict.code, "verdict_label": verdict.label,
             "verdict_icon": VERDICT_SYMBOLS[verdict.code],
-            "indicators": [indicator_line(evidence, i) for i in keys],
+            "indicators": [indicator_line(evidence, i, marked) for i in keys],
             "change": _change_words(verdict.code, before, previous[0] if previous else None),
         })
     others = []
@@ -114,7 +121,8 @@ def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
     failures = [r for r in results.values() if r.status != "ok"]
     period_label = f"Quarter to {format_date(evidence.period_end)}"
     html = _environment().get_template("index.html.j2").render(
-        title=f"SEND improvement evidence: {profile.area.name}, {period_label.lower()}",
+        title=f"SEND improvement evidence: {profile.area.name}, quarter to "
+              f"{format_date(evidence.period_end)}",
         heading=f"SEND improvement evidence for {profile.area.name}",
         area=profile.area.name, period_label=period_label,
         intro=(f"Evidence of progress against the {len(rows)} "
@@ -129,7 +137,7 @@ def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
         items_heading="Weaknesses" if wsoa else "Areas for priority action",
         item_word="Weakness" if wsoa else "Priority area",
         table_caption=f"Verdict for each {'weakness' if wsoa else 'priority area'}, "
-                      f"{period_label.lower()}",
+                      f"quarter to {format_date(evidence.period_end)}",
         other_links=others,
         verdict_help=[(c, VERDICT_LABELS[c]) for c in VERDICT_ORDER],
         verdict_meaning=VERDICT_MEANING,

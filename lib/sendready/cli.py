@@ -87,7 +87,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from sendready.pipeline import run_pack
 
-    period_ends = [d.isoformat() for d in (args.period_end or [dt.date(2019, 3, 31)])]
+    period_ends = [d.isoformat() for d in (args.period_end or [])]
     outcomes = run_pack(
         profile_ref=args.profile, data_dir=args.data, period_ends=period_ends,
         outputs=args.out, jobs=args.jobs, force=args.force, single_file=args.single_file,
@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None,
                    help="folder of raw extracts (default: the sample area, generated if missing)")
     p.add_argument("--period-end", type=_iso_date, action="append",
-                   help="last day of a reporting quarter; repeat for several (default 2019-03-31)")
+                   help="last day of a reporting quarter; repeat for several (default: the "
+                        "last quarter end before the extract date)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
     p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")

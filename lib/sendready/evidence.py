@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sendready.assessment import IndicatorAssessment, assess_indicator
+from sendready.errors import SendreadyError
 from sendready.indicators import StagedData, compute_indicators
 from sendready.indicators.engine import TABLE_COLUMNS
 from sendready.indicators.periods import as_timestamp, monthly_periods, quarter_period
@@ -110,6 +111,12 @@ def build_evidence(
     the position before the plan.
     """
     end = as_timestamp(period_end)
+    if end.date() <= profile.framework.baseline_start:
+        raise SendreadyError(
+            f"The period end {end.date():%d %B %Y} falls before the baseline of profile "
+            f"{profile.id!r}, which starts on {profile.framework.baseline_start:%d %B %Y}.",
+            hint="Choose a later --period-end (the last day of a reporting quarter).",
+        )
     data = staged if isinstance(staged, StagedData) else StagedData(Path(staged))
     ids = profile_indicator_ids(profile)
     targets = _targets(profile)
@@ -135,6 +142,15 @@ def build_evidence(
         )
     return Evidence(profile=profile, period_end=end, table=table, assessments=assessments,
                     verdicts=verdicts)
+
+
+def latest_quarter_end(on_or_before: dt.date) -> dt.date:
+    """The last day of the latest calendar quarter ending on or before a date."""
+    stamp = pd.Timestamp(on_or_before)
+    quarter_end = (stamp + pd.offsets.QuarterEnd(0)).normalize()
+    if quarter_end > stamp:
+        quarter_end = (stamp - pd.offsets.QuarterEnd(1)).normalize()
+    return quarter_end.date()
 
 
 def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:

@@ -144,6 +144,13 @@ def run_pack(
     if not ingest.ok:
         raise SendreadyError("Ingest did not complete, so no reports were run.",
                              hint="Fix the problems listed above and run again.")
+    if not period_ends:
+        from sendready.evidence import latest_quarter_end
+
+        extract = dt.date.fromisoformat(ingest.summary["extract_date"])
+        period_ends = [latest_quarter_end(extract).isoformat()]
+        progress(f"No period end given: using {period_ends[0]}, the last quarter end before "
+                 "the extract date.")
     notebook_hashes = {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))}
     outcomes = []
     for period_end in period_ends:

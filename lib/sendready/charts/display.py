@@ -68,6 +68,18 @@ _PLACEHOLDER_PATTERNS = (
 DATE_UNITS = {"date": format_date, "month": format_month}
 
 
+class ShownHTML(str):
+    """The HTML :func:`show_figure` has already displayed.
+
+    A plain string returned from the last line of a cell would be echoed as ``Out[n]``:
+    a wall of base64 in the report. IPython calls ``_ipython_display_`` instead of
+    printing a value that has one, and this one shows nothing more.
+    """
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def check_alt_text(alt_text: object) -> str:
     """Return ``alt_text`` stripped, or raise ``ValueError`` if it describes nothing.
 
@@ -206,7 +218,7 @@ def show_figure(
     caption: str | None = None,
     *,
     units: Mapping[str, str] | None = None,
-) -> str:
+) -> ShownHTML:
     """Show a chart in a notebook as one accessible HTML output, and close it.
 
     Args:
@@ -219,7 +231,8 @@ def show_figure(
         units: Column heading -> unit for formatting (see :func:`format_cell`).
 
     Returns:
-        The HTML emitted, for tests and for callers building their own pages.
+        The HTML emitted (a ``str``), for tests and for callers building their own
+        pages; as a cell's last line it adds no ``Out[n]`` echo.
 
     Raises:
         ValueError: The alt text is missing or a placeholder (nothing is displayed).
@@ -233,7 +246,7 @@ def show_figure(
     from IPython.display import HTML, display  # only needed where there is a notebook
 
     display(HTML(markup))
-    return markup
+    return ShownHTML(markup)
 
 
 @dataclass
@@ -261,7 +274,7 @@ class Chart:
         return figure_html(self.figure, self.alt_text, self.data,
                            caption if caption is not None else self.caption, units=self.units)
 
-    def show(self, caption: str | None = None, alt_text: str | None = None) -> str:
+    def show(self, caption: str | None = None, alt_text: str | None = None) -> ShownHTML:
         """Display through :func:`show_figure`; an analyst may give better alt text."""
         return show_figure(self.figure, alt_text or self.alt_text, self.data,
                            caption if caption is not None else self.caption, units=self.units)

@@ -66,7 +66,8 @@ def share_words(share: float) -> str:
 def indicator_name(title: str) -> str:
     """A title as it reads mid-sentence: "annual reviews held on time", "EHC plans ..."."""
     first, _, rest = title.partition(" ")
-    if first.isupper() or any(ch.isdigit() for ch in first):
+    # Acronyms keep their case, plural ones too ("SENCOs", "EHC").
+    if sum(ch.isupper() for ch in first) > 1 or any(ch.isdigit() for ch in first):
         return title
     return first[:1].lower() + first[1:] + (" " + rest if rest else "")
 
