@@ -45,6 +45,9 @@ SERVICE_WORDS = {
     "camhs": "CAMHS (mental health)", "neurodevelopmental": "Neurodevelopmental (autism, ADHD)",
 }
 BOX_FILL = "#CFE0F3"
+SUMMARY_COLUMNS = ["Service", "Waits", "Median (days)", "25th percentile", "75th percentile",
+                   "10th percentile", "90th percentile", "Over 18 weeks (%)",
+                   "Over 52 weeks (%)"]
 
 LIKERT_ORDER = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
 LIKERT_WORDS = {"strongly_disagree": "Strongly disagree", "disagree": "Disagree",
@@ -62,29 +65,37 @@ def _list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def wait_summary(waits: pd.DataFrame, service_column: str, days_column: str,
-                 min_count: int, labels: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Quantiles and shares over 18 and 52 weeks per service; services too small to show."""
+def wait_summary(
+    waits: pd.DataFrame, service_column: str, days_column: str, min_count: int,
+    labels: dict[str, str],
+) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """Per service shown: quantiles and shares over 18 and 52 weeks.
+
+    Returns:
+        The summary (longest median first), the services too small to show, and the
+        days waited in the services shown (for whole-chart shares).
+    """
     days = pd.to_numeric(waits[days_column], errors="coerce").astype("Float64")
     frame = pd.DataFrame({"service": waits[service_column].astype("string"), "days": days})
     frame = frame.dropna()
-    rows, hidden = [], []
+    rows, hidden, kept = [], [], [np.zeros(0)]
     for service, group in frame.groupby("service", sort=True):
         name = clean_text(labels.get(service, service))
         values = group["days"].to_numpy(dtype=float)
         if len(values) < min_count:
             hidden.append(name)
             continue
+        kept.append(values)
         q10, q25, q50, q75, q90 = np.percentile(values, [10, 25, 50, 75, 90])
         rows.append({"Service": name, "Waits": len(values), "Median (days)": q50,
                      "25th percentile": q25, "75th percentile": q75,
                      "10th percentile": q10, "90th percentile": q90,
                      "Over 18 weeks (%)": float((values > 126).mean() * 100),
                      "Over 52 weeks (%)": float((values > 364).mean() * 100)})
-    summary = pd.DataFrame(rows)
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if len(summary):
         summary = summary.sort_values("Median (days)", ascending=False, kind="stable")
-    return summary.reset_index(drop=True), hidden
+    return summary.reset_index(drop=True), hidden, np.concatenate(kept)
 
 
 def waits_alt_text(summary: pd.DataFrame, all_days: np.ndarray, hidden: list[str],
@@ -130,11 +141,8 @@ def waiting_times_chart(
         min_count: Services with fewer waits are left out (the disclosure threshold).
     """
     labels = SERVICE_WORDS if service_labels is None else service_labels
-    summary, hidden = wait_summary(waits, service_column, days_column, min_count, labels)
-    shown = waits[waits[service_column].astype("string").map(
-        lambda s: clean_text(labels.get(s, s)), na_action="ignore").isin(summary["Service"])
-        .fillna(False).astype(bool)]
-    all_days = pd.to_numeric(shown[days_column], errors="coerce").dropna().to_numpy(float)
+    summary, hidden, all_days = wait_summary(waits, service_column, days_column, min_count,
+                                             labels)
     with styled():
         figure, ax = new_figure((8.0, max(3.6, 1.6 + 0.6 * len(summary))))
         stats = [{"label": plain_text(r["Service"], 34), "med": r["Median (days)"],
@@ -218,6 +226,21 @@ def likert_shares(answers: pd.DataFrame, wave_column: str, answer_column: str,
     return pd.DataFrame(rows)
 
 
+def _latest_wave_sentence(first: pd.Series | None, last: pd.Series) -> str:
+    agree = last["Agree or strongly agree (%)"]
+    text = (f"In {last['Wave']} {format_percent(agree)} agreed or strongly agreed "
+            f"({format_count(last['Answers'])} answers)")
+    if first is not None and first["Answers"] > 0:
+        before = first["Agree or strongly agree (%)"]
+        if format_percent(before) == format_percent(agree):
+            text += f", the same as in {first['Wave']}"
+        else:
+            text += (f", {'up' if agree > before else 'down'} from {format_percent(before)} "
+                     f"in {first['Wave']}")
+    disagree = last["Disagree (%)"] + last["Strongly disagree (%)"]
+    return f"{text}; {format_percent(disagree)} disagreed or strongly disagreed."
+
+
 def likert_alt_text(shares: pd.DataFrame, subject: str) -> str:
     """Alt text: the agree share at the first and latest wave, and what was left out."""
     if shares.empty:
@@ -227,22 +250,14 @@ def likert_alt_text(shares: pd.DataFrame, subject: str) -> str:
     sentences = [f"100% stacked bar chart of answers to {subject}, one bar per survey wave "
                  f"({n} wave{'s' if n != 1 else ''}"
                  + (f", {first['Wave']} to {last['Wave']})." if n > 1 else f", {first['Wave']}).")]
-    agree = f"{format_percent(last['Agree or strongly agree (%)'])} agreed or strongly agreed"
-    latest = f"In {last['Wave']} {agree} ({format_count(last['Answers'])} answers)"
-    if n > 1:
-        before = format_percent(first["Agree or strongly agree (%)"])
-        if before != format_percent(last["Agree or strongly agree (%)"]):
-            word = ("up" if last["Agree or strongly agree (%)"]
-                    > first["Agree or strongly agree (%)"] else "down")
-            latest += f", {word} from {before} in {first['Wave']}"
-        else:
-            latest += f", the same as in {first['Wave']}"
-    disagree = last["Disagree (%)"] + last["Strongly disagree (%)"]
-    sentences.append(f"{latest}; {format_percent(disagree)} disagreed or strongly disagreed.")
+    if last["Answers"] == 0:
+        sentences.append(f"No answers on the agree-disagree scale in {last['Wave']}.")
+    else:
+        sentences.append(_latest_wave_sentence(first if n > 1 else None, last))
     left_out = int(shares["Not on the scale"].sum())
     if left_out:
-        sentences.append(f"{format_count(left_out)} answers of don't know or no answer are not "
-                         "shown.")
+        sentences.append(f"{format_count(left_out)} answer{'s' if left_out != 1 else ''} of "
+                         "don't know or no answer not shown.")
     return " ".join(sentences)
 
 

@@ -9,6 +9,8 @@ style, :mod:`sendready.charts.theme`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
@@ -75,10 +77,11 @@ def _cadence(dates: pd.Series) -> str:
 
 
 def _when(value: object) -> str:
-    try:
-        return format_month(pd.Timestamp(value))
-    except (TypeError, ValueError):
-        return str(value)
+    # Period labels are month starts as a rule; anything else (a wave name, a number)
+    # is shown as it is rather than read as a date.
+    if isinstance(value, pd.Timestamp | dt.date | np.datetime64):
+        return format_month(value)
+    return f"period {value}" if isinstance(value, int | np.integer) else str(value)
 
 
 def spc_alt_text(

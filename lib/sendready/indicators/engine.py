@@ -95,6 +95,12 @@ def compute_indicator(
     end = as_timestamp(period_end)
     months = monthly_periods(series_start, end)
     quarter = quarter_period(end)
+    extract = data.extract_date
+    if extract is not None and end > extract:
+        # Stocks (children waiting, staff trained) would otherwise carry the last known
+        # position forward into months the extract knows nothing about.
+        return _no_data_row(defn, quarter, f"the extracts were taken on {extract.day} "
+                            f"{extract:%B %Y}, before the end of this period")
     try:
         monthly = defn.compute(data, months)
         if defn.grain == "event":

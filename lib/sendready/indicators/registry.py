@@ -93,7 +93,19 @@ class StagedData:
     ) -> None:
         self.staged_dir = Path(staged_dir) if staged_dir else None
         self._tables: dict[str, pd.DataFrame | None] = dict(tables or {})
-        self.extract_date = extract_date
+        self._extract_date = extract_date
+
+    @property
+    def extract_date(self) -> pd.Timestamp | None:
+        """The day the extracts were taken: nothing after it can be known."""
+        if self._extract_date is None and self.staged_dir is not None:
+            import json
+
+            quality = self.staged_dir / "data_quality.json"
+            if quality.exists():
+                day = json.loads(quality.read_text(encoding="utf-8")).get("extract_date")
+                self._extract_date = pd.Timestamp(day) if day else None
+        return self._extract_date
 
     def get(self, source: str) -> pd.DataFrame | None:
         if source not in self._tables:
