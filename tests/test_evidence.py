@@ -63,9 +63,8 @@ def test_every_catalogue_indicator_is_in_the_table(sample_evidence):
 
 
 def test_registry_covers_the_catalogue():
-    from sendready.catalogue import INDICATOR_IDS
-
     import sendready.evidence as evidence_module
+    from sendready.catalogue import INDICATOR_IDS
 
     # LEAD04 measures the suite itself and is computed from the other indicators.
     assert set(INDICATOR_IDS) - set(REGISTRY) == {evidence_module.LEAD04}
