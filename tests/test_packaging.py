@@ -240,7 +240,7 @@ def test_make_names_a_missing_python(tmp_path):
 def test_make_reports_generates_the_sample_only_when_missing(tmp_path):
     project = _scratch_project(tmp_path)
     _installed_venv(project)
-    ingest = ".venv/bin/sendready ingest --profile bury-2017-wsoa --data data/sample"
+    ingest = ".venv/bin/sendready run --profile bury-2017-wsoa"
     sample = ".venv/bin/sendready sample --out data/sample"
 
     first = _make(project, "-n", "reports")
