@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ QUALITY_FILE = "data_quality.json"
 CACHE_FILE = "ingest_cache.json"
 QUARANTINE_DIR = "quarantine"
 EXTRACT_FILE = "extract.json"
-_TMP_DIR = ".ingest-tmp"
+_TMP_PREFIX = ".ingest-"
 # Spreadsheet formula injection: a cell starting with one of these would run as a formula
 # when a quarantine file is opened in Excel (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -174,10 +175,11 @@ def run_ingest(
                      out_dir)
             return _result(cached, cached=True, out_dir=out_dir)
 
-    tmp = out_dir / _TMP_DIR
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        (tmp / QUARANTINE_DIR).mkdir(parents=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # A private working folder, so two runs into one output folder cannot mix files.
+        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=out_dir))
+        (tmp / QUARANTINE_DIR).mkdir()
     except OSError as exc:
         raise SourceError(f"Cannot write to the output folder {out_dir} ({exc.strerror}).",
                           hint="Choose another folder with --out, or check you may write "
@@ -265,7 +267,7 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
 
 def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date, str]:
     if given is not None:
-        return _as_date(given, "--extract-date"), "given on the command line"
+        return _as_date(given, "--extract-date"), "as given (--extract-date)"
     path = data_dir / EXTRACT_FILE
     if path.is_file():
         try:
