@@ -28,8 +28,9 @@ from sendready.benchmarks import (
 from sendready.catalogue import INDICATOR_IDS
 from sendready.contracts import SEN_TYPES, get_contract
 from sendready.errors import SendreadyError
+from shared_paths import SHARED_ROOT
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED_ROOT
 DATA = SHARED / "data"
 SEN2 = DATA / "dfe_sen2_la_2014_2022.csv"
 NEIGHBOURS = DATA / "statistical_neighbours.csv"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from sendready.catalogue import INDICATOR_IDS
+from shared_paths import SHARED_ROOT
 
-INDICATORS_MD = Path(__file__).resolve().parents[2] / "shared" / "INDICATORS.md"
+INDICATORS_MD = SHARED_ROOT / "INDICATORS.md"
 
 
 def test_indicator_ids_are_the_catalogue_tables():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import html
 import warnings
-from pathlib import Path
 
 import matplotlib
 
@@ -37,8 +36,9 @@ from sendready.charts.distributions import LIKERT_HATCHES  # noqa: E402
 from sendready.charts.funnel_plot import MAX_NAME_LENGTH  # noqa: E402
 from sendready.charts.theme import SPC_COLOURS, WHITE, plain_text  # noqa: E402
 from sendready.stats import p_chart, xmr_chart  # noqa: E402
+from shared_paths import SHARED_ROOT
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = SHARED_ROOT / "data"
 XSS = "<script>alert(1)</script>"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,8 +21,9 @@ from sendready.disclosure import (
 from sendready.identifiers import nhs_check_digit, upn_check_letter
 from sendready.indicators.engine import TABLE_COLUMNS
 from sendready.profile import Disclosure, load_profile
+from shared_paths import SHARED_ROOT
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = SHARED_ROOT / "data"
 
 
 def _hidden(why: pd.DataFrame) -> set[tuple[str, str]]:

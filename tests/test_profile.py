@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,8 +17,9 @@ import yaml
 from sendready import cli
 from sendready.errors import ProfileError
 from sendready.profile import builtin_profiles, load_profile
+from shared_paths import SHARED_ROOT
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED_ROOT
 WSOA = "bury-2017-wsoa"
 PRIORITY = "bury-2024-priority-actions"
 

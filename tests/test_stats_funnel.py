@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,8 +15,9 @@ from sendready.stats.funnel import (
     funnel_limits,
     overall_rate,
 )
+from shared_paths import SHARED_ROOT
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = SHARED_ROOT / "data"
 
 
 def test_hand_example_p0_015_n_10():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,9 +12,10 @@ from sendready.stats.intervals import (
     two_proportion_z_test,
     wilson_interval,
 )
+from shared_paths import SHARED_ROOT
 
 Z95 = 1.959963984540054  # standard normal 97.5th percentile
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = SHARED_ROOT / "data"
 
 
 def test_wilson_worked_example_81_of_263():

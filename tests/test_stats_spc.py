@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS, p_chart, xmr_chart
+from shared_paths import SHARED_ROOT
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = SHARED_ROOT / "data"
 
 # Twelve baseline months, worked by hand:
 #   sum = 5+7+6+8+6+7+5+6+8+7+6+7 = 78, mean = 78 / 12 = 6.5

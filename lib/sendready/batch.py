@@ -230,4 +230,5 @@ def jobs_as_records(results: list[JobResult]) -> list[dict]:
 
 
 def today_label() -> str:
-    return dt.datetime.now().strftime("%-d %B %Y %H:%M")
+    now = dt.datetime.now()
+    return f"{now.day} {now:%B %Y %H:%M}"  # no %-d: it fails on Windows
