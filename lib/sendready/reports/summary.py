@@ -32,6 +32,11 @@ class BoardSummary:
         self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
         self.item = "weakness" if self.wsoa else "priority area"
 
+    def _items(self, n: int) -> str:
+        if n == 1:
+            return self.item
+        return "weaknesses" if self.wsoa else "priority areas"
+
     def key_indicators(self, weakness) -> list[str]:
         return weakness.key_indicators or weakness.indicators
 
@@ -42,10 +47,8 @@ class BoardSummary:
         return "".join([
             f'<h1 id="top">Board summary: SEND improvement evidence for '
             f"{escape(self.profile.area.name)}</h1>",
-            paragraph(f"Quarter to {period}. Of the {len(verdicts)} "
-                      f"{self.item if len(verdicts) == 1 else self.item + 's'}"
-                      f"{'' if self.wsoa else ''}, {improving} show evidence of improvement "
-                      "that the statistics support."),
+            paragraph(f"Quarter to {period}. Of the {len(verdicts)} {self._items(len(verdicts))}, "
+                      f"{improving} show evidence of improvement that the statistics support."),
             paragraph(suppression_note(self.threshold)),
         ])
 
