@@ -18,7 +18,7 @@ KERNEL := $(VENV)/.sendready-kernel
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports sample test lab lint clean distclean
+.PHONY: help setup reports sample test lab lint bench clean distclean
 
 help: ## list the targets and what each one does
 	@echo "Usage: make TARGET [PROFILE=profile-id] [PYTHON=python3.x]"
@@ -43,6 +43,9 @@ lab: setup ## open the notebooks in JupyterLab, reachable from this machine only
 
 lint: setup ## check the code style with ruff
 	$(BIN)/ruff check lib tests
+
+bench: setup ## time every stage at scales 1 and 10; writes outputs/bench/bench.md
+	$(BIN)/python -m sendready.bench
 
 clean: ## delete outputs/ and data/sample/ (keeps .venv)
 	rm -rf outputs/ $(SAMPLE_DIR)/

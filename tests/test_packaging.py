@@ -40,7 +40,10 @@ CONDA_TO_PYPI = {
     "matplotlib-base": "matplotlib",
     "seaborn-base": "seaborn",
     "nbconvert-core": "nbconvert",
+    "playwright-python": "playwright",
 }
+# The environment's pip: section installs sendready itself and what conda-forge lacks.
+EDITABLE = "-e ."
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
@@ -76,8 +79,9 @@ def _conda_lists(env: dict) -> tuple[list[str], list[list[str]]]:
 def test_environment_yml_lists_the_same_packages_and_floors_as_pyproject():
     project = _pyproject()["project"]
     wanted = _specs(project["dependencies"] + project["optional-dependencies"]["test"], {})
-    conda, _ = _conda_lists(_environment())
+    conda, pip = _conda_lists(_environment())
     packages = [d for d in conda if Requirement(d).name not in ("python", "pip")]
+    packages += [d for section in pip for d in section if d != EDITABLE]
     assert _specs(packages, CONDA_TO_PYPI) == wanted
 
 
@@ -97,7 +101,8 @@ def test_environment_yml_python_channel_and_editable_install():
     python = [Requirement(d) for d in conda if Requirement(d).name == "python"]
     assert [str(r.specifier) for r in python] == [_pyproject()["project"]["requires-python"]]
     assert "pip" in conda, "a pip: section needs pip itself in the environment"
-    assert pip == [["-e ."]]
+    assert len(pip) == 1 and pip[0][-1] == EDITABLE  # sendready last, after what it needs
+    assert pip[0].count(EDITABLE) == 1
 
 
 # --- README, .ci/run and the Makefile ---------------------------------------------------

@@ -486,7 +486,11 @@ _register(Contract(
                   "other"),
            description="Staff group"),
         _c("period", "date", description="Date the headcount applies to"),
-        _c("headcount", "int", minimum=0, description="Staff in scope of training"),
+        # A million or more in one staff group of one organisation is not a headcount but
+        # a keying or export error (an id or a sum pasted into the column); staged, it
+        # would silently drive training coverage to nothing.
+        _c("headcount", "int", minimum=0, maximum=999_999,
+           description="Staff in scope of training"),
     ),
 ))
 

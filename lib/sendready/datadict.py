@@ -46,6 +46,8 @@ QUARANTINE_RULES = {
     "bad_format": "an identifier that fails its format check",
     "out_of_range": "a number below the minimum or above the maximum",
     "date_after_extract": "a date after the extract date, in a column where that cannot be",
+    "date_out_of_range": "a date before 1900 or after 2099: a typing error or a placeholder",
+    "value_too_long": "more than 32,767 characters, the most a spreadsheet cell holds",
     "duplicate_key": "repeats the key of an earlier valid row (the first is kept)",
 }
 

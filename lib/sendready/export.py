@@ -21,7 +21,13 @@ from nbconvert import HTMLExporter
 
 TEMPLATE_NAME = "sendready"
 PLACEHOLDER_ALT = "No description has been provided for this image"
-_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+# Attributes whose address a browser fetches or follows, and the CSS that fetches.
+_URL_ATTRIBUTES = frozenset({"src", "href", "srcset", "poster", "action", "formaction",
+                             "data", "background", "xlink:href", "manifest", "ping"})
+# Absolute (https://host, file:///) or protocol-relative (//host): anything off the page.
+_OFF_PAGE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_FETCH = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:[a-z][a-z0-9+.-]*:)?//)""",
+                        re.IGNORECASE)
 
 
 class ExportError(Exception):
@@ -131,11 +137,66 @@ def tidy_html(html: str) -> str:
 
     CSS comments in JupyterLab's stylesheet carry web addresses (a page that mentions an
     external address cannot be shown to work offline), and ``tabindex="0"`` on every
-    output area makes keyboard users tab through dozens of unfocusable blocks.
+    output area makes keyboard users tab through dozens of unfocusable blocks. Tables,
+    on the other hand, become tab stops: the report's style sheet lets a wide table
+    scroll sideways inside its own box (so the page itself reflows at 400% zoom), and a
+    keyboard user can only scroll a box they can focus (WCAG 2.1.1).
     """
     html = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3),
                             html)
-    return re.sub(r'(<div class="jp-[^"]*")\s+tabindex="0"', r"\1", html)
+    html = re.sub(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"', r"\1", html)
+    return focusable_tables(html)
+
+
+def focusable_tables(html: str) -> str:
+    """Add ``tabindex="0"`` to every ``<table>`` that has no tabindex of its own."""
+    return re.sub(r"<table\b(?![^>]*\btabindex=)", '<table tabindex="0"', html)
+
+
+class _References(HTMLParser):
+    """Collect every off-page address in tags and stylesheets.
+
+    Parsing rather than searching the text means a quote that merely mentions a web
+    address (escaped, in a paragraph) is not mistaken for a reference.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in _URL_ATTRIBUTES:
+                parts = ([p.split()[0] for p in value.split(",") if p.strip()]
+                         if name == "srcset" else [value])
+                self.found += [f"<{tag} {name}={p[:80]!r}>" for p in parts if _OFF_PAGE.match(p)]
+            elif name == "style":
+                self._css(value, f"<{tag} style>")
+        if tag == "style":
+            self._in_style = True
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css(data, "<style>")
+
+    def _css(self, css: str, where: str) -> None:
+        for match in _CSS_FETCH.finditer(css):
+            self.found.append(f"{where} {css[match.start():match.end() + 60]!r}")
+
+
+def external_references(html: str) -> list[str]:
+    """Every address in the page that a browser would fetch from off the page."""
+    parser = _References()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def check_board_html(html: str, where: str) -> None:
@@ -144,11 +205,9 @@ def check_board_html(html: str, where: str) -> None:
     Raises:
         ExportError: naming the report and the problem.
     """
-    match = _EXTERNAL.search(html)
-    if match:
-        start = max(match.start() - 60, 0)
-        raise ExportError(f"{where}: refers to an external address near "
-                          f"{html[start:match.end() + 60]!r}")
+    found = external_references(html)
+    if found:
+        raise ExportError(f"{where}: refers to an external address: {found[0]}")
     if "<h1" not in html:
         raise ExportError(f"{where}: has no top-level heading (<h1>)")
     if PLACEHOLDER_ALT in html:

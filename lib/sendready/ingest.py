@@ -25,12 +25,14 @@ import difflib
 import hashlib
 import json
 import logging
+import ntpath
 import os
+import posixpath
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import pyarrow as pa
@@ -234,7 +236,7 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
         spec = profile.source(name)
         required = contract.required if spec.required is None else spec.required
         if spec.file:
-            candidates = (data_dir / spec.file,)
+            candidates = (data_dir / _inside_data_folder(spec.file, name, data_dir),)
         else:
             candidates = tuple(data_dir / f"{name}{ext}" for ext in FORMATS)
         found = [p for p in candidates if p.is_file()]
@@ -263,6 +265,31 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
                  "set sources.<source>.required: false in the profile.",
         )
     return plans
+
+
+def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
+    """The profile's file name for a source, refused if it points outside the data folder.
+
+    A profile is configuration that may be copied from another area or shared; it must not
+    be able to make ingest read (and copy into quarantine files) something like
+    ``/etc/passwd`` or a file beside another area's data. The check is on the name as
+    written, read both with ``/`` and with Windows ``\\`` separators, because a profile
+    written on Windows is as likely as one written anywhere else. Symbolic links inside
+    the data folder are followed: whoever can place one there could copy the file itself.
+    """
+    for pure, normpath in ((PurePosixPath, posixpath.normpath),
+                           (PureWindowsPath, ntpath.normpath)):
+        first = pure(normpath(file)).parts[:1]
+        if pure(file).anchor or first == ("..",):
+            raise SourceError(
+                f"The profile names {file!r} as the {source} file, which is outside the "
+                f"data folder {data_dir}.",
+                hint="Put the file in the data folder and give its name relative to that "
+                     f"folder in sources.{source}.file (for example "
+                     f"'{PureWindowsPath(file).name}'), or point --data at the folder that "
+                     "holds it.",
+            )
+    return Path(file)
 
 
 def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date, str]:
@@ -493,8 +520,10 @@ def _write_quarantine(path: Path, failures: pd.DataFrame, original: pd.DataFrame
     so that a file where most rows fail neither stalls nor needs the whole quarantine
     table in memory at once. The UTF-8 byte order mark lets Excel detect the encoding.
     """
-    # The file's own headers go after ours; one that repeats ours gets a suffix.
+    # The file's own headers go after ours; one that repeats ours gets a suffix. A header
+    # is a cell like any other when the file is opened in Excel, so it is neutralised too.
     headers = [f"{c} (file)" if c in FAILURE_COLUMNS else c for c in original.columns]
+    headers = list(_neutralise(pd.Series(headers, dtype="string")))
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
     with path.open("wb") as fh:
         fh.write(codecs.BOM_UTF8)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +25,7 @@ from sendready.ingest import IngestResult, run_ingest
 from sendready.profile import Profile, load_profile
 
 log = logging.getLogger("sendready.notebook")
+NARRATOR_FILE = "narrator.pkl"
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -70,15 +72,59 @@ def load_or_build_evidence(profile: Profile, ingest: IngestResult, period_end: s
     key_file = folder / "evidence" / "evidence.key"
     if cache.exists() and key_file.exists() and key_file.read_text() == key:
         with open(cache, "rb") as handle:
-            return pickle.load(handle)
+            evidence = pickle.load(handle)
+        if _stored_narrator(folder, key, load=False) is None:  # kept by an older version
+            _store_narrator(folder, key, evidence)
+        return evidence
     evidence = build_evidence(profile, ingest.out_dir, period_end)
     save_evidence(evidence, folder / "evidence")
     tmp = cache.with_suffix(".tmp")
     with open(tmp, "wb") as handle:
         pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(cache)
+    _store_narrator(folder, key, evidence)
     key_file.write_text(key)
     return evidence
+
+
+def _store_narrator(folder: Path, key: str, evidence: Evidence) -> None:
+    """Mark suppression once per batch: every report's narrator starts from it.
+
+    Marking takes longer than most report sections (each quarter is checked against its
+    months for secondary suppression), and every report of a period marks the same table.
+    """
+    from sendready.narrative.narrator import Narrator
+
+    path = folder / "evidence" / NARRATOR_FILE
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two notebooks may race here
+    with open(tmp, "wb") as handle:
+        # The key first, so that checking it does not unpickle the narrator.
+        pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(Narrator.from_evidence(evidence), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def _stored_narrator(folder: Path, key: str, *, load: bool = True):
+    """The narrator kept with the evidence of ``key`` (``True`` for one that exists when
+    ``load`` is false), or None. Written by this suite into the run's own output folder,
+    never read from user-supplied paths."""
+    try:
+        with open(folder / "evidence" / NARRATOR_FILE, "rb") as handle:
+            if pickle.load(handle) != key:
+                return None
+            return pickle.load(handle) if load else True
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        return None
+
+
+def shared_narrator(ctx):
+    """The narrator of a report context: the one kept with the evidence when there is one
+    (see :func:`load_or_build_evidence`), else one built now and kept on the context, so
+    that each report does not mark suppression again."""
+    from sendready.narrative.narrator import Narrator
+
+    narrator = getattr(ctx, "narrator", None)
+    return narrator if isinstance(narrator, Narrator) else Narrator.from_evidence(ctx.evidence)
 
 
 @dataclass
@@ -91,10 +137,19 @@ class ReportContext:
     data_dir: Path
     outputs: Path
     folder: Path
+    evidence_key: str = ""
 
     @property
     def staged_dir(self) -> Path:
         return self.ingest.out_dir
+
+    @cached_property
+    def narrator(self):
+        """Sentences for every section, suppression marked once (see :func:`shared_narrator`)."""
+        from sendready.narrative.narrator import Narrator
+
+        stored = _stored_narrator(self.folder, self.evidence_key) if self.evidence_key else None
+        return stored if stored is not None else Narrator.from_evidence(self.evidence)
 
     @cached_property
     def data(self) -> StagedData:
@@ -124,4 +179,5 @@ def open_report(
     folder = period_dir(outputs, prof, period_end)
     evidence = load_or_build_evidence(prof, ingest, period_end, folder)
     return ReportContext(profile=prof, evidence=evidence, ingest=ingest, data_dir=data,
-                         outputs=outputs, folder=folder)
+                         outputs=outputs, folder=folder,
+                         evidence_key=evidence_key(prof, ingest, period_end))

@@ -2,13 +2,18 @@
 
 Writes, for each period end, ``<outputs>/<profile id>/<period end>/`` holding
 ``index.html``, one HTML report per weakness, the board summary and data-quality reports,
-the executed notebooks, ``manifest.json``, ``run.log`` and the evidence tables. Re-running
-with unchanged inputs and parameters reuses the previous results; ``force`` redoes all.
+the executed notebooks, ``manifest.json``, ``run.log`` and the evidence tables.
+
+Re-runs: every report has a key, a hash of everything it depends on (staged data, profile,
+period, notebook, parameters and the suite's own code). A report whose key matches a
+successful report of the previous run is reused; when every report and the index can be
+reused the period is not touched at all. ``force`` redoes everything, ingest included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import platform
@@ -29,20 +34,32 @@ from sendready.batch import (
     jobs_as_records,
     run_jobs,
     run_key,
+    skip_unused_iri_checks,
     today_label,
 )
 from sendready.errors import SendreadyError
 from sendready.formatting import format_date
 from sendready.indicators.periods import as_timestamp
-from sendready.ingest import run_ingest
+from sendready.ingest import IngestResult, run_ingest
 from sendready.kernel import KERNEL_NAME
-from sendready.notebook import ensure_sample, load_or_build_evidence, period_dir
-from sendready.profile import Profile, load_profile
+from sendready.notebook import ensure_sample, load_or_build_evidence, period_dir, project_root
+from sendready.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
 
 log = logging.getLogger("sendready.pipeline")
+# Progress lines go to the terminal through ``progress`` and to run.log through this
+# logger, which does not propagate (so they are not printed twice).
+_runlog = logging.getLogger("sendready.runlog")
+_runlog.propagate = False
 
 PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "nbclient", "ipykernel", "pandera", "pyarrow", "pydantic", "jupyterlab")
+            "nbclient", "nbformat", "ipykernel", "jupyter_client", "pyzmq", "pandera",
+            "pyarrow", "pydantic", "jinja2", "jupyterlab")
+MANIFEST = "manifest.json"
+RUN_LOG = "run.log"
+PACK_FILE = "pack.html"
+# What the suite's own code is made of, for the re-use keys: during development the
+# version number does not change when a report's wording or a chart does.
+_CODE_SUFFIXES = {".py", ".j2", ".css", ".json", ".yaml", ".csv"}
 
 
 @dataclass
@@ -67,6 +84,51 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def suite_code_fingerprint() -> str:
+    """SHA-256 over the package's own files (code, templates, profiles, shipped data)."""
+    import sendready
+
+    package = Path(sendready.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*")
+                       if p.is_file() and p.suffix in _CODE_SUFFIXES
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def input_files(ingest: IngestResult, data_dir: Path) -> list[dict]:
+    """Every input file with its size and SHA-256, for the manifest.
+
+    The ingest summary names each source's file but carries no hash of it (the ingest
+    fingerprint covers them all at once), so the files are hashed here.
+    """
+    files = []
+    for name, src in ingest.summary.get("sources", {}).items():
+        if not src.get("file"):
+            files.append({"source": name, "file": None, "status": src.get("status")})
+            continue
+        path = Path(src["file"])
+        path = path if path.is_absolute() else data_dir / path
+        files.append({"source": name, "file": src["file"], "status": src.get("status"),
+                      "bytes": path.stat().st_size, "sha256": file_sha256(path)})
+    extract = data_dir / "extract.json"
+    if extract.is_file():
+        files.append({"source": "extract.json", "file": "extract.json", "status": "read",
+                      "bytes": extract.stat().st_size, "sha256": file_sha256(extract)})
+    return files
+
+
+def _notebook_path(notebook_dir: Path, name: str) -> Path:
+    """A profile's ``notebook`` entry: a name in the notebooks folder (with or without
+    ``.ipynb``), or a path."""
+    path = Path(name)
+    if path.suffix != ".ipynb":
+        path = path.with_name(path.name + ".ipynb")
+    return path if path.is_absolute() else notebook_dir / path
+
+
 def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
               period_end: str, folder: Path, notebook_dir: Path, provenance: list,
               cell_timeout: int, notebook_timeout: int) -> list[NotebookJob]:
@@ -82,8 +144,8 @@ def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
     specs.append(("data_quality", DATA_QUALITY, "Data quality", {}))
     jobs = []
     for key, name, title, extra in specs:
-        notebook = notebook_dir / f"{name}.ipynb"
-        if not notebook.exists():
+        notebook = _notebook_path(notebook_dir, name)
+        if not notebook.is_file():
             raise SendreadyError(f"The notebook {notebook} is missing.",
                                  hint="Run from a full checkout of sendready, or fix the "
                                       "profile's `notebook` entry.")
@@ -108,6 +170,18 @@ def _provenance(profile: Profile, period_end: str, fingerprint: str, run_date: s
     ]
 
 
+def _notebook_profile_ref(profile_ref: str) -> str:
+    """Notebooks run in their own folder: a relative YAML path must become absolute."""
+    if str(profile_ref) in builtin_profiles():
+        return str(profile_ref)
+    return str(resolve_profile_path(profile_ref).resolve())
+
+
+def default_data_dir() -> Path:
+    """The sample area: ``data/sample`` in the project (or the working folder)."""
+    return project_root() / "data" / "sample"
+
+
 def run_pack(
     profile_ref: str,
     data_dir: Path | None,
@@ -121,20 +195,38 @@ def run_pack(
     notebook_dir: Path | None = None,
     progress=print,
 ) -> list[PeriodOutcome]:
-    """Run the whole board pack for each period end (see module docstring)."""
+    """Run the whole board pack for each period end (see module docstring).
+
+    Args:
+        profile_ref: Built-in profile id or path to a YAML profile.
+        data_dir: Folder of raw extracts; None for the sample area (generated if missing).
+        period_ends: ISO dates; empty for the last quarter end before the extract date.
+        outputs: Root of everything a run writes.
+        jobs: Notebooks run at once.
+        force: Redo ingest, evidence and every report even if nothing changed.
+        single_file: Also write ``pack.html``, the whole pack in one file for email.
+        cell_timeout: Seconds any one cell may run.
+        notebook_timeout: Seconds a whole notebook may run.
+        notebook_dir: Folder of the report notebooks (default: the project's).
+        progress: Called with each line of progress for the terminal.
+    """
+    skip_unused_iri_checks()  # before boardpack imports nbformat: 1.3 s less per run
     from sendready.boardpack import build_index, single_file_pack
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     profile = load_profile(profile_ref)
-    notebook_dir = notebook_dir or find_notebook_dir()
-    outputs = outputs.resolve()
+    nb_profile_ref = _notebook_profile_ref(profile_ref)
+    notebook_dir = (notebook_dir or find_notebook_dir()).resolve()
+    outputs = Path(outputs).resolve()
     if data_dir is None:
-        data_dir = (notebook_dir.parent / "data" / "sample").resolve()
+        data_dir = default_data_dir()
         t = time.perf_counter()
+        if not (data_dir / "extract.json").exists():
+            progress(f"No data folder given: writing the sample area to {data_dir}")
         ensure_sample(data_dir)
         timings["sample"] = time.perf_counter() - t
-    data_dir = data_dir.resolve()
+    data_dir = Path(data_dir).resolve()
     t = time.perf_counter()
     ingest = run_ingest(profile, data_dir=data_dir, out_dir=outputs / profile.id / "staged",
                         force=force)
@@ -151,72 +243,136 @@ def run_pack(
         period_ends = [latest_quarter_end(extract).isoformat()]
         progress(f"No period end given: using {period_ends[0]}, the last quarter end before "
                  "the extract date.")
-    notebook_hashes = {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))}
-    outcomes = []
-    for period_end in period_ends:
-        outcomes.append(_run_period(
-            profile, profile_ref, data_dir, outputs, period_end, ingest, notebook_dir,
-            notebook_hashes, jobs, force, single_file, cell_timeout, notebook_timeout,
-            dict(timings), t0, progress, build_index, single_file_pack,
-        ))
-    return outcomes
+    # Earliest first, so that each pack can say what changed since the one before it.
+    period_ends = sorted({as_timestamp(p).date().isoformat() for p in period_ends})
+    t = time.perf_counter()
+    context = {
+        "profile": profile, "profile_ref": nb_profile_ref, "data_dir": data_dir,
+        "outputs": outputs, "ingest": ingest, "notebook_dir": notebook_dir, "jobs": jobs,
+        "force": force, "single_file": single_file, "cell_timeout": cell_timeout,
+        "notebook_timeout": notebook_timeout, "progress": progress,
+        "files": input_files(ingest, data_dir),
+        "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
+        "code": suite_code_fingerprint(), "build_index": build_index,
+        "single_file_pack": single_file_pack,
+    }
+    timings["fingerprints"] = time.perf_counter() - t
+    return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
 
 
-def _run_period(profile, profile_ref, data_dir, outputs, period_end, ingest, notebook_dir,
-                notebook_hashes, jobs, force, single_file, cell_timeout, notebook_timeout,
-                timings, t0, progress, build_index, single_file_pack) -> PeriodOutcome:
+def _job_key(base: dict, job: NotebookJob) -> str:
+    return run_key({"base": base, "notebook": file_sha256(Path(job.notebook)),
+                    "parameters": job.parameters, "title": job.title, "key": job.key,
+                    "kernel": job.kernel_name})
+
+
+def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResult | None:
+    """The previous run's result for this job, if it succeeded with the same key."""
+    if not previous:
+        return None
+    for rec in previous.get("notebooks", []):
+        if (rec.get("key") == job.key and rec.get("job_key") == job.job_key
+                and rec.get("status") == "ok"
+                and (folder / rec.get("html", "")).is_file()
+                and (folder / rec.get("executed", "")).is_file()):
+            fields = set(JobResult.__dataclass_fields__)
+            result = JobResult(**{k: v for k, v in rec.items() if k in fields})
+            result.html, result.executed = str(folder / rec["html"]), str(folder / rec["executed"])
+            result.notebook, result.reused = job.notebook, True
+            return result
+    return None
+
+
+def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
+    profile, ingest, progress = ctx["profile"], ctx["ingest"], ctx["progress"]
     period_end = as_timestamp(period_end).date().isoformat()
-    folder = period_dir(outputs, profile, period_end)
+    folder = period_dir(ctx["outputs"], profile, period_end)
     folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(folder / "run.log", mode="w", encoding="utf-8")
+    log_path = folder / RUN_LOG
+    previous = None if ctx["force"] else _read_manifest(folder / MANIFEST)
+    handler = logging.FileHandler(log_path, mode="a", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("sendready").addHandler(handler)
+    for logger in (logging.getLogger("sendready"), _runlog):
+        logger.addHandler(handler)
+    _runlog.setLevel(logging.INFO)
+
+    def say(line: str) -> None:
+        progress(line)
+        _runlog.info(line)
+
     try:
-        parameters = {"profile": profile_ref, "profile_id": profile.id, "data_dir": str(data_dir),
-                      "period_end": period_end, "outputs": str(outputs), "jobs": jobs,
-                      "single_file": single_file, "cell_timeout": cell_timeout,
-                      "notebook_timeout": notebook_timeout, "kernel": KERNEL_NAME}
-        log.info("run configuration: %s", parameters)
-        key = run_key({"ingest": ingest.fingerprint, "profile": profile.model_dump_json(),
-                       "period_end": period_end, "notebooks": notebook_hashes,
-                       "version": __version__, "single_file": single_file})
-        manifest_path = folder / "manifest.json"
-        previous = _read_manifest(manifest_path)
-        if (not force and previous and previous.get("run_key") == key
-                and previous.get("status") == "ok" and (folder / "index.html").exists()):
-            progress(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
-            return PeriodOutcome(period_end, folder, reused=True)
+        from sendready.boardpack import previous_verdicts
+
+        parameters = {"profile": ctx["profile_ref"], "profile_id": profile.id,
+                      "data_dir": str(ctx["data_dir"]), "period_end": period_end,
+                      "outputs": str(ctx["outputs"]), "jobs": ctx["jobs"],
+                      "force": ctx["force"], "single_file": ctx["single_file"],
+                      "cell_timeout": ctx["cell_timeout"],
+                      "notebook_timeout": ctx["notebook_timeout"], "kernel": KERNEL_NAME,
+                      "notebook_dir": str(ctx["notebook_dir"])}
+        base = {"ingest": ingest.fingerprint, "profile": profile.model_dump_json(),
+                "period_end": period_end, "version": __version__, "code": ctx["code"]}
+        run_date = today_label()
+        provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
+        planned = plan_jobs(profile, ctx["profile_ref"], ctx["data_dir"], ctx["outputs"],
+                            period_end, folder, ctx["notebook_dir"], provenance,
+                            ctx["cell_timeout"], ctx["notebook_timeout"])
+        for job in planned:
+            job.job_key = _job_key(base, job)
+        earlier = previous_verdicts(folder)
+        key = run_key({"base": base, "jobs": [j.job_key for j in planned],
+                       "previous_pack": earlier, "single_file": ctx["single_file"]})
+        reused = {job.key: r for job in planned
+                  if (r := _reusable(previous, job, folder)) is not None}
+        outputs_there = (folder / "index.html").is_file() and (
+            not ctx["single_file"] or (folder / PACK_FILE).is_file())
+        if (previous and previous.get("run_key") == key and previous.get("status") == "ok"
+                and len(reused) == len(planned) and outputs_there):
+            say(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
+            return PeriodOutcome(period_end, folder, reused=True,
+                                 results=[reused[j.key] for j in planned])
+
+        if not previous:  # a fresh start (or --force): the log describes this run only
+            log_path.write_text("", encoding="utf-8")
+        _runlog.info("run configuration: %s", json.dumps(parameters))
+        _runlog.info("ingest:\n%s", ingest.describe())
+        if ctx["force"]:  # the evidence cache is keyed on its inputs; force ignores it
+            (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
         t = time.perf_counter()
         evidence = load_or_build_evidence(profile, ingest, period_end, folder)
         timings["evidence"] = time.perf_counter() - t
-        run_date = today_label()
-        provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
-        planned = plan_jobs(profile, profile_ref, data_dir, outputs, period_end, folder,
-                            notebook_dir, provenance, cell_timeout, notebook_timeout)
-        for stale in [folder / f"{job.key}.html" for job in planned] + [folder / "index.html"]:
-            stale.unlink(missing_ok=True)  # a failed report must not keep last run's page
-        progress(f"{period_end}: running {len(planned)} notebooks with {jobs} workers")
+        to_run = [job for job in planned if job.key not in reused]
+        stale = [Path(job.html_path) for job in to_run]
+        for path in [*stale, folder / "index.html", folder / PACK_FILE]:
+            path.unlink(missing_ok=True)  # a failed report must not keep last run's page
+        note = f" ({len(reused)} unchanged, reused)" if reused else ""
+        say(f"{period_end}: running {len(to_run)} notebooks with {ctx['jobs']} "
+            f"workers{note}")
         t = time.perf_counter()
-        results = run_jobs(planned, jobs, progress)
+        ran = run_jobs(to_run, ctx["jobs"], say, log_path=log_path)
         timings["notebooks"] = time.perf_counter() - t
+        by_key = {**reused, **{r.key: r for r in ran}}
+        results = [by_key[job.key] for job in planned]
+
         t = time.perf_counter()
-        by_key = {r.key: r for r in results}
-        index_html = build_index(evidence, by_key, folder, provenance, run_date)
+        index_html = ctx["build_index"](evidence, by_key, folder, provenance, run_date)
         (folder / "index.html").write_text(index_html, encoding="utf-8")
-        if single_file:
+        if ctx["single_file"]:
             reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-            (folder / "pack.html").write_text(single_file_pack(index_html, reports),
-                                              encoding="utf-8")
+            (folder / PACK_FILE).write_text(ctx["single_file_pack"](index_html, reports),
+                                            encoding="utf-8")
         timings["index"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
-        _write_manifest(manifest_path, key, parameters, ingest, data_dir, timings, results,
-                        evidence)
+        _write_manifest(folder / MANIFEST, key, parameters, ctx, timings, results, evidence)
         for failed in outcome.failed:
-            log.error("%s failed: %s", failed.title, failed.error)
+            _runlog.error("%s failed: %s", failed.title, failed.error)
+        say(f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
+            f"ok in {timings['total']:.0f} s; log {log_path}")
         return outcome
     finally:
-        logging.getLogger("sendready").removeHandler(handler)
+        for logger in (logging.getLogger("sendready"), _runlog):
+            logger.removeHandler(handler)
         handler.close()
 
 
@@ -227,23 +383,44 @@ def _read_manifest(path: Path) -> dict | None:
         return None
 
 
-def _write_manifest(path, key, parameters, ingest, data_dir, timings, results, evidence):
-    inputs = {
-        name: {"file": src.get("file"), "sha256": src.get("sha256")}
-        for name, src in ingest.summary.get("sources", {}).items()
-    }
+def _relative(path: str, folder: Path) -> str:
+    if not path:
+        return ""
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return path
+
+
+def _write_manifest(path: Path, key: str, parameters: dict, ctx: dict, timings: dict,
+                    results: list[JobResult], evidence) -> None:
+    ingest = ctx["ingest"]
+    folder = path.parent
+    profile_file = resolve_profile_path(ctx["profile_ref"])
+    records = []
+    for rec in jobs_as_records(results):
+        rec.pop("extra", None)
+        rec["html"] = _relative(rec["html"], folder)
+        rec["executed"] = _relative(rec["executed"], folder)
+        for k in ("seconds", "execute_seconds", "export_seconds"):
+            rec[k] = round(rec[k], 3)
+        records.append(rec)
     manifest = {
         "run_key": key,
         "status": "ok" if all(r.status == "ok" for r in results) else "failed",
+        "failed": [r.key for r in results if r.status != "ok"],
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "parameters": parameters,
-        "inputs": {"data_dir": str(data_dir), "fingerprint": ingest.fingerprint,
-                   "sources": inputs},
+        "profile": {"id": ctx["profile"].id, "file": str(profile_file),
+                    "sha256": file_sha256(profile_file)},
+        "inputs": {"data_dir": str(ctx["data_dir"]), "fingerprint": ingest.fingerprint,
+                   "extract_date": ingest.summary.get("extract_date"),
+                   "files": ctx["files"]},
+        "notebooks_sha256": ctx["notebooks"],
+        "suite_code_sha256": ctx["code"],
         "versions": package_versions(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-        "notebooks": [
-            {k: v for k, v in rec.items() if k != "extra"} for rec in jobs_as_records(results)
-        ],
+        "notebooks": records,
         "verdicts": {wid: v.code for wid, v in evidence.verdicts.items()},
     }
     tmp = path.with_suffix(".tmp")

@@ -6,7 +6,9 @@ rule that explains it:
 
 1. **Parse** each column by its kind (dates, numbers, yes/no), vectorised over the
    distinct values. A value that does not parse is recorded (``bad_date`` ...) and
-   becomes missing in the parsed frame.
+   becomes missing in the parsed frame; so does a real date outside the years the suite
+   accepts (``date_out_of_range``) and a cell too long for any spreadsheet
+   (``value_too_long``).
 2. **Column checks** with pandera (lazy, so every failure is collected): blanks where a
    value is needed, codes, identifier formats, ranges, dates after the extract date.
 3. **Cross-field rules** with pandera, judged only where every column a rule relates
@@ -51,6 +53,10 @@ BAD_FORMAT = "bad_format"
 OUT_OF_RANGE = "out_of_range"
 DATE_AFTER_EXTRACT = "date_after_extract"
 DUPLICATE_KEY = "duplicate_key"
+# Added beside the agreed names: a real calendar date in an implausible year, and a cell
+# longer than a spreadsheet can hold. Neither can come from a sound extract.
+DATE_OUT_OF_RANGE = "date_out_of_range"
+VALUE_TOO_LONG = "value_too_long"
 
 STAGED_DTYPES = {
     "id": "string", "text": "string", "code": "string", "date": "datetime64[ms]",
@@ -59,9 +65,16 @@ STAGED_DTYPES = {
 FAILURE_COLUMNS = ["row_number", "column", "rule", "value", "reason"]
 _PANDERA_BLOCK = 1_000_000
 
-# Dates outside these years are typing errors (0219 for 2019), not service events.
+# Dates outside these years are typing errors (0219 for 2019, 2919 for 2019) or
+# placeholders (1066-01-01, 2999-12-31), not service events; every column the suite reads
+# (dates of birth of children and young people included) falls well inside them.
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
 LATEST_DATE = pd.Timestamp("2099-12-31")
+# Excel holds at most 32,767 characters in one cell (Microsoft, "Excel specifications and
+# limits"). No field of any contract comes near it; a longer value is a broken export
+# (a stray quote mark that swallowed the rows after it) or pasted content, and staging it
+# would carry megabytes of text towards the reports.
+MAX_CELL_CHARACTERS = 32_767
 # Excel counts days from 30 December 1899 (for serials after February 1900). Only serials
 # for 1950-2099 are read as dates: a smaller five-digit number in a date column is more
 # likely a mistyped value than a date.
@@ -156,18 +169,32 @@ def validate(
 def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.DataFrame]:
     parsed = {}
     failures = []
+
+    def record(mask: np.ndarray, column: str, rule: str) -> None:
+        if mask.any():
+            failures.append(pd.DataFrame({"row_number": frame.index[mask], "column": column,
+                                          "rule": rule}))
+
     for col in contract.columns:
         text = frame[col.name]
+        # A too-long cell is judged as blank from here on, so it is reported once, under
+        # its own rule (a blank in a required column is shadowed by it in _combine).
+        too_long = (text.str.len() > MAX_CELL_CHARACTERS).to_numpy(dtype=bool)
+        record(too_long, col.name, VALUE_TOO_LONG)
+        if too_long.any():
+            text = text.where(~too_long, "")
         parser = _PARSERS.get(col.kind)
         if parser is None:  # id, text, code: the trimmed text is the value
             parsed[col.name] = text.where(text != "").astype("string")
             continue
         values, bad = _by_distinct(text, parser)
+        record(bad, col.name, {"date": BAD_DATE, "bool": BAD_BOOL}.get(col.kind, BAD_NUMBER))
+        if col.kind == "date":
+            implausible = (values.notna() & ~values.between(EARLIEST_DATE, LATEST_DATE)
+                           ).to_numpy(dtype=bool)
+            record(implausible, col.name, DATE_OUT_OF_RANGE)
+            values = values.where(~implausible)
         parsed[col.name] = values
-        if bad.any():
-            rule = {"date": BAD_DATE, "bool": BAD_BOOL}.get(col.kind, BAD_NUMBER)
-            failures.append(pd.DataFrame({"row_number": text.index[bad], "column": col.name,
-                                          "rule": rule}))
     return pd.DataFrame(parsed, index=frame.index), _failure_frame(failures)
 
 
@@ -200,7 +227,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
         days = days[days.between(*SERIAL_RANGE)]
         out.loc[days.index] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype(
             "datetime64[ms]")
-    return out.where(out.between(EARLIEST_DATE, LATEST_DATE))
+    return out
 
 
 def _parse_int(text: pd.Series) -> pd.Series:
@@ -504,6 +531,13 @@ def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
             vals = first.str.cat(rest, sep=" | ") if rest else first
             why = pd.Series(f"repeats the key ({', '.join(contract.key)}) of an earlier "
                             "row, which was kept", index=where, dtype="str")
+        elif rule == VALUE_TOO_LONG:
+            full = cells(column, where)
+            # The whole value is in the row's own columns; here a glimpse is enough.
+            vals = full.str.slice(0, 40) + "..."
+            why = (f"{column} holds " + full.str.len().map("{:,}".format)
+                   + f" characters, more than a spreadsheet cell can hold "
+                     f"({MAX_CELL_CHARACTERS:,})")
         elif rule in rules:
             r = rules[rule]
             a, b = _involved(r)
@@ -529,8 +563,10 @@ def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
     if rule == MISSING_VALUE:
         return f"{col.name} is blank but must be filled in", ""
     if rule == BAD_DATE:
-        return "'", ("' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date), "
-                     "with a year from 1900 to 2099")
+        return "'", "' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date)"
+    if rule == DATE_OUT_OF_RANGE:
+        return "'", (f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "
+                     "it is taken for a typing error or a placeholder date")
     if rule == BAD_NUMBER:
         return "'", f"' is not a {'whole number' if col.kind == 'int' else 'number'}"
     if rule == BAD_BOOL:
@@ -541,7 +577,10 @@ def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
     if rule == BAD_FORMAT:
         return "'", f"' is not a valid {FORMAT_LABELS.get(col.format or '', col.format)}"
     if rule == OUT_OF_RANGE:
-        return "", f" is outside the allowed range ({_fmt(col.minimum)} to {_fmt(col.maximum)})"
+        # Named first: a reason opening with the value would open with "-" for a negative
+        # number, and be neutralised in the quarantine file as if it were a formula.
+        return f"{col.name} of ", (f" is outside the allowed range ({_fmt(col.minimum)} to "
+                                   f"{_fmt(col.maximum)})")
     if rule == DATE_AFTER_EXTRACT:
         return "", f" is after the extract date, {extract_date.day} {extract_date:%B %Y}"
     return f"{rule}: ", ""

@@ -13,7 +13,8 @@ from html import escape
 import pandas as pd
 
 from sendready import __version__
-from sendready.formatting import format_date, format_value
+from sendready.charts.display import data_table_html
+from sendready.formatting import format_count, format_date, format_value
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
 # Words always accompany a symbol; the symbol is hidden from screen readers because the
@@ -57,9 +58,13 @@ def paragraph(text: str, css: str | None = None) -> str:
 
 
 def badge(code: str, words: str, symbol: str) -> str:
+    # An inline block keeps the badge's box together on one line where it fits, yet lets
+    # its words wrap on a narrow screen or at 400% zoom; ``nowrap`` pushed long badges
+    # off the side of the page, which then scrolled sideways (WCAG 1.4.10 reflow).
     colour = BADGE_COLOURS.get(code, DEFAULT_BADGE)
     return (f'<span class="sr-badge" style="color:{colour};border:2px solid {colour};'
-            f'border-radius:0.25rem;padding:0 0.4rem;font-weight:bold;white-space:nowrap">'
+            f'border-radius:0.25rem;padding:0 0.4rem;font-weight:bold;display:inline-block;'
+            f'max-width:100%">'
             f'<span aria-hidden="true">{symbol}</span> {escape(words)}</span>')
 
 
@@ -73,6 +78,37 @@ def variation_badge(code: str) -> str:
 
 def assurance_badge(code: str) -> str:
     return badge(code, ASSURANCE_LABELS.get(code, code), ASSURANCE_SYMBOLS.get(code, ""))
+
+
+def assurance_code(assessment) -> str:
+    """The assurance to show for an assessment.
+
+    An indicator judged without a control chart (a census or survey series) carries the
+    default "no target" even when the profile sets one; the sentence beside the badge
+    says there are too few points to judge the target, and the badge must agree.
+    """
+    if assessment.assurance == "no_target" and assessment.target is not None:
+        return "insufficient_data"
+    return assessment.assurance
+
+
+def table_html(data: pd.DataFrame, caption: str, units: dict[str, str] | None = None,
+               *, fold: bool = False) -> str:
+    """A report's own table (not the numbers behind a chart), shown open by default.
+
+    :func:`~sendready.charts.display.data_table_html` folds long tables behind "Show the
+    numbers behind this chart", which misleads where there is no chart and hides a
+    table that is the point of its section. ``fold`` keeps long tables folded, with a
+    summary that says what is inside.
+    """
+    markup = data_table_html(data, caption, units)
+    folded = re.fullmatch(r"<details><summary>.*?</summary>(.*)</details>", markup, re.DOTALL)
+    if folded is None:
+        return markup
+    if not fold:
+        return folded.group(1)
+    summary = f"Show the table: {caption} ({format_count(len(data))} rows)"
+    return f"<details><summary>{escape(summary)}</summary>{folded.group(1)}</details>"
 
 
 def show(markup: str) -> str:

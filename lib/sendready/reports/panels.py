@@ -9,6 +9,8 @@ when the evidence is missing.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 from matplotlib import pyplot as plt
 
@@ -26,7 +28,14 @@ from sendready.formatting import format_date
 from sendready.indicators import REGISTRY, NoData
 from sendready.indicators.identification import school_identification_funnel
 from sendready.indicators.waits import waits_as_at
-from sendready.reports.common import assurance_badge, heading, paragraph, show, variation_badge
+from sendready.reports.common import (
+    assurance_badge,
+    assurance_code,
+    heading,
+    paragraph,
+    show,
+    variation_badge,
+)
 
 FUNNEL_PROVISION = {"ID01": ("K", "pupils on SEN support"),
                     "ID02": ("E", "pupils with an EHC plan")}
@@ -40,9 +49,16 @@ def _html(chart: Chart) -> str:
         plt.close(chart.figure)
 
 
+@functools.cache
+def _published_benchmarks() -> pd.DataFrame:
+    """The shipped benchmark table, read once per process rather than once per panel
+    (callers only filter it; copy-on-write keeps the cached frame unchanged)."""
+    return load_published_benchmarks()
+
+
 def benchmark_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
     """Published figures for England and the region (the area's own are computed here)."""
-    tables = [load_published_benchmarks()]
+    tables = [_published_benchmarks()]
     supplied = ctx.data.get("benchmarks")
     if supplied is not None:
         tables.append(supplied)
@@ -139,8 +155,16 @@ def _survey(ctx, indicator_id: str) -> str | None:
     return _html(chart)
 
 
-def indicator_chart_html(ctx, narrator, indicator_id: str) -> list[str]:
-    """Charts for one indicator (possibly none, when there is nothing to draw)."""
+def indicator_chart_html(ctx, narrator, indicator_id: str,
+                         drawn: dict[str, str] | None = None) -> list[str]:
+    """Charts for one indicator (possibly none, when there is nothing to draw).
+
+    Args:
+        drawn: Charts already drawn in this report (chart -> indicator id under which it
+            was drawn), updated here. The waits chart serves JC03, JC04 and JC05 alike, so
+            a report drawing it three times would only repeat itself; later panels point
+            back to it instead. None draws every chart.
+    """
     threshold = ctx.profile.disclosure.threshold
     assessment = ctx.evidence.assessments[indicator_id]
     charts = []
@@ -152,7 +176,14 @@ def indicator_chart_html(ctx, narrator, indicator_id: str) -> list[str]:
     if indicator_id in FUNNEL_PROVISION:
         charts.append(_funnel(ctx, indicator_id, threshold))
     if indicator_id in WAIT_INDICATORS:
-        charts.append(_waits(ctx, indicator_id, threshold))
+        if drawn is not None and "waits" in drawn:
+            charts.append(paragraph(f"Days waited by children still waiting, by service, are "
+                                    f"charted under {drawn['waits']} above."))
+        else:
+            waits = _waits(ctx, indicator_id, threshold)
+            if waits and drawn is not None:
+                drawn["waits"] = indicator_id
+            charts.append(waits)
     definition = REGISTRY.get(indicator_id)
     if definition is not None and "surveys" in definition.sources:
         charts.append(_survey(ctx, indicator_id))
@@ -172,8 +203,10 @@ def indicator_chart_html(ctx, narrator, indicator_id: str) -> list[str]:
     return [c for c in charts if c]
 
 
-def show_indicator_panel(ctx, narrator, indicator_id: str) -> None:
-    """Display one indicator's panel (see module docstring)."""
+def indicator_panel_html(ctx, narrator, indicator_id: str,
+                         drawn: dict[str, str] | None = None) -> str:
+    """One indicator's panel as HTML (see module docstring; ``drawn`` as for
+    :func:`indicator_chart_html`)."""
     assessment = ctx.evidence.assessments[indicator_id]
     bench = benchmark_rows(ctx, indicator_id)
     parts = [f'<section class="sr-panel" aria-labelledby="ind-{indicator_id}">',
@@ -183,10 +216,16 @@ def show_indicator_panel(ctx, narrator, indicator_id: str) -> None:
     else:
         parts.append(paragraph(narrator.indicator_paragraph(indicator_id, bench)))
         parts.append(f"<p>Variation: {variation_badge(assessment.variation)} "
-                     f"Assurance: {assurance_badge(assessment.assurance)}</p>")
-        parts.extend(indicator_chart_html(ctx, narrator, indicator_id))
+                     f"Assurance: {assurance_badge(assurance_code(assessment))}</p>")
+        parts.extend(indicator_chart_html(ctx, narrator, indicator_id, drawn))
     parts.append("</section>")
-    show("".join(parts))
+    return "".join(parts)
+
+
+def show_indicator_panel(ctx, narrator, indicator_id: str,
+                         drawn: dict[str, str] | None = None) -> None:
+    """Display one indicator's panel (see module docstring)."""
+    show(indicator_panel_html(ctx, narrator, indicator_id, drawn))
 
 
 def actions_chart_html(actions: pd.DataFrame, weakness_id: str, as_at: str) -> str:

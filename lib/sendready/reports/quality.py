@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from sendready import quality
-from sendready.charts.display import data_table_html
 from sendready.formatting import format_count, format_date
-from sendready.reports.common import heading, paragraph, provenance_html, show
+from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
 
 
 class DataQualityReport:
@@ -28,12 +29,12 @@ class DataQualityReport:
                 "reconciles: rows read = rows staged + rows quarantined.")
         if missing:
             text += f" Not supplied: {', '.join(missing)}."
-        return (f'<h1 id="top">Data quality: {self.ctx.profile.area.name}</h1>'
+        return (f'<h1 id="top">Data quality: {escape(self.ctx.profile.area.name)}</h1>'
                 + paragraph(text))
 
     def sources_html(self) -> str:
         table = quality.sources_table(self.summary)
-        return heading(2, "Rows read, staged and quarantined") + data_table_html(
+        return heading(2, "Rows read, staged and quarantined") + table_html(
             table, "Rows per extract", units={"Quarantined (%)": "percent"})
 
     def reasons_html(self) -> str:
@@ -45,14 +46,14 @@ class DataQualityReport:
                 + paragraph("Analysts can open each extract's quarantine file (it opens in "
                             "Excel) to see every row set aside, its original row number, the "
                             "column, the rule and the value.")
-                + data_table_html(table, "Quarantined rows by rule"))
+                + table_html(table, "Quarantined rows by rule", fold=True))
 
     def linkage_html(self) -> str:
         table = quality.linkage_table(self.ctx.data)
         return (heading(2, "How well the extracts link")
                 + paragraph("Reports join extracts on shared identifiers; a record that does "
                             "not link cannot count towards indicators that need both.")
-                + data_table_html(table, "Linkage between extracts",
+                + table_html(table, "Linkage between extracts",
                                   units={"Linked (%)": "percent"}))
 
     def completeness_html(self) -> str:
@@ -66,9 +67,9 @@ class DataQualityReport:
         return (heading(2, "Completeness over time")
                 + paragraph("A sudden fall in records or in filled-in fields usually means an "
                             "extract problem rather than a change in services.")
-                + data_table_html(wide, "Records per quarter, by extract")
-                + data_table_html(filled, "Optional fields filled in (%), by quarter and "
-                                  "extract", units={c: "percent" for c in filled.columns[1:]}))
+                + table_html(wide, "Records per quarter, by extract", fold=True)
+                + table_html(filled, "Optional fields filled in (%), by quarter and extract",
+                             units={c: "percent" for c in filled.columns[1:]}, fold=True))
 
     def show_headline(self) -> None:
         show(self.headline_html())

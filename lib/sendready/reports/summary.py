@@ -6,9 +6,13 @@ from html import escape
 
 from sendready.disclosure import suppression_note
 from sendready.formatting import format_date
-from sendready.narrative.narrator import Narrator
+from sendready.narrative.summaries import RULE_STEPS
+from sendready.narrative.words import count_words, share_words
+from sendready.notebook import shared_narrator
+from sendready.profile import VerdictRule
 from sendready.reports.common import (
     assurance_badge,
+    assurance_code,
     heading,
     paragraph,
     provenance_html,
@@ -17,7 +21,24 @@ from sendready.reports.common import (
     verdict_badge,
 )
 from sendready.verdicts import VERDICT_LABELS, Verdict
-from sendready.verdicts import __doc__ as VERDICT_RULE_DOC
+
+
+def verdict_rule_text(rule: VerdictRule) -> str:
+    """The verdict rule in the words every weakness report uses, for this profile's rule.
+
+    Built from the same steps as the narrative's verdict explanations, so the summary and
+    the reports cannot describe the rule differently (the rule's module docstring is
+    written for developers and names configuration keys).
+    """
+    least = rule.min_indicators_with_data
+    too_few = ("no key indicator can be judged" if least == 1
+               else f"fewer than {count_words(least)} key indicators can be judged")
+    steps = [step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
+             for step in RULE_STEPS]
+    return ("Each verdict follows a fixed rule over the key indicators, taking the first step "
+            "that applies: " + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
+            + ". Only the latest point counts: an improvement that has faded is not evidence "
+            "of progress now.")
 
 
 class BoardSummary:
@@ -27,7 +48,7 @@ class BoardSummary:
         self.ctx = ctx
         self.profile = ctx.profile
         self.evidence = ctx.evidence
-        self.narrator = Narrator.from_evidence(ctx.evidence)
+        self.narrator = shared_narrator(ctx)  # suppression marked once per batch
         self.threshold = ctx.profile.disclosure.threshold
         self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
         self.item = "weakness" if self.wsoa else "priority area"
@@ -47,8 +68,10 @@ class BoardSummary:
         return "".join([
             f'<h1 id="top">Board summary: SEND improvement evidence for '
             f"{escape(self.profile.area.name)}</h1>",
-            paragraph(f"Quarter to {period}. Of the {len(verdicts)} {self._items(len(verdicts))}, "
-                      f"{improving} show evidence of improvement that the statistics support."),
+            paragraph(f"Quarter to {period}. Of the {count_words(len(verdicts))} "
+                      f"{self._items(len(verdicts))}, {count_words(improving)} "
+                      f"{'shows' if improving == 1 else 'show'} evidence of improvement that "
+                      "the statistics support."),
             paragraph(suppression_note(self.threshold)),
         ])
 
@@ -79,7 +102,7 @@ class BoardSummary:
                     f'<tr><th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
                     f"<td>{escape(level)}</td><td>{escape(change)}</td>"
                     f"<td>{variation_badge(a.variation)}</td>"
-                    f"<td>{assurance_badge(a.assurance)}</td></tr>")
+                    f"<td>{assurance_badge(assurance_code(a))}</td></tr>")
             parts.append(
                 heading(3, f"{w.id}: {w.title}", f"key-{w.id}")
                 + f"<table><caption>Key indicators for {escape(w.id)}</caption><thead><tr>"
@@ -90,7 +113,6 @@ class BoardSummary:
         return "".join(parts)
 
     def how_to_read_html(self) -> str:
-        rule = " ".join(VERDICT_RULE_DOC.split("\n\n")[1:3]).replace("**", "")
         items = "".join(f"<li>{escape(label)}</li>" for label in VERDICT_LABELS.values())
         return "".join([
             heading(2, "How to read this summary"),
@@ -99,8 +121,9 @@ class BoardSummary:
                       "statistical process control: 'special cause' means a change too large "
                       "or too sustained to be chance. Assurance says whether the target will "
                       "be met if the process stays as it is."),
-            paragraph(" ".join(rule.split())),
-            f"<p>The verdicts, from best to worst:</p><ul>{items}</ul>",
+            paragraph(verdict_rule_text(self.profile.verdict_rule)),
+            f"<p>The verdicts, from best to worst, then the one given when the data cannot "
+            f"support a judgement:</p><ul>{items}</ul>",
         ])
 
     def show_headline(self) -> None:

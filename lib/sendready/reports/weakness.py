@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendready.charts.display import data_table_html
-from sendready.disclosure import assert_aggregate, suppression_note
+from sendready.disclosure import assert_aggregate, suppress_indicator_rows, suppression_note
 from sendready.formatting import format_date, format_month, format_percent
 from sendready.indicators import REGISTRY
-from sendready.narrative.narrator import Narrator
+from sendready.notebook import shared_narrator
 from sendready.reports import panels
 from sendready.reports.common import (
     heading,
     paragraph,
     provenance_html,
     show,
+    table_html,
     verdict_badge,
 )
 
@@ -51,7 +51,7 @@ class WeaknessReport:
         self.weakness = ctx.profile.weakness(weakness_id)
         self.evidence = ctx.evidence
         self.verdict = ctx.evidence.verdicts[weakness_id]
-        self.narrator = Narrator.from_evidence(ctx.evidence)
+        self.narrator = shared_narrator(ctx)  # suppression marked once per batch
         self.threshold = ctx.profile.disclosure.threshold
         self.commentary_dir = Path(commentary_dir) if commentary_dir else None
         self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
@@ -85,8 +85,9 @@ class WeaknessReport:
     def evidence_panels(self) -> None:
         show(heading(2, "Evidence, indicator by indicator")
              + paragraph(suppression_note(self.threshold)))
+        drawn: dict[str, str] = {}  # charts shared by several panels are drawn once
         for indicator_id in self.weakness.indicators:
-            panels.show_indicator_panel(self.ctx, self.narrator, indicator_id)
+            panels.show_indicator_panel(self.ctx, self.narrator, indicator_id, drawn)
 
     def voices_html(self) -> str:
         parts = [heading(2, "What families and practitioners say")]
@@ -160,11 +161,10 @@ class WeaknessReport:
             if src is None or src.get("status") != "staged":
                 items.append(f"The {source} extract was not supplied: indicators that need it "
                              "show no data.")
-            elif src["rows_read"]:
-                share = src["rows_quarantined"] / src["rows_read"] * 100
-                items.append(f"{source}: {format_percent(share)} of rows were set aside in "
-                             "quarantine because they broke a data rule (see the data quality "
-                             "report).")
+            elif src["rows_read"] and src["rows_quarantined"]:
+                items.append(f"{quarantined_share(src)} of the rows in the {source} extract "
+                             "were set aside in quarantine because they broke a data rule (see "
+                             "the data quality report).")
         for indicator_id in self.weakness.indicators:
             a = self.evidence.assessments[indicator_id]
             if a.signal == "no_data":
@@ -218,8 +218,21 @@ class WeaknessReport:
                      & (table["period_type"] == "quarter")]
         cols = ["indicator_id", "breakdown", "numerator", "denominator", "value",
                 "ci_low", "ci_high", "suppressed", "no_data_reason"]
-        shown = assert_aggregate(rows[[c for c in cols if c in rows]])
-        show(data_table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}"))
+        # Suppressed as the report suppresses (executed notebooks are kept and shared too):
+        # over each indicator's every row, as secondary suppression works within an
+        # indicator, then cut to the quarter rows.
+        evidence = self.evidence.table
+        mine = evidence[evidence["indicator_id"].isin(self.weakness.indicators)]
+        shown = suppress_indicator_rows(mine, self.profile.disclosure)
+        shown = assert_aggregate(shown.loc[rows.index, [c for c in cols if c in shown]])
+        show(table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}",
+                        fold=True))
+
+
+def quarantined_share(source: dict) -> str:
+    """The share of an extract's rows quarantined, never rounded to a misleading "0.0%"."""
+    share = source["rows_quarantined"] / source["rows_read"] * 100
+    return "fewer than 0.1%" if 0 < share < 0.05 else format_percent(share)
 
 
 def actions_status_at(actions: pd.DataFrame, period_end: pd.Timestamp) -> pd.Series:

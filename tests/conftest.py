@@ -1,0 +1,57 @@
+"""Shared fixtures.
+
+``sample_pack``: one real batch run (``run_pack``) over a small generated sample, shared
+by the pipeline, board-pack and browser tests, because a run costs most of a minute. It is
+built from a clean state (fresh data and outputs folders) with the single-file pack on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pack_checks import SAMPLE_PACK_PROFILE, SAMPLE_PACK_SCALE, SAMPLE_PACK_SEED
+
+
+@dataclass
+class SamplePack:
+    """What one clean batch run produced, and how it went."""
+
+    data_dir: Path
+    outputs: Path
+    folder: Path
+    outcome: object  # sendready.pipeline.PeriodOutcome
+    seconds: float
+    progress: list[str] = field(default_factory=list)
+
+
+def _require_kernel() -> None:
+    from sendready.errors import SendreadyError
+    from sendready.kernel import check_kernelspec
+
+    try:
+        check_kernelspec()
+    except SendreadyError as exc:
+        pytest.fail(f"The batch tests need the project's Jupyter kernel: {exc} ({exc.hint})")
+
+
+@pytest.fixture(scope="session")
+def sample_pack(tmp_path_factory) -> SamplePack:
+    from sendready.pipeline import run_pack
+    from sendready.sample import generate_sample
+
+    _require_kernel()
+    root = tmp_path_factory.mktemp("sample_pack")
+    data_dir, outputs = root / "data", root / "outputs"
+    generate_sample(out_dir=data_dir, scale=SAMPLE_PACK_SCALE, seed=SAMPLE_PACK_SEED)
+    progress: list[str] = []
+    start = time.perf_counter()
+    outcomes = run_pack(SAMPLE_PACK_PROFILE, data_dir, [], outputs, jobs=2, single_file=True,
+                        progress=progress.append)
+    seconds = time.perf_counter() - start
+    assert len(outcomes) == 1
+    return SamplePack(data_dir=data_dir, outputs=outputs, folder=outcomes[0].folder,
+                      outcome=outcomes[0], seconds=seconds, progress=progress)
