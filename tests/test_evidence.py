@@ -109,8 +109,10 @@ def test_other_profile_on_data_that_ends_earlier_says_no_data(sample_evidence):
     profile = load_profile("bury-2024-priority-actions")
     evidence = build_evidence(profile, root / "staged", "2024-03-31")
     assert {v.code for v in evidence.verdicts.values()} == {"not_enough_data"}
-    monthly = evidence.table[evidence.table["period_type"] == "month"]
-    assert monthly["no_data"].astype(bool).all() or monthly.empty is False
+    # Every month of the 2023-24 series falls after the sample's extract date (5 April
+    # 2019), so no monthly figure exists and each quarter row says why.
+    assert (evidence.table["period_type"] == "month").sum() == 0
+    assert evidence.table["no_data_reason"].str.contains("extracts were taken").all()
 
 
 @pytest.mark.parametrize(("day", "expected"), [
@@ -121,3 +123,15 @@ def test_latest_quarter_end(day, expected):
     import datetime as dt
 
     assert latest_quarter_end(dt.date.fromisoformat(day)).isoformat() == expected
+
+
+def test_lead04_says_no_data_after_the_extract_date(sample_evidence):
+    _, _, root = sample_evidence
+    profile = load_profile("bury-2024-priority-actions")
+    evidence = build_evidence(profile, root / "staged", "2024-03-31")
+    if "LEAD04" not in evidence.assessments:
+        pytest.skip("the 2024 profile does not use LEAD04")
+    rows = evidence.table[evidence.table["indicator_id"] == "LEAD04"]
+    assert len(rows) == 1 and bool(rows.iloc[0]["no_data"])
+    assert "extracts were taken" in rows.iloc[0]["no_data_reason"]
+    assert evidence.assessments["LEAD04"].signal == "no_data"

@@ -126,7 +126,16 @@ def build_evidence(
         small_threshold=profile.disclosure.threshold,
     )
     if LEAD04 in ids:
-        lead04 = _lead04_rows(table, ids, targets, series_start, end)
+        extract = data.extract_date
+        if extract is not None and end > extract:
+            # As for every other indicator: nothing can be said about months after the
+            # extracts were taken.
+            lead04 = _lead04_rows(table, ids, targets, series_start, end).tail(1).assign(
+                numerator=pd.NA, denominator=pd.NA, value=pd.NA, no_data=True,
+                no_data_reason=f"the extracts were taken on {extract.day} {extract:%B %Y}, "
+                               "before the end of this period")
+        else:
+            lead04 = _lead04_rows(table, ids, targets, series_start, end)
         table = pd.concat([table, lead04.astype(table.dtypes.to_dict())], ignore_index=True)
     baseline = (profile.framework.baseline_start, profile.framework.baseline_end)
     assessments = {
