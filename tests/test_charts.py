@@ -342,3 +342,38 @@ def test_actions_chart_counts_every_status():
     assert "<figcaption>Plan actions by status, at 31 March 2019</figcaption>" in markup
     with pytest.raises(ValueError, match="unknown action status"):
         actions_chart(pd.DataFrame({"status": ["done"]}))
+
+
+def test_spc_table_and_alt_text_withhold_suppressed_months():
+    # The narrator marks March 2019 (and, by secondary suppression, January) as resting on
+    # fewer than 6 cases: the chart may draw them hollow but must not write their values.
+    result = p_chart([5, 7, 6, 8, 6, 7, 5, 6, 8, 7, 6, 9, 1, 9, 0],
+                     [10, 12, 10, 12, 10, 11, 9, 10, 12, 11, 10, 10, 3, 10, 2],
+                     pd.date_range("2018-01-01", periods=15, freq="MS"), direction="up",
+                     baseline_end="2018-12-31", scale=100.0)
+    small = pd.Series([False] * 12 + [True, False, True],
+                      index=pd.date_range("2018-01-01", periods=15, freq="MS"))
+    chart, markup = build(spc_chart, result, "Health advice through the portal",
+                          unit="percent", small_number=small, small_threshold=6)
+    values = chart.data["Value (%)"]
+    assert list(values.iloc[12:]) == ["c", 90.0, "c"]
+    assert values.iloc[0] == pytest.approx(50.0)
+    assert '<th scope="row">March 2019</th><td>c</td>' in markup  # limits stay beside it
+    assert "Latest: 0.0%" not in chart.alt_text and "0.0%" not in chart.alt_text
+    assert ("The latest figure, for March 2019, is not shown because it rests on fewer than "
+            "6 cases.") in chart.alt_text
+    assert chart.facts["latest_value"] is None
+    # The point itself is still drawn, hollow.
+    hollow = [c for c in chart.figure.axes[0].collections
+              if tuple(c.get_facecolors()[0]) == mcolors.to_rgba(WHITE)]
+    drawn = sorted(np.concatenate([c.get_offsets()[:, 1] for c in hollow]))
+    assert drawn == pytest.approx([0.0, 100 / 3])
+
+
+def test_spc_table_headings_and_pattern_cells_read_plainly():
+    chart, markup = build(spc_chart, spc(), "Plans issued within 20 weeks")
+    assert "Value (%)" in chart.data.columns
+    assert "Value (percentage (%))" not in markup and "<td>None</td>" not in markup
+    assert chart.data["Pattern"].iloc[0] == "No signal"
+    days, _ = build(spc_chart, spc(), "Median days", unit="days")
+    assert "Value (days)" in days.data.columns

@@ -274,3 +274,101 @@ def test_verdict_explanation_for_not_enough_data():
     assert "Here the one key indicator cannot be judged" in text
     assert "EHC01" in text and "not enough data" in text.lower()
     assert text.endswith("“Not enough data to judge”.")
+
+
+# --- comparable figures: stocks, single waves, unjudged indicators ---------------------------
+
+
+def test_a_stock_baseline_is_the_position_at_the_baseline_end_not_summed_month_ends():
+    # Children with a plan whose records link: a month-end position, so the quarter row is
+    # March 2019's (15 of 20). Summing the 19 baseline month-ends (227 of 380) would count
+    # each child once a month; the baseline end, October 2017, is 11 of 20 (BASE_NUMS[18]).
+    stock = _table(NUMS, quarter=(NUMS[-1], DEN))
+    narrator = Narrator(table=stock, assessments={"EHC01": _assessment("improvement")},
+                        threshold=6, baseline=BASELINE)
+    text = narrator.change_since_baseline("EHC01")
+    assert text.startswith("The latest figure of 70.0% compares with 55.0% (11 of 20) at the "
+                           "end of the baseline, 31 October 2017.")
+    assert "227" not in text and "380" not in text
+
+
+def test_a_stock_count_baseline_is_not_called_a_monthly_average():
+    # A running total (pieces of work co-produced): 64 now against the total on the
+    # baseline's last day, not against the average month-end total.
+    totals = [2 + i for i in range(36)]
+    stock = _table(totals, den=0, indicator_id="COP02", title="Pieces of work co-produced",
+                   quarter=(totals[-1], 0), statistic="count")
+    stock["denominator"] = pd.array([pd.NA] * len(stock), dtype="Float64")
+    stock["value"], stock["unit"], stock["no_data"] = stock["numerator"], "count", False
+    narrator = Narrator(table=stock, assessments={"COP02": _assessment(
+        "improvement", indicator_id="COP02", title="Pieces of work co-produced")},
+        threshold=1, baseline=BASELINE)
+    text = narrator.change_since_baseline("COP02")
+    assert text.startswith("The latest figure of 37 compares with 20 at the end of the "
+                           "baseline, 31 October 2017.")  # October 2017 is month 19: 2 + 18
+    assert "monthly average" not in text
+
+
+def _wave(signal):
+    return IndicatorAssessment(
+        indicator_id="ID01", title="Schools whose SEN support rate is outside the expected "
+        "range", direction="down", unit="percent", method="baseline_comparison", points=3,
+        signal=signal, sustained=signal == "improvement",
+        since=pd.Timestamp("2019-01-01"), reason="")
+
+
+def test_a_single_wave_comparison_is_not_said_to_have_held():
+    a = _wave("improvement")
+    verdict = weakness_verdict("W6", [a], VerdictRule())
+    weakness = Weakness(id="W6", title="identification", inspectors_found="x",
+                        success_looks_like="y", indicators=["ID01"])
+    summary = weakness_summary(weakness, verdict, _table(NUMS, indicator_id="EHC01"), 6)
+    assert ("Schools whose SEN support rate is outside the expected range is significantly "
+            "better than the baseline at the latest census or survey wave.") in summary
+    explanation = verdict_explanation(verdict, VerdictRule())
+    # The key indicators walked through, between the rule and the step that decided.
+    walked = explanation.split("Key indicators:")[1].split(". Here")[0]
+    assert "has held" not in summary  # (its verdict label may say "sustained")
+    assert "has held" not in walked and "sustained" not in walked
+    assert ("shows a significant improvement against the baseline at the latest census or "
+            "survey wave (January 2019)") in explanation
+    worse = weakness_summary(weakness, weakness_verdict("W6", [_wave("concern")],
+                                                        VerdictRule()), _table(NUMS), 6)
+    assert ("Still not good enough: schools whose SEN support rate is outside the expected "
+            "range is significantly worse than the baseline at the latest census or survey "
+            "wave.") in worse
+
+
+def test_indicators_without_data_are_not_listed_as_not_good_enough(table):
+    improving = _assessment("improvement", sustained=True)
+    empty = _assessment("no_data", indicator_id="EHC07", title="Plans with a health outcome")
+    verdict = weakness_verdict("P3", [improving, empty], VerdictRule())
+    weakness = Weakness(id="P3", title="Support children and young people into adulthood",
+                        inspectors_found="x", success_looks_like="y",
+                        indicators=["EHC01", "EHC07"])
+    summary = weakness_summary(weakness, verdict, table, 6)
+    assert summary.startswith("P3, support children and young people into adulthood: ")
+    assert "Still not good enough" not in summary
+    assert ("Every key indicator that can be judged with a better direction has improved "
+            "significantly") in summary
+    assert summary.endswith("Not enough data yet to judge: plans with a health outcome.")
+    acronym = Weakness(id="P4", title="EHC plans on time", inspectors_found="x",
+                       success_looks_like="y", indicators=["EHC01"])
+    assert weakness_summary(acronym, verdict, table, 6).startswith("P4, EHC plans on time: ")
+
+
+# Developer text that has no place in a board caveat: design-document references, code
+# names (snake_case functions and columns), breakdown keys and placeholders.
+DEVELOPER_TEXT = re.compile(r"\w+\.md\b|\bsection \d|\b[a-z]+_[a-z_]+\b|\w+=|<\w+>|"
+                            r"\bcatalogue\b|\bprofile's\b")
+
+
+def test_indicator_notes_read_as_plain_english_for_a_board():
+    from sendready.indicators import REGISTRY
+
+    found = {i: DEVELOPER_TEXT.findall(d.notes) for i, d in REGISTRY.items() if d.notes}
+    assert len(found) > 30
+    assert not {i: words for i, words in found.items() if words}
+    # Facts kept, sources cited as publications.
+    assert "DfE, Special educational needs in England" in REGISTRY["ID01"].notes
+    assert "Figures are also given for each service" in REGISTRY["JC03"].notes

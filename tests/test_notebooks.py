@@ -422,7 +422,9 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
 # previous quarter of a "sum" indicator is given as the three months' total while the
 # quarter itself is their average (sendready.quarters.previous_quarter), so LO01 reads
 # "1,754.7 is lower than the 5,026 in the quarter to 31 December 2018".
-KNOWN_FAULTS = {"LO01"}
+# Indicators whose panel figures are known to be wrong, checked by the strict xfail below
+# until fixed (LO01's previous quarter, a total beside a monthly average, is fixed).
+KNOWN_FAULTS: set[str] = set()
 
 
 def _unexplained_figures(sample_pack, engine, indicators: set[str] | None = None
@@ -457,9 +459,11 @@ def test_every_number_in_a_panel_sentence_comes_from_the_indicator_table(sample_
                              + "; ".join(unexplained))
 
 
-@pytest.mark.xfail(strict=True, reason="previous quarter of a sum indicator is a total, not "
-                   "an average (KNOWN_FAULTS); remove from KNOWN_FAULTS once fixed")
+@pytest.mark.xfail(strict=True, reason="panel figures known to be wrong (KNOWN_FAULTS); "
+                   "remove an indicator from KNOWN_FAULTS once fixed")
 def test_known_faults_in_panel_numbers_are_still_there(sample_pack, engine):
+    if not KNOWN_FAULTS:
+        pytest.skip("no known faults in panel numbers")
     _, unexplained = _unexplained_figures(sample_pack, engine, KNOWN_FAULTS)
     assert not unexplained
 

@@ -66,3 +66,34 @@ def test_no_previous_quarter_for_a_median():
     medians["numerator"] = pd.array([pd.NA] * len(medians), dtype="Float64")
     assert quarter_kind(medians, "EHC01") == "flow"
     assert previous_quarter(medians, "EHC01") is None
+
+
+def _users(nums, quarter_value):
+    """Website users a month (statistic "sum"), with the quarter row's value given."""
+    users = _table(nums, den=0, indicator_id="LO01", title="Local offer website users per month",
+                   statistic="sum")
+    users["denominator"] = pd.array([pd.NA] * len(users), dtype="Float64")
+    users["value"] = users["numerator"]
+    users.loc[users.index[-1], "value"] = quarter_value
+    users["no_data"] = False
+    return users
+
+
+def test_previous_quarter_of_a_monthly_average_is_a_monthly_average():
+    # LO01 shows its quarter as the average month: Jan-Mar 2019 are 1,745, 1,713 and
+    # 1,806 (5,264 in all, 1,754.7 a month); Oct-Dec 2018 are 1,837, 1,782 and 1,407
+    # (5,026 in all), so the previous quarter reads 5,026 / 3 = 1,675.3 a month.
+    nums = [1500] * 30 + [1837, 1782, 1407, 1745, 1713, 1806]
+    users = _users(nums, 5264 / 3)
+    assert quarter_kind(users, "LO01") == "flow"
+    previous = previous_quarter(users, "LO01")
+    assert previous["value"] == pytest.approx(5026 / 3)
+    assert previous["numerator"] == 5026  # the counts stay the months' total
+
+
+def test_previous_quarter_of_a_three_month_total_is_a_total():
+    nums = [1500] * 30 + [1837, 1782, 1407, 1745, 1713, 1806]
+    users = _users(nums, 5264)
+    assert previous_quarter(users, "LO01")["value"] == pytest.approx(5026)
+    # A quarter value that is neither the total nor the average: no previous quarter.
+    assert previous_quarter(_users(nums, 1000), "LO01") is None

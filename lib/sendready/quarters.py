@@ -106,6 +106,26 @@ def quarter_kind(table: pd.DataFrame, indicator_id: str) -> QuarterKind:
     return "unknown"
 
 
+def _count_scale(quarter: pd.Series, rows: pd.DataFrame) -> Literal["total", "average"] | None:
+    """Whether a flow count's quarter value is its three months' total or their average.
+
+    An indicator's compute function decides (LO01, website users, shows the average month
+    so that the quarter reads on the monthly chart's scale; others show the total). The
+    previous quarter must be given on the same scale, or a sentence would compare a
+    monthly figure with a three-month one. None when the quarter row fits neither reading
+    (or both, as when every month is zero and the two cannot be told apart).
+    """
+    months = quarter_composition(rows).loc[quarter.name, "months"]
+    values = rows.loc[months, "value"].astype("Float64")
+    total = _same(quarter["value"], quarter["numerator"])
+    average = bool(len(values)) and _same(quarter["value"], values.mean())
+    if total and not average:
+        return "total"
+    if average and not total:
+        return "average"
+    return None
+
+
 def previous_quarter(
     table: pd.DataFrame,
     indicator_id: str,
@@ -125,8 +145,9 @@ def previous_quarter(
     Returns:
         A row with the indicator table's columns, ``period_type`` "quarter", the previous
         quarter's dates, counts and value (``value`` for a flow proportion is numerator /
-        denominator x 100, the engine's own formula); None when the previous quarter
-        cannot be read (see the module docstring).
+        denominator x 100, the engine's own formula; for a flow count or sum it is on the
+        same scale as this quarter's value, the three months' total or their average);
+        None when the previous quarter cannot be read (see the module docstring).
     """
     if previous_table is not None:
         found = previous_table[(previous_table["indicator_id"] == indicator_id)
@@ -160,7 +181,11 @@ def previous_quarter(
             den = row["denominator"]
             row["value"] = row["numerator"] / den * 100 if den > 0 else pd.NA
         else:
-            row["value"] = row["numerator"]
+            scale = _count_scale(current_row, rows)
+            if scale is None:
+                return None
+            row["value"] = (row["numerator"] if scale == "total"
+                            else months["value"].astype("Float64").mean())
         row["ci_low"] = row["ci_high"] = pd.NA  # not derived: no sentence states it
         row["no_data"] = pd.isna(row["value"])
     else:

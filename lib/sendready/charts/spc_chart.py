@@ -42,6 +42,12 @@ SPC_FIGSIZE = (8.0, 5.4)  # taller than the default: the legend sits under the a
 
 Y_LABELS = {"percent": "Percentage (%)", "days": "Days", "count": "Number",
             "per_10000": "Per 10,000", "gbp": "Pounds (£)"}
+# The data table's value heading: the unit alone, not the axis label in brackets.
+VALUE_HEADINGS = {"percent": "Value (%)", "days": "Value (days)", "count": "Value",
+                  "per_10000": "Value (per 10,000)", "gbp": "Value (£)"}
+# A table cell for a point that is not shown, and for a point with no special cause.
+SUPPRESSED = "c"
+NO_SIGNAL = "No signal"
 RULE_WORDS = {
     "outside_limits": "beyond a process limit",
     "trend": "seven points in a row rising or falling",
@@ -97,6 +103,9 @@ def spc_alt_text(
     to March 2019. Latest: 88.0% in March 2019, up from a baseline average of 55.2%.
     Special-cause improvement since December 2017; the target of 100.0% is not
     consistently met (hit and miss)."
+
+    A latest point flagged in ``small_number`` rests on fewer cases than the disclosure
+    threshold, so its value is not stated (the report's sentences withhold it too).
     """
     points = result.points
     observed = points[points["value"].notna()]
@@ -110,7 +119,13 @@ def spc_alt_text(
     latest = float(observed["value"].iloc[-1])
     centre = observed["centre"].iloc[-1]
     latest_text = f"Latest: {format_value(latest, unit)} in {_when(dates.iloc[-1])}"
-    if pd.notna(centre):
+    if _small_mask(result, small_number)[points["value"].notna().to_numpy()][-1]:
+        cases = f"fewer than {small_threshold} cases" if small_threshold else "small numbers"
+        latest_text = (f"The latest figure, for {_when(dates.iloc[-1])}, is not shown because "
+                       f"it rests on {cases}")
+        if pd.notna(centre):
+            latest_text += f". The baseline average is {format_value(float(centre), unit)}"
+    elif pd.notna(centre):
         centre_text = format_value(float(centre), unit)
         if centre_text == format_value(latest, unit):
             latest_text += f", the same as the baseline average of {centre_text}"
@@ -182,15 +197,18 @@ def spc_chart(
             :func:`~sendready.stats.xmr_chart`, e.g. ``IndicatorAssessment.spc``.
         title: Plain words, e.g. "EHC plans issued within 20 weeks".
         unit: Indicator unit; ``percent`` puts the y-axis on 0-100%.
-        small_number: Booleans per point (or a Series indexed by date), e.g. the indicator
-            table's ``small_number`` column; flagged points get hollow markers.
+        small_number: Booleans per point (or a Series indexed by date): points resting on
+            fewer than ``small_threshold`` cases, e.g. the marked indicator table's
+            ``suppressed`` column. Flagged points are drawn hollow, and their values are
+            not written: "c" in the table, and no figure in the alt text. The limits stay.
         small_threshold: The count behind "small" (the profile's disclosure threshold),
             for the legend and alt text.
         y_label: Axis label; defaults to the unit in words.
 
     Returns:
-        A :class:`Chart`; its table holds values, average, limits and signals per period
-        (no counts, which disclosure control may need to hide).
+        A :class:`Chart`; its table holds values (but "c" for flagged points), average,
+        limits and signals per period (no counts, which disclosure control may need to
+        hide).
     """
     points = result.points
     dated = pd.api.types.is_datetime64_any_dtype(points["date"])
@@ -242,15 +260,17 @@ def spc_chart(
         ax.set_title(plain_text(title))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
 
-    value_heading = f"Value ({Y_LABELS.get(unit, unit).lower()})"
+    value_heading = VALUE_HEADINGS.get(unit, f"Value ({unit})")
+    shown = points["value"].astype(object).where(~(small & observed), SUPPRESSED)
     table = pd.DataFrame({
         "Month" if dated else "Period": points["date"],
-        value_heading: points["value"],
+        value_heading: shown,
         "Average": points["centre"],
         "Lower limit": points["lcl"],
         "Upper limit": points["ucl"],
         "Pattern": [
-            f"{SHORT_TYPE[t].capitalize()}: {RULE_WORDS.get(r, r)}" if t in SHORT_TYPE else "None"
+            f"{SHORT_TYPE[t].capitalize()}: {RULE_WORDS.get(r, r)}" if t in SHORT_TYPE
+            else NO_SIGNAL
             for t, r in zip(point_type, points["special_cause_rule"].fillna(""), strict=True)
         ],
     })
@@ -260,7 +280,8 @@ def spc_chart(
     if dated:
         units["Month"] = "month"
     facts = {**result.summary(), "title": title, "unit": unit,
-             "latest_value": float(value[observed][-1]) if observed.any() else None,
+             "latest_value": (float(value[observed][-1])
+                              if observed.any() and not small[observed][-1] else None),
              "small_points": int((small & observed).sum())}
     return Chart(
         figure=figure,

@@ -109,8 +109,8 @@ _REFERRALS = ("health_referrals",)
 WAITING_NOTES = (
     "A child is waiting at the month end when referred on or before it, not seen by then and "
     "not discharged by then: a child first seen after the month end still counts as waiting. "
-    "Waits are measured from referral to the month end. Breakdown rows service=<service> "
-    "give each service; the whole-area row counts every referral once."
+    "Waits are measured from referral to the month end. Figures are also given for each "
+    "service; the whole-area figure counts every referral once."
 )
 register(IndicatorDefinition(
     id="JC01", title="Packages of support funded jointly", sources=("joint_packages",),
@@ -119,12 +119,12 @@ register(IndicatorDefinition(
     numerator="packages active at the period end with money from two or more of education, "
               "health and social care",
     denominator="packages active at the period end",
-    notes="The catalogue's count of jointly funded packages is this numerator. Their value and "
-          "each funder's share of the spend are not rows of the indicator table (a "
-          "proportion of pounds has no binomial interval); joint_funding_split gives them for "
-          "any date. A package counts as active from its start date until the day before its "
-          "end date; a planned end after the period end leaves it active. Neutral: joint "
-          "funding suits some children, not all.",
+    notes="The count of jointly funded packages is this figure's numerator. Their value in "
+          "pounds and each funder's share of the spend are not given as indicator figures, "
+          "because a share of money has no simple margin of error; the suite's breakdown of "
+          "joint funding by funder gives them for any date. A package counts as active from its "
+          "start date until the day before its end date; a planned end after the period end "
+          "leaves it active. Neutral: joint funding suits some children, not all.",
 ))
 register(IndicatorDefinition(
     id="JC02", title="Services specified jointly by education, health and care",
@@ -155,7 +155,7 @@ register(IndicatorDefinition(
     notes="Only children who have been seen have a wait to take the median of, so a growing "
           "list of children still waiting does not show here until they are seen: the median "
           "understates waits while a backlog builds. Read it beside JC03 and JC04. Referrals "
-          "discharged without being seen are left out. Breakdown rows service=<service>.",
+          "discharged without being seen are left out. Figures are also given for each service.",
 ))
 register(IndicatorDefinition(
     id="JC06", title="Autism assessments started within 13 weeks of referral",

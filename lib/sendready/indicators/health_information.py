@@ -66,7 +66,7 @@ register(IndicatorDefinition(
     notes="Placed by the month the 42-day deadline falls, not the month of receipt: counting "
           "by receipt would leave out requests still unanswered and flatter the latest months. "
           "Advice received on day 42 is on time; advice not received by the extract date is "
-          "late. The statutory expectation is 100%; set it as the profile's target.",
+          "late. The statutory expectation is 100%, which the area can set as its target.",
 ))
 register(IndicatorDefinition(
     id="HINF02", title="Median days to receive health advice", sources=("ehc_advice",),
@@ -75,8 +75,8 @@ register(IndicatorDefinition(
     denominator="health advice received in the period",
     compute=median_days_to_health_advice,
     notes="Placed by month of receipt, so advice still outstanding is not in the median until "
-          "it arrives; read it with HINF01. Rows are also split by provider (breakdown "
-          "'provider=<name>'). The 42-day statutory limit is the natural target.",
+          "it arrives; read it with HINF01. Figures are also given for each provider. The 42-day "
+          "statutory limit is the natural target.",
 ))
 register(IndicatorDefinition(
     id="HINF03", title="Health advice received through the shared portal",

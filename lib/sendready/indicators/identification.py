@@ -43,7 +43,8 @@ FUNNEL_NOTES = (
     "in the funnel at that census; schools above or below the 99.8% limits count. The limits "
     "are not widened for over-dispersion: the spread between schools beyond chance is the "
     "inconsistency this indicator is meant to show. Special schools and pupil referral units "
-    "are left out. England's pupil-level rate (DOMAIN.md section 5) is context for the "
+    "are left out. England's rate across all its pupils (DfE, Special educational needs in "
+    "England, January school census) is context for the "
     "funnel's centre, not a benchmark for the share of schools, so no benchmark is attached."
 )
 
@@ -279,9 +280,10 @@ register(IndicatorDefinition(
     denominator="EHC plans active at the period end",
     notes="The index (Duncan and Duncan 1955) is the share of plans whose primary need would "
           "have to change for the area's mix to match England's. England's mix comes from the "
-          "area's benchmarks extract when it holds ID04 England rows, otherwise from the table "
-          "shipped with the suite (January 2025, seven needs; the rest are compared as one "
-          "'other' group). The latest mix published on or before each period end is used, or "
+          "area's own benchmark file when it holds England figures for this indicator, otherwise "
+          "from the figures shipped with the suite (DfE, Education, health and care plans, "
+          "January 2025: seven needs, the rest compared as one \"other\" group). The latest mix "
+          "published on or before each period end is used, or "
           "the earliest when none is that old, so early months are compared with a later "
           "England (the ASD share has been rising). Shares describe recording, not need: a "
           "higher share is neither good nor bad. No interval is given for the index: it "
@@ -295,10 +297,10 @@ register(IndicatorDefinition(
     denominator="decisions on whether to assess requests made by a school (withdrawn "
                 "requests excluded); breakdown rows school_urn=<URN> per school",
     notes="Only requests whose requester is a school: a school's refused requests say "
-          "something about its identification, a parent's do not. The whole-area row is "
-          "EHC04 for school requests (including those without a URN). Monthly figures per "
-          "school are small; use school_refusal_funnel over a year or more to find schools "
-          "outside the funnel limits.",
+          "something about its identification, a parent's do not. The whole-area figure is "
+          "EHC04 (requests refused) for school requests only, including those with no school "
+          "reference number (URN). Monthly figures per school are small: a funnel plot of "
+          "schools over a year or more shows which schools fall outside the funnel limits.",
 ))
 register(training_indicator(
     "ID06", "SENCOs trained in the graduated approach", "W6", "senco", "graduated_approach",

@@ -100,9 +100,10 @@ register(IndicatorDefinition(
     denominator="review meetings held in the period for children known to social care",
     compute=multi_agency_reviews,
     notes="Limited to children known to social care, because social care input is only "
-          "expected for them. Where the extract does not record known_to_social_care at all "
-          "(column absent or every value blank), every review held counts instead, and the "
-          "share is then lower than the true figure. Blank input fields count as no input.",
+          "expected for them. Where the extract does not record whether children are known to "
+          "social care at all (no such column, or every entry blank), every review held counts "
+          "instead, and the share is then lower than the true figure. Blank input fields count as "
+          "no input.",
 ))
 register(IndicatorDefinition(
     id="JOIN03", title="Children with a plan whose records link to health records",
@@ -113,10 +114,10 @@ register(IndicatorDefinition(
     denominator="children with an active plan at the period end",
     compute=records_linked,
     notes="Measures whether the NHS number held with the council's record finds the child on "
-          "a health record; the suite's own person_id is not used, since that linkage is what "
-          "is being tested. NHS numbers are compared without spaces. A child never referred to "
-          "a children's health service in the extract cannot match, so the ceiling is below "
-          "100%. A child with two plans counts once.",
+          "a health record; the suite's own matching of children across records is not used, "
+          "since that link is what is being tested. NHS numbers are compared without spaces. A "
+          "child never referred to a children's health service in the extract cannot match, "
+          "so the ceiling is below 100%. A child with two plans counts once.",
 ))
 register(survey_indicator(
     "JOIN04", "Parents who say services work together", _W3,

@@ -89,7 +89,7 @@ register(IndicatorDefinition(
           "shows whether deadlines met recently are being kept (a cumulative share would "
           "barely move). An action finished on its due date is on time; one not completed "
           "counts as late. Completion after the due date never counts, even if it came before "
-          "the period end. Also split by weakness (breakdown 'weakness_id=W1').",
+          "the period end. Figures are also given for each weakness.",
 ))
 register(IndicatorDefinition(
     id="LEAD02", title="Plan actions overdue", sources=("action_plan",),
@@ -98,10 +98,10 @@ register(IndicatorDefinition(
     denominator="actions due on or before the period end",
     compute=actions_overdue,
     notes="Taken on the last day of each period from the due and completed dates, not the "
-          "status column (which is the status at the extract date). An action due on the last "
-          "day and not completed that day counts as overdue; one completed on the last day "
-          "does not. Later actions join the denominator as they fall due. Also split by "
-          "weakness (breakdown 'weakness_id=W1').",
+          "recorded status (which is the status on the day the data were extracted). An action "
+          "due on the last day and not completed that day counts as overdue; one completed on "
+          "the last day does not. Later actions join the denominator as they fall due. "
+          "Figures are also given for each weakness.",
 ))
 register(IndicatorDefinition(
     id="LEAD03", title="Partnership board meetings with all key partners present",

@@ -67,9 +67,9 @@ register(IndicatorDefinition(
     compute=users_per_month,
     notes="Users are summed over every day and site section, so one person visiting on two "
           "days or two sections counts twice: it is a measure of use, not of distinct people. "
-          "The quarter shows the average of its months. A month with no rows is no data. The "
-          "catalogue's rate per 1,000 children with SEND needs a population the sources do "
-          "not yet hold.",
+          "The quarter shows the average of its months. A month with no records has no figure. "
+          "A rate per 1,000 children with SEND would need a population figure that the data "
+          "supplied do not yet include.",
 ))
 register(IndicatorDefinition(
     id="LO02", title="Local offer searches with no result", sources=("local_offer_web",),

@@ -192,6 +192,6 @@ register(IndicatorDefinition(
     unit="count", direction="neutral", statistic="count", weaknesses=(),
     numerator="plans started on or before the period end and not ceased by then",
     denominator=None, compute=active_plans, benchmark_key="EHC09",
-    notes="The catalogue's rate per 10,000 aged 0-25 needs a population estimate, which no "
-          "source contract holds yet; the count is shown as context.",
+    notes="A rate per 10,000 people aged 0-25 would need a population estimate, which the "
+          "data supplied do not yet include; the count is shown as context.",
 ))

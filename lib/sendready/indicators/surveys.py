@@ -40,11 +40,11 @@ RESPONDENT_WORDS = {"parent": "parents and carers", "cyp": "children and young p
                     "practitioner": "practitioners"}
 
 SURVEY_NOTES = (
-    "Questions are those tagged with this indicator's id in survey_questions. Positive = "
-    "agree or strongly agree (yes for a yes/no question). Don't know, skipped questions and "
-    "answers not on the question's scale are left out of the denominator. Each answer counts "
-    "once, so where several questions feed the indicator a respondent counts once per "
-    "question. Shown for the month each wave closed; the quarter shows the latest wave."
+    "Questions are those the area's survey question list links to this indicator. Positive "
+    "means agree or strongly agree (yes for a yes/no question). Don't know, skipped "
+    "questions and answers not on the question's scale are left out of the denominator. Each "
+    "answer counts once, so where several questions feed the indicator a respondent counts "
+    "once per question. Shown for the month each wave closed; the quarter shows the latest wave."
 )
 
 

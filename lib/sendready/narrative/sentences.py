@@ -32,12 +32,14 @@ from sendready.formatting import format_count, format_date, format_percent, form
 from sendready.narrative.words import (
     NEUTRAL_VARIATION,
     SIGNAL_PHRASES,
+    WAVE,
     breakdown_words,
     indicator_name,
     month_label,
     period_phrase,
     rule_words,
 )
+from sendready.quarters import quarter_kind
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
 
@@ -63,7 +65,8 @@ def figure(row: pd.Series) -> str:
     value = format_value(row["value"], str(row["unit"]))
     num, den = row["numerator"], row["denominator"]
     statistic = str(row["statistic"])
-    if row["period_type"] == "baseline" and statistic != "proportion":
+    if (row["period_type"] == "baseline" and statistic != "proportion"
+            and row.get("reading", "pooled") == "pooled"):
         return f"a monthly average of {value}"
     if statistic == "median" and not pd.isna(den):
         return f"{value} (the median of {format_count(den)} cases)"
@@ -86,10 +89,19 @@ def level_sentence(row: pd.Series, threshold: int) -> str:
 
 def baseline_row(table: pd.DataFrame, indicator_id: str, start: object, end: object,
                  breakdown: str = "") -> pd.Series | None:
-    """The baseline as one row: the monthly rows in the baseline pooled as the assessment
-    pools them (counts summed for a proportion, values averaged otherwise).
+    """The baseline as one row, read so that it compares with the quarter row.
 
-    ``months`` holds the index of the monthly rows, so that disclosure can be checked.
+    - **stock** indicators (a position on a day, such as plans linked to health records or
+      children waiting; :func:`sendready.quarters.quarter_kind`): the last baseline
+      month's row as it is, the position at the end of the baseline. Summing month-end
+      counts would count the same child once a month and give counts that never existed
+      ("1,279 of 6,816"), and an average of a running total is not on the quarter's scale.
+      The position at the baseline end is a real figure from the table, with its counts.
+    - otherwise the monthly rows pooled as the assessment pools them: counts summed for a
+      proportion, values averaged for any other statistic.
+
+    ``reading`` is ``"end"`` or ``"pooled"``; ``months`` holds the index of the monthly
+    rows behind the figure, so that disclosure can be checked.
     """
     rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)
                  & (table["period_type"] == "month") & ~table["no_data"].astype(bool)]
@@ -97,8 +109,13 @@ def baseline_row(table: pd.DataFrame, indicator_id: str, start: object, end: obj
                 & (rows["period_start"] <= pd.Timestamp(end))].sort_values("period_start")
     if rows.empty:
         return None
+    if quarter_kind(table, indicator_id) == "stock":
+        row = rows.iloc[-1].copy()
+        row["period_type"], row["reading"] = "baseline", "end"
+        row["months"] = [rows.index[-1]]
+        return row
     row = rows.iloc[0].copy()
-    row["period_type"] = "baseline"
+    row["period_type"], row["reading"] = "baseline", "pooled"
     row["period_end"] = rows["period_end"].iloc[-1]
     if row["statistic"] == "proportion":
         row["numerator"], row["denominator"] = rows["numerator"].sum(), rows["denominator"].sum()
@@ -126,6 +143,18 @@ def signal_clause(assessment: IndicatorAssessment, against: str = "") -> str:
     baseline since March 2018"; ``against`` names what the change is measured from."""
     signal = assessment.signal
     phrase = SIGNAL_PHRASES[signal]
+    if assessment.method == "baseline_comparison":
+        # One wave against the pooled baseline: a difference at one point, not a change
+        # that has lasted, so neither "sustained" nor "since".
+        if signal in ("improvement", "concern", "neutral_change"):
+            phrase += f" {against or 'against the baseline'} {WAVE}"
+            if assessment.since is not None:
+                phrase += f" ({month_label(assessment.since)})"
+        elif against:
+            phrase += f" {against}"
+        if signal == "neutral_change":
+            phrase += " (on a measure where neither direction is better)"
+        return phrase
     if signal == "improvement" and assessment.sustained:
         phrase = "a significant and sustained improvement"
     if against:
@@ -144,18 +173,24 @@ def baseline_sentence(row: pd.Series, baseline: pd.Series | None,
     verdict = f"The statistics show {signal_clause(assessment, 'against the baseline')}."
     if baseline is None:
         return f"There are no baseline figures to compare with. {verdict}"
-    span = f"{format_date(baseline['period_start'])} to {format_date(baseline['period_end'])}"
+    at_end = baseline.get("reading", "pooled") == "end"
+    if at_end:  # a stock: the position on the baseline's last day
+        span = format_date(baseline["period_end"])
+        over = f"at the end of the baseline, {span}"
+    else:
+        span = (f"{format_date(baseline['period_start'])} to "
+                f"{format_date(baseline['period_end'])}")
+        over = f"over the baseline, {span}"
     hidden = (derived_hidden(table, baseline["months"], baseline, threshold)
               if table is not None else row_hidden(baseline, threshold))
     if hidden:
         then = (f"The baseline figure ({span}) is not shown because it would reveal a number "
                 f"below {threshold} (suppressed).")
     elif bool(row["no_data"]) or row_hidden(row, threshold):
-        then = f"Over the baseline, {span}, the figure was {figure(baseline)}."
+        then = f"{over[:1].upper()}{over[1:]}, the figure was {figure(baseline)}."
     else:
         value = format_value(row["value"], str(row["unit"]))
-        then = (f"The latest figure of {value} compares with {figure(baseline)} over the "
-                f"baseline, {span}.")
+        then = f"The latest figure of {value} compares with {figure(baseline)} {over}."
     return f"{then} {verdict}"
 
 

@@ -15,6 +15,8 @@ from sendready.formatting import format_value
 from sendready.narrative.sentences import figure, row_hidden, signal_clause
 from sendready.narrative.words import (
     SIGNAL_VERBS,
+    WAVE,
+    WAVE_VERBS,
     capitalise,
     count_words,
     indicator_name,
@@ -32,18 +34,24 @@ def _quarter(table: pd.DataFrame, indicator_id: str) -> pd.Series | None:
     return rows.iloc[0] if len(rows) else None
 
 
-def _with_figure(a: IndicatorAssessment, table: pd.DataFrame, threshold: int) -> str:
-    """"EHC plans issued within 20 weeks, at 88.0% (44 of 50) in the quarter to ...,"."""
+def _with_figure(a: IndicatorAssessment, table: pd.DataFrame, threshold: int
+                 ) -> tuple[str, bool]:
+    """"EHC plans issued within 20 weeks, at 88.0% (44 of 50) in the quarter to ...,", and
+    whether the text names the period of the figure."""
     name = capitalise(indicator_name(a.title))
     row = _quarter(table, a.indicator_id)
     if row is None or bool(row["no_data"]):
-        return name
+        return name, False
     if row_hidden(row, threshold):
-        return f"{name}, whose latest figure is suppressed (fewer than {threshold} cases),"
-    return f"{name}, at {figure(row)} in {period_words(row)},"
+        return f"{name}, whose latest figure is suppressed (fewer than {threshold} cases),", False
+    return f"{name}, at {figure(row)} in {period_words(row)},", True
 
 
-def _shows(a: IndicatorAssessment) -> str:
+def _shows(a: IndicatorAssessment, period_named: bool = False) -> str:
+    if a.method == "baseline_comparison" and a.signal in WAVE_VERBS:
+        # One wave against the pooled baseline: nothing has "held", and the wave is named
+        # once (by the figure before it, when that is shown).
+        return WAVE_VERBS[a.signal] + ("" if period_named else f" {WAVE}")
     verb = SIGNAL_VERBS[a.signal]
     if a.signal in ("improvement", "concern", "neutral_change") and a.since is not None:
         verb += f" since {month_label(a.since)}"
@@ -59,8 +67,10 @@ def _not_good_enough(a: IndicatorAssessment) -> str | None:
         return f"{name} will keep missing its target of {target} unless the process changes"
     if a.assurance == "hit_and_miss":
         return f"{name} meets its target of {target} in some months and misses it in others"
-    if a.direction != "neutral" and a.signal != "improvement":
-        return f"{name} {SIGNAL_VERBS[a.signal]}"
+    # An indicator with no data to judge is not shown to fall short: it is listed
+    # separately as not yet judged.
+    if a.direction != "neutral" and a.signal not in ("improvement", "no_data"):
+        return f"{name} {_shows(a)}"
     return None
 
 
@@ -74,17 +84,28 @@ def weakness_summary(weakness: Weakness, verdict: Verdict, table: pd.DataFrame,
         table: The indicator table, marked by :func:`sendready.disclosure.mark_suppression`.
         threshold: The profile's disclosure threshold.
     """
-    parts = [f"{weakness.id}, {weakness.title}: {verdict.label.lower()}."]
-    parts += [f"{_with_figure(a, table, threshold)} {_shows(a)}." for a in verdict.assessments]
+    # Mid-sentence after the id, so the title loses its capital unless it opens with an
+    # acronym ("P3, support children ..." but "W9, EHC plans ...").
+    parts = [f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()}."]
+    for a in verdict.assessments:
+        text, period_named = _with_figure(a, table, threshold)
+        parts.append(f"{text} {_shows(a, period_named)}.")
     short = [s for s in (_not_good_enough(a) for a in verdict.assessments) if s]
+    judged = [a for a in verdict.assessments if a.signal != "no_data"]
+    unjudged = [indicator_name(a.title) for a in verdict.assessments if a.signal == "no_data"]
     if short:
         parts.append("Still not good enough: " + "; ".join(short) + ".")
-    elif any(a.direction != "neutral" for a in verdict.assessments):
-        parts.append("Every key indicator with a better direction has improved significantly "
-                     "and none is missing its target.")
-    elif verdict.assessments:
-        parts.append("The key indicators are context measures with no better direction, so "
+    elif any(a.direction != "neutral" for a in judged):
+        every = "Every key indicator" + (" that can be judged" if unjudged else "")
+        parts.append(f"{every} with a better direction has improved significantly and none "
+                     "is missing its target.")
+    elif judged:
+        parts.append("The key indicators that can be judged are context measures with no "
+                     "better direction, so none can fall short." if unjudged else
+                     "The key indicators are context measures with no better direction, so "
                      "none can fall short.")
+    if unjudged:
+        parts.append("Not enough data yet to judge: " + "; ".join(unjudged) + ".")
     return " ".join(parts)
 
 

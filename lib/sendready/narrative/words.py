@@ -34,6 +34,15 @@ SIGNAL_VERBS = {
     "no_change": "shows no significant change",
     "no_data": "cannot yet be judged",
 }
+# The same for a single census or survey wave tested against the pooled baseline
+# (assessment method ``baseline_comparison``): one comparison at one point, so nothing
+# can be said to have "held" or to date "since" a month.
+WAVE_VERBS = {
+    "improvement": "is significantly better than the baseline",
+    "concern": "is significantly worse than the baseline",
+    "neutral_change": "differs significantly from the baseline (neither direction is better)",
+}
+WAVE = "at the latest census or survey wave"
 # MDC's variation labels (sendready.stats.spc.VARIATION_LABELS) reworded where the
 # official label would mention improvement on a measure that has no better direction.
 NEUTRAL_VARIATION = "Special cause variation on a measure where neither direction is better"
