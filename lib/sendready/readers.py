@@ -436,11 +436,12 @@ def _clean_header(raw: list[object]) -> list[str]:
     header = []
     for i, value in enumerate(raw):
         name = "" if value is None else str(value).strip()
-        header.append(name or f"(unnamed column {_column_letter(i)})")
+        header.append(name or f"(unnamed column {column_letter(i)})")
     return header
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based column index (0 -> A, 26 -> AA)."""
     letters = ""
     index += 1
     while index:
@@ -458,7 +459,7 @@ def _check_headers(path: Path, header: list[str], expected: set[str] | None) -> 
         if key in seen:
             raise SourceError(
                 f"The header {name!r} appears more than once in {path} (columns "
-                f"{_column_letter(seen[key])} and {_column_letter(i)}), so the suite cannot "
+                f"{column_letter(seen[key])} and {column_letter(i)}), so the suite cannot "
                 "tell which to use.",
                 hint="Rename or delete one of them so that every header appears once "
                      "(headers are matched ignoring case).",

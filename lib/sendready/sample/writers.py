@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sendready.contracts import Contract
+from sendready.readers import column_letter
 
 # source: (file extension, CSV encoding), for every source not written as plain UTF-8 CSV.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -211,19 +212,10 @@ def _xlsx_cells(values: np.ndarray, kind: str) -> list[str | None]:
     return cells
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def write_xlsx(path: Path, table: dict[str, np.ndarray], contract: Contract) -> None:
     """One sheet named after the source, header in row 1, real date and number cells."""
     names = list(table)
-    letters = [_column_letter(i) for i in range(len(names))]
+    letters = [column_letter(i) for i in range(len(names))]
     columns = [_xlsx_cells(table[name], contract.column(name).kind) for name in names]
     rows = ["<row r=\"1\">" + "".join(f'<c r="{letter}1"{_text_cell(name)}'
                                       for letter, name in zip(letters, names, strict=True))
