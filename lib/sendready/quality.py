@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendready.contracts import CONTRACTS
+from sendready.indicators.common import member_of
 from sendready.indicators.registry import StagedData
 
 # Person-level sources and the date that places a record in time.
@@ -82,15 +83,14 @@ def linkage_table(data: StagedData) -> pd.DataFrame:
         child_frame, parent_frame = data.get(child), data.get(parent)
         if child_frame is None or parent_frame is None or child_frame.empty:
             continue
-        linked = child_frame[column].isin(parent_frame[key]).sum()
+        linked = member_of(child_frame[column], parent_frame[key]).sum()
         rows.append({"Link": meaning, "Records": len(child_frame), "Linked": int(linked),
                      "Linked (%)": linked / len(child_frame) * 100})
     plans, persons, referrals = data.get("ehc_plans"), data.get("persons"), data.get(
         "health_referrals")
     if plans is not None and persons is not None and referrals is not None and len(plans):
-        with_plan = persons[persons["person_id"].isin(plans["person_id"])]
-        matched = with_plan["nhs_number"].notna() & with_plan["nhs_number"].isin(
-            referrals["nhs_number"].dropna())
+        with_plan = persons[member_of(persons["person_id"], plans["person_id"])]
+        matched = member_of(with_plan["nhs_number"], referrals["nhs_number"])
         rows.append({"Link": "children with a plan matched to a health record by NHS number",
                      "Records": len(with_plan), "Linked": int(matched.sum()),
                      "Linked (%)": matched.mean() * 100 if len(with_plan) else pd.NA})

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from sendready.indicators.common import code_in, yes
+from sendready.indicators.common import code_in, member_of, yes
 from sendready.indicators.coproduction import GOOD_OR_BETTER
 from sendready.indicators.periods import flow_proportion, stock_at_period_end
 from sendready.indicators.registry import IndicatorDefinition, StagedData, register
@@ -40,7 +40,7 @@ def plan_flagged_on_health_record(data: StagedData, periods: pd.DataFrame) -> pd
         periods, plans, plans["start_date"], plans["cease_date"]
     )[["p", "person_id"]].drop_duplicates()
     # Only children who ever had a plan can enter either count: keeps the matrix small.
-    referrals = referrals[referrals["person_id"].isin(plans["person_id"])]
+    referrals = referrals[member_of(referrals["person_id"], plans["person_id"])]
     closes = referrals["referral_date"] + OPEN_FOR
     if "discharge_date" in referrals:
         closes = pd.concat([closes, referrals["discharge_date"]], axis=1).min(axis=1)
