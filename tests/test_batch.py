@@ -154,3 +154,31 @@ def test_a_missing_kernel_fails_the_job_with_a_clear_message(tmp_path):
 
 def test_run_date_label_is_british_and_portable():
     assert today_label(dt.datetime(2019, 3, 5, 9, 7)) == "5 March 2019 at 09:07"
+
+
+MARK_SOURCE = """\
+import json, os, sys
+seen = getattr(sys, "_sendready_test_mark", None)
+sys._sendready_test_mark = "{key}"  # state a reset keeps: it lives in an imported module
+print(json.dumps({{"pid": os.getpid(), "seen": seen}}))
+"""
+
+
+def test_a_bespoke_notebook_gets_a_kernel_of_its_own(tmp_path):
+    jobs = [_job(tmp_path, "first", MARK_SOURCE.format(key="first")),
+            _job(tmp_path, "bespoke", MARK_SOURCE.format(key="bespoke"),
+                 shared_kernel=False),
+            _job(tmp_path, "third", MARK_SOURCE.format(key="third"))]
+    results = run_jobs(jobs, 1, progress=lambda line: None)
+    assert [r.status for r in results] == ["ok", "ok", "ok"]
+    printed = {}
+    for key in ("first", "bespoke", "third"):
+        executed = nbformat.read(tmp_path / "out" / "notebooks" / f"{key}.ipynb", as_version=4)
+        printed[key] = json.loads(executed.cells[-1].outputs[0]["text"])
+    # The suite's notebooks share the worker's warm kernel, and module state survives the
+    # reset (which is why an area's own notebook must not share it) ...
+    assert printed["third"]["pid"] == printed["first"]["pid"]
+    assert printed["third"]["seen"] == "first"
+    # ... while the bespoke notebook ran in a fresh kernel and left nothing behind.
+    assert printed["bespoke"]["pid"] != printed["first"]["pid"]
+    assert printed["bespoke"]["seen"] is None

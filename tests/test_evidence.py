@@ -13,7 +13,8 @@ import json
 import pandas as pd
 import pytest
 
-from sendready.evidence import build_evidence, latest_quarter_end, save_evidence
+from sendready.dates import latest_quarter_end
+from sendready.evidence import build_evidence, save_evidence
 from sendready.indicators import REGISTRY
 from sendready.ingest import run_ingest
 from sendready.profile import load_profile

@@ -31,7 +31,8 @@ from guarantee_pack import (
 from sendready.cli import main as cli_main
 from sendready.contracts import CONTRACTS
 from sendready.errors import SendreadyError
-from sendready.ingest import locate_sources, run_ingest
+from sendready.ingest import run_ingest
+from sendready.ingest_plan import locate_sources
 from sendready.profile import Profile, load_profile
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

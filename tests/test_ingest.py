@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import time
 
 import openpyxl
 import pandas as pd
@@ -22,10 +24,12 @@ from raw_fixtures import (
     write_csv,
     write_required,
 )
-from sendready import cli, ingest, readers
+from sendready import cli, fingerprints, ingest, readers
 from sendready.contracts import CONTRACTS
 from sendready.errors import SourceError
+from sendready.fingerprints import MEMO_FILE
 from sendready.ingest import load_staged, run_ingest
+from sendready.ingest_plan import pinned_staged
 
 
 @pytest.fixture
@@ -460,6 +464,60 @@ def test_changing_one_input_byte_invalidates_the_cache(data, tmp_path):
     second = _run(data, out)
     assert not second.cached and second.fingerprint != first.fingerprint
     assert load_staged(out, "persons")["forename"].tolist() == ["Anne", "Bob"]
+
+
+def _settle(folder, seconds_ago=120.0):
+    """Date every file in a folder well in the past, as for extracts copied last week."""
+    when = time.time() - seconds_ago
+    for path in folder.iterdir():
+        os.utime(path, (when, when))
+
+
+def test_a_rerun_does_not_read_settled_unchanged_extracts_again(data, tmp_path, monkeypatch):
+    _settle(data)
+    out = tmp_path / "staged"
+    first = _run(data, out)
+    assert (out / MEMO_FILE).is_file()
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} was read although it had not changed")
+
+    monkeypatch.setattr(fingerprints, "file_sha256", no_hashing)
+    second = _run(data, out)
+    assert second.cached and second.fingerprint == first.fingerprint
+
+
+def test_a_settled_extract_changed_at_the_same_size_is_ingested_again(data, tmp_path):
+    _settle(data)
+    out = tmp_path / "staged"
+    first = _run(data, out)
+    path = data / "persons.csv"
+    path.write_bytes(path.read_bytes().replace(b"Ann", b"Amy"))  # same size
+    _settle(data, seconds_ago=60.0)  # a new modification time, but not a recent one
+    second = _run(data, out)
+    assert not second.cached and second.fingerprint != first.fingerprint
+    assert load_staged(out, "persons")["forename"].tolist() == ["Amy", "Bob"]
+
+
+def test_pinned_staged_data_are_read_without_the_extracts(data, tmp_path):
+    out = tmp_path / "staged"
+    first = _run(data, out)
+    shutil.rmtree(data)  # the pinned read never looks at the extracts
+    pinned = pinned_staged(out, first.fingerprint)
+    assert pinned.cached and pinned.summary == first.summary and pinned.ok
+
+
+def test_pinned_staged_data_replaced_mid_batch_stop_with_a_clear_error(data, tmp_path):
+    out = tmp_path / "staged"
+    first = _run(data, out)
+    path = data / "persons.csv"
+    path.write_bytes(path.read_bytes().replace(b"Ann", b"Anne"))
+    _run(data, out)  # another run re-stages the folder while the batch is running
+    with pytest.raises(SourceError) as caught:
+        pinned_staged(out, first.fingerprint)
+    message = str(caught.value)
+    assert str(out) in message and "changed while the batch was running" in message
+    assert "run the batch again" in message
 
 
 def test_changing_the_profile_or_extract_date_invalidates_the_cache(data, tmp_path):

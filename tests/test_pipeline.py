@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from pack_checks import SAMPLE_PACK_PROFILE, external_references, scan
 from sendready import cli
-from sendready.pipeline import run_pack
+from sendready.pipeline import plan_jobs, run_pack
 from sendready.profile import load_profile, resolve_profile_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +55,9 @@ def test_clean_run_writes_the_index_and_every_report(sample_pack):
         injected = [c for c in executed.cells
                     if "injected-parameters" in c.metadata.get("tags", [])]
         assert injected and f'period_end = "{PERIOD}"' in injected[0].source
+        fingerprint = json.loads((sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" /
+                                  "ingest_cache.json").read_text())["fingerprint"]
+        assert f'staged_fingerprint = "{fingerprint}"' in injected[0].source
     assert (folder / "index.html").is_file() and (folder / "pack.html").is_file()
     done = [line for line in sample_pack.progress if "] " in line and ": ok (" in line]
     assert len(done) == len(_report_keys())
@@ -162,6 +166,39 @@ def test_rerun_with_unchanged_inputs_reuses_the_pack(sample_pack):
     assert seconds < min(10.0, sample_pack.seconds / 3), seconds
 
 
+_LIGHT_RERUN = """
+import json, sys
+from pathlib import Path
+import sendready.fingerprints as fingerprints
+read = []
+real = fingerprints.file_sha256
+def counting(path):
+    read.append(str(Path(path).resolve()))
+    return real(path)
+fingerprints.file_sha256 = counting
+from sendready.pipeline import plan_jobs, run_pack
+(outcome,) = run_pack(sys.argv[1], Path(sys.argv[2]), [sys.argv[3]], Path(sys.argv[4]),
+                      jobs=2, single_file=True, progress=lambda line: None)
+heavy = sorted(m for m in ("pandas", "numpy", "pyarrow", "pandera", "scipy", "matplotlib",
+                           "seaborn", "nbformat", "nbconvert", "papermill") if m in sys.modules)
+print(json.dumps({"reused": outcome.reused, "read": read, "heavy": heavy}))
+"""
+
+
+def test_an_unchanged_rerun_reads_no_extract_and_imports_no_heavy_library(sample_pack):
+    # What keeps a re-run near a quarter of a second even for a large county (bench.md):
+    # the input hashes come from the memo, and pandas, scipy, matplotlib and nbconvert are
+    # imported only when there is work to do. A fresh process, as a lead's command is.
+    done = subprocess.run(
+        [sys.executable, "-c", _LIGHT_RERUN, SAMPLE_PACK_PROFILE, str(sample_pack.data_dir),
+         PERIOD, str(sample_pack.outputs)], capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    data = str(sample_pack.data_dir.resolve())
+    assert seen["reused"] is True
+    assert [p for p in seen["read"] if p.startswith(data + os.sep)] == []
+    assert seen["heavy"] == []
+
+
 # --- a failing notebook ----------------------------------------------------------------
 
 def _failing_notebook(path: Path) -> None:
@@ -194,6 +231,21 @@ def failing_setup(sample_pack, tmp_path_factory):
     return {"root": root, "project": project, "profile": profile,
             "data": sample_pack.data_dir, "outputs": root / "outputs",
             "folder": root / "outputs" / "test-failing-pack" / PERIOD}
+
+
+def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
+        failing_setup, tmp_path):
+    s = failing_setup
+    profile = load_profile(str(s["profile"]))
+    jobs = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
+                     s["project"] / "notebooks", [], 600, 1800, staged_fingerprint="f" * 64)
+    assert {j.key: j.shared_kernel for j in jobs} == {
+        "board_summary": True, "W2": False, "W4": True, "data_quality": True}
+    assert all(j.parameters["staged_fingerprint"] == "f" * 64 for j in jobs)
+    # Without a pin (the bench's naive loop, an analyst's own run) no parameter is passed.
+    unpinned = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
+                         s["project"] / "notebooks", [], 600, 1800)
+    assert not any("staged_fingerprint" in j.parameters for j in unpinned)
 
 
 @pytest.fixture(scope="module")

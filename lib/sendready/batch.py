@@ -65,6 +65,9 @@ class NotebookJob:
     notebook_timeout: int = 1800
     kernel_name: str = KERNEL_NAME
     job_key: str = ""        # hash of everything the outputs depend on (for re-use)
+    # The suite's own notebooks share a worker's warm kernel; an area's bespoke notebook
+    # gets a kernel of its own, so nothing it changes can reach the next report.
+    shared_kernel: bool = True
 
 
 @dataclass
@@ -206,7 +209,8 @@ def _execute(job: NotebookJob) -> int:
     attempts = 0
     while True:
         attempts += 1
-        warm = kernelpool.enabled()  # batch workers keep one kernel, reset per notebook
+        # Batch workers keep one kernel, reset per notebook (see sendready.kernelpool).
+        warm = kernelpool.enabled() and job.shared_kernel
         sockets = None if warm else _socket_dir()
         try:
             cwd = str(Path(job.notebook).parent)
@@ -349,14 +353,6 @@ def run_jobs(jobs: list[NotebookJob], workers: int, progress=print,
             progress(f"  [{done}/{len(jobs)}] {job.title}: {mark} ({res.seconds:.1f} s)")
     order = {job.key: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.key])
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def run_key(parts: dict) -> str:

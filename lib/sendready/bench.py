@@ -416,7 +416,7 @@ def period_end_for(data: Path) -> str:
     """The batch's default period: the last quarter end before the extract date."""
     import datetime as dt
 
-    from sendready.evidence import latest_quarter_end
+    from sendready.dates import latest_quarter_end
 
     extract = json.loads((data / "extract.json").read_text(encoding="utf-8"))["extract_date"]
     return latest_quarter_end(dt.date.fromisoformat(extract)).isoformat()

@@ -14,7 +14,6 @@ every report, with ids made unique and links between files turned into links to 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from sendready.disclosure import mark_suppression
 from sendready.evidence import Evidence
 from sendready.export import check_board_html, report_css, templates_dir
 from sendready.formatting import format_date, format_value
+from sendready.paths import previous_verdicts
 from sendready.reports.common import ASSURANCE_SYMBOLS, VARIATION_SYMBOLS, VERDICT_SYMBOLS
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 from sendready.verdicts import VERDICT_LABELS
@@ -136,25 +136,13 @@ def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame,
 
 def previous_pack(period_folder: Path) -> PreviousPack | None:
     """The latest earlier pack of the same profile, if there is one."""
-    siblings = sorted(p for p in period_folder.parent.iterdir()
-                      if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)
-                      and p.name < period_folder.name)
-    for folder in reversed(siblings):
-        path = folder / "evidence" / "verdicts.json"
-        if path.exists():
-            content = json.loads(path.read_text(encoding="utf-8"))
-            table_path = folder / "evidence" / "indicators.parquet"
-            table = pd.read_parquet(table_path) if table_path.exists() else None
-            return PreviousPack(folder.name,
-                                {k: v["verdict"] for k, v in content["verdicts"].items()},
-                                table)
-    return None
-
-
-def previous_verdicts(period_folder: Path) -> tuple[str, dict[str, str]] | None:
-    """The date and verdicts of the latest earlier pack (what the index compares with)."""
-    pack = previous_pack(period_folder)
-    return None if pack is None else (pack.period_end, pack.verdicts)
+    found = previous_verdicts(period_folder)
+    if found is None:
+        return None
+    period_end, verdicts = found
+    table_path = period_folder.parent / period_end / "evidence" / "indicators.parquet"
+    table = pd.read_parquet(table_path) if table_path.exists() else None
+    return PreviousPack(period_end, verdicts, table)
 
 
 # Verdicts that can be ranked from best to worst; "not enough data" cannot.

@@ -25,6 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The file formats an extract may come in, by suffix (the readers module reads each).
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+
 ColumnKind = Literal["id", "text", "code", "date", "int", "number", "bool"]
 
 # DOMAIN.md section 4: school census SEN provision and SEN type (primary need) codes.

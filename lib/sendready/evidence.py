@@ -153,15 +153,6 @@ def build_evidence(
                     verdicts=verdicts)
 
 
-def latest_quarter_end(on_or_before: dt.date) -> dt.date:
-    """The last day of the latest calendar quarter ending on or before a date."""
-    stamp = pd.Timestamp(on_or_before)
-    quarter_end = (stamp + pd.offsets.QuarterEnd(0)).normalize()
-    if quarter_end > stamp:
-        quarter_end = (stamp - pd.offsets.QuarterEnd(1)).normalize()
-    return quarter_end.date()
-
-
 def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
     """Write the indicator table, assessments and verdicts (aggregates only).
 

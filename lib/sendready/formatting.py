@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from sendready.dates import long_date
+
 NO_DATA = "no data"
 
 
@@ -89,8 +91,7 @@ def format_date(value: object) -> str:
     """
     if _is_missing(value):
         return NO_DATA
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {stamp.strftime('%B %Y')}"
+    return long_date(pd.Timestamp(value))
 
 
 def format_month(value: object) -> str:

@@ -22,36 +22,12 @@ from sendready.evidence import Evidence, build_evidence, save_evidence
 from sendready.indicators.periods import as_timestamp
 from sendready.indicators.registry import StagedData
 from sendready.ingest import IngestResult, run_ingest
+from sendready.ingest_plan import pinned_staged
+from sendready.paths import default_data_dir, ensure_sample, period_dir, project_root
 from sendready.profile import Profile, load_profile
 
 log = logging.getLogger("sendready.notebook")
 NARRATOR_FILE = "narrator.pkl"
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The checkout holding ``pyproject.toml`` and ``notebooks/`` (else the working dir)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").exists() and (folder / "notebooks").is_dir():
-            return folder
-    return here
-
-
-def default_data_dir(root: Path) -> Path:
-    return root / "data" / "sample"
-
-
-def ensure_sample(data_dir: Path) -> None:
-    """Generate the built-in sample area if the folder has not been written yet."""
-    if not (data_dir / "extract.json").exists():
-        from sendready.sample import generate_sample
-
-        log.info("generating the sample area in %s", data_dir)
-        generate_sample(out_dir=data_dir, scale=1.0, seed=2017)
-
-
-def period_dir(outputs: Path, profile: Profile, period_end: str) -> Path:
-    return outputs / profile.id / as_timestamp(period_end).date().isoformat()
 
 
 def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:
@@ -158,7 +134,8 @@ class ReportContext:
 
 
 def open_report(
-    profile: str, data_dir: str, period_end: str, outputs_dir: str = ""
+    profile: str, data_dir: str, period_end: str, outputs_dir: str = "",
+    staged_fingerprint: str = "",
 ) -> ReportContext:
     """Load the profile, ingest (cached) and the period's evidence (cached).
 
@@ -168,6 +145,10 @@ def open_report(
             generated on first use.
         period_end: Last day of the reporting quarter, ISO text.
         outputs_dir: Where runs write; empty for ``outputs/`` in the project.
+        staged_fingerprint: Set by ``sendready run``: use the staged data the batch
+            ingested, read-only, instead of checking the extracts again (see
+            :func:`sendready.ingest_plan.pinned_staged`). Empty when an analyst runs the
+            notebook.
     """
     root = project_root()
     prof = load_profile(profile)
@@ -175,7 +156,9 @@ def open_report(
     if not data_dir:
         ensure_sample(data)
     outputs = Path(outputs_dir) if outputs_dir else root / "outputs"
-    ingest = run_ingest(prof, data_dir=data, out_dir=outputs / prof.id / "staged")
+    staged = outputs / prof.id / "staged"
+    ingest = (pinned_staged(staged, staged_fingerprint) if staged_fingerprint
+              else run_ingest(prof, data_dir=data, out_dir=staged))
     folder = period_dir(outputs, prof, period_end)
     evidence = load_or_build_evidence(prof, ingest, period_end, folder)
     return ReportContext(profile=prof, evidence=evidence, ingest=ingest, data_dir=data,

@@ -8,12 +8,20 @@ Re-runs: every report has a key, a hash of everything it depends on (staged data
 period, notebook, parameters and the suite's own code). A report whose key matches a
 successful report of the previous run is reused; when every report and the index can be
 reused the period is not touched at all. ``force`` redoes everything, ingest included.
+
+An unchanged re-run is meant to take well under a second at any scale, so that path
+imports nothing heavy (pandas, scipy, matplotlib and nbconvert are imported only when a
+report has to run) and reads no extract whose size and modification time are unchanged
+(:mod:`sendready.fingerprints`). ``test_pipeline`` checks both in a fresh process.
+
+During a batch every notebook reads the staged data the batch ingested, pinned by its
+fingerprint, and never re-checks the extracts itself: an extract replaced mid-run cannot
+make one pack mix two extracts (:func:`sendready.ingest_plan.pinned_staged`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import platform
@@ -29,7 +37,6 @@ from sendready.batch import (
     WEAKNESS_REPORT,
     JobResult,
     NotebookJob,
-    file_sha256,
     find_notebook_dir,
     jobs_as_records,
     run_jobs,
@@ -37,12 +44,13 @@ from sendready.batch import (
     skip_unused_iri_checks,
     today_label,
 )
+from sendready.dates import iso_date, latest_quarter_end, long_date
 from sendready.errors import SendreadyError
-from sendready.formatting import format_date
-from sendready.indicators.periods import as_timestamp
-from sendready.ingest import IngestResult, run_ingest
+from sendready.fingerprints import file_sha256, suite_code_fingerprint
+from sendready.ingest_plan import IngestPlan, IngestResult, plan_ingest, reuse_staged
 from sendready.kernel import KERNEL_NAME
-from sendready.notebook import ensure_sample, load_or_build_evidence, period_dir, project_root
+from sendready.paths import default_data_dir as _sample_dir_in
+from sendready.paths import ensure_sample, period_dir, previous_verdicts, project_root
 from sendready.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
 
 log = logging.getLogger("sendready.pipeline")
@@ -57,9 +65,7 @@ PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "n
 MANIFEST = "manifest.json"
 RUN_LOG = "run.log"
 PACK_FILE = "pack.html"
-# What the suite's own code is made of, for the re-use keys: during development the
-# version number does not change when a report's wording or a chart does.
-_CODE_SUFFIXES = {".py", ".j2", ".css", ".json", ".yaml", ".csv"}
+_SUITE_NOTEBOOKS = (BOARD_SUMMARY, WEAKNESS_REPORT, DATA_QUALITY)
 
 
 @dataclass
@@ -84,25 +90,10 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def suite_code_fingerprint() -> str:
-    """SHA-256 over the package's own files (code, templates, profiles, shipped data)."""
-    import sendready
-
-    package = Path(sendready.__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*")
-                       if p.is_file() and p.suffix in _CODE_SUFFIXES
-                       and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def input_files(ingest: IngestResult, data_dir: Path) -> list[dict]:
+def input_files(ingest: IngestResult, plan: IngestPlan) -> list[dict]:
     """Every input file with its size and SHA-256, for the manifest.
 
-    The ingest summary names each source's file but carries no hash of it (the ingest
-    fingerprint covers them all at once), so the files are hashed here.
+    The hashes are the ones the ingest fingerprint was built from, so no file is read twice.
     """
     files = []
     for name, src in ingest.summary.get("sources", {}).items():
@@ -110,13 +101,15 @@ def input_files(ingest: IngestResult, data_dir: Path) -> list[dict]:
             files.append({"source": name, "file": None, "status": src.get("status")})
             continue
         path = Path(src["file"])
-        path = path if path.is_absolute() else data_dir / path
+        path = (path if path.is_absolute() else plan.data_dir / path).resolve()
+        digest = plan.file_hashes.get(str(path)) or plan.memo.sha256(path)
         files.append({"source": name, "file": src["file"], "status": src.get("status"),
-                      "bytes": path.stat().st_size, "sha256": file_sha256(path)})
-    extract = data_dir / "extract.json"
+                      "bytes": path.stat().st_size, "sha256": digest})
+    extract = plan.data_dir / "extract.json"
     if extract.is_file():
         files.append({"source": "extract.json", "file": "extract.json", "status": "read",
-                      "bytes": extract.stat().st_size, "sha256": file_sha256(extract)})
+                      "bytes": extract.stat().st_size, "sha256": plan.memo.sha256(extract)})
+        plan.memo.save()
     return files
 
 
@@ -131,17 +124,26 @@ def _notebook_path(notebook_dir: Path, name: str) -> Path:
 
 def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
               period_end: str, folder: Path, notebook_dir: Path, provenance: list,
-              cell_timeout: int, notebook_timeout: int) -> list[NotebookJob]:
-    """One job per weakness report, plus the board summary and the data-quality report."""
-    period_label = f"Quarter to {format_date(as_timestamp(period_end))}"
+              cell_timeout: int, notebook_timeout: int,
+              staged_fingerprint: str = "") -> list[NotebookJob]:
+    """One job per weakness report, plus the board summary and the data-quality report.
+
+    ``staged_fingerprint`` pins every notebook to the data the batch staged (see
+    :func:`sendready.ingest_plan.pinned_staged`); empty leaves each notebook to check the
+    extracts itself, as an analyst's run does.
+    """
+    period_label = f"Quarter to {long_date(period_end)}"
     common = {"profile": profile_ref, "data_dir": str(data_dir), "period_end": period_end,
               "outputs_dir": str(outputs)}
+    if staged_fingerprint:
+        common["staged_fingerprint"] = staged_fingerprint
     specs = [("board_summary", BOARD_SUMMARY, "Board summary", {})]
     for weakness in profile.weaknesses:
         name = weakness.notebook or WEAKNESS_REPORT
         specs.append((weakness.id, name, f"{weakness.id}: {weakness.title}",
                       {"weakness_id": weakness.id}))
     specs.append(("data_quality", DATA_QUALITY, "Data quality", {}))
+    suite_notebooks = {(notebook_dir / f"{n}.ipynb").resolve() for n in _SUITE_NOTEBOOKS}
     jobs = []
     for key, name, title, extra in specs:
         notebook = _notebook_path(notebook_dir, name)
@@ -156,6 +158,7 @@ def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
             html_path=str(folder / f"{key}.html"), period_label=period_label,
             area=profile.area.name, provenance=provenance, cell_timeout=cell_timeout,
             notebook_timeout=notebook_timeout, kernel_name=KERNEL_NAME,
+            shared_kernel=notebook.resolve() in suite_notebooks,
         ))
     return jobs
 
@@ -163,7 +166,7 @@ def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
 def _provenance(profile: Profile, period_end: str, fingerprint: str, run_date: str) -> list:
     return [
         ("Area profile", profile.id),
-        ("Period", f"Quarter to {format_date(as_timestamp(period_end))}"),
+        ("Period", f"Quarter to {long_date(period_end)}"),
         ("Data fingerprint", fingerprint[:16]),
         ("sendready version", __version__),
         ("Produced", run_date),
@@ -179,7 +182,7 @@ def _notebook_profile_ref(profile_ref: str) -> str:
 
 def default_data_dir() -> Path:
     """The sample area: ``data/sample`` in the project (or the working folder)."""
-    return project_root() / "data" / "sample"
+    return _sample_dir_in(project_root())
 
 
 def run_pack(
@@ -211,8 +214,6 @@ def run_pack(
         progress: Called with each line of progress for the terminal.
     """
     skip_unused_iri_checks()  # before boardpack imports nbformat: 1.3 s less per run
-    from sendready.boardpack import build_index, single_file_pack
-
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     profile = load_profile(profile_ref)
@@ -228,8 +229,13 @@ def run_pack(
         timings["sample"] = time.perf_counter() - t
     data_dir = Path(data_dir).resolve()
     t = time.perf_counter()
-    ingest = run_ingest(profile, data_dir=data_dir, out_dir=outputs / profile.id / "staged",
-                        force=force)
+    # The plan and reuse check need no pandas: an unchanged re-run never imports it.
+    plan = plan_ingest(profile, data_dir, outputs / profile.id / "staged", force=force)
+    ingest = None if force else reuse_staged(plan)
+    if ingest is None:
+        from sendready.ingest import stage
+
+        ingest = stage(plan)
     timings["ingest"] = time.perf_counter() - t
     progress(ingest.describe() if not ingest.cached else
              f"Ingest: inputs unchanged, reusing {ingest.out_dir}")
@@ -237,24 +243,21 @@ def run_pack(
         raise SendreadyError("Ingest did not complete, so no reports were run.",
                              hint="Fix the problems listed above and run again.")
     if not period_ends:
-        from sendready.evidence import latest_quarter_end
-
         extract = dt.date.fromisoformat(ingest.summary["extract_date"])
         period_ends = [latest_quarter_end(extract).isoformat()]
         progress(f"No period end given: using {period_ends[0]}, the last quarter end before "
                  "the extract date.")
     # Earliest first, so that each pack can say what changed since the one before it.
-    period_ends = sorted({as_timestamp(p).date().isoformat() for p in period_ends})
+    period_ends = sorted({iso_date(p).isoformat() for p in period_ends})
     t = time.perf_counter()
     context = {
         "profile": profile, "profile_ref": nb_profile_ref, "data_dir": data_dir,
         "outputs": outputs, "ingest": ingest, "notebook_dir": notebook_dir, "jobs": jobs,
         "force": force, "single_file": single_file, "cell_timeout": cell_timeout,
         "notebook_timeout": notebook_timeout, "progress": progress,
-        "files": input_files(ingest, data_dir),
+        "files": input_files(ingest, plan),
         "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
-        "code": suite_code_fingerprint(), "build_index": build_index,
-        "single_file_pack": single_file_pack,
+        "code": suite_code_fingerprint(),
     }
     timings["fingerprints"] = time.perf_counter() - t
     return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
@@ -285,7 +288,7 @@ def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResul
 
 def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
     profile, ingest, progress = ctx["profile"], ctx["ingest"], ctx["progress"]
-    period_end = as_timestamp(period_end).date().isoformat()
+    period_end = iso_date(period_end).isoformat()
     folder = period_dir(ctx["outputs"], profile, period_end)
     folder.mkdir(parents=True, exist_ok=True)
     log_path = folder / RUN_LOG
@@ -301,8 +304,6 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         _runlog.info(line)
 
     try:
-        from sendready.boardpack import previous_verdicts
-
         parameters = {"profile": ctx["profile_ref"], "profile_id": profile.id,
                       "data_dir": str(ctx["data_dir"]), "period_end": period_end,
                       "outputs": str(ctx["outputs"]), "jobs": ctx["jobs"],
@@ -316,7 +317,8 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
         planned = plan_jobs(profile, ctx["profile_ref"], ctx["data_dir"], ctx["outputs"],
                             period_end, folder, ctx["notebook_dir"], provenance,
-                            ctx["cell_timeout"], ctx["notebook_timeout"])
+                            ctx["cell_timeout"], ctx["notebook_timeout"],
+                            staged_fingerprint=ingest.fingerprint)
         for job in planned:
             job.job_key = _job_key(base, job)
         earlier = previous_verdicts(folder)
@@ -331,6 +333,10 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
             say(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
             return PeriodOutcome(period_end, folder, reused=True,
                                  results=[reused[j.key] for j in planned])
+
+        # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
+        from sendready.boardpack import build_index, single_file_pack
+        from sendready.notebook import load_or_build_evidence
 
         if not previous:  # a fresh start (or --force): the log describes this run only
             log_path.write_text("", encoding="utf-8")
@@ -355,11 +361,11 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         results = [by_key[job.key] for job in planned]
 
         t = time.perf_counter()
-        index_html = ctx["build_index"](evidence, by_key, folder, provenance, run_date)
+        index_html = build_index(evidence, by_key, folder, provenance, run_date)
         (folder / "index.html").write_text(index_html, encoding="utf-8")
         if ctx["single_file"]:
             reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-            (folder / PACK_FILE).write_text(ctx["single_file_pack"](index_html, reports),
+            (folder / PACK_FILE).write_text(single_file_pack(index_html, reports),
                                             encoding="utf-8")
         timings["index"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0

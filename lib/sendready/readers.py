@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from sendready.contracts import FORMATS
 from sendready.errors import SourceError
 
 MAX_FILE_ENV = "SENDREADY_MAX_FILE_MB"
@@ -37,7 +38,6 @@ MAX_FILE_ENV = "SENDREADY_MAX_FILE_MB"
 # beyond this is far more likely the wrong file than a real extract, and reading it
 # whole could exhaust a council laptop's memory.
 DEFAULT_MAX_FILE_MB = 1024
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 
 _HEAD_BYTES = 64 * 1024
 _CHUNK_BYTES = 8 * 1024 * 1024
