@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from indicator_tables import NUMS, PREVIOUS
+from indicator_tables import NUMS, PREVIOUS, monthly_table
 from indicator_tables import monthly_table as _table
-from sendready.quarters import previous_quarter, quarter_kind
+from sendready.quarters import count_columns, previous_quarter, quarter_composition, quarter_kind
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +98,79 @@ def test_previous_quarter_of_a_three_month_total_is_a_total():
     assert previous_quarter(users, "LO01")["value"] == pytest.approx(5026)
     # A quarter value that is neither the total nor the average: no previous quarter.
     assert previous_quarter(_users(nums, 1000), "LO01") is None
+
+
+# --- quarter composition against a row-by-row reading --------------------------------------
+
+def _same_by_hand(a, b) -> bool:
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return abs(float(a) - float(b)) <= 1e-8 + 1e-5 * abs(float(b))
+
+
+def _composition_row_by_row(rows: pd.DataFrame) -> dict:
+    """The definition read literally, one quarter row at a time (the second method)."""
+    columns = count_columns(str(rows["statistic"].iloc[0]))
+    months = rows[rows["period_type"] == "month"].sort_values("period_start", kind="stable")
+    out = {}
+    for label, quarter in rows[rows["period_type"] == "quarter"].iterrows():
+        found = months[(months["breakdown"] == quarter["breakdown"])
+                       & (months["period_start"] >= quarter["period_start"])
+                       & (months["period_end"] <= quarter["period_end"])]
+        covered = (len(found) == 3 and found["period_start"].iloc[0] == quarter["period_start"]
+                   and found["period_end"].iloc[-1] == quarter["period_end"])
+        flow = covered and all(
+            _same_by_hand(quarter[c], found[c].astype("Float64").sum(skipna=False))
+            for c in columns)
+        stock = covered and all(_same_by_hand(quarter[c], found[c].iloc[-1]) for c in columns)
+        out[label] = (covered, flow, stock, list(found.index) if covered else [])
+    return out
+
+
+def _random_table(seed: int) -> pd.DataFrame:
+    """Several breakdowns and two quarters, some quarters sums of their months, some last
+    months, some neither; blank counts, missing months and a breakdown with no months."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for b, label in enumerate(["", "school 1", "school 2", "school 3", "no months"]):
+        nums = [float(x) for x in rng.integers(0, 9, 12)]
+        part = monthly_table(nums, den=10, quarter=(sum(nums[-3:]), 30))
+        if b % 2:  # a stock: the quarter holds the last month's counts
+            part.loc[part["period_type"] == "quarter", ["numerator", "denominator"]] = [
+                nums[-1], 10.0]
+        if b == 3:
+            part.loc[part.index[4], "numerator"] = pd.NA      # a blank month
+            part = part.drop(index=part.index[10])            # a month missing
+        if label == "no months":
+            part = part[part["period_type"] == "quarter"]
+        earlier = part[part["period_type"] == "quarter"].copy()
+        earlier["period_start"] -= pd.DateOffset(months=3)
+        earlier["period_end"] = earlier["period_start"] + pd.offsets.QuarterEnd(0)
+        earlier["numerator"] = float(rng.integers(0, 25))
+        parts.append(pd.concat([part, earlier]).assign(breakdown=label))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_quarter_composition_matches_the_row_by_row_reading(seed):
+    rows = _random_table(seed)
+    fast = quarter_composition(rows)
+    slow = _composition_row_by_row(rows)
+    assert set(fast.index) == set(slow)
+    for label, (covered, flow, stock, months) in slow.items():
+        got = fast.loc[label]
+        assert (bool(got["covered"]), bool(got["flow"]), bool(got["stock"]),
+                list(got["months"])) == (covered, flow, stock, months), label
+    # The random tables do exercise every outcome.
+    assert fast["covered"].any() and not fast["covered"].all()
+    assert fast["flow"].any() and fast["stock"].any()
+
+
+def test_quarter_composition_matches_on_the_sample_area(sample_pack):
+    table = pd.read_parquet(sample_pack.folder / "evidence" / "indicators.parquet")
+    for indicator_id, rows in table.groupby("indicator_id"):
+        fast = quarter_composition(rows)
+        for label, expected in _composition_row_by_row(rows).items():
+            got = fast.loc[label]
+            assert (bool(got["covered"]), bool(got["flow"]), bool(got["stock"]),
+                    list(got["months"])) == expected, (indicator_id, label)
