@@ -340,3 +340,21 @@ def test_assert_aggregate_ignores_strings_that_fail_the_identifier_checks():
     wrong_digit = nhs[:9] + str((int(nhs[9]) + 1) % 10)
     frame = pd.DataFrame({"text": [wrong_letter, wrong_digit, "EHC01 in 2019", "Q1 2019"]})
     assert assert_aggregate(frame) is frame
+
+
+def test_rows_already_marked_display_as_marking_the_whole_indicator_would():
+    months = [("", "month", "2019-01-01", "2019-01-31", 2, 4),
+              ("", "month", "2019-02-01", "2019-02-28", 15, 20),
+              ("", "month", "2019-03-01", "2019-03-31", 25, 30)]
+    table = _rows("EHC01", [*months, ("", *Q, 42, 54)])
+    marked = mark_suppression(table, 6)
+    # February is hidden only because of the line through the quarter (secondary): shown
+    # alone, unmarked, it would look safe; displayed from the marks, it stays hidden.
+    february = marked.loc[[1]]
+    assert suppress_indicator_rows(table.loc[[1]], 6)["numerator"].tolist() == ["15"]
+    assert suppress_indicator_rows(february, 6, marked=True)["numerator"].tolist() == ["c"]
+    whole = suppress_indicator_rows(table, 6)
+    again = suppress_indicator_rows(marked, 6, marked=True)
+    pd.testing.assert_frame_equal(whole, again)
+    with pytest.raises(ValueError, match="suppressed"):
+        suppress_indicator_rows(table, 6, marked=True)

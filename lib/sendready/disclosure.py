@@ -399,26 +399,37 @@ def suppress_indicator_rows(
     *,
     rounding: int | None = None,
     person_level_only: bool = True,
+    marked: bool = False,
 ) -> pd.DataFrame:
     """Indicator rows ready to display: figures as text, hidden ones as ``c``.
 
     ``numerator``, ``denominator``, ``value``, ``ci_low`` and ``ci_high`` become text
     (``c`` hidden, ``x`` no data, ``z`` not applicable); ``suppressed`` and
     ``suppression_reason`` say which rows were hidden and why.
+
+    With ``marked`` the rows already carry :func:`mark_suppression`'s columns (the
+    narrator's table does, marked over every row of each indicator): they are displayed
+    as marked, which also allows showing a subset such as the quarter rows alone.
+    Marking again would cost seconds per report for a large county.
     """
     _, rounding = settings(threshold, rounding)
-    marked = mark_suppression(table, threshold, person_level_only=person_level_only)
-    shown = marked.copy()
-    hidden = marked["suppressed"].astype(bool).tolist()
-    no_data = marked["no_data"].astype(bool).tolist()
-    units = marked["unit"].astype(str).tolist()
+    if marked:
+        missing = {"suppressed", "suppression_reason"} - set(table.columns)
+        if missing:
+            raise ValueError(f"rows said to be marked lack {sorted(missing)}")
+    else:
+        table = mark_suppression(table, threshold, person_level_only=person_level_only)
+    shown = table.copy()
+    hidden = table["suppressed"].astype(bool).tolist()
+    no_data = table["no_data"].astype(bool).tolist()
+    units = table["unit"].astype(str).tolist()
 
     def show(column: str, fmt) -> pd.Series:
         texts = [SUPPRESSED if h else
                  (NOT_AVAILABLE if nd or column == "value" else NOT_APPLICABLE)
                  if pd.isna(v) else fmt(v, u)
-                 for v, h, nd, u in zip(marked[column], hidden, no_data, units, strict=True)]
-        return pd.Series(texts, index=marked.index, dtype="string")
+                 for v, h, nd, u in zip(table[column], hidden, no_data, units, strict=True)]
+        return pd.Series(texts, index=table.index, dtype="string")
 
     def count(value: object, _unit: str) -> str:
         return format_count(_round(float(value), rounding))

@@ -219,12 +219,10 @@ class WeaknessReport:
         cols = ["indicator_id", "breakdown", "numerator", "denominator", "value",
                 "ci_low", "ci_high", "suppressed", "no_data_reason"]
         # Suppressed as the report suppresses (executed notebooks are kept and shared too):
-        # over each indicator's every row, as secondary suppression works within an
-        # indicator, then cut to the quarter rows.
-        evidence = self.evidence.table
-        mine = evidence[evidence["indicator_id"].isin(self.weakness.indicators)]
-        shown = suppress_indicator_rows(mine, self.profile.disclosure)
-        shown = assert_aggregate(shown.loc[rows.index, [c for c in cols if c in shown]])
+        # the narrator's table was marked over each indicator's every row, as secondary
+        # suppression works within an indicator, so the quarter rows keep those marks.
+        shown = suppress_indicator_rows(rows, self.profile.disclosure, marked=True)
+        shown = assert_aggregate(shown[[c for c in cols if c in shown]])
         show(table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}",
                         fold=True))
 
