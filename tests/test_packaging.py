@@ -85,6 +85,38 @@ def test_environment_yml_lists_the_same_packages_and_floors_as_pyproject():
     assert _specs(packages, CONDA_TO_PYPI) == wanted
 
 
+def _imported_top_level_modules() -> set[str]:
+    """Top-level modules the suite's own code imports (read with ast, not run)."""
+    import ast
+
+    names: set[str] = set()
+    for path in (ROOT / "lib" / "sendready").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_third_party_module_the_suite_imports_is_a_declared_dependency():
+    # A package that only arrives through another's dependencies can vanish when that
+    # package changes its own; what the code imports, pyproject must name.
+    from importlib.metadata import packages_distributions
+
+    declared = {canonicalize_name(Requirement(t).name)
+                for t in _pyproject()["project"]["dependencies"]}
+    providers = packages_distributions()
+    undeclared = {}
+    for module in sorted(_imported_top_level_modules() - set(sys.stdlib_module_names)
+                         - {"sendready", "__future__"}):
+        dists = {canonicalize_name(d) for d in providers.get(module, [])}
+        assert dists, f"{module} is imported but no installed distribution provides it"
+        if not dists & declared:
+            undeclared[module] = sorted(dists)
+    assert undeclared == {}
+
+
 def test_every_dependency_has_a_lower_bound():
     # The conda file can only mirror floors that exist; a bare name would let the two
     # environments resolve to very different versions.
