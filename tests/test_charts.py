@@ -91,9 +91,12 @@ def test_spc_alt_text_states_latest_value_direction_and_finding():
     assert alt == (
         "Line chart of Plans issued within 20 weeks, monthly from April 2019 to November 2020. "
         "Latest: 90.0% in November 2020, up from a baseline average of 65.0%. "
-        "Special-cause improvement since May 2020; the target of 95.0% is not consistently "
-        "met (hit and miss). Special-cause points: 7 improvement."
+        "Special-cause improvement since May 2020; the target of 95.0% is consistently "
+        "missed, judged on the figures since May 2020. Special-cause points: 7 improvement."
     )
+    # The seven months at 90 are a shift, so the target is judged on their own limits
+    # (no variation at all: 90 to 90), which 95 is above. Against the baseline limits
+    # (26.31 to 103.69) it would have read "hit and miss".
 
 
 def test_spc_alt_text_follows_the_data_not_a_template():

@@ -266,3 +266,113 @@ def test_bury_twenty_week_p_chart_flags_the_2019_fall():
     assert result.variation == "special_cause_concern"
     assert result.signal_since == pd.Timestamp("2019-01-01")
     assert result.trial_limits is True
+
+
+# --- assurance after a sustained shift ------------------------------------------------------
+
+SHIFT_DATES = pd.date_range("2017-04-01", periods=20, freq="MS")
+# Baseline: 12 months alternating 50 and 54. By hand: mean 52, every moving range 4, so
+# sigma = 2.66 / 3 x 4 = 3.5467 and the limits are 52 -/+ 10.64 = 41.36 and 62.64.
+# Then 8 months alternating 90 and 92: a shift (and beyond the limits). Recalculated from
+# those 8 alone: mean 91, moving ranges 2, sigma 1.7733, limits 85.68 and 96.32.
+SHIFT_VALUES = [50.0, 54.0] * 6 + [90.0, 92.0] * 4
+
+
+def _shifted(target, **kw):
+    return xmr_chart(SHIFT_VALUES, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                     target=target, **kw)
+
+
+@pytest.mark.parametrize(("target", "expected"), [(80.0, "consistently_pass"),
+                                                  (88.0, "hit_and_miss"),
+                                                  (98.0, "consistently_fail")])
+def test_assurance_after_a_sustained_shift_uses_limits_from_the_shift(target, expected):
+    result = _shifted(target)
+    assert result.assurance == expected
+    lcl, ucl = result.assurance_limits
+    assert lcl == pytest.approx(91 - 2.66 * 2) and ucl == pytest.approx(91 + 2.66 * 2)
+    assert result.assurance_since == pd.Timestamp("2018-04-01")
+    # The chart itself keeps the baseline limits: the improvement shows against them.
+    assert result.points["ucl"].iloc[-1] == pytest.approx(52 + 2.66 * 4)
+    assert result.summary()["assurance_since"] == pd.Timestamp("2018-04-01")
+
+
+def test_against_the_baseline_limits_the_same_target_would_read_consistently_missed():
+    # Six shifted months: not yet 7 after the baseline, so the baseline limits stand, and
+    # a target of 80 sits above their upper limit of 62.64.
+    result = xmr_chart(SHIFT_VALUES[:18], SHIFT_DATES[:18], direction="up",
+                       baseline_end="2018-03-01", target=80.0)
+    assert result.assurance == "consistently_fail" and result.assurance_since is None
+    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4),
+                                       pytest.approx(52 + 2.66 * 4))
+
+
+def test_no_shift_at_the_latest_point_keeps_the_baseline_limits():
+    values = [*SHIFT_VALUES[:19], 52.0]  # back to the old centre in the last month
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                       target=80.0)
+    assert result.assurance == "consistently_fail" and result.assurance_since is None
+
+
+def test_p_chart_assurance_after_a_shift_is_recalculated_from_the_shift_counts():
+    # Baseline 12 months of 40 of 50 (80%); then 8 months of 48 of 50 (96%).
+    # Shift limits by hand: p-bar 384 / 400 = 0.96, sigma at n = 50 is
+    # sqrt(0.96 x 0.04 / 50) = 0.027713, so 96 -/+ 8.31 = 87.69% to 104.3% (clipped to 100).
+    nums, dens = [40] * 12 + [48] * 8, [50] * 20
+    result = p_chart(nums, dens, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                     target=85.0, scale=100)
+    lcl, ucl = result.assurance_limits
+    assert lcl == pytest.approx((0.96 - 3 * (0.96 * 0.04 / 50) ** 0.5) * 100)
+    assert ucl == 100.0
+    assert result.assurance == "consistently_pass"
+    assert result.assurance_since == pd.Timestamp("2018-04-01")
+    # Against the baseline process (80%, limits 63.0% to 97.0%) the target of 85% would
+    # have read "hit and miss"; a target of 90% is still "hit and miss" after the shift.
+    assert result.points["ucl"].iloc[-1] == pytest.approx((0.8 + 3 * (0.8 * 0.2 / 50) ** 0.5)
+                                                          * 100)
+    assert p_chart(nums, dens, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                   target=90.0, scale=100).assurance == "hit_and_miss"
+
+
+def test_with_no_baseline_given_a_final_shift_is_rebased_on_its_own_points():
+    values = [50.0, 54.0] * 6 + [60.0, 61.0] * 4
+    result = xmr_chart(values, SHIFT_DATES, direction="up", target=57.0)
+    # The centre of all 20 points is 55.4; the last 8 are all above it: a shift whose own
+    # limits (mean 60.5, moving ranges 1: 60.5 -/+ 2.66) clear the target.
+    assert result.assurance_since == pd.Timestamp("2018-04-01")
+    assert result.assurance_limits == (pytest.approx(60.5 - 2.66), pytest.approx(60.5 + 2.66))
+    assert result.assurance == "consistently_pass"
+
+
+def test_a_neutral_measure_or_no_target_has_no_assurance_date():
+    assert _shifted(None).assurance_since is None
+    neutral = xmr_chart(SHIFT_VALUES, SHIFT_DATES, direction="neutral",
+                        baseline_end="2018-03-01", target=80.0)
+    assert neutral.assurance == "no_target" and neutral.assurance_since is None
+
+
+def test_a_series_still_climbing_at_the_latest_point_cannot_be_judged_against_its_target():
+    # Cumulative training climbs every month: 60, 65, ... 95 after the baseline. Judged on
+    # the baseline limits (41.36 to 62.64) or on the climb's own (its mean, 77.5, plus or
+    # minus 2.66 x 5 = 64.2 to 90.8), a target of 90 would read "missed" or "hit and miss"
+    # while the latest month is at 95: neither describes a process that has not settled.
+    values = [50.0, 54.0] * 6 + [60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0]
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                       target=90.0)
+    assert bool(result.points["rule_trend"].iloc[-1])
+    assert result.assurance == "process_changing" and result.assurance_since is None
+    assert "cannot be judged yet" in ASSURANCE_LABELS[result.assurance]
+    # Once the climb levels off (seven months at 95 after it), the shift's own limits
+    # apply again: all 15 months above the old centre, but the last seven are flat, so
+    # the trend rule no longer holds at the latest point.
+    settled = xmr_chart(values + [95.0] * 7,
+                        pd.date_range("2017-04-01", periods=27, freq="MS"), direction="up",
+                        baseline_end="2018-03-01", target=90.0)
+    assert not bool(settled.points["rule_trend"].iloc[-1])
+    assert settled.assurance_since == pd.Timestamp("2018-04-01")
+    # By hand: the 15 months average 1285 / 15 = 85.67; moving ranges 5 (x 7) and 0
+    # (x 7) average 2.5; limits 85.67 -/+ 6.65 = 79.02 to 92.32, so 90 is hit and miss.
+    # (The climb stays in the recalculation: the shift began with it.)
+    assert settled.assurance_limits == (pytest.approx(1285 / 15 - 6.65),
+                                        pytest.approx(1285 / 15 + 6.65))
+    assert settled.assurance == "hit_and_miss"

@@ -149,7 +149,11 @@ def spc_alt_text(
             "consistently_pass": f"; the target of {target} is consistently met",
             "consistently_fail": f"; the target of {target} is consistently missed",
             "hit_and_miss": f"; the target of {target} is not consistently met (hit and miss)",
+            "process_changing": (f"; the figures are still moving, so whether the target of "
+                                 f"{target} will be met cannot be judged yet"),
         }.get(result.assurance, f"; the target is {target}")
+        if result.assurance_since is not None:  # limits recalculated after a shift
+            finding += f", judged on the figures since {_when(result.assurance_since)}"
     sentences.append(finding + ".")
 
     types = observed["point_type"].value_counts()

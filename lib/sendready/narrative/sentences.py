@@ -264,7 +264,12 @@ def target_sentence(row: pd.Series, assessment: IndicatorAssessment,
         sentence = (f"Target {target}: there are too few points over time to judge whether "
                     "the process can meet it.")
     else:
-        sentence = f"Target {target}: {ASSURANCE_LABELS[assessment.assurance].lower()}."
+        sentence = f"Target {target}: {ASSURANCE_LABELS[assessment.assurance].lower()}"
+        if assessment.assurance_since is not None:  # limits recalculated after a shift
+            sentence += (f", judged on the figures since "
+                         f"{month_label(assessment.assurance_since)}, when they moved to a "
+                         "new level")
+        sentence += "."
     if not bool(row["no_data"]) and not row_hidden(row, threshold):
         value = format_value(row["value"], unit)
         cmp = _compare(float(row["value"]), assessment.target, unit)

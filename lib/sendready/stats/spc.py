@@ -46,6 +46,21 @@ Variation icon: the latest point's class (common cause is grey). Assurance icon:
 target sits against the process limits at the latest point (MDC: a target outside the
 limits is always or never met while the process stays as it is).
 
+Assurance after a sustained shift: when the latest point ends a shift (7 or more points in
+a row on one side of the baseline centre), the baseline limits describe a process that no
+longer runs, and judging the target against them would call a service that now meets its
+target every month "consistently missed". MDC's answer is to recalculate the limits from
+the points since the shift began; the assurance icon is judged on those, and
+``assurance_since`` says from when. Points of the baseline period are left out of the
+recalculation (they are the old process), and at least 7 points after the baseline are
+needed; until then the baseline limits stand. The chart keeps the
+baseline limits, so the improvement still shows against the process as it was.
+NHSRplotthedots recalculates only where its user asks (``recalc_here``); doing it for
+assurance alone, automatically, keeps a board's icon honest without hiding the change.
+While the latest point is still part of a trend (7 points each higher, or each lower,
+than the one before), no limits describe where the process will settle; the assurance is
+then ``process_changing`` rather than a claim that the target is met or missed.
+
 Missing values (a month with no cases) are left out of the calculation: runs and moving
 ranges connect the observed points either side.
 """
@@ -86,6 +101,8 @@ ASSURANCE_LABELS = {
     "consistently_pass": "The target is consistently met",
     "consistently_fail": "The target is consistently missed",
     "hit_and_miss": "The target is met in some periods and missed in others (hit and miss)",
+    "process_changing": ("The figures are still moving, so whether the target will be met "
+                         "cannot be judged yet"),
     "no_target": "No target set",
     "insufficient_data": "Not enough data to judge the target",
 }
@@ -113,6 +130,9 @@ class SpcResult:
             points of the latest point's class that ends at the latest point; None when the
             latest point is common cause.
         target: The target used for assurance, if any.
+        assurance_since: First date of the sustained shift whose own limits the assurance
+            was judged on; None when it was judged on the baseline limits.
+        assurance_limits: The lower and upper limits the target was compared with.
     """
 
     points: pd.DataFrame
@@ -124,6 +144,8 @@ class SpcResult:
     assurance: str
     signal_since: object
     target: float | None
+    assurance_since: object = None
+    assurance_limits: tuple[float, float] = (np.nan, np.nan)
 
     def summary(self) -> dict[str, object]:
         """The headline facts as a flat dict, for the indicator table and narratives."""
@@ -142,6 +164,7 @@ class SpcResult:
             "assurance_label": ASSURANCE_LABELS[self.assurance],
             "signal_since": self.signal_since,
             "target": self.target,
+            "assurance_since": self.assurance_since,
         }
 
 
@@ -359,6 +382,35 @@ def _assurance(direction: str, target: float | None, lcl: float, ucl: float) -> 
     return "hit_and_miss"
 
 
+def _latest_shift(y: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Positions of the run of points on one side of the centre that ends at the last one."""
+    side = np.sign(y - centre)
+    start = len(y) - 1
+    while start > 0 and side[start - 1] == side[-1] != 0:
+        start -= 1
+    return np.arange(start, len(y))
+
+
+def _shift_limits(frame: pd.DataFrame, y: np.ndarray, run: np.ndarray, method: str,
+                  clip: tuple[float, float] | None) -> tuple[float, float]:
+    """Lower and upper limits at the last point, recalculated from the run's points alone."""
+    if method == "p":
+        x = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)[run]
+        n = frame["denominator"].to_numpy(dtype=float, na_value=np.nan)[run]
+        p_bar = float(x.sum() / n.sum())
+        sigma = float(np.sqrt(p_bar * (1 - p_bar) / n[-1]))
+        scale = clip[1] if clip is not None else 1.0
+        centre, sigma = p_bar * scale, sigma * scale
+    else:
+        values = y[run]
+        centre = float(np.mean(values))
+        sigma = XMR_LIMIT_FACTOR / 3 * float(np.mean(np.abs(np.diff(values))))
+    lcl, ucl = centre - 3 * sigma, centre + 3 * sigma
+    if clip is not None:
+        lcl, ucl = (float(np.clip(v, *clip)) for v in (lcl, ucl))
+    return lcl, ucl
+
+
 def _finish(
     frame: pd.DataFrame,
     y: np.ndarray,
@@ -431,6 +483,25 @@ def _finish(
                 k -= 1
             since = frame["date"].iloc[idx[k]]
             since = since.item() if isinstance(since, np.generic) else since
+    assurance_limits, assurance_since = (lcl_last, ucl_last), None
+    if len(idx) and flags["shift"][-1]:  # see "Assurance after a sustained shift" above
+        run = idx[_latest_shift(y[idx], centre[idx])]
+        # Baseline points belong to the old process by definition, unless the baseline is
+        # the whole series (no baseline given).
+        after = run[~in_baseline[run]]
+        run = after if len(after) else run
+        if len(run) >= RUN_LENGTH:
+            assurance_limits = _shift_limits(frame, y, run, method, clip)
+            assurance_since = frame["date"].iloc[run[0]]
+            if isinstance(assurance_since, np.generic):
+                assurance_since = assurance_since.item()
+    assurance = _assurance(direction, target, *assurance_limits)
+    if assurance not in ("no_target", "insufficient_data") and flags["trend"][-1]:
+        # Still rising or falling at the latest point: no set of limits describes where
+        # the process will settle, so neither "met" nor "missed" can be claimed.
+        assurance, assurance_since = "process_changing", None
+    if assurance in ("no_target", "insufficient_data"):
+        assurance_since = None
     return SpcResult(
         points=frame,
         method=method,
@@ -438,7 +509,9 @@ def _finish(
         baseline_points=n_base,
         trial_limits=n_base < MIN_BASELINE_POINTS,
         variation=variation,
-        assurance=_assurance(direction, target, lcl_last, ucl_last),
+        assurance=assurance,
         signal_since=since,
         target=target,
+        assurance_since=assurance_since,
+        assurance_limits=assurance_limits,
     )
