@@ -120,7 +120,9 @@ class BoardSummary:
                       "produced before the plan, using NHS England's 'Making Data Count' "
                       "statistical process control: 'special cause' means a change too large "
                       "or too sustained to be chance. Assurance says whether the target will "
-                      "be met if the process stays as it is."),
+                      "be met if the process stays as it is; after a lasting change it is "
+                      "judged on the figures since the change, and while the figures are "
+                      "still rising or falling it is not judged at all."),
             paragraph(verdict_rule_text(self.profile.verdict_rule)),
             f"<p>The verdicts, from best to worst, then the one given when the data cannot "
             f"support a judgement:</p><ul>{items}</ul>",
