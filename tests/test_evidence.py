@@ -9,6 +9,7 @@ profile's history.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -136,3 +137,13 @@ def test_lead04_says_no_data_after_the_extract_date(sample_evidence):
     assert len(rows) == 1 and bool(rows.iloc[0]["no_data"])
     assert "extracts were taken" in rows.iloc[0]["no_data_reason"]
     assert evidence.assessments["LEAD04"].signal == "no_data"
+
+
+def test_every_indicator_is_defined_in_words_a_reader_can_follow():
+    # Definitions reach analysts' tables and the data dictionary: no column names
+    # (snake_case) or placeholder notation such as "need=<code>".
+    code_like = re.compile(r"[<>=]|\b[a-z0-9]+_[a-z0-9_]+\b")
+    for definition in REGISTRY.values():
+        for field in ("title", "numerator", "denominator", "notes"):
+            text = getattr(definition, field) or ""
+            assert not code_like.findall(text), (definition.id, field, text)

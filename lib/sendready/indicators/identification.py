@@ -276,7 +276,7 @@ register(IndicatorDefinition(
     weaknesses=_W6, compute=need_mix, benchmark_key="ID04",
     numerator="index of dissimilarity: half the sum, over primary needs, of the gap between "
               "the area's share of active plans and England's share (percentage points); "
-              "breakdown rows need=<code> give each need's share",
+              "the breakdown by primary need gives each need's share of plans",
     denominator="EHC plans active at the period end",
     notes="The index (Duncan and Duncan 1955) is the share of plans whose primary need would "
           "have to change for the area's mix to match England's. England's mix comes from the "
@@ -295,7 +295,7 @@ register(IndicatorDefinition(
     weaknesses=_W6, compute=refusals_by_school,
     numerator="decisions not to assess on requests made by a school",
     denominator="decisions on whether to assess requests made by a school (withdrawn "
-                "requests excluded); breakdown rows school_urn=<URN> per school",
+                "requests excluded); the breakdown by school gives one figure per school",
     notes="Only requests whose requester is a school: a school's refused requests say "
           "something about its identification, a parent's do not. The whole-area figure is "
           "EHC04 (requests refused) for school requests only, including those with no school "
