@@ -116,10 +116,18 @@ PACKAGES = StagedData(tables={"joint_packages": staged("joint_packages", [
 
 def test_jointly_funded_packages_active_at_month_end():
     months, _ = _rows("JC01", PACKAGES)
-    # 31 January: K1, K3, K5 active (K2 ended that day); K1 joint.
-    assert _pair(months.loc[(D("2019-01-01"), "")]) == (1, 3)
-    # 28 February: K4 joins (joint).
+    # 31 January: K1, K2, K3, K5 active (K2's end date is its last day, so it still runs
+    # on 31 January); K1 and K2 joint.
+    assert _pair(months.loc[(D("2019-01-01"), "")]) == (2, 4)
+    # 28 February: K2 has gone, K4 joins (joint): K1 and K4 of K1, K3, K4, K5.
     assert _pair(months.loc[(D("2019-02-01"), "")]) == (2, 4)
+
+
+def test_a_package_still_runs_on_its_end_date():
+    split = joint_funding_split(PACKAGES, "2019-01-31").set_index("funder")
+    # K2 (1,000 from each funder) runs to 31 January inclusive; K4 has not started.
+    assert list(split["joint_packages_gbp"]) == [11000, 6000, 1000]
+    assert list(split["all_packages_gbp"]) == [13000, 6000, 5000]
 
 
 def test_joint_funding_split_by_funder():
@@ -141,7 +149,8 @@ def test_jointly_specified_contracts():
         contract("S3", "2017-04-01", joint=False), contract("S4", "2019-02-15", joint=False),
     ])})
     months, _ = _rows("JC02", services)
-    assert _pair(months.loc[(D("2019-01-01"), "")]) == (1, 2)  # S1 of S1, S3
+    # S2's contract runs to 31 January inclusive: S1 and S2 of S1, S2, S3.
+    assert _pair(months.loc[(D("2019-01-01"), "")]) == (2, 3)
     assert _pair(months.loc[(D("2019-02-01"), "")]) == (1, 3)  # S1 of S1, S3, S4
 
 

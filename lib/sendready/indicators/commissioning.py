@@ -37,9 +37,21 @@ def _funders(packages: pd.DataFrame) -> pd.Series:
     return packages[list(FUNDING.values())].fillna(0).gt(0).sum(axis=1)
 
 
+def _closes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with ``closes_on``, the day after ``end_date``.
+
+    Why: a package's or contract's end date is the last day it runs (a contract to
+    31 March is in force on 31 March), whereas a stock counts an item as gone on the day
+    it closes; without the extra day every contract ending on a month end would drop out
+    of that month's count.
+    """
+    return rows.assign(closes_on=rows["end_date"] + pd.Timedelta(days=1))
+
+
 def jointly_funded(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    packages = data.require("joint_packages")
-    return stock_proportion(packages, "start_date", "end_date", _funders(packages) >= 2, periods)
+    packages = _closes(data.require("joint_packages"))
+    return stock_proportion(packages, "start_date", "closes_on", _funders(packages) >= 2,
+                            periods)
 
 
 def joint_funding_split(data: StagedData, period_end: str | pd.Timestamp) -> pd.DataFrame:
@@ -51,8 +63,8 @@ def joint_funding_split(data: StagedData, period_end: str | pd.Timestamp) -> pd.
     """
     packages = data.require("joint_packages")
     day = as_timestamp(period_end)
-    active = packages[(packages["start_date"] <= day)
-                      & (packages["end_date"].isna() | (packages["end_date"] > day))]
+    active = packages[(packages["start_date"] <= day)  # end_date: last day, inclusive
+                      & (packages["end_date"].isna() | (packages["end_date"] >= day))]
     if active.empty:
         raise NoData(f"no package was active on {day.day} {day:%B %Y}")
     joint = active[_funders(active) >= 2]
@@ -67,9 +79,9 @@ def joint_funding_split(data: StagedData, period_end: str | pd.Timestamp) -> pd.
 
 
 def jointly_specified(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    services = data.require("commissioned_services")
+    services = _closes(data.require("commissioned_services"))
     return stock_proportion(
-        services, "start_date", "end_date", yes(services, "joint_specification"), periods
+        services, "start_date", "closes_on", yes(services, "joint_specification"), periods
     )
 
 
