@@ -92,7 +92,8 @@ def test_spc_alt_text_states_latest_value_direction_and_finding():
         "Line chart of Plans issued within 20 weeks, monthly from April 2019 to November 2020. "
         "Latest: 90.0% in November 2020, up from a baseline average of 65.0%. "
         "Special-cause improvement since May 2020; the target of 95.0% is consistently "
-        "missed, judged on the figures since May 2020. Special-cause points: 7 improvement."
+        "missed, judged on the figures since May 2020 (provisional: 7 months so far). "
+        "Special-cause points: 7 improvement."
     )
     # The seven months at 90 are a shift, so the target is judged on their own limits
     # (no variation at all: 90 to 90), which 95 is above. Against the baseline limits

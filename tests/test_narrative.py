@@ -122,7 +122,7 @@ def test_target_and_benchmark_sentences(narrator):
     # sqrt(0.703 x 0.297 / 20) = 10.2%, limits 39.7% and 100% (clipped): hit and miss.
     assert target == ("Target 90.0%: the target is met in some periods and missed in others "
                       "(hit and miss), judged on the figures since November 2017, when they "
-                      "moved to a new level. The latest figure of 71.7% is lower than the "
+                      "settled at a new level. The latest figure of 71.7% is lower than the "
                       "target.")
     benchmarks = pd.DataFrame({"geography": ["England", "North West", "England"],
                                "period": ["2019", "2019", "2018"], "value": [60.4, 80.1, 60.1]})

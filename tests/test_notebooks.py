@@ -415,6 +415,8 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
     text = re.sub(r"\bin (?:19|20)\d{2}\b", " ", text)
     text = text.replace(title, " ").replace(indicator_name(title), " ")
     text = re.sub(r"fewer than \d+", " ", text)
+    # How many months recalculated target limits rest on (checked in test_stats_spc).
+    text = re.sub(r"provisional: \d+ months", " ", text)
     return FIGURE.findall(text)
 
 

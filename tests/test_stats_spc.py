@@ -292,6 +292,7 @@ def test_assurance_after_a_sustained_shift_uses_limits_from_the_shift(target, ex
     lcl, ucl = result.assurance_limits
     assert lcl == pytest.approx(91 - 2.66 * 2) and ucl == pytest.approx(91 + 2.66 * 2)
     assert result.assurance_since == pd.Timestamp("2018-04-01")
+    assert result.assurance_points == 8 and result.assurance_provisional
     # The chart itself keeps the baseline limits: the improvement shows against them.
     assert result.points["ucl"].iloc[-1] == pytest.approx(52 + 2.66 * 4)
     assert result.summary()["assurance_since"] == pd.Timestamp("2018-04-01")
@@ -362,17 +363,26 @@ def test_a_series_still_climbing_at_the_latest_point_cannot_be_judged_against_it
     assert bool(result.points["rule_trend"].iloc[-1])
     assert result.assurance == "process_changing" and result.assurance_since is None
     assert "cannot be judged yet" in ASSURANCE_LABELS[result.assurance]
-    # Once the climb levels off (seven months at 95 after it), the shift's own limits
-    # apply again: all 15 months above the old centre, but the last seven are flat, so
-    # the trend rule no longer holds at the latest point.
+    # Once the climb levels off (seven months at 95 after it), the new level is judged
+    # on its own: the climb is left out, so the limits are 95 to 95 (no variation) and the
+    # target of 90 is consistently met, provisionally (7 months, fewer than 12).
     settled = xmr_chart(values + [95.0] * 7,
                         pd.date_range("2017-04-01", periods=27, freq="MS"), direction="up",
                         baseline_end="2018-03-01", target=90.0)
     assert not bool(settled.points["rule_trend"].iloc[-1])
-    assert settled.assurance_since == pd.Timestamp("2018-04-01")
-    # By hand: the 15 months average 1285 / 15 = 85.67; moving ranges 5 (x 7) and 0
-    # (x 7) average 2.5; limits 85.67 -/+ 6.65 = 79.02 to 92.32, so 90 is hit and miss.
-    # (The climb stays in the recalculation: the shift began with it.)
-    assert settled.assurance_limits == (pytest.approx(1285 / 15 - 6.65),
-                                        pytest.approx(1285 / 15 + 6.65))
-    assert settled.assurance == "hit_and_miss"
+    assert settled.assurance_since == pd.Timestamp("2018-12-01")
+    assert settled.assurance_limits == (95.0, 95.0)
+    assert settled.assurance == "consistently_pass"
+    assert settled.assurance_points == 7 and settled.assurance_provisional
+
+
+def test_a_series_falling_away_from_its_target_is_still_judged_missed():
+    # Falling from 49 to 35 (direction up, target 80): still trending, but away from a
+    # target it has never reached, so the baseline limits' verdict stands.
+    values = [50.0, 54.0] * 6 + [49.0, 47.0, 45.0, 43.0, 41.0, 39.0, 37.0, 35.0]
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
+                       target=80.0)
+    assert bool(result.points["rule_trend"].iloc[-1])
+    assert result.assurance == "consistently_fail" and result.assurance_since is None
+    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4),
+                                       pytest.approx(52 + 2.66 * 4))

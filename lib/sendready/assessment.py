@@ -53,6 +53,7 @@ class IndicatorAssessment:
     # Set when the target was judged on limits recalculated after a sustained shift
     # (see sendready.stats.spc): the first period of that shift.
     assurance_since: pd.Timestamp | None = None
+    assurance_points: int = 0  # months those recalculated limits rest on
     spc: SpcResult | None = field(default=None, repr=False)
 
     def as_record(self) -> dict[str, object]:
@@ -92,7 +93,7 @@ def _from_spc(base: dict, spc: SpcResult, series: pd.DataFrame) -> IndicatorAsse
         **base, method=f"{spc.method}_chart" if spc.method == "p" else "xmr_chart",
         points=int(points["value"].notna().sum()), signal=signal, sustained=sustained,
         since=since, reason=reason, variation=spc.variation, assurance=spc.assurance,
-        assurance_since=spc.assurance_since,
+        assurance_since=spc.assurance_since, assurance_points=spc.assurance_points,
         trial_limits=spc.trial_limits, spc=spc,
         baseline_value=_pooled_value(baseline) if len(baseline) else None,
     )

@@ -154,6 +154,8 @@ def spc_alt_text(
         }.get(result.assurance, f"; the target is {target}")
         if result.assurance_since is not None:  # limits recalculated after a shift
             finding += f", judged on the figures since {_when(result.assurance_since)}"
+            if result.assurance_provisional:
+                finding += f" (provisional: {result.assurance_points} months so far)"
     sentences.append(finding + ".")
 
     types = observed["point_type"].value_counts()

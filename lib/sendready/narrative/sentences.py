@@ -40,7 +40,7 @@ from sendready.narrative.words import (
     rule_words,
 )
 from sendready.quarters import quarter_kind
-from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
+from sendready.stats.spc import ASSURANCE_LABELS, MIN_BASELINE_POINTS, VARIATION_LABELS
 
 
 def _subject(row: pd.Series) -> str:
@@ -267,8 +267,10 @@ def target_sentence(row: pd.Series, assessment: IndicatorAssessment,
         sentence = f"Target {target}: {ASSURANCE_LABELS[assessment.assurance].lower()}"
         if assessment.assurance_since is not None:  # limits recalculated after a shift
             sentence += (f", judged on the figures since "
-                         f"{month_label(assessment.assurance_since)}, when they moved to a "
-                         "new level")
+                         f"{month_label(assessment.assurance_since)}, when they settled at "
+                         "a new level")
+            if 0 < assessment.assurance_points < MIN_BASELINE_POINTS:
+                sentence += f" (provisional: {assessment.assurance_points} months so far)"
         sentence += "."
     if not bool(row["no_data"]) and not row_hidden(row, threshold):
         value = format_value(row["value"], unit)

@@ -32,7 +32,7 @@ VARIATION_SYMBOLS = {
 }
 ASSURANCE_SYMBOLS = {
     "consistently_pass": "✓", "consistently_fail": "✗", "hit_and_miss": "~",
-    "process_changing": "↻", "no_target": "–", "insufficient_data": "…",
+    "process_changing": "⋯", "no_target": "–", "insufficient_data": "…",
 }
 # Making Data Count colours, as shades with at least 4.5:1 contrast on white for text.
 BADGE_COLOURS = {

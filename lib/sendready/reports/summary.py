@@ -121,8 +121,8 @@ class BoardSummary:
                       "statistical process control: 'special cause' means a change too large "
                       "or too sustained to be chance. Assurance says whether the target will "
                       "be met if the process stays as it is; after a lasting change it is "
-                      "judged on the figures since the change, and while the figures are "
-                      "still rising or falling it is not judged at all."),
+                      "judged on the figures since they settled, and while they are still "
+                      "moving in a way that could change the answer it is not judged yet."),
             paragraph(verdict_rule_text(self.profile.verdict_rule)),
             f"<p>The verdicts, from best to worst, then the one given when the data cannot "
             f"support a judgement:</p><ul>{items}</ul>",

@@ -51,15 +51,19 @@ a row on one side of the baseline centre), the baseline limits describe a proces
 longer runs, and judging the target against them would call a service that now meets its
 target every month "consistently missed". MDC's answer is to recalculate the limits from
 the points since the shift began; the assurance icon is judged on those, and
-``assurance_since`` says from when. Points of the baseline period are left out of the
-recalculation (they are the old process), and at least 7 points after the baseline are
-needed; until then the baseline limits stand. The chart keeps the
+``assurance_since`` says from when. Left out of the recalculation: points of the baseline
+period (they are the old process) and a climb or fall to the new level (the points up to
+the last one flagged by the trend rule), so that only the level the process settled at
+is judged. At least 7 such points are needed, and fewer than 12 are provisional
+(``assurance_provisional``, said in the wording), as trial limits are. The chart keeps the
 baseline limits, so the improvement still shows against the process as it was.
 NHSRplotthedots recalculates only where its user asks (``recalc_here``); doing it for
 assurance alone, automatically, keeps a board's icon honest without hiding the change.
-While the latest point is still part of a trend (7 points each higher, or each lower,
-than the one before), no limits describe where the process will settle; the assurance is
-then ``process_changing`` rather than a claim that the target is met or missed.
+While the figures are still moving (the latest point is part of a trend, or a shift has
+fewer than 7 settled points) and the movement could change the answer (the target lies
+within the range the figures moved through, or they are heading towards it), the
+assurance is ``process_changing`` rather than a claim that the target is met or missed.
+A series moving away from a target it never reached keeps its "consistently missed".
 
 Missing values (a month with no cases) are left out of the calculation: runs and moving
 ranges connect the observed points either side.
@@ -133,6 +137,7 @@ class SpcResult:
         assurance_since: First date of the sustained shift whose own limits the assurance
             was judged on; None when it was judged on the baseline limits.
         assurance_limits: The lower and upper limits the target was compared with.
+        assurance_points: Points those recalculated limits rest on (0 for the baseline's).
     """
 
     points: pd.DataFrame
@@ -146,6 +151,12 @@ class SpcResult:
     target: float | None
     assurance_since: object = None
     assurance_limits: tuple[float, float] = (np.nan, np.nan)
+    assurance_points: int = 0
+
+    @property
+    def assurance_provisional(self) -> bool:
+        """Recalculated limits resting on fewer points than MDC asks for fixed limits."""
+        return 0 < self.assurance_points < MIN_BASELINE_POINTS
 
     def summary(self) -> dict[str, object]:
         """The headline facts as a flat dict, for the indicator table and narratives."""
@@ -411,6 +422,53 @@ def _shift_limits(frame: pd.DataFrame, y: np.ndarray, run: np.ndarray, method: s
     return lcl, ucl
 
 
+def _moving_towards(values: np.ndarray, target: float) -> bool:
+    """The target lies within the values' range, or they are moving towards it."""
+    if values.min() <= target <= values.max():
+        return True
+    return bool(np.sign(values[-1] - values[0]) == np.sign(target - values[-1]) != 0)
+
+
+def _judge_assurance(frame, y, centre, idx, flags, in_baseline, method, clip, direction,
+                     target, baseline_limits):
+    """Assurance, the limits it was judged on, their first date and number of points.
+
+    See "Assurance after a sustained shift" in the module docstring.
+    """
+    limits, since, points = baseline_limits, None, 0
+    unsettled: np.ndarray | None = None  # values of a movement that has not settled
+    if len(idx) and flags["shift"][-1]:
+        run = idx[_latest_shift(y[idx], centre[idx])]
+        # Baseline points belong to the old process by definition, unless the baseline is
+        # the whole series (no baseline given).
+        after = run[~in_baseline[run]]
+        run = after if len(after) else run
+        # A climb (or fall) to the new level is not part of the new level: only the
+        # points after the last trend point of the run describe the process as it runs.
+        in_trend = flags["trend"][np.searchsorted(idx, run)]
+        settled = run[np.flatnonzero(in_trend)[-1] + 1:] if in_trend.any() else run
+        if len(settled) >= RUN_LENGTH:
+            limits = _shift_limits(frame, y, settled, method, clip)
+            since, points = frame["date"].iloc[settled[0]], len(settled)
+            since = since.item() if isinstance(since, np.generic) else since
+        else:
+            unsettled = y[run]
+    if len(idx) and flags["trend"][-1]:
+        trend = idx[flags["trend"]]
+        start = len(trend) - 1  # the unbroken trend ending at the latest point
+        while start > 0 and trend[start - 1] == idx[np.searchsorted(idx, trend[start]) - 1]:
+            start -= 1
+        unsettled = y[trend[start:]]
+    assurance = _assurance(direction, target, *limits)
+    if (assurance not in ("no_target", "insufficient_data") and unsettled is not None
+            and _moving_towards(unsettled, float(target))):
+        # Still moving, and the movement could change the answer: claim neither.
+        return "process_changing", limits, None, 0
+    if assurance in ("no_target", "insufficient_data"):
+        since, points = None, 0
+    return assurance, limits, since, points
+
+
 def _finish(
     frame: pd.DataFrame,
     y: np.ndarray,
@@ -483,25 +541,9 @@ def _finish(
                 k -= 1
             since = frame["date"].iloc[idx[k]]
             since = since.item() if isinstance(since, np.generic) else since
-    assurance_limits, assurance_since = (lcl_last, ucl_last), None
-    if len(idx) and flags["shift"][-1]:  # see "Assurance after a sustained shift" above
-        run = idx[_latest_shift(y[idx], centre[idx])]
-        # Baseline points belong to the old process by definition, unless the baseline is
-        # the whole series (no baseline given).
-        after = run[~in_baseline[run]]
-        run = after if len(after) else run
-        if len(run) >= RUN_LENGTH:
-            assurance_limits = _shift_limits(frame, y, run, method, clip)
-            assurance_since = frame["date"].iloc[run[0]]
-            if isinstance(assurance_since, np.generic):
-                assurance_since = assurance_since.item()
-    assurance = _assurance(direction, target, *assurance_limits)
-    if assurance not in ("no_target", "insufficient_data") and flags["trend"][-1]:
-        # Still rising or falling at the latest point: no set of limits describes where
-        # the process will settle, so neither "met" nor "missed" can be claimed.
-        assurance, assurance_since = "process_changing", None
-    if assurance in ("no_target", "insufficient_data"):
-        assurance_since = None
+    assurance, assurance_limits, assurance_since, assurance_points = _judge_assurance(
+        frame, y, centre, idx, flags, in_baseline, method, clip, direction, target,
+        (lcl_last, ucl_last))
     return SpcResult(
         points=frame,
         method=method,
@@ -514,4 +556,5 @@ def _finish(
         target=target,
         assurance_since=assurance_since,
         assurance_limits=assurance_limits,
+        assurance_points=assurance_points,
     )
