@@ -608,3 +608,20 @@ def test_quarantine_finds_exactly_the_sample_s_planted_faults(tmp_path):
     assert sorted(map(tuple, found[key].values)) == sorted(map(tuple, planted[key].values))
     for name, src in result.summary["sources"].items():
         assert src["rows_read"] == src["rows_staged"] + src["rows_quarantined"], name
+
+
+def test_a_file_saved_over_while_it_is_read_is_not_staged(data, tmp_path, monkeypatch):
+    out = tmp_path / "staged"
+    real = ingest._ingest_source
+
+    def read_then_edit(source, *args, **kwargs):
+        done = real(source, *args, **kwargs)
+        if source.name == "persons":  # someone saves the file just after it was read
+            time.sleep(0.05)
+            source.path.write_bytes(source.path.read_bytes() + b"\n")
+        return done
+
+    monkeypatch.setattr(ingest, "_ingest_source", read_then_edit)
+    with pytest.raises(SourceError, match="changed while it was being read"):
+        _run(data, out)
+    assert not (out / "ingest_cache.json").exists()  # nothing vouches for the new content

@@ -4,14 +4,16 @@ Re-use decisions (ingest's cache, each report's key, the manifest) rest on SHA-2
 of the raw extracts. A large county's extracts come to about 175 MB, and hashing them costs
 a few tenths of a second in every process that asks: the command, and each notebook's own
 check that the staged data are current. A :class:`HashMemo` keeps, for each file, the hash
-together with the file's size, modification time and inode; when all three are unchanged
-the remembered hash is used, as ``make`` and git do.
+together with the file's size, modification time, inode and change time; when all four
+are unchanged the remembered hash is used, as ``make`` and git do.
 
 Assumptions and caveats:
 
 * A file rewritten with exactly the same size, modification time (to the nanosecond the
-  file system records) and inode is taken to be unchanged. Tools that edit a file and then
-  restore its old modification time defeat this; ``--force`` re-reads everything.
+  file system records), inode and change time is taken to be unchanged. On POSIX the
+  change time cannot be set back, so only a clock change could defeat this; on Windows it
+  is the creation time, and a tool that rewrites a file in place and then restores its
+  modification time would go unnoticed. ``--force`` re-reads everything.
 * "Racy" entries are never trusted: a file modified within :data:`RACY_SECONDS` of being
   hashed could change again within the same clock tick without its modification time
   moving, so its hash is not remembered (git's "racy clean" rule).
@@ -48,7 +50,14 @@ def file_sha256(path: Path | str) -> str:
 
 
 def _signature(stat: os.stat_result) -> list[int]:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    # ctime too: copying with the old modification time kept (cp -p, rsync -t, unzip)
+    # still sets it on POSIX; on Windows it is the creation time.
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+
+
+def file_signature(path: Path | str) -> list[int]:
+    """Size, modification time, inode and change time: what says a file is unchanged."""
+    return _signature(os.stat(path))
 
 
 class HashMemo:
@@ -110,7 +119,8 @@ class HashMemo:
             fd, tmp = tempfile.mkstemp(prefix=".hashes-", suffix=".part", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump({"about": "sendready: SHA-256 of input files, with size, "
-                                    "modification time and inode; safe to delete",
+                                    "modification time, inode and change time; safe to "
+                                    "delete",
                            "files": self.entries}, handle, indent=1, sort_keys=True)
             os.replace(tmp, self.path)
             self._changed = False

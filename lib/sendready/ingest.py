@@ -40,6 +40,7 @@ import pyarrow.csv as pacsv
 from sendready import __version__
 from sendready.contracts import CONTRACTS, Contract, get_contract
 from sendready.errors import SourceError
+from sendready.fingerprints import file_signature
 from sendready.ingest_plan import (
     CACHE_FILE,
     QUALITY_FILE,
@@ -115,6 +116,7 @@ def stage(plan: IngestPlan) -> IngestResult:
         sources = {}
         for source in plan.sources:
             sources[source.name] = _ingest_source(source, plan.extract_date, tmp, data_dir)
+            _unchanged_since_plan(plan, source)
         summary = {
             "profile": plan.profile.id,
             "extract_date": plan.extract_date.isoformat(),
@@ -130,6 +132,22 @@ def stage(plan: IngestPlan) -> IngestResult:
         shutil.rmtree(tmp, ignore_errors=True)
     plan.memo.save()
     return result_from_summary(summary, cached=False, out_dir=out_dir)
+
+
+def _unchanged_since_plan(plan: IngestPlan, source: SourcePlan) -> None:
+    """Stop if a file changed after it was fingerprinted: its rows would be staged under
+    a fingerprint that vouches for other content."""
+    if source.path is None:
+        return
+    key = str(source.path.resolve())
+    try:
+        now = file_signature(key)
+    except OSError:
+        now = None
+    if key in plan.signatures and now != plan.signatures[key]:
+        raise SourceError(f"{source.path} changed while it was being read, so nothing was "
+                          "staged.",
+                          hint="Wait until the file has been saved in full, then run again.")
 
 
 def load_staged(staged_dir: Path | str, source: str) -> pd.DataFrame | None:

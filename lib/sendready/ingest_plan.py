@@ -27,7 +27,7 @@ from sendready import __version__
 from sendready.contracts import CONTRACTS, FORMATS, Contract
 from sendready.dates import long_date
 from sendready.errors import SourceError
-from sendready.fingerprints import MEMO_FILE, HashMemo
+from sendready.fingerprints import MEMO_FILE, HashMemo, file_signature
 from sendready.profile import Profile, SourceSpec
 
 QUALITY_FILE = "data_quality.json"
@@ -139,6 +139,9 @@ class IngestPlan:
     fingerprint: str
     file_hashes: dict[str, str]
     memo: HashMemo = field(repr=False, default_factory=lambda: HashMemo(None))
+    # Each input's size and times when it was fingerprinted: staging checks them again,
+    # so that a file saved over while it is read is not staged under the old fingerprint.
+    signatures: dict[str, list[int]] = field(default_factory=dict)
 
 
 def plan_ingest(
@@ -162,10 +165,11 @@ def plan_ingest(
     sources = locate_sources(profile, data_dir)
     memo = HashMemo(out_dir / MEMO_FILE, trust=not force)
     fingerprint, hashes = compute_fingerprint(sources, profile, when, memo)
+    signatures = {path: file_signature(path) for path in hashes}
     if out_dir.is_dir():  # never create the staging folder just to keep a memo in it
         memo.save()
     return IngestPlan(profile, data_dir, out_dir, when, when_from, sources, fingerprint,
-                      hashes, memo)
+                      hashes, memo, signatures)
 
 
 def reuse_staged(plan: IngestPlan) -> IngestResult | None:
@@ -182,8 +186,10 @@ def pinned_staged(out_dir: Path | str, fingerprint: str) -> IngestResult:
     A batch ingests once and then runs its notebooks in parallel. If each notebook checked
     the raw extracts itself, an extract replaced mid-batch would make some notebooks
     re-stage the data (into the folder the others are reading) and the pack would mix two
-    extracts. Pinned to the batch's fingerprint, every notebook reads the same staged data
-    or stops with this error.
+    extracts. Pinned to the batch's fingerprint, a notebook that starts after another run
+    has re-staged the folder stops with this error instead of reading the new data. (A
+    re-stage while a notebook is already reading its tables is not detected: two runs into
+    one outputs folder at once remain a mistake to avoid.)
 
     Raises:
         SourceError: the staged folder no longer holds the outputs with that fingerprint.
