@@ -36,3 +36,11 @@ def test_member_of_keeps_the_index_and_takes_any_collection():
 def test_member_of_falls_back_to_isin_for_numbers():
     values = pd.Series([1, 2, None, 4], dtype="Int64")
     assert member_of(values, [2, 4]).tolist() == [False, True, False, True]
+
+
+def test_a_blank_is_never_a_member_even_of_a_set_holding_a_blank():
+    numbers = pd.Series([1.0, np.nan, 3.0])
+    assert member_of(numbers, [np.nan, 3.0]).tolist() == [False, False, True]
+    text = pd.Series(["a", None, "c"], dtype="str")
+    assert member_of(text, pd.Series(["a", None], dtype="str")).tolist() == [True, False,
+                                                                              False]

@@ -174,3 +174,11 @@ def test_quarter_composition_matches_on_the_sample_area(sample_pack):
             got = fast.loc[label]
             assert (bool(got["covered"]), bool(got["flow"]), bool(got["stock"]),
                     list(got["months"])) == expected, (indicator_id, label)
+
+
+def test_quarter_composition_ignores_blank_breakdowns_and_refuses_repeated_labels():
+    rows = monthly_table([5, 6, 7, 8])
+    blank = rows.assign(breakdown=pd.NA)
+    assert not quarter_composition(blank)["covered"].any()
+    with pytest.raises(ValueError, match="unique"):
+        quarter_composition(pd.concat([rows, rows]))

@@ -83,6 +83,8 @@ def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
     Why vectorised: an indicator broken down by school has a quarter row per school, and a
     row-by-row comparison took seconds per report for a large county.
     """
+    if not rows.index.is_unique:
+        raise ValueError("quarter_composition needs rows with unique index labels")
     out_columns = ["covered", "flow", "stock", "months"]
     columns = count_columns(str(rows["statistic"].iloc[0])) if len(rows) else ()
     keep = ["breakdown", "period_start", "period_end", *columns]
@@ -94,8 +96,10 @@ def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
                          index=pd.Index(quarters.index, name="row"))[out_columns]
     if quarters.empty or months.empty:
         return empty
-    pairs = quarters.rename_axis("row").reset_index().merge(
-        months.rename_axis("month_row").reset_index(), on="breakdown",
+    # A blank breakdown matches nothing (a merge would pair blank with blank).
+    pairs = quarters[quarters["breakdown"].notna()].rename_axis("row").reset_index().merge(
+        months[months["breakdown"].notna()].rename_axis("month_row").reset_index(),
+        on="breakdown",
         suffixes=("_q", "_m"), how="inner", validate="many_to_many")
     pairs = pairs[(pairs["period_start_m"] >= pairs["period_start_q"])
                   & (pairs["period_end_m"] <= pairs["period_end_q"])]

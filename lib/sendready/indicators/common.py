@@ -51,7 +51,7 @@ def member_of(values: pd.Series, allowed: pd.Series | Collection) -> pd.Series:
     allowed = allowed if isinstance(allowed, pd.Series) else pd.Series(list(allowed))
     if not (pd.api.types.is_string_dtype(values.dtype)
             and pd.api.types.is_string_dtype(allowed.dtype)):
-        return values.isin(allowed).fillna(False).astype(bool)
+        return (values.isin(allowed).fillna(False).astype(bool) & values.notna()).astype(bool)
     import pyarrow as pa
     import pyarrow.compute as pc
 
