@@ -571,12 +571,13 @@ def floor_main(data: Path, out: Path, period_end: str, only: list[str] | None,
     matplotlib.use("Agg")  # a plain process: no notebook to show figures in
     from sendready.evidence import build_evidence
     from sendready.ingest import run_ingest
-    from sendready.notebook import ReportContext, period_dir
+    from sendready.notebook import ReportContext
+    from sendready.paths import period_dir, staged_dir
     from sendready.profile import load_profile
 
     imported = time.perf_counter()
     prof = load_profile(profile)
-    ingest = run_ingest(prof, data_dir=data, out_dir=out / prof.id / "staged", force=True)
+    ingest = run_ingest(prof, data_dir=data, out_dir=staged_dir(out, prof), force=True)
     ingested = time.perf_counter()
     evidence = build_evidence(prof, ingest.out_dir, period_end)
     evidenced = time.perf_counter()

@@ -52,10 +52,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from sendready.ingest import run_ingest
+    from sendready.paths import staged_dir
     from sendready.profile import load_profile
 
     profile = load_profile(args.profile)
-    out = args.out or DEFAULT_OUTPUTS / profile.id / "staged"
+    out = args.out or staged_dir(DEFAULT_OUTPUTS, profile)
     result = run_ingest(profile, data_dir=args.data, out_dir=out,
                         extract_date=args.extract_date, force=args.force)
     print(result.describe())
@@ -65,10 +66,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from sendready.evidence import build_evidence, save_evidence
     from sendready.ingest import run_ingest
+    from sendready.paths import staged_dir
     from sendready.profile import load_profile
 
     profile = load_profile(args.profile)
-    staged = DEFAULT_OUTPUTS / profile.id / "staged"
+    staged = staged_dir(DEFAULT_OUTPUTS, profile)
     ingest = run_ingest(profile, data_dir=args.data, out_dir=staged,
                         extract_date=args.extract_date, force=False)
     if not ingest.ok:

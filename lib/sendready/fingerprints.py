@@ -73,6 +73,9 @@ class HashMemo:
         self.trust = trust
         self.entries: dict[str, dict] = self._load() if trust else {}
         self.hashed: list[str] = []  # files actually read by this memo, for tests and logs
+        # Each file's signature when its hash was taken or looked up: callers check it
+        # again later to notice a file saved over in the meantime.
+        self.signatures: dict[str, list[int]] = {}
         self._changed = False
 
     def _load(self) -> dict[str, dict]:
@@ -96,10 +99,12 @@ class HashMemo:
         entry = self.entries.get(key)
         if (self.trust and isinstance(entry, dict) and entry.get("stat") == _signature(before)
                 and isinstance(entry.get("sha256"), str)):
+            self.signatures[key] = _signature(before)
             return entry["sha256"]
         digest = file_sha256(key)
         self.hashed.append(key)
         after = os.stat(key)
+        self.signatures[key] = _signature(after)
         hashed_at = time.time_ns()
         settled = hashed_at - after.st_mtime_ns > RACY_SECONDS * 1e9
         if _signature(after) == _signature(before) and settled:

@@ -48,9 +48,9 @@ from sendready.ingest_plan import (
     IngestPlan,
     IngestResult,
     SourcePlan,
+    ingest_from_plan,
     plan_ingest,
     result_from_summary,
-    reuse_staged,
 )
 from sendready.profile import Profile, SourceSpec
 from sendready.readers import RawTable, read_source
@@ -90,14 +90,8 @@ def run_ingest(
         SourceError: a required source is missing, or a file cannot be read or lacks a
             required column.
     """
-    plan = plan_ingest(profile, data_dir, out_dir, extract_date, force=force)
-    if not force:
-        reused = reuse_staged(plan)
-        if reused is not None:
-            log.info("Ingest inputs unchanged (fingerprint %s): reusing %s",
-                     plan.fingerprint[:12], plan.out_dir)
-            return reused
-    return stage(plan)
+    return ingest_from_plan(plan_ingest(profile, data_dir, out_dir, extract_date, force=force),
+                            force=force)
 
 
 def stage(plan: IngestPlan) -> IngestResult:

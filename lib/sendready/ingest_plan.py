@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import ntpath
 import posixpath
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ from sendready import __version__
 from sendready.contracts import CONTRACTS, FORMATS, Contract
 from sendready.dates import long_date
 from sendready.errors import SourceError
-from sendready.fingerprints import MEMO_FILE, HashMemo, file_signature
+from sendready.fingerprints import MEMO_FILE, HashMemo
 from sendready.profile import Profile, SourceSpec
+
+log = logging.getLogger("sendready.ingest")
 
 QUALITY_FILE = "data_quality.json"
 CACHE_FILE = "ingest_cache.json"
@@ -139,9 +142,13 @@ class IngestPlan:
     fingerprint: str
     file_hashes: dict[str, str]
     memo: HashMemo = field(repr=False, default_factory=lambda: HashMemo(None))
-    # Each input's size and times when it was fingerprinted: staging checks them again,
-    # so that a file saved over while it is read is not staged under the old fingerprint.
-    signatures: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def signatures(self) -> dict[str, list[int]]:
+        """Each input's size and times when it was fingerprinted: staging checks them
+        again, so that a file saved over while it is read is not staged under the old
+        fingerprint."""
+        return self.memo.signatures
 
 
 def plan_ingest(
@@ -165,11 +172,10 @@ def plan_ingest(
     sources = locate_sources(profile, data_dir)
     memo = HashMemo(out_dir / MEMO_FILE, trust=not force)
     fingerprint, hashes = compute_fingerprint(sources, profile, when, memo)
-    signatures = {path: file_signature(path) for path in hashes}
     if out_dir.is_dir():  # never create the staging folder just to keep a memo in it
         memo.save()
     return IngestPlan(profile, data_dir, out_dir, when, when_from, sources, fingerprint,
-                      hashes, memo, signatures)
+                      hashes, memo)
 
 
 def reuse_staged(plan: IngestPlan) -> IngestResult | None:
@@ -178,6 +184,20 @@ def reuse_staged(plan: IngestPlan) -> IngestResult | None:
     if cached is None:
         return None
     return result_from_summary(cached, cached=True, out_dir=plan.out_dir)
+
+
+def ingest_from_plan(plan: IngestPlan, force: bool = False) -> IngestResult:
+    """The staged outputs for a plan: reused when they match it (unless ``force``), else
+    staged by :func:`sendready.ingest.stage`, imported only then (it needs pandas)."""
+    if not force:
+        reused = reuse_staged(plan)
+        if reused is not None:
+            log.info("Ingest inputs unchanged (fingerprint %s): reusing %s",
+                     plan.fingerprint[:12], plan.out_dir)
+            return reused
+    from sendready.ingest import stage
+
+    return stage(plan)
 
 
 def pinned_staged(out_dir: Path | str, fingerprint: str) -> IngestResult:

@@ -23,7 +23,13 @@ from sendready.indicators.periods import as_timestamp
 from sendready.indicators.registry import StagedData
 from sendready.ingest import IngestResult, run_ingest
 from sendready.ingest_plan import pinned_staged
-from sendready.paths import default_data_dir, ensure_sample, period_dir, project_root
+from sendready.paths import (
+    default_data_dir,
+    ensure_sample,
+    period_dir,
+    project_root,
+    staged_dir,
+)
 from sendready.profile import Profile, load_profile
 
 log = logging.getLogger("sendready.notebook")
@@ -156,7 +162,7 @@ def open_report(
     if not data_dir:
         ensure_sample(data)
     outputs = Path(outputs_dir) if outputs_dir else root / "outputs"
-    staged = outputs / prof.id / "staged"
+    staged = staged_dir(outputs, prof)
     ingest = (pinned_staged(staged, staged_fingerprint) if staged_fingerprint
               else run_ingest(prof, data_dir=data, out_dir=staged))
     folder = period_dir(outputs, prof, period_end)

@@ -41,6 +41,11 @@ def ensure_sample(data_dir: Path) -> None:
         generate_sample(out_dir=data_dir, scale=1.0, seed=2017)
 
 
+def staged_dir(outputs: Path, profile: Profile) -> Path:
+    """``<outputs>/<profile id>/staged``: the checked data every report of a profile reads."""
+    return outputs / profile.id / "staged"
+
+
 def period_dir(outputs: Path, profile: Profile, period_end: dt.date | str) -> Path:
     """``<outputs>/<profile id>/<period end>``: keyed by profile, not area, because two
     profiles (a 2017 revisit and a 2024 inspection) can share an area."""

@@ -47,10 +47,16 @@ from sendready.batch import (
 from sendready.dates import iso_date, latest_quarter_end, long_date
 from sendready.errors import SendreadyError
 from sendready.fingerprints import file_sha256, suite_code_fingerprint
-from sendready.ingest_plan import IngestPlan, IngestResult, plan_ingest, reuse_staged
+from sendready.ingest_plan import IngestPlan, IngestResult, ingest_from_plan, plan_ingest
 from sendready.kernel import KERNEL_NAME
-from sendready.paths import default_data_dir as _sample_dir_in
-from sendready.paths import ensure_sample, period_dir, previous_verdicts, project_root
+from sendready.paths import (
+    default_data_dir,
+    ensure_sample,
+    period_dir,
+    previous_verdicts,
+    project_root,
+    staged_dir,
+)
 from sendready.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
 
 log = logging.getLogger("sendready.pipeline")
@@ -180,11 +186,6 @@ def _notebook_profile_ref(profile_ref: str) -> str:
     return str(resolve_profile_path(profile_ref).resolve())
 
 
-def default_data_dir() -> Path:
-    """The sample area: ``data/sample`` in the project (or the working folder)."""
-    return _sample_dir_in(project_root())
-
-
 def run_pack(
     profile_ref: str,
     data_dir: Path | None,
@@ -221,7 +222,7 @@ def run_pack(
     notebook_dir = (notebook_dir or find_notebook_dir()).resolve()
     outputs = Path(outputs).resolve()
     if data_dir is None:
-        data_dir = default_data_dir()
+        data_dir = default_data_dir(project_root())
         t = time.perf_counter()
         if not (data_dir / "extract.json").exists():
             progress(f"No data folder given: writing the sample area to {data_dir}")
@@ -230,12 +231,8 @@ def run_pack(
     data_dir = Path(data_dir).resolve()
     t = time.perf_counter()
     # The plan and reuse check need no pandas: an unchanged re-run never imports it.
-    plan = plan_ingest(profile, data_dir, outputs / profile.id / "staged", force=force)
-    ingest = None if force else reuse_staged(plan)
-    if ingest is None:
-        from sendready.ingest import stage
-
-        ingest = stage(plan)
+    plan = plan_ingest(profile, data_dir, staged_dir(outputs, profile), force=force)
+    ingest = ingest_from_plan(plan, force=force)
     timings["ingest"] = time.perf_counter() - t
     progress(ingest.describe() if not ingest.cached else
              f"Ingest: inputs unchanged, reusing {ingest.out_dir}")

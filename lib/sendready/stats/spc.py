@@ -393,13 +393,10 @@ def _assurance(direction: str, target: float | None, lcl: float, ucl: float) -> 
     return "hit_and_miss"
 
 
-def _latest_shift(y: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Positions of the run of points on one side of the centre that ends at the last one."""
-    side = np.sign(y - centre)
-    start = len(y) - 1
-    while start > 0 and side[start - 1] == side[-1] != 0:
-        start -= 1
-    return np.arange(start, len(y))
+def _trailing_start(mask: np.ndarray) -> int:
+    """Start of the unbroken run of True values that ends at the last position."""
+    breaks = np.flatnonzero(~mask)
+    return int(breaks[-1]) + 1 if len(breaks) else 0
 
 
 def _shift_limits(frame: pd.DataFrame, y: np.ndarray, run: np.ndarray, method: str,
@@ -437,28 +434,26 @@ def _judge_assurance(frame, y, centre, idx, flags, in_baseline, method, clip, di
     """
     limits, since, points = baseline_limits, None, 0
     unsettled: np.ndarray | None = None  # values of a movement that has not settled
+    # Positions below count observed points only (``idx`` maps them to the series).
     if len(idx) and flags["shift"][-1]:
-        run = idx[_latest_shift(y[idx], centre[idx])]
+        side = np.sign(y[idx] - centre[idx])
+        run = np.arange(_trailing_start(side == side[-1]), len(idx))
         # Baseline points belong to the old process by definition, unless the baseline is
         # the whole series (no baseline given).
-        after = run[~in_baseline[run]]
+        after = run[~in_baseline[idx[run]]]
         run = after if len(after) else run
         # A climb (or fall) to the new level is not part of the new level: only the
         # points after the last trend point of the run describe the process as it runs.
-        in_trend = flags["trend"][np.searchsorted(idx, run)]
-        settled = run[np.flatnonzero(in_trend)[-1] + 1:] if in_trend.any() else run
+        trend_points = np.flatnonzero(flags["trend"][run])
+        settled = run[trend_points[-1] + 1:] if len(trend_points) else run
         if len(settled) >= RUN_LENGTH:
-            limits = _shift_limits(frame, y, settled, method, clip)
-            since, points = frame["date"].iloc[settled[0]], len(settled)
+            limits = _shift_limits(frame, y, idx[settled], method, clip)
+            since, points = frame["date"].iloc[idx[settled[0]]], len(settled)
             since = since.item() if isinstance(since, np.generic) else since
         else:
-            unsettled = y[run]
+            unsettled = y[idx[run]]
     if len(idx) and flags["trend"][-1]:
-        trend = idx[flags["trend"]]
-        start = len(trend) - 1  # the unbroken trend ending at the latest point
-        while start > 0 and trend[start - 1] == idx[np.searchsorted(idx, trend[start]) - 1]:
-            start -= 1
-        unsettled = y[trend[start:]]
+        unsettled = y[idx[_trailing_start(flags["trend"]):]]
     assurance = _assurance(direction, target, *limits)
     if (assurance not in ("no_target", "insufficient_data") and unsettled is not None
             and _moving_towards(unsettled, float(target))):
