@@ -18,7 +18,7 @@ KERNEL := $(VENV)/.sendready-kernel
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports sample test lab lint bench clean distclean
+.PHONY: help setup reports sample test test-fast lab lint bench clean distclean
 
 help: ## list the targets and what each one does
 	@echo "Usage: make TARGET [PROFILE=profile-id] [PYTHON=python3.x]"
@@ -35,8 +35,11 @@ reports: setup $(SAMPLE_DIR)/extract.json ## set up if needed, then run the main
 sample: setup ## write the synthetic sample area to data/sample
 	$(SENDREADY) sample --out $(SAMPLE_DIR)
 
-test: setup ## run the test suite
+test: setup ## run the whole test suite (unit, integration and browser tests)
 	$(BIN)/python -m pytest -q
+
+test-fast: setup ## run the unit tests only (tests/unit/): the quick loop while you work
+	$(BIN)/python -m pytest -q -m unit -n 2
 
 lab: setup ## open the notebooks in JupyterLab, reachable from this machine only
 	$(BIN)/jupyter lab notebooks/ --ip=localhost $(ALLOW_ROOT)
@@ -45,7 +48,7 @@ lint: setup ## check the code style with ruff
 	$(BIN)/ruff check lib tests
 
 bench: setup ## time every stage at scales 1 and 10; writes outputs/bench/bench.md
-	$(BIN)/python -m sendready.bench
+	$(BIN)/python -m sendready.dev.bench
 
 clean: ## delete outputs/ and data/sample/ (keeps .venv)
 	rm -rf outputs/ $(SAMPLE_DIR)/
@@ -79,7 +82,7 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	@touch "$@"
 
 $(KERNEL): $(INSTALLED)
-	$(BIN)/python -m sendready.kernel
+	$(SENDREADY) kernel
 	@touch "$@"
 
 # Generated on first use only; `make sample` regenerates it on request.

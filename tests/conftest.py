@@ -1,4 +1,8 @@
-"""Shared fixtures.
+"""Shared fixtures, and the markers every test gets from its folder.
+
+Tests mirror the code: ``tests/unit/<stage>/`` (fast, one stage, small constructed data),
+``tests/integration/`` (whole batches, notebooks, the CLI, fresh environments) and
+``tests/browser/`` (the system's Chromium). ``make test-fast`` runs ``-m unit``.
 
 ``sample_pack``: one real batch run (``run_pack``) over a small generated sample, shared
 by the pipeline, board-pack and browser tests, because a run costs most of a minute. It is
@@ -13,7 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from pack_checks import SAMPLE_PACK_PROFILE, SAMPLE_PACK_SCALE, SAMPLE_PACK_SEED
+from helpers.pack_checks import SAMPLE_PACK_PROFILE, SAMPLE_PACK_SCALE, SAMPLE_PACK_SEED
+
+_KINDS = ("unit", "integration", "browser")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark each test by the folder it lives in, so that ``-m unit`` needs no decorators."""
+    for item in items:
+        parts = item.path.relative_to(Path(__file__).parent).parts
+        if parts and parts[0] in _KINDS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 @dataclass
@@ -23,14 +37,14 @@ class SamplePack:
     data_dir: Path
     outputs: Path
     folder: Path
-    outcome: object  # sendready.pipeline.PeriodOutcome
+    outcome: object  # sendready.publish.pipeline.PeriodOutcome
     seconds: float
     progress: list[str] = field(default_factory=list)
 
 
 def _require_kernel() -> None:
-    from sendready.errors import SendreadyError
-    from sendready.kernel import check_kernelspec
+    from sendready.core.errors import SendreadyError
+    from sendready.publish.kernel import check_kernelspec
 
     try:
         check_kernelspec()
@@ -40,7 +54,7 @@ def _require_kernel() -> None:
 
 @pytest.fixture(scope="session")
 def sample_pack(tmp_path_factory) -> SamplePack:
-    from sendready.pipeline import run_pack
+    from sendready.publish.pipeline import run_pack
     from sendready.sample import generate_sample
 
     _require_kernel()

@@ -1,6 +1,6 @@
 """The `sendready` command: one entry point for every stage.
 
-Every user-fixable problem surfaces as a :class:`~sendready.errors.SendreadyError` and is
+Every user-fixable problem surfaces as a :class:`~sendready.core.errors.SendreadyError` and is
 printed as one message with a non-zero exit; a traceback never reaches the user. Each run
 logs its full configuration so that a result can be traced to what produced it (RAP
 practice).
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from sendready import __version__
-from sendready.errors import SendreadyError
+from sendready.core.errors import SendreadyError
 
 log = logging.getLogger("sendready")
 
@@ -32,13 +32,32 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
-    from sendready.profile import builtin_profiles, load_profile
+    from sendready.metadata.profile import builtin_profiles, load_profile
 
     for pid, path in sorted(builtin_profiles().items()):
         profile = load_profile(path)
         kind = profile.framework.kind
         print(f"{pid:32} {profile.area.name} ({kind}, {len(profile.weaknesses)} "
               f"{'weaknesses' if kind == 'wsoa-2016' else 'priority areas'})")
+    return 0
+
+
+def _cmd_kernel(args: argparse.Namespace) -> int:
+    from sendready.publish.kernel import (
+        DISPLAY_NAME,
+        KERNEL_NAME,
+        check_kernelspec,
+        ensure_kernelspec,
+    )
+
+    if args.check:
+        path = check_kernelspec()
+        print(f"Jupyter kernel '{KERNEL_NAME}' is correct: {path}")
+        return 0
+    path = ensure_kernelspec()
+    # Installing is not enough if a copy earlier on Jupyter's path shadows it.
+    check_kernelspec()
+    print(f"Jupyter kernel '{KERNEL_NAME}' ({DISPLAY_NAME}) installed in {path}")
     return 0
 
 
@@ -51,9 +70,9 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from sendready.ingest import run_ingest
-    from sendready.paths import staged_dir
-    from sendready.profile import load_profile
+    from sendready.ingest.run import run_ingest
+    from sendready.metadata.profile import load_profile
+    from sendready.publish.paths import staged_dir
 
     profile = load_profile(args.profile)
     out = args.out or staged_dir(DEFAULT_OUTPUTS, profile)
@@ -64,10 +83,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from sendready.evidence import build_evidence, save_evidence
-    from sendready.ingest import run_ingest
-    from sendready.paths import staged_dir
-    from sendready.profile import load_profile
+    from sendready.evidence.build import build_evidence, save_evidence
+    from sendready.ingest.run import run_ingest
+    from sendready.metadata.profile import load_profile
+    from sendready.publish.paths import staged_dir
 
     profile = load_profile(args.profile)
     staged = staged_dir(DEFAULT_OUTPUTS, profile)
@@ -87,7 +106,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sendready.pipeline import run_pack
+    from sendready.publish.pipeline import run_pack
 
     period_ends = [d.isoformat() for d in (args.period_end or [])]
     outcomes = run_pack(
@@ -107,7 +126,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_dictionary(args: argparse.Namespace) -> int:
-    from sendready.datadict import write_data_dictionary
+    from sendready.ingest.dictionary import write_data_dictionary
 
     written = write_data_dictionary(readme=args.out / "README.md",
                                     templates_dir=args.out / "templates")
@@ -171,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook-timeout", type=int, default=1800,
                    help="seconds allowed per notebook")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("kernel", help="register this environment's Jupyter kernel for notebooks")
+    p.add_argument("--check", action="store_true", help="only check the kernel Jupyter would use")
+    p.set_defaults(func=_cmd_kernel)
 
     p = sub.add_parser("dictionary", help="write the data dictionary and blank templates")
     p.add_argument("--out", type=Path, default=Path("data"), help="folder to write to")

@@ -15,10 +15,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from sendready.benchmarks import load_published_benchmarks
-from sendready.benchmarks.names import geography_key
-from sendready.contracts import SEN_TYPES
-from sendready.errors import SendreadyError
+from sendready.comparators import load_published_benchmarks
+from sendready.comparators.names import geography_key
+from sendready.core.errors import SendreadyError
 from sendready.indicators.periods import (
     as_timestamp,
     assign_period,
@@ -28,6 +27,7 @@ from sendready.indicators.periods import (
 from sendready.indicators.registry import IndicatorDefinition, NoData, StagedData, register
 from sendready.indicators.statutory import _decisions
 from sendready.indicators.workforce import training_indicator
+from sendready.metadata.contracts import SEN_TYPES
 from sendready.stats.funnel import classify_units
 
 # Special schools and pupil referral units take pupils because of their needs, so their

@@ -13,8 +13,8 @@ from html import escape
 import pandas as pd
 
 from sendready import __version__
-from sendready.charts.display import data_table_html
-from sendready.formatting import format_count, format_date, format_value
+from sendready.core.formatting import format_count, format_date, format_value
+from sendready.reports.charts.display import data_table_html
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
 # Words always accompany a symbol; the symbol is hidden from screen readers because the
@@ -96,7 +96,7 @@ def table_html(data: pd.DataFrame, caption: str, units: dict[str, str] | None = 
                *, fold: bool = False) -> str:
     """A report's own table (not the numbers behind a chart), shown open by default.
 
-    :func:`~sendready.charts.display.data_table_html` folds long tables behind "Show the
+    :func:`~sendready.reports.charts.display.data_table_html` folds long tables behind "Show the
     numbers behind this chart", which misleads where there is no chart and hides a
     table that is the point of its section. ``fold`` keeps long tables folded, with a
     summary that says what is inside.

@@ -2,9 +2,9 @@
 month.
 
 Not part of the board pack, but built to the same rules: aggregates only, small counts
-shown as ``c`` (:func:`sendready.drilldown.display_counts`), every chart with alt text
-written from its numbers, free text (school and provider names) escaped, and "no data"
-said plainly with the reason when there is nothing to show.
+shown as ``c`` (:func:`sendready.reports.drilldown_figures.display_counts`), every chart
+with alt text written from its numbers, free text (school and provider names) escaped,
+and "no data" said plainly with the reason when there is nothing to show.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from sendready import drilldown as dd
-from sendready.charts.display import figure_html
-from sendready.charts.theme import (
+from sendready.core.formatting import format_date, format_month, format_percent
+from sendready.indicators.registry import NoData
+from sendready.privacy.disclosure import SUPPRESSED, suppression_note
+from sendready.reports import drilldown_figures as dd
+from sendready.reports.charts.display import figure_html
+from sendready.reports.charts.theme import (
     HIGHLIGHT,
     LINE_GREY,
     clean_text,
@@ -24,9 +27,6 @@ from sendready.charts.theme import (
     percent_axis,
     styled,
 )
-from sendready.disclosure import SUPPRESSED, suppression_note
-from sendready.formatting import format_date, format_month, format_percent
-from sendready.indicators.registry import NoData
 from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
 
 # DfE's names for the SEN type codes (DOMAIN.md section 4).

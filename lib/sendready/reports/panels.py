@@ -14,8 +14,12 @@ import functools
 import pandas as pd
 from matplotlib import pyplot as plt
 
-from sendready.benchmarks import load_published_benchmarks
-from sendready.charts import (
+from sendready.comparators import load_published_benchmarks
+from sendready.core.formatting import format_date
+from sendready.indicators import REGISTRY, NoData
+from sendready.indicators.identification import school_identification_funnel
+from sendready.indicators.waits import waits_as_at
+from sendready.reports.charts import (
     actions_chart,
     comparison_chart,
     funnel_plot,
@@ -23,11 +27,7 @@ from sendready.charts import (
     spc_chart,
     waiting_times_chart,
 )
-from sendready.charts.display import Chart
-from sendready.formatting import format_date
-from sendready.indicators import REGISTRY, NoData
-from sendready.indicators.identification import school_identification_funnel
-from sendready.indicators.waits import waits_as_at
+from sendready.reports.charts.display import Chart
 from sendready.reports.common import (
     assurance_badge,
     assurance_code,

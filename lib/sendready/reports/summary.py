@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from sendready.disclosure import suppression_note
-from sendready.formatting import format_date
-from sendready.narrative.summaries import RULE_STEPS
-from sendready.narrative.words import count_words, share_words
-from sendready.notebook import shared_narrator
-from sendready.profile import VerdictRule
+from sendready.core.formatting import format_date
+from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
+from sendready.metadata.profile import VerdictRule
+from sendready.privacy.disclosure import suppression_note
 from sendready.reports.common import (
     assurance_badge,
     assurance_code,
@@ -20,7 +18,9 @@ from sendready.reports.common import (
     variation_badge,
     verdict_badge,
 )
-from sendready.verdicts import VERDICT_LABELS, Verdict
+from sendready.reports.context import shared_narrator
+from sendready.reports.narrative.summaries import RULE_STEPS
+from sendready.reports.narrative.words import count_words, share_words
 
 
 def verdict_rule_text(rule: VerdictRule) -> str:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendready.disclosure import assert_aggregate, suppress_indicator_rows, suppression_note
-from sendready.formatting import format_date, format_month, format_percent
+from sendready.core.formatting import format_date, format_month, format_percent
 from sendready.indicators import REGISTRY
-from sendready.notebook import shared_narrator
+from sendready.privacy.disclosure import assert_aggregate, suppress_indicator_rows, suppression_note
 from sendready.reports import panels
 from sendready.reports.common import (
     heading,
@@ -27,6 +26,7 @@ from sendready.reports.common import (
     table_html,
     verdict_badge,
 )
+from sendready.reports.context import shared_narrator
 
 QUOTE_LIMIT = 5
 SOURCE_WORDS = {"parent": "A parent or carer", "cyp": "A young person",

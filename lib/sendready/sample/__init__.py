@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sendready.contracts import CONTRACTS
-from sendready.errors import SendreadyError
+from sendready.core.errors import SendreadyError
+from sendready.metadata.contracts import CONTRACTS
 from sendready.sample import timeline as tl
 from sendready.sample.advice import make_advice
 from sendready.sample.benchmarks import make_benchmarks

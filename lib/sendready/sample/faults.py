@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sendready.contracts import (
+from sendready.metadata.contracts import (
     Column,
     Contract,
     DateOrder,
@@ -30,7 +30,7 @@ from sendready.contracts import (
     RequiredWhen,
     Rule,
 )
-from sendready.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
+from sendready.metadata.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^\d{2}/\d{2}/\d{4}$")

@@ -2,7 +2,7 @@
 
 The privacy tests need something to find, so the sample carries UPNs with their DfE
 check letter, NHS numbers with a valid modulus 11 check digit and Bury-like postcodes.
-The check calculations are those of :mod:`sendready.identifiers`, vectorised so that a
+The check calculations are those of :mod:`sendready.metadata.identifiers`, vectorised so that a
 county-sized sample (hundreds of thousands of children) is made in a fraction of a second.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sendready.identifiers import UPN_CHECK_LETTERS
+from sendready.metadata.identifiers import UPN_CHECK_LETTERS
 from sendready.sample.names import POSTCODE_SECTORS, POSTCODE_UNIT_LETTERS
 
 

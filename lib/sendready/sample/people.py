@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendready.contracts import ETHNICITY
+from sendready.metadata.contracts import ETHNICITY
 from sendready.sample import identity, names
 from sendready.sample import timeline as tl
 

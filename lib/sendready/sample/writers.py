@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sendready.contracts import Contract
-from sendready.readers import column_letter
+from sendready.ingest.readers import column_letter
+from sendready.metadata.contracts import Contract
 
 # source: (file extension, CSV encoding), for every source not written as plain UTF-8 CSV.
 FORMATS: dict[str, tuple[str, str]] = {

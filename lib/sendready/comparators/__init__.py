@@ -1,0 +1,45 @@
+"""Published benchmarks: England, region and statistical-neighbour comparators.
+
+* :mod:`~sendready.comparators.ees` reads any DfE explore-education-statistics tidy CSV
+  into a long frame, keeping suppression and other symbols beside the numbers.
+* :mod:`~sendready.comparators.mapping` says which published measures are catalogue
+  indicators (and how closely their definitions agree).
+* :mod:`~sendready.comparators.neighbours` reads DfE's statistical neighbour list.
+* :mod:`~sendready.comparators.compare` lines an area up against England, its region and
+  its neighbours.
+* :mod:`~sendready.comparators.published` loads the figures shipped with the suite and
+  merges them with an area's own downloads into the ``benchmarks`` contract's shape.
+"""
+
+from sendready.comparators.compare import benchmarks_for
+from sendready.comparators.ees import SYMBOLS, read_ees_csv
+from sendready.comparators.mapping import MAPPINGS, MeasureMapping, indicator_values, mappings_for
+from sendready.comparators.neighbours import read_statistical_neighbours, statistical_neighbours
+from sendready.comparators.published import (
+    CONTEXT_IDS,
+    PUBLISHED_COLUMNS,
+    combine_benchmarks,
+    ees_benchmarks,
+    load_published_benchmarks,
+    published_benchmarks_path,
+    to_benchmarks_contract,
+)
+
+__all__ = [
+    "CONTEXT_IDS",
+    "MAPPINGS",
+    "PUBLISHED_COLUMNS",
+    "SYMBOLS",
+    "MeasureMapping",
+    "benchmarks_for",
+    "combine_benchmarks",
+    "ees_benchmarks",
+    "indicator_values",
+    "load_published_benchmarks",
+    "mappings_for",
+    "published_benchmarks_path",
+    "read_ees_csv",
+    "read_statistical_neighbours",
+    "statistical_neighbours",
+    "to_benchmarks_contract",
+]

@@ -1,0 +1,592 @@
+"""Apply a source contract to a frame of text: parse, check, and split valid from quarantined.
+
+Everything here is driven by :mod:`sendready.metadata.contracts`; there is no code for any one
+source. Validation runs in three passes so that each fault is reported once, under the
+rule that explains it:
+
+1. **Parse** each column by its kind (dates, numbers, yes/no), vectorised over the
+   distinct values. A value that does not parse is recorded (``bad_date`` ...) and
+   becomes missing in the parsed frame; so does a real date outside the years the suite
+   accepts (``date_out_of_range``) and a cell too long for any spreadsheet
+   (``value_too_long``).
+2. **Column checks** with pandera (lazy, so every failure is collected): blanks where a
+   value is needed, codes, identifier formats, ranges, dates after the extract date.
+3. **Cross-field rules** with pandera, judged only where every column a rule relates
+   passed its own checks: a rule comparing a decision date with a received date says
+   nothing useful when the decision date is not a date.
+
+Then, among rows that passed everything, a repeated key is quarantined (the first row
+with the key is kept). A row with any failure is quarantined whole, with one line per
+failure; the rest are returned with the staged dtypes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from sendready.metadata import identifiers
+from sendready.metadata.contracts import (
+    Column,
+    Contract,
+    DateOrder,
+    NotGreater,
+    OnlyWhen,
+    RequiredWhen,
+    Rule,
+)
+from sendready.metadata.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
+
+# Rule names shared with the sample generator's planted_faults.csv (notes/INTERFACES.md).
+MISSING_VALUE = "missing_value"
+BAD_DATE = "bad_date"
+BAD_NUMBER = "bad_number"
+BAD_BOOL = "bad_bool"
+UNKNOWN_CODE = "unknown_code"
+BAD_FORMAT = "bad_format"
+OUT_OF_RANGE = "out_of_range"
+DATE_AFTER_EXTRACT = "date_after_extract"
+DUPLICATE_KEY = "duplicate_key"
+# Added beside the agreed names: a real calendar date in an implausible year, and a cell
+# longer than a spreadsheet can hold. Neither can come from a sound extract.
+DATE_OUT_OF_RANGE = "date_out_of_range"
+VALUE_TOO_LONG = "value_too_long"
+
+STAGED_DTYPES = {
+    "id": "string", "text": "string", "code": "string", "date": "datetime64[ms]",
+    "int": "Int64", "number": "Float64", "bool": "boolean",
+}
+FAILURE_COLUMNS = ["row_number", "column", "rule", "value", "reason"]
+_PANDERA_BLOCK = 1_000_000
+
+# Dates outside these years are typing errors (0219 for 2019, 2919 for 2019) or
+# placeholders (1066-01-01, 2999-12-31), not service events; every column the suite reads
+# (dates of birth of children and young people included) falls well inside them.
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+LATEST_DATE = pd.Timestamp("2099-12-31")
+# Excel holds at most 32,767 characters in one cell (Microsoft, "Excel specifications and
+# limits"). No field of any contract comes near it; a longer value is a broken export
+# (a stray quote mark that swallowed the rows after it) or pasted content, and staging it
+# would carry megabytes of text towards the reports.
+MAX_CELL_CHARACTERS = 32_767
+# Excel counts days from 30 December 1899 (for serials after February 1900). Only serials
+# for 1950-2099 are read as dates: a smaller five-digit number in a date column is more
+# likely a mistyped value than a date.
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_RANGE = (18264, 73050)
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+# An optional time after the date is accepted and dropped: exports of date-time fields
+# (and Excel cells holding a time) write one, and the contract needs only the day.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_DATE = rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}"
+_UK_DATE = rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}"
+_SERIAL = r"\d{5}(?:\.\d+)?"
+_WHOLE = r"[+-]?\d{1,15}(?:\.0*)?"
+_THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
+
+FORMAT_LABELS = {
+    "upn": "UPN (13 characters with a correct check letter)",
+    "nhs_number": "NHS number (10 digits with a correct check digit)",
+    "postcode": "UK postcode",
+    "urn": "school URN (6 digits)",
+    "person_id": "person id (P and 7 digits)",
+    "weakness_id": "weakness id (a letter and a number, e.g. W1)",
+}
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of applying a contract.
+
+    Attributes:
+        valid: Rows that passed every check, typed (see ``STAGED_DTYPES``), with the
+            original row number as ``source_row``.
+        failures: One line per (row, failure): ``row_number, column, rule, value,
+            reason``, ordered by row.
+        rows_read: Rows given to the validator.
+    """
+
+    valid: pd.DataFrame
+    failures: pd.DataFrame
+    rows_read: int
+
+    @property
+    def rows_quarantined(self) -> int:
+        return int(self.failures["row_number"].nunique())
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        """Rows quarantined per rule, most frequent first (a row may count under several)."""
+        counts = self.failures.drop_duplicates(["row_number", "rule"])["rule"].value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
+
+
+def validate(
+    frame: pd.DataFrame,
+    contract: Contract,
+    extract_date: dt.date,
+    absent: Collection[str] = (),
+) -> Validation:
+    """Apply ``contract`` to a frame of text.
+
+    Args:
+        frame: One text column per contract column (blank = ``""``), indexed by original
+            row number.
+        contract: The source contract.
+        extract_date: Dates after it are faults, except in ``future_allowed`` columns.
+        absent: Optional columns the file did not have (all blank in ``frame``): they are
+            not checked for blanks, and rules that involve them are skipped because the
+            area cannot be held to a relationship it does not record.
+    """
+    frame = frame[contract.column_names]
+    absent = set(absent)
+    parsed, parse_failures = _parse(frame, contract)
+    column_failures = _column_checks(parsed, contract, extract_date, absent)
+    failures = _combine(parse_failures, column_failures)
+    bad_cells = _bad_cells(failures, parsed)
+    rule_failures = _rule_checks(parsed, contract, bad_cells, absent)
+    failures = pd.concat([failures, rule_failures], ignore_index=True)
+    failed_rows = pd.Index(failures["row_number"].unique())
+    failures = pd.concat([failures, _duplicate_keys(parsed, contract, failed_rows)],
+                         ignore_index=True)
+    failures = _describe(failures, frame, contract, extract_date)
+    valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
+    valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
+    return Validation(valid=valid, failures=failures, rows_read=len(frame))
+
+
+# --- pass 1: parsing ---------------------------------------------------------------------
+
+
+def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parsed = {}
+    failures = []
+
+    def record(mask: np.ndarray, column: str, rule: str) -> None:
+        if mask.any():
+            failures.append(pd.DataFrame({"row_number": frame.index[mask], "column": column,
+                                          "rule": rule}))
+
+    for col in contract.columns:
+        text = frame[col.name]
+        # A too-long cell is judged as blank from here on, so it is reported once, under
+        # its own rule (a blank in a required column is shadowed by it in _combine).
+        too_long = (text.str.len() > MAX_CELL_CHARACTERS).to_numpy(dtype=bool)
+        record(too_long, col.name, VALUE_TOO_LONG)
+        if too_long.any():
+            text = text.where(~too_long, "")
+        parser = _PARSERS.get(col.kind)
+        if parser is None:  # id, text, code: the trimmed text is the value
+            parsed[col.name] = text.where(text != "").astype("string")
+            continue
+        values, bad = _by_distinct(text, parser)
+        record(bad, col.name, {"date": BAD_DATE, "bool": BAD_BOOL}.get(col.kind, BAD_NUMBER))
+        if col.kind == "date":
+            implausible = (values.notna() & ~values.between(EARLIEST_DATE, LATEST_DATE)
+                           ).to_numpy(dtype=bool)
+            record(implausible, col.name, DATE_OUT_OF_RANGE)
+            values = values.where(~implausible)
+        parsed[col.name] = values
+    return pd.DataFrame(parsed, index=frame.index), _failure_frame(failures)
+
+
+def _by_distinct(
+    text: pd.Series, parser: Callable[[pd.Series], pd.Series]
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse each distinct value once: a column of a million dates has a few thousand."""
+    codes, uniques = pd.factorize(text)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    values = parser(distinct)
+    bad_distinct = (values.isna() & (distinct != "")).to_numpy()
+    out = values.take(codes)
+    out.index = text.index
+    return out, bad_distinct[codes]
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ms]")
+    for pattern in (_ISO_DATE, _UK_DATE):
+        parts = text.str.extract(f"^{pattern}$").dropna()
+        if len(parts):
+            days = pd.to_datetime(
+                {"year": parts["y"].astype(int), "month": parts["m"].astype(int),
+                 "day": parts["d"].astype(int)},
+                errors="coerce")
+            out.loc[parts.index] = days.astype("datetime64[ms]")
+    serial = text[text.str.fullmatch(_SERIAL)]
+    if len(serial):
+        days = serial.astype(float).astype(int)
+        days = days[days.between(*SERIAL_RANGE)]
+        out.loc[days.index] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype(
+            "datetime64[ms]")
+    return out
+
+
+def _parse_int(text: pd.Series) -> pd.Series:
+    clean = text.str.replace(_THOUSANDS, "", regex=True)
+    whole = clean.where(clean.str.fullmatch(_WHOLE))
+    return pd.to_numeric(whole, errors="coerce").round().astype("Int64")
+
+
+def _parse_number(text: pd.Series) -> pd.Series:
+    # A currency column exported from a finance system may carry "£" and thousands commas.
+    clean = text.str.replace(_THOUSANDS, "", regex=True).str.replace(
+        r"^([+-]?)£", r"\1", regex=True)
+    values = pd.to_numeric(clean.where(clean != ""), errors="coerce").astype("Float64")
+    return values.where(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+
+
+def _parse_bool(text: pd.Series) -> pd.Series:
+    lower = text.str.lower()
+    out = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    out[lower.isin(_TRUE)] = True
+    out[lower.isin(_FALSE)] = False
+    return out
+
+
+_PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "date": _parse_dates, "int": _parse_int, "number": _parse_number, "bool": _parse_bool,
+}
+
+
+# --- pass 2: column checks ---------------------------------------------------------------
+
+
+def _column_checks(parsed: pd.DataFrame, contract: Contract, extract_date: dt.date,
+                   absent: set[str]) -> pd.DataFrame:
+    columns = {}
+    for col in contract.columns:
+        columns[col.name] = pa.Column(
+            STAGED_DTYPES[col.kind], checks=_checks_for(col, extract_date),
+            nullable=col.nullable or col.name in absent,
+        )
+    schema = pa.DataFrameSchema(columns, strict=True, name=contract.name)
+    return _run(schema, parsed)
+
+
+def _checks_for(col: Column, extract_date: dt.date) -> list[pa.Check]:
+    checks = []
+    if col.kind == "code":
+        checks.append(pa.Check.isin(col.codes, error=UNKNOWN_CODE))
+    if col.format:
+        checks.append(pa.Check(_format_check(col.format), error=BAD_FORMAT, name=BAD_FORMAT))
+    if col.minimum is not None:
+        checks.append(pa.Check.ge(col.minimum, error=OUT_OF_RANGE))
+    if col.maximum is not None:
+        checks.append(pa.Check.le(col.maximum, error=OUT_OF_RANGE))
+    if col.kind == "date" and not col.future_allowed:
+        checks.append(pa.Check.le(pd.Timestamp(extract_date), error=DATE_AFTER_EXTRACT))
+    return checks
+
+
+def _format_check(fmt: str) -> Callable[[pd.Series], pd.Series]:
+    """A vectorised check for one identifier format from ``identifiers.FORMAT_CHECKS``.
+
+    The formats the suite knows are checked a whole column at a time (UPN and NHS check
+    characters in numpy; the others by the same regular expressions ``identifiers``
+    uses), a million rows in well under a second. A format added to ``FORMAT_CHECKS``
+    later still works, checked once per distinct value. Tests hold the fast paths to the
+    same answers as ``FORMAT_CHECKS``.
+    """
+    if fmt not in FORMAT_CHECKS:
+        raise KeyError(f"No identifier check for format {fmt!r}")
+    fast = _FAST_FORMAT_CHECKS.get(fmt)
+    if fast is not None:
+        return lambda s: pd.Series(fast(s), index=s.index)
+    check = FORMAT_CHECKS[fmt]
+
+    def by_distinct(s: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(s)
+        distinct = np.asarray(uniques, dtype=object)
+        ok = np.fromiter((check(u) for u in distinct), dtype=bool, count=len(distinct))
+        return pd.Series(ok[codes], index=s.index)
+
+    return by_distinct
+
+
+def _matches(
+    pattern: re.Pattern[str], normalise: bool = False
+) -> Callable[[pd.Series], np.ndarray]:
+    def check(values: pd.Series) -> np.ndarray:
+        if normalise:  # as identifiers.is_valid_postcode: upper case, outer spaces ignored
+            values = values.str.upper().str.strip()
+        return values.str.fullmatch(pattern.pattern).fillna(False).to_numpy(dtype=bool)
+
+    return check
+
+
+_DIGIT_VALUE = np.full(256, -1, dtype=np.int64)
+_DIGIT_VALUE[ord("0"):ord("9") + 1] = np.arange(10)
+_UPN_VALUE = _DIGIT_VALUE.copy()
+for _i, _letter in enumerate(UPN_CHECK_LETTERS):
+    _UPN_VALUE[ord(_letter)] = _i
+_UPN_LETTER = "[" + UPN_CHECK_LETTERS + "]"
+
+
+def _ascii_matrix(values: pd.Series, width: int) -> np.ndarray:
+    raw = np.array(values.to_numpy(dtype=str), dtype=f"S{width}")
+    return np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, width)
+
+
+def upn_valid(values: pd.Series) -> np.ndarray:
+    """``identifiers.is_valid_upn`` for a whole column at once."""
+    shape_ok = values.str.fullmatch(f"{_UPN_LETTER}[0-9]{{11}}[0-9{UPN_CHECK_LETTERS}]")
+    ok = shape_ok.fillna(False).to_numpy(dtype=bool)
+    if ok.any():
+        chars = _UPN_VALUE[_ascii_matrix(values[ok], 13)]
+        total = (chars[:, 1:] * np.arange(2, 14)).sum(axis=1)
+        ok[ok] = total % 23 == chars[:, 0]
+    return ok
+
+
+def nhs_number_valid(values: pd.Series) -> np.ndarray:
+    """``identifiers.is_valid_nhs_number`` (modulus 11) for a whole column at once."""
+    digits = values.str.replace(" ", "", regex=False)
+    ok = digits.str.fullmatch(r"[0-9]{10}").fillna(False).to_numpy(dtype=bool)
+    if ok.any():
+        d = _DIGIT_VALUE[_ascii_matrix(digits[ok], 10)]
+        check = 11 - (d[:, :9] @ np.arange(10, 1, -1)) % 11
+        check[check == 11] = 0
+        ok[ok] = (check != 10) & (check == d[:, 9])
+    return ok
+
+
+_FAST_FORMAT_CHECKS: dict[str, Callable[[pd.Series], np.ndarray]] = {
+    "upn": upn_valid,
+    "nhs_number": nhs_number_valid,
+    "postcode": _matches(identifiers._POSTCODE, normalise=True),
+    "urn": _matches(identifiers._URN),
+    "person_id": _matches(identifiers._PERSON_ID),
+    "weakness_id": _matches(identifiers._WEAKNESS_ID),
+}
+
+
+# --- pass 3: cross-field rules -----------------------------------------------------------
+
+
+def _rule_checks(parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame,
+                 absent: set[str]) -> pd.DataFrame:
+    """Each rule is a pandera check on its dependent column, so a broken rule is reported
+    once per row under the column INTERFACES.md names (a frame-wide check would be
+    reported once per column of the frame)."""
+    checks: dict[str, list[pa.Check]] = {}
+    for rule in contract.rules:
+        involved = _involved(rule)
+        if absent & set(involved):
+            continue
+        judged = ~bad_cells[list(involved)].any(axis=1)
+        checks.setdefault(involved[0], []).append(pa.Check(
+            _rule_passes(rule, parsed, judged), error=rule.name, name=rule.name,
+            ignore_na=False))  # a blank dependent column can be the fault (RequiredWhen)
+    if not checks:
+        return _failure_frame([])
+    schema = pa.DataFrameSchema(
+        {column: pa.Column(checks=col_checks, nullable=True)
+         for column, col_checks in checks.items()},
+        name=contract.name,
+    )
+    return _run(schema, parsed[list(checks)])
+
+
+def _involved(rule: Rule) -> tuple[str, str]:
+    """The rule's dependent column first, then the column it depends on."""
+    if isinstance(rule, DateOrder):
+        return rule.later, rule.earlier
+    if isinstance(rule, NotGreater):
+        return rule.smaller, rule.larger
+    if isinstance(rule, OnlyWhen | RequiredWhen):
+        return rule.column, rule.when
+    raise TypeError(f"Unknown rule type {type(rule).__name__}")
+
+
+def _rule_passes(rule: Rule, parsed: pd.DataFrame,
+                 judged: pd.Series) -> Callable[[pd.Series], pd.Series]:
+    """A check on the dependent column that reads the other column from the parsed frame.
+
+    A rule is judged only where both its columns passed their own checks.
+    """
+
+    def check(dependent: pd.Series) -> pd.Series:
+        df = parsed if dependent.index.equals(parsed.index) else parsed.loc[dependent.index]
+        if isinstance(rule, DateOrder):
+            broken = df[rule.later] < df[rule.earlier]
+        elif isinstance(rule, NotGreater):
+            broken = df[rule.smaller] > df[rule.larger]
+        else:
+            when = df[rule.when]
+            condition = when.isin(rule.when_values) if rule.when_values else when.notna()
+            column = df[rule.column]
+            if isinstance(rule, OnlyWhen):
+                holds = column.isin(rule.values) if rule.values else column.notna()
+                broken = holds & ~condition
+            else:
+                broken = condition & column.isna()
+        broken = broken.fillna(False).astype(bool) & judged.reindex(df.index)
+        return ~broken
+
+    return check
+
+
+# --- duplicate keys ----------------------------------------------------------------------
+
+
+def _duplicate_keys(parsed: pd.DataFrame, contract: Contract,
+                    failed_rows: pd.Index) -> pd.DataFrame:
+    key = list(contract.key)
+    passed = parsed.loc[~parsed.index.isin(failed_rows), key]
+    repeats = passed.duplicated(keep="first")
+    if not repeats.any():
+        return _failure_frame([])
+    return pd.DataFrame({"row_number": passed.index[repeats.to_numpy()],
+                         "column": "+".join(key), "rule": DUPLICATE_KEY})
+
+
+# --- assembling failures -----------------------------------------------------------------
+
+
+def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate lazily and return one (row_number, column, rule) line per failure.
+
+    Rows go to pandera in blocks: its failure-case tables hold Python objects, so a huge
+    file in which most rows fail would otherwise need many gigabytes at once.
+    """
+    parts = []
+    for start in range(0, len(frame), _PANDERA_BLOCK):
+        try:
+            schema.validate(frame.iloc[start:start + _PANDERA_BLOCK], lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+            if cases["index"].isna().any():
+                # A schema-level failure (a dtype, a missing column) means the parsing step
+                # produced the wrong frame: a bug in the suite, not a fault in the data.
+                raise RuntimeError(
+                    f"Internal error validating {schema.name}: "
+                    f"{cases[cases['index'].isna()].to_dict('records')}") from exc
+            rule = cases["check"].replace({"not_nullable": MISSING_VALUE})
+            parts.append(pd.DataFrame({"row_number": cases["index"].astype("int64"),
+                                       "column": cases["column"].astype(str),
+                                       "rule": rule.astype(str)}))
+    return _failure_frame(parts)
+
+
+def _failure_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({"row_number": pd.Series(dtype="int64"),
+                             "column": pd.Series(dtype=str), "rule": pd.Series(dtype=str)})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _combine(parse_failures: pd.DataFrame, column_failures: pd.DataFrame) -> pd.DataFrame:
+    """Parse failures win over "missing": an unparseable value is bad, not blank."""
+    if len(parse_failures) and len(column_failures):
+        cell = pd.MultiIndex.from_frame(column_failures[["row_number", "column"]])
+        parsed_bad = pd.MultiIndex.from_frame(parse_failures[["row_number", "column"]])
+        shadowed = cell.isin(parsed_bad) & (column_failures["rule"] == MISSING_VALUE).to_numpy()
+        column_failures = column_failures.loc[~shadowed]
+    return pd.concat([parse_failures, column_failures], ignore_index=True)
+
+
+def _bad_cells(failures: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
+    bad = pd.DataFrame(False, index=parsed.index, columns=parsed.columns)
+    for column, rows in failures.groupby("column")["row_number"]:
+        bad.loc[rows.unique(), column] = True
+    return bad
+
+
+def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
+              extract_date: dt.date) -> pd.DataFrame:
+    """Add the value as the file held it and a reason a data officer can act on.
+
+    Built with vectorised string operations, one (column, rule) group at a time, so that a
+    file where every row fails (one wrong date format throughout) is still described in
+    seconds rather than minutes.
+    """
+    if failures.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "str")
+                             for c in FAILURE_COLUMNS})
+    column_order = {c: i for i, c in enumerate(contract.column_names)}
+    failures = failures.assign(
+        _order=failures["column"].map(column_order).fillna(len(column_order)))
+    failures = failures.sort_values(["row_number", "_order", "rule"], kind="stable")
+    failures = failures.reset_index(drop=True)
+    positions = frame.index.get_indexer(failures["row_number"])
+
+    def cells(column: str, where: np.ndarray) -> pd.Series:
+        return pd.Series(frame[column].array.take(positions[where]), index=where)
+
+    values, reasons = [], []
+    rules = {r.name: r for r in contract.rules}
+    for (column, rule), group in failures.groupby(["column", "rule"], sort=False):
+        where = group.index.to_numpy()
+        if rule == DUPLICATE_KEY:
+            first, *rest = [cells(k, where) for k in contract.key]
+            vals = first.str.cat(rest, sep=" | ") if rest else first
+            why = pd.Series(f"repeats the key ({', '.join(contract.key)}) of an earlier "
+                            "row, which was kept", index=where, dtype="str")
+        elif rule == VALUE_TOO_LONG:
+            full = cells(column, where)
+            # The whole value is in the row's own columns; here a glimpse is enough.
+            vals = full.str.slice(0, 40) + "..."
+            why = (f"{column} holds " + full.str.len().map("{:,}".format)
+                   + f" characters, more than a spreadsheet cell can hold "
+                     f"({MAX_CELL_CHARACTERS:,})")
+        elif rule in rules:
+            r = rules[rule]
+            a, b = _involved(r)
+            vals = cells(a, where)
+            why = f"{r.describe()} ({a} = '" + vals + f"', {b} = '" + cells(b, where) + "')"
+        else:
+            vals = cells(column, where)
+            before, after = _reason(rule, contract.column(column), extract_date)
+            why = before + vals + after
+        values.append(vals)
+        reasons.append(why)
+    return pd.DataFrame({
+        "row_number": failures["row_number"].to_numpy(dtype="int64"),
+        "column": failures["column"].astype("str"),
+        "rule": failures["rule"].astype("str"),
+        "value": pd.concat(values).sort_index().astype("str"),
+        "reason": pd.concat(reasons).sort_index().astype("str"),
+    })
+
+
+def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
+    """The words before and after the value in the reason for a one-column failure."""
+    if rule == MISSING_VALUE:
+        return f"{col.name} is blank but must be filled in", ""
+    if rule == BAD_DATE:
+        return "'", "' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date)"
+    if rule == DATE_OUT_OF_RANGE:
+        return "'", (f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "
+                     "it is taken for a typing error or a placeholder date")
+    if rule == BAD_NUMBER:
+        return "'", f"' is not a {'whole number' if col.kind == 'int' else 'number'}"
+    if rule == BAD_BOOL:
+        return "'", "' is not yes or no (use true/false, yes/no, y/n or 1/0)"
+    if rule == UNKNOWN_CODE:
+        shown = ", ".join(col.codes[:12]) + (" ..." if len(col.codes) > 12 else "")
+        return "'", f"' is not one of the codes for {col.name} ({shown}); case matters"
+    if rule == BAD_FORMAT:
+        return "'", f"' is not a valid {FORMAT_LABELS.get(col.format or '', col.format)}"
+    if rule == OUT_OF_RANGE:
+        # Named first: a reason opening with the value would open with "-" for a negative
+        # number, and be neutralised in the quarantine file as if it were a formula.
+        return f"{col.name} of ", (f" is outside the allowed range ({_fmt(col.minimum)} to "
+                                   f"{_fmt(col.maximum)})")
+    if rule == DATE_AFTER_EXTRACT:
+        return "", f" is after the extract date, {extract_date.day} {extract_date:%B %Y}"
+    return f"{rule}: ", ""
+
+
+def _fmt(bound: float | None) -> str:
+    if bound is None:
+        return "no limit"
+    return str(int(bound)) if float(bound).is_integer() else str(bound)

@@ -1,0 +1,292 @@
+"""Area profiles: everything specific to one local area, as validated configuration.
+
+A new local area is a new YAML file, not new code. The schema is a pydantic model so that
+a mistake in a council's own profile is reported with the file, the key and what is
+wrong, before any data is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sendready.core.errors import ProfileError
+from sendready.metadata.catalogue import INDICATOR_IDS
+
+PROFILE_DIR = "profiles"
+
+
+class _Strict(BaseModel):
+    # Unknown keys are almost always typing mistakes in a hand-written profile.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(_Strict):
+    name: str
+    la_code: str = Field(description="Three-digit DfE local authority code, e.g. 351")
+    ons_code: str = Field(description="ONS code, e.g. E08000002")
+    icb: str
+    nhs_commissioner_at_inspection: str | None = Field(
+        None,
+        description="The NHS body responsible at the inspection, where it differs from "
+        "today's ICB (clinical commissioning groups until July 2022)",
+    )
+    region: str
+    statistical_neighbours: list[str] = Field(default_factory=list)
+
+    @field_validator("la_code")
+    @classmethod
+    def _three_digits(cls, v: str) -> str:
+        if not (len(v) == 3 and v.isdigit()):
+            raise ValueError("must be the three-digit DfE local authority code, e.g. '351'")
+        return v
+
+
+class HistoryEvent(_Strict):
+    date: dt.date
+    event: str
+    source: str | None = None
+
+
+class Framework(_Strict):
+    kind: Literal["wsoa-2016", "area-send-2023"]
+    inspection_start: dt.date
+    inspection_end: dt.date
+    published: dt.date | None = None
+    plan_submitted: dt.date | None = None
+    plan_accepted: dt.date | None = None
+    baseline_start: dt.date
+    baseline_end: dt.date
+    cadence: Literal["quarterly", "monthly"] = "quarterly"
+    history: list[HistoryEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Framework:
+        if self.inspection_end < self.inspection_start:
+            raise ValueError("inspection_end falls before inspection_start")
+        if self.baseline_end <= self.baseline_start:
+            raise ValueError("baseline_end must fall after baseline_start")
+        return self
+
+
+class Target(_Strict):
+    value: float
+    by: dt.date | None = None
+    source: str | None = None
+
+
+class VerdictRule(_Strict):
+    """How a weakness's key indicators become one verdict (see sendready.evidence.verdicts)."""
+
+    sustained_improvement_share: float = Field(0.5, ge=0, le=1)
+    min_indicators_with_data: int = Field(1, ge=1)
+
+
+def _suggest_indicator(ind: str) -> str:
+    """A hint for a mistyped id: ``JOIN1`` is most likely ``JOIN01``."""
+    found = re.fullmatch(r"([A-Za-z]+)\s*0*([0-9]+)", ind.strip())
+    if found:
+        family = [i for i in INDICATOR_IDS if i.rstrip("0123456789") == found[1].upper()]
+        same_number = [i for i in family if int(i[len(found[1]):]) == int(found[2])]
+        if same_number:
+            return f" (did you mean {same_number[0]}?)"
+        if family:
+            return f" (the {found[1].upper()} indicators are {', '.join(family)})"
+    close = difflib.get_close_matches(ind, INDICATOR_IDS, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+class Weakness(_Strict):
+    id: str = Field(pattern=r"^[A-Z][0-9]{1,2}$")
+    title: str
+    # Reports quote a verbatim title as the inspectors' words; a summary must not be
+    # presented as a quotation.
+    title_wording: Literal["verbatim", "summary"] = Field(
+        "verbatim",
+        description="verbatim: the inspectors' own words; summary: a faithful paraphrase",
+    )
+    inspectors_found: str
+    success_looks_like: str
+    indicators: list[str] = Field(min_length=1)
+    key_indicators: list[str] = Field(default_factory=list)
+    targets: dict[str, Target] = Field(default_factory=dict)
+    revisit_outcome: str | None = None
+    caveats: str | None = Field(
+        None, description="Limits of the evidence a reader should know (shown in the report)"
+    )
+    notebook: str | None = None
+
+    @model_validator(mode="after")
+    def _indicators_known(self) -> Weakness:
+        for ind in self.indicators:
+            if ind not in INDICATOR_IDS:
+                raise ValueError(
+                    f"weakness {self.id} lists indicator {ind!r}, which is not in the indicator "
+                    f"catalogue{_suggest_indicator(ind)}; see "
+                    "`sendready.metadata.catalogue.INDICATOR_IDS`"
+                )
+        repeated = sorted({i for i in self.indicators if self.indicators.count(i) > 1})
+        if repeated:
+            raise ValueError(f"weakness {self.id} lists indicator(s) {repeated} more than once")
+        for ind in [*self.key_indicators, *self.targets]:
+            if ind not in self.indicators:
+                raise ValueError(f"weakness {self.id} names {ind} as a key indicator or target "
+                                 f"but {ind} is not in its indicators list")
+        return self
+
+
+class SourceSpec(_Strict):
+    file: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="The area's own header -> the contract's column"
+    )
+    required: bool | None = None
+
+
+class Disclosure(_Strict):
+    threshold: int = Field(6, ge=1, description="Counts below this are suppressed")
+    rounding: int | None = Field(None, ge=1)
+
+
+class Profile(_Strict):
+    id: str
+    area: Area
+    framework: Framework
+    weaknesses: list[Weakness] = Field(min_length=1)
+    sources: dict[str, SourceSpec] = Field(default_factory=dict)
+    disclosure: Disclosure = Disclosure()
+    verdict_rule: VerdictRule = VerdictRule()
+
+    # Field validators (not one model validator) so that an error is reported against the
+    # key concerned (`sources`, `weaknesses`) rather than the top of the file.
+    @field_validator("weaknesses")
+    @classmethod
+    def _ids_unique(cls, weaknesses: list[Weakness]) -> list[Weakness]:
+        ids = [w.id for w in weaknesses]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"weakness ids repeat: {ids}")
+        return weaknesses
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_known(cls, sources: dict[str, SourceSpec]) -> dict[str, SourceSpec]:
+        from sendready.metadata.contracts import CONTRACTS
+
+        unknown = sorted(set(sources) - set(CONTRACTS))
+        if unknown:
+            raise ValueError(f"names unknown source(s) {unknown}; known sources are "
+                             f"{sorted(CONTRACTS)}")
+        for name, spec in sources.items():
+            contract = CONTRACTS[name]
+            bad = sorted(set(spec.columns.values()) - set(contract.column_names))
+            if bad:
+                raise ValueError(f"sources.{name}.columns maps onto {bad}, which are not columns "
+                                 f"of the {name} contract ({contract.column_names})")
+        return sources
+
+    def weakness(self, weakness_id: str) -> Weakness:
+        for w in self.weaknesses:
+            if w.id == weakness_id:
+                return w
+        raise ProfileError(
+            f"Profile {self.id!r} has no weakness {weakness_id!r}.",
+            hint=f"Use one of: {', '.join(w.id for w in self.weaknesses)}.",
+        )
+
+    def source(self, name: str) -> SourceSpec:
+        return self.sources.get(name, SourceSpec())
+
+
+def builtin_profiles() -> dict[str, Path]:
+    """The profiles shipped with the suite, by id."""
+    folder = resources.files("sendready.metadata") / PROFILE_DIR
+    return {
+        Path(p.name).stem: Path(str(p))
+        for p in folder.iterdir()
+        if p.name.endswith((".yaml", ".yml"))
+    }
+
+
+def resolve_profile_path(name_or_path: str | Path) -> Path:
+    """A built-in profile id or a path to an area's own YAML file."""
+    builtins = builtin_profiles()
+    if str(name_or_path) in builtins:
+        return builtins[str(name_or_path)]
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    raise ProfileError(
+        f"No profile called {str(name_or_path)!r}: it is neither a built-in profile nor a file.",
+        hint=f"Use a path to a YAML file or one of: {', '.join(sorted(builtins))}.",
+    )
+
+
+def _schema_keys(model: type[BaseModel] = Profile) -> set[str]:
+    """Every key the schema knows, to suggest the intended one for a mistyped key."""
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(name)
+        for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            for inner in (arg, *getattr(arg, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    keys |= _schema_keys(inner)
+    return keys
+
+
+def _describe_location(loc: tuple, raw: dict) -> str:
+    """``weaknesses.3.title`` with the weakness id added, as a user reads their file."""
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    if len(loc) >= 2 and loc[0] == "weaknesses" and isinstance(loc[1], int):
+        items = raw.get("weaknesses")
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            wid = items[loc[1]].get("id")
+            if wid is not None:
+                key += f" (weakness {wid})"
+    return key
+
+
+def _format_validation_error(path: Path, err: ValidationError, raw: dict) -> str:
+    lines = [f"Profile {path} does not match the profile schema:"]
+    known = sorted(_schema_keys())
+    for e in err.errors():
+        key = _describe_location(e["loc"], raw)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and e["loc"]:
+            close = difflib.get_close_matches(str(e["loc"][-1]), known, n=1)
+            msg = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"  - {key}: {msg}")
+    return "\n".join(lines)
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load and validate a profile.
+
+    Raises:
+        ProfileError: naming the file and each key that is wrong.
+    """
+    path = resolve_profile_path(name_or_path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"Cannot read profile {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"Profile {path} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ProfileError(f"Profile {path} must be a YAML mapping of keys to values.")
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        raise ProfileError(
+            _format_validation_error(path, exc, raw),
+            hint="Compare it with a built-in profile (`sendready profiles`).",
+        ) from None

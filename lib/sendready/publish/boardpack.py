@@ -1,0 +1,285 @@
+"""The board pack's front page and its single-file version.
+
+``index.html`` is what a board member opens first: every weakness with its verdict in
+words and an icon, the key indicators for the quarter (value, variation and target, each
+as an icon and in words), what changed since the previous pack, and links to each report
+and to the data-quality report. It is rendered with Jinja2 with autoescaping on, so a
+title or a failure message can never inject markup. Reports that failed are listed by
+title with a short reason; the exception's own text (which could quote data) stays in the
+run log and the manifest.
+
+``pack.html`` (optional) is the whole pack in one file for email: the index followed by
+every report, with ids made unique and links between files turned into links to sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from sendready.core.formatting import format_date, format_value
+from sendready.evidence.build import Evidence
+from sendready.evidence.verdicts import VERDICT_LABELS
+from sendready.privacy.disclosure import mark_suppression
+from sendready.publish.batch import JobResult
+from sendready.publish.export import check_board_html, report_css, templates_dir
+from sendready.publish.paths import previous_verdicts
+from sendready.reports.common import ASSURANCE_SYMBOLS, VARIATION_SYMBOLS, VERDICT_SYMBOLS
+from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
+
+VERDICT_MEANING = {
+    "sustained_improvement": "at least half of the key indicators show improvement that the "
+                             "statistics support and that has held, and none shows concern",
+    "some_improvement": "at least one key indicator shows improvement at the latest point",
+    "no_evidence_of_change": "the key indicators vary only as they did before the plan",
+    "deterioration": "more key indicators show a significant worsening than an improvement",
+    "not_enough_data": "too few key indicators have enough data to judge",
+}
+VERDICT_ORDER = ["sustained_improvement", "some_improvement", "no_evidence_of_change",
+                 "deterioration", "not_enough_data"]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+    )
+
+
+@dataclass
+class IndicatorLine:
+    """One key indicator on the index: value, variation icon and words, target, change."""
+
+    indicator_id: str
+    title: str
+    value: str
+    icon: str
+    words: str
+    assurance_icon: str = ""
+    assurance_words: str = ""
+    previous: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.indicator_id} {self.title}: {self.value}"
+        return text + (f" – {self.words}" if self.words else "")
+
+
+@dataclass
+class PreviousPack:
+    """The latest earlier pack of the same profile: its date, verdicts and quarter values."""
+
+    period_end: str
+    verdicts: dict[str, str]
+    table: pd.DataFrame | None
+
+
+def _quarter_row(marked: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
+    if marked is None:
+        return None
+    rows = marked[(marked["indicator_id"] == indicator_id) & (marked["breakdown"] == "")
+                  & (marked["period_type"] == "quarter")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _shown_value(row: pd.Series | None, unit: str) -> str | None:
+    """The value as the index may show it; None when there is no data."""
+    if row is None or bool(row["no_data"]):
+        return None
+    if bool(row.get("suppressed", False)):
+        reason = str(row.get("suppression_reason", "") or "too few cases")
+        return f"not shown ({reason})"
+    return format_value(row["value"], unit)
+
+
+def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame,
+                   previous: PreviousPack | None = None,
+                   previous_marked: pd.DataFrame | None = None) -> IndicatorLine:
+    """A key indicator for the index, e.g. 'EHC01 EHC plans issued within 20 weeks: 88.0%'
+    with '▲ Special cause variation – improvement'.
+
+    ``marked`` (and ``previous_marked``) are indicator tables after disclosure control
+    marked what to hide: the index shows no number a report would hide.
+    """
+    assessment = evidence.assessments[indicator_id]
+    row = _quarter_row(marked, indicator_id)
+    value = _shown_value(row, assessment.unit)
+    if value is None:
+        reason = "" if row is None else str(row["no_data_reason"])
+        return IndicatorLine(indicator_id, assessment.title,
+                             f"no data ({reason or 'not available'})",
+                             VARIATION_SYMBOLS["insufficient_data"], "")
+    if assessment.method == "baseline_comparison":
+        words = {"improvement": "significant improvement on the baseline",
+                 "concern": "significant worsening on the baseline"}.get(
+            assessment.signal, "no significant change on the baseline")
+        icon = {"improvement": VARIATION_SYMBOLS["special_cause_improvement"],
+                "concern": VARIATION_SYMBOLS["special_cause_concern"]}.get(
+            assessment.signal, VARIATION_SYMBOLS["common_cause"])
+    else:
+        words = VARIATION_LABELS.get(assessment.variation, "")
+        icon = VARIATION_SYMBOLS.get(assessment.variation, "")
+    line = IndicatorLine(indicator_id, assessment.title, value, icon, words)
+    if assessment.target is not None and assessment.assurance != "no_target":
+        line.assurance_icon = ASSURANCE_SYMBOLS.get(assessment.assurance, "")
+        line.assurance_words = ASSURANCE_LABELS.get(assessment.assurance, "")
+    if previous is not None:
+        before = _shown_value(_quarter_row(previous_marked, indicator_id), assessment.unit)
+        when = format_date(pd.Timestamp(previous.period_end))
+        line.previous = (f"{before} in the pack for {when}" if before is not None
+                         else f"no data in the pack for {when}")
+    return line
+
+
+def previous_pack(period_folder: Path) -> PreviousPack | None:
+    """The latest earlier pack of the same profile, if there is one."""
+    found = previous_verdicts(period_folder)
+    if found is None:
+        return None
+    period_end, verdicts = found
+    table_path = period_folder.parent / period_end / "evidence" / "indicators.parquet"
+    table = pd.read_parquet(table_path) if table_path.exists() else None
+    return PreviousPack(period_end, verdicts, table)
+
+
+# Verdicts that can be ranked from best to worst; "not enough data" cannot.
+_RANKED = ["sustained_improvement", "some_improvement", "no_evidence_of_change",
+           "deterioration"]
+
+
+def _change_words(now: str, before: str | None, when: str | None) -> str:
+    if when is None:
+        return "No earlier pack to compare with"
+    date = format_date(pd.Timestamp(when))
+    if before is None:
+        return f"Not in the pack for {date}"
+    if before == now:
+        return f"Unchanged since the pack for {date}"
+    if now in _RANKED and before in _RANKED:
+        direction = "Better" if _RANKED.index(now) < _RANKED.index(before) else "Worse"
+    else:
+        direction = "Changed"
+    return f"{direction}: was '{VERDICT_LABELS[before]}' in the pack for {date}"
+
+
+def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
+                provenance: list[tuple[str, str]], run_date: str) -> str:
+    """Render ``index.html`` for one period (see module docstring)."""
+    profile = evidence.profile
+    wsoa = profile.framework.kind == "wsoa-2016"
+    previous = previous_pack(folder)
+    threshold = profile.disclosure.threshold
+    marked = mark_suppression(evidence.table, threshold)
+    previous_marked = (mark_suppression(previous.table, threshold)
+                       if previous is not None and previous.table is not None else None)
+    rows = []
+    for weakness in profile.weaknesses:
+        verdict = evidence.verdicts[weakness.id]
+        result = results.get(weakness.id)
+        keys = weakness.key_indicators or weakness.indicators
+        rows.append({
+            "id": weakness.id, "title": weakness.title,
+            "href": Path(result.html).name if result and result.status == "ok" else None,
+            "verdict_code": verdict.code, "verdict_label": verdict.label,
+            "verdict_icon": VERDICT_SYMBOLS[verdict.code],
+            "indicators": [indicator_line(evidence, i, marked, previous, previous_marked)
+                           for i in keys],
+            "change": _change_words(verdict.code,
+                                    previous.verdicts.get(weakness.id) if previous else None,
+                                    previous.period_end if previous else None),
+        })
+    others = []
+    for key, title in (("board_summary", "Board summary"),
+                       ("data_quality", "Data quality report")):
+        result = results.get(key)
+        if result is not None:
+            others.append({"title": title,
+                           "href": Path(result.html).name if result.status == "ok" else None})
+    order = {w.id: i for i, w in enumerate(profile.weaknesses)}
+    failures = sorted((r for r in results.values() if r.status != "ok"),
+                      key=lambda r: order.get(r.key, -1))
+    period_label = f"Quarter to {format_date(evidence.period_end)}"
+    html = _environment().get_template("index.html.j2").render(
+        title=f"SEND improvement evidence: {profile.area.name}, quarter to "
+              f"{format_date(evidence.period_end)}",
+        heading=f"SEND improvement evidence for {profile.area.name}",
+        area=profile.area.name, period_label=period_label,
+        intro=(f"Evidence of progress against the {len(rows)} "
+               + ("areas of significant weakness in the written statement of action"
+                  if wsoa else "areas for priority action")
+               + ", from the partnership's own data, judged with the statistical methods the "
+                 "NHS and DfE use."),
+        run_date=run_date,
+        suppression_note=(f"Counts below {threshold} are not shown, to protect children's "
+                          "privacy."),
+        failures=failures, rows=rows,
+        items_heading="Weaknesses" if wsoa else "Areas for priority action",
+        item_word="Weakness" if wsoa else "Priority area",
+        table_caption=f"Verdict for each {'weakness' if wsoa else 'priority area'}, "
+                      f"quarter to {format_date(evidence.period_end)}",
+        other_links=others,
+        verdict_help=[(c, VERDICT_LABELS[c]) for c in VERDICT_ORDER],
+        verdict_meaning=VERDICT_MEANING,
+        variation_help=[(VARIATION_SYMBOLS[c], VARIATION_LABELS[c]) for c in VARIATION_LABELS],
+        provenance=provenance, css=report_css(),
+    )
+    check_board_html(html, "index.html")
+    return html
+
+
+_MAIN = re.compile(r'<main id="main">(.*)</main>', re.DOTALL)
+
+
+def _demote(fragment: str, prefix: str) -> str:
+    """Nest a report inside the pack: headings one level down, ids made unique."""
+    fragment = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}",
+                      fragment)
+    fragment = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', fragment)
+    fragment = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', fragment)
+    fragment = re.sub(r'aria-(labelledby|describedby)="([^"]+)"',
+                      lambda m: f'aria-{m.group(1)}="'
+                                + " ".join(f"{prefix}-{i}" for i in m.group(2).split()) + '"',
+                      fragment)
+    return fragment
+
+
+def _first_heading_id(fragment: str) -> str | None:
+    match = re.search(r'<h2[^>]*\bid="([^"]+)"', fragment)
+    return match.group(1) if match else None
+
+
+def single_file_pack(index_html: str, reports: list[tuple[str, Path]]) -> str:
+    """One self-contained HTML file (for email): the index, then every report in turn.
+
+    Each report's main content becomes a section (its headings one level down, its ids
+    prefixed with the report's key so they stay unique), and every link to a report file,
+    from the index or from another report, becomes a link to that report's section.
+
+    Raises:
+        ExportError: the result would break a board-report rule (for example, refer to an
+            external address).
+    """
+    sections = []
+    targets = {}
+    for key, path in reports:
+        match = _MAIN.search(path.read_text(encoding="utf-8"))
+        if not match:
+            continue
+        body = _demote(match.group(1), key)
+        label = _first_heading_id(body)
+        labelled = (f'aria-labelledby="{label}"' if label
+                    else f'aria-label="{key} report"')
+        sections.append(f'<section class="sr-weakness" id="report-{key}" {labelled}>'
+                        f"{body}</section>")
+        targets[path.name] = key
+    pack = index_html.replace("</main>", "\n".join(sections) + "</main>", 1)
+    for name, key in targets.items():
+        # A link to a place inside a report goes to that place in its section.
+        pack = re.sub(rf'href="(?:\./)?{re.escape(name)}(?:#([^"]*))?"',
+                      lambda m, k=key: f'href="#{k}-{m.group(1)}"' if m.group(1)
+                      else f'href="#report-{k}"', pack)
+    check_board_html(pack, "pack.html")
+    return pack

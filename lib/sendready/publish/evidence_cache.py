@@ -1,0 +1,74 @@
+"""The period's evidence, computed once per batch and reused by every report.
+
+Evidence is cached on disk in the period folder, keyed on the staged data's fingerprint,
+the profile, the period and the code, so a batch computes it once and every notebook (and
+an analyst's "Run All") reuses it. The narrator (suppression marked once) is kept beside
+it for the same reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+from sendready import __version__
+from sendready.evidence.build import Evidence, build_evidence, save_evidence
+from sendready.indicators.periods import as_timestamp
+from sendready.ingest.plan import IngestResult
+from sendready.metadata.profile import Profile
+from sendready.reports.context import NARRATOR_FILE, stored_narrator
+
+
+def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:
+    parts = {"fingerprint": ingest.fingerprint, "profile": profile.model_dump_json(),
+             "period_end": as_timestamp(period_end).date().isoformat(), "version": __version__}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def load_or_build_evidence(profile: Profile, ingest: IngestResult, period_end: str,
+                           folder: Path) -> Evidence:
+    """Evidence for the period, from the cache when its key matches.
+
+    The pickle is written by this suite into the run's own output folder and read back
+    only when its key matches, never from user-supplied paths.
+    """
+    key = evidence_key(profile, ingest, period_end)
+    cache = folder / "evidence" / "evidence.pkl"
+    key_file = folder / "evidence" / "evidence.key"
+    if cache.exists() and key_file.exists() and key_file.read_text() == key:
+        with open(cache, "rb") as handle:
+            evidence = pickle.load(handle)
+        if stored_narrator(folder, key, load=False) is None:  # kept by an older version
+            _store_narrator(folder, key, evidence)
+        return evidence
+    evidence = build_evidence(profile, ingest.out_dir, period_end)
+    save_evidence(evidence, folder / "evidence")
+    tmp = cache.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
+    _store_narrator(folder, key, evidence)
+    key_file.write_text(key)
+    return evidence
+
+
+def _store_narrator(folder: Path, key: str, evidence: Evidence) -> None:
+    """Mark suppression once per batch: every report's narrator starts from it.
+
+    Marking takes longer than most report sections (each quarter is checked against its
+    months for secondary suppression), and every report of a period marks the same table.
+    """
+    from sendready.reports.narrative.narrator import Narrator
+
+    path = folder / "evidence" / NARRATOR_FILE
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two notebooks may race here
+    with open(tmp, "wb") as handle:
+        # The key first, so that checking it does not unpickle the narrator.
+        pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(Narrator.from_evidence(evidence), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+

@@ -1,0 +1,138 @@
+"""One warm kernel per batch worker, reset between notebooks instead of restarted.
+
+Starting a kernel and importing pandas, scipy, matplotlib and the suite into it costs
+more CPU than most report notebooks spend on their own work (measured with
+``python -m sendready.dev.bench``), and the batch paid it once per notebook. A worker
+therefore keeps its kernel between notebooks. Before each reuse the kernel is reset as a
+fresh one would be: a new IPython session (empty namespace, execution counts from 1, no
+history), no open figures, and the notebook's folder as the working directory. Only the
+imported modules stay, which is the point.
+
+A kernel that may be in a bad state (a time limit interrupted it, it failed to start, or
+anything other than a cell's own error went wrong) is shut down and the next notebook
+starts a new one. The kernel stops with its worker; if the worker is killed, ipykernel's
+parent check stops it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+
+log = logging.getLogger("sendready.publish.kernelpool")
+
+# Run in the kernel before a notebook reuses it. The names it makes are cleared by the
+# reset itself; ``new_session`` restarts execution counts and history as a new kernel would.
+_RESET = """\
+import os as _os, sys as _sys
+_plt = _sys.modules.get("matplotlib.pyplot")
+if _plt is not None:
+    _plt.close("all")
+_os.chdir({cwd!r})
+get_ipython().reset(new_session=True)
+__import__("gc").collect()
+"""
+
+_ENABLED = False     # set in batch workers only: a direct call keeps a fresh kernel
+_KERNEL = None       # the worker's AsyncKernelManager, started
+_KERNEL_NAME = ""
+_SOCKETS: str | None = None
+_USES = 0
+
+
+def enable() -> None:
+    """Keep kernels warm in this process (a batch worker); stop them when it exits."""
+    global _ENABLED
+    if not _ENABLED:
+        from multiprocessing import util
+
+        # Runs when a pool worker exits normally (atexit does not run in pool workers).
+        util.Finalize(None, discard, exitpriority=10)
+        _ENABLED = True
+
+
+def enabled() -> bool:
+    return _ENABLED
+
+
+def _run(coroutine_function, *args, **kwargs):
+    # The same event-loop helper nbclient uses, so the manager is driven from one loop.
+    from jupyter_core.utils import run_sync
+
+    return run_sync(coroutine_function)(*args, **kwargs)
+
+
+def acquire(kernel_name: str, cwd: str, make_sockets: Callable[[], str | None],
+            make_config: Callable[[str | None], object]):
+    """The worker's kernel, reset for the next notebook, or a newly started one.
+
+    Args:
+        kernel_name: The kernelspec to run.
+        cwd: The notebook's folder: its working directory.
+        make_sockets: Makes a private folder for the kernel's sockets (None for TCP).
+        make_config: Kernel-manager configuration for that folder.
+
+    Returns:
+        A started ``AsyncKernelManager`` to pass to papermill as ``km``.
+    """
+    global _KERNEL, _KERNEL_NAME, _SOCKETS, _USES
+    if _KERNEL is not None and (_KERNEL_NAME != kernel_name or not _run(_KERNEL.is_alive)):
+        discard()
+    if _KERNEL is not None:
+        _reset(cwd)
+        _USES += 1
+        return _KERNEL
+    from jupyter_client.manager import AsyncKernelManager
+
+    _SOCKETS = make_sockets()
+    manager = AsyncKernelManager(kernel_name=kernel_name, config=make_config(_SOCKETS))
+    try:
+        _run(manager.start_kernel, cwd=cwd)
+    except BaseException:
+        _KERNEL = manager
+        discard()
+        raise
+    _KERNEL, _KERNEL_NAME, _USES = manager, kernel_name, 1
+    return _KERNEL
+
+
+def _reset(cwd: str) -> None:
+    async def reset() -> dict:
+        client = _KERNEL.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            return await client.execute_interactive(
+                _RESET.format(cwd=cwd), store_history=False, timeout=60,
+                output_hook=lambda msg: None)
+        finally:
+            client.stop_channels()
+
+    reply = _run(reset)
+    if reply["content"].get("status") != "ok":
+        raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue', '')}")
+
+
+def discard() -> None:
+    """Shut the worker's kernel down (if any) and remove its sockets."""
+    global _KERNEL, _SOCKETS
+    manager, sockets = _KERNEL, _SOCKETS
+    _KERNEL, _SOCKETS = None, None
+    if manager is not None:
+        try:
+            if manager.has_kernel:
+                _run(manager.shutdown_kernel, now=True)
+        except Exception as exc:  # already dead: nothing left to stop
+            log.debug("kernel shutdown: %s", exc)
+        try:
+            _run(manager.cleanup_resources)
+        except Exception as exc:
+            log.debug("kernel cleanup: %s", exc)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def uses() -> int:
+    """How many notebooks the current kernel has run (0 when there is none)."""
+    return _USES if _KERNEL is not None else 0

@@ -1,0 +1,432 @@
+"""``sendready run``: sample (if needed), ingest once, evidence once, reports in parallel.
+
+Writes, for each period end, ``<outputs>/<profile id>/<period end>/`` holding
+``index.html``, one HTML report per weakness, the board summary and data-quality reports,
+the executed notebooks, ``manifest.json``, ``run.log`` and the evidence tables.
+
+Re-runs: every report has a key, a hash of everything it depends on (staged data, profile,
+period, notebook, parameters and the suite's own code). A report whose key matches a
+successful report of the previous run is reused; when every report and the index can be
+reused the period is not touched at all. ``force`` redoes everything, ingest included.
+
+An unchanged re-run is meant to take well under a second at any scale, so that path
+imports nothing heavy (pandas, scipy, matplotlib and nbconvert are imported only when a
+report has to run) and reads no extract whose size and modification time are unchanged
+(:mod:`sendready.core.fingerprints`). ``test_pipeline`` checks both in a fresh process.
+
+During a batch every notebook reads the staged data the batch ingested, pinned by its
+fingerprint, and never re-checks the extracts itself: an extract replaced mid-run cannot
+make one pack mix two extracts (:func:`sendready.ingest.plan.pinned_staged`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import platform
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from sendready import __version__
+from sendready.core.dates import iso_date, latest_quarter_end, long_date
+from sendready.core.errors import SendreadyError
+from sendready.core.fingerprints import file_sha256, suite_code_fingerprint
+from sendready.ingest.plan import IngestPlan, IngestResult, plan_ingest
+from sendready.ingest.run import ingest_from_plan
+from sendready.metadata.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
+from sendready.publish.batch import (
+    BOARD_SUMMARY,
+    DATA_QUALITY,
+    WEAKNESS_REPORT,
+    JobResult,
+    NotebookJob,
+    find_notebook_dir,
+    jobs_as_records,
+    run_jobs,
+    run_key,
+    skip_unused_iri_checks,
+    today_label,
+)
+from sendready.publish.kernel import KERNEL_NAME
+from sendready.publish.paths import (
+    default_data_dir,
+    ensure_sample,
+    period_dir,
+    previous_verdicts,
+    project_root,
+    staged_dir,
+)
+
+log = logging.getLogger("sendready.publish.pipeline")
+# Progress lines go to the terminal through ``progress`` and to run.log through this
+# logger, which does not propagate (so they are not printed twice).
+_runlog = logging.getLogger("sendready.runlog")
+_runlog.propagate = False
+
+PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",
+            "nbclient", "nbformat", "ipykernel", "jupyter_client", "pyzmq", "pandera",
+            "pyarrow", "pydantic", "jinja2", "jupyterlab")
+MANIFEST = "manifest.json"
+RUN_LOG = "run.log"
+PACK_FILE = "pack.html"
+_SUITE_NOTEBOOKS = (BOARD_SUMMARY, WEAKNESS_REPORT, DATA_QUALITY)
+
+
+@dataclass
+class PeriodOutcome:
+    period_end: str
+    folder: Path
+    reused: bool
+    results: list[JobResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status != "ok"]
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "sendready": __version__}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def input_files(ingest: IngestResult, plan: IngestPlan) -> list[dict]:
+    """Every input file with its size and SHA-256, for the manifest.
+
+    The hashes are the ones the ingest fingerprint was built from, so no file is read twice.
+    """
+    files = []
+    for name, src in ingest.summary.get("sources", {}).items():
+        if not src.get("file"):
+            files.append({"source": name, "file": None, "status": src.get("status")})
+            continue
+        path = Path(src["file"])
+        path = (path if path.is_absolute() else plan.data_dir / path).resolve()
+        digest = plan.file_hashes.get(str(path)) or plan.memo.sha256(path)
+        files.append({"source": name, "file": src["file"], "status": src.get("status"),
+                      "bytes": path.stat().st_size, "sha256": digest})
+    extract = plan.data_dir / "extract.json"
+    if extract.is_file():
+        files.append({"source": "extract.json", "file": "extract.json", "status": "read",
+                      "bytes": extract.stat().st_size, "sha256": plan.memo.sha256(extract)})
+        plan.memo.save()
+    return files
+
+
+def _notebook_path(notebook_dir: Path, name: str) -> Path:
+    """A profile's ``notebook`` entry: a name in the notebooks folder (with or without
+    ``.ipynb``), or a path."""
+    path = Path(name)
+    if path.suffix != ".ipynb":
+        path = path.with_name(path.name + ".ipynb")
+    return path if path.is_absolute() else notebook_dir / path
+
+
+def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
+              period_end: str, folder: Path, notebook_dir: Path, provenance: list,
+              cell_timeout: int, notebook_timeout: int,
+              staged_fingerprint: str = "") -> list[NotebookJob]:
+    """One job per weakness report, plus the board summary and the data-quality report.
+
+    ``staged_fingerprint`` pins every notebook to the data the batch staged (see
+    :func:`sendready.ingest.plan.pinned_staged`); empty leaves each notebook to check the
+    extracts itself, as an analyst's run does.
+    """
+    period_label = f"Quarter to {long_date(period_end)}"
+    common = {"profile": profile_ref, "data_dir": str(data_dir), "period_end": period_end,
+              "outputs_dir": str(outputs)}
+    if staged_fingerprint:
+        common["staged_fingerprint"] = staged_fingerprint
+    specs = [("board_summary", BOARD_SUMMARY, "Board summary", {})]
+    for weakness in profile.weaknesses:
+        name = weakness.notebook or WEAKNESS_REPORT
+        specs.append((weakness.id, name, f"{weakness.id}: {weakness.title}",
+                      {"weakness_id": weakness.id}))
+    specs.append(("data_quality", DATA_QUALITY, "Data quality", {}))
+    suite_notebooks = {(notebook_dir / f"{n}.ipynb").resolve() for n in _SUITE_NOTEBOOKS}
+    jobs = []
+    for key, name, title, extra in specs:
+        notebook = _notebook_path(notebook_dir, name)
+        if not notebook.is_file():
+            raise SendreadyError(f"The notebook {notebook} is missing.",
+                                 hint="Run from a full checkout of sendready, or fix the "
+                                      "profile's `notebook` entry.")
+        jobs.append(NotebookJob(
+            key=key, notebook=str(notebook), title=f"{title} ({profile.area.name})",
+            parameters={**common, **extra},
+            executed_path=str(folder / "notebooks" / f"{key}.ipynb"),
+            html_path=str(folder / f"{key}.html"), period_label=period_label,
+            area=profile.area.name, provenance=provenance, cell_timeout=cell_timeout,
+            notebook_timeout=notebook_timeout, kernel_name=KERNEL_NAME,
+            shared_kernel=notebook.resolve() in suite_notebooks,
+        ))
+    return jobs
+
+
+def _provenance(profile: Profile, period_end: str, fingerprint: str, run_date: str) -> list:
+    return [
+        ("Area profile", profile.id),
+        ("Period", f"Quarter to {long_date(period_end)}"),
+        ("Data fingerprint", fingerprint[:16]),
+        ("sendready version", __version__),
+        ("Produced", run_date),
+    ]
+
+
+def _notebook_profile_ref(profile_ref: str) -> str:
+    """Notebooks run in their own folder: a relative YAML path must become absolute."""
+    if str(profile_ref) in builtin_profiles():
+        return str(profile_ref)
+    return str(resolve_profile_path(profile_ref).resolve())
+
+
+def run_pack(
+    profile_ref: str,
+    data_dir: Path | None,
+    period_ends: list[str],
+    outputs: Path,
+    jobs: int = 2,
+    force: bool = False,
+    single_file: bool = False,
+    cell_timeout: int = 600,
+    notebook_timeout: int = 1800,
+    notebook_dir: Path | None = None,
+    progress=print,
+) -> list[PeriodOutcome]:
+    """Run the whole board pack for each period end (see module docstring).
+
+    Args:
+        profile_ref: Built-in profile id or path to a YAML profile.
+        data_dir: Folder of raw extracts; None for the sample area (generated if missing).
+        period_ends: ISO dates; empty for the last quarter end before the extract date.
+        outputs: Root of everything a run writes.
+        jobs: Notebooks run at once.
+        force: Redo ingest, evidence and every report even if nothing changed.
+        single_file: Also write ``pack.html``, the whole pack in one file for email.
+        cell_timeout: Seconds any one cell may run.
+        notebook_timeout: Seconds a whole notebook may run.
+        notebook_dir: Folder of the report notebooks (default: the project's).
+        progress: Called with each line of progress for the terminal.
+    """
+    skip_unused_iri_checks()  # before boardpack imports nbformat: 1.3 s less per run
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    profile = load_profile(profile_ref)
+    nb_profile_ref = _notebook_profile_ref(profile_ref)
+    notebook_dir = (notebook_dir or find_notebook_dir()).resolve()
+    outputs = Path(outputs).resolve()
+    if data_dir is None:
+        data_dir = default_data_dir(project_root())
+        t = time.perf_counter()
+        if not (data_dir / "extract.json").exists():
+            progress(f"No data folder given: writing the sample area to {data_dir}")
+        ensure_sample(data_dir)
+        timings["sample"] = time.perf_counter() - t
+    data_dir = Path(data_dir).resolve()
+    t = time.perf_counter()
+    # The plan and reuse check need no pandas: an unchanged re-run never imports it.
+    plan = plan_ingest(profile, data_dir, staged_dir(outputs, profile), force=force)
+    ingest = ingest_from_plan(plan, force=force)
+    timings["ingest"] = time.perf_counter() - t
+    progress(ingest.describe() if not ingest.cached else
+             f"Ingest: inputs unchanged, reusing {ingest.out_dir}")
+    if not ingest.ok:
+        raise SendreadyError("Ingest did not complete, so no reports were run.",
+                             hint="Fix the problems listed above and run again.")
+    if not period_ends:
+        extract = dt.date.fromisoformat(ingest.summary["extract_date"])
+        period_ends = [latest_quarter_end(extract).isoformat()]
+        progress(f"No period end given: using {period_ends[0]}, the last quarter end before "
+                 "the extract date.")
+    # Earliest first, so that each pack can say what changed since the one before it.
+    period_ends = sorted({iso_date(p).isoformat() for p in period_ends})
+    t = time.perf_counter()
+    context = {
+        "profile": profile, "profile_ref": nb_profile_ref, "data_dir": data_dir,
+        "outputs": outputs, "ingest": ingest, "notebook_dir": notebook_dir, "jobs": jobs,
+        "force": force, "single_file": single_file, "cell_timeout": cell_timeout,
+        "notebook_timeout": notebook_timeout, "progress": progress,
+        "files": input_files(ingest, plan),
+        "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
+        "code": suite_code_fingerprint(),
+    }
+    timings["fingerprints"] = time.perf_counter() - t
+    return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
+
+
+def _job_key(base: dict, job: NotebookJob) -> str:
+    return run_key({"base": base, "notebook": file_sha256(Path(job.notebook)),
+                    "parameters": job.parameters, "title": job.title, "key": job.key,
+                    "kernel": job.kernel_name})
+
+
+def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResult | None:
+    """The previous run's result for this job, if it succeeded with the same key."""
+    if not previous:
+        return None
+    for rec in previous.get("notebooks", []):
+        if (rec.get("key") == job.key and rec.get("job_key") == job.job_key
+                and rec.get("status") == "ok"
+                and (folder / rec.get("html", "")).is_file()
+                and (folder / rec.get("executed", "")).is_file()):
+            fields = set(JobResult.__dataclass_fields__)
+            result = JobResult(**{k: v for k, v in rec.items() if k in fields})
+            result.html, result.executed = str(folder / rec["html"]), str(folder / rec["executed"])
+            result.notebook, result.reused = job.notebook, True
+            return result
+    return None
+
+
+def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
+    profile, ingest, progress = ctx["profile"], ctx["ingest"], ctx["progress"]
+    period_end = iso_date(period_end).isoformat()
+    folder = period_dir(ctx["outputs"], profile, period_end)
+    folder.mkdir(parents=True, exist_ok=True)
+    log_path = folder / RUN_LOG
+    previous = None if ctx["force"] else _read_manifest(folder / MANIFEST)
+    handler = logging.FileHandler(log_path, mode="a", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for logger in (logging.getLogger("sendready"), _runlog):
+        logger.addHandler(handler)
+    _runlog.setLevel(logging.INFO)
+
+    def say(line: str) -> None:
+        progress(line)
+        _runlog.info(line)
+
+    try:
+        parameters = {"profile": ctx["profile_ref"], "profile_id": profile.id,
+                      "data_dir": str(ctx["data_dir"]), "period_end": period_end,
+                      "outputs": str(ctx["outputs"]), "jobs": ctx["jobs"],
+                      "force": ctx["force"], "single_file": ctx["single_file"],
+                      "cell_timeout": ctx["cell_timeout"],
+                      "notebook_timeout": ctx["notebook_timeout"], "kernel": KERNEL_NAME,
+                      "notebook_dir": str(ctx["notebook_dir"])}
+        base = {"ingest": ingest.fingerprint, "profile": profile.model_dump_json(),
+                "period_end": period_end, "version": __version__, "code": ctx["code"]}
+        run_date = today_label()
+        provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
+        planned = plan_jobs(profile, ctx["profile_ref"], ctx["data_dir"], ctx["outputs"],
+                            period_end, folder, ctx["notebook_dir"], provenance,
+                            ctx["cell_timeout"], ctx["notebook_timeout"],
+                            staged_fingerprint=ingest.fingerprint)
+        for job in planned:
+            job.job_key = _job_key(base, job)
+        earlier = previous_verdicts(folder)
+        key = run_key({"base": base, "jobs": [j.job_key for j in planned],
+                       "previous_pack": earlier, "single_file": ctx["single_file"]})
+        reused = {job.key: r for job in planned
+                  if (r := _reusable(previous, job, folder)) is not None}
+        outputs_there = (folder / "index.html").is_file() and (
+            not ctx["single_file"] or (folder / PACK_FILE).is_file())
+        if (previous and previous.get("run_key") == key and previous.get("status") == "ok"
+                and len(reused) == len(planned) and outputs_there):
+            say(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
+            return PeriodOutcome(period_end, folder, reused=True,
+                                 results=[reused[j.key] for j in planned])
+
+        # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
+        from sendready.publish.boardpack import build_index, single_file_pack
+        from sendready.publish.evidence_cache import load_or_build_evidence
+
+        if not previous:  # a fresh start (or --force): the log describes this run only
+            log_path.write_text("", encoding="utf-8")
+        _runlog.info("run configuration: %s", json.dumps(parameters))
+        _runlog.info("ingest:\n%s", ingest.describe())
+        if ctx["force"]:  # the evidence cache is keyed on its inputs; force ignores it
+            (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
+        t = time.perf_counter()
+        evidence = load_or_build_evidence(profile, ingest, period_end, folder)
+        timings["evidence"] = time.perf_counter() - t
+        to_run = [job for job in planned if job.key not in reused]
+        stale = [Path(job.html_path) for job in to_run]
+        for path in [*stale, folder / "index.html", folder / PACK_FILE]:
+            path.unlink(missing_ok=True)  # a failed report must not keep last run's page
+        note = f" ({len(reused)} unchanged, reused)" if reused else ""
+        say(f"{period_end}: running {len(to_run)} notebooks with {ctx['jobs']} "
+            f"workers{note}")
+        t = time.perf_counter()
+        ran = run_jobs(to_run, ctx["jobs"], say, log_path=log_path)
+        timings["notebooks"] = time.perf_counter() - t
+        by_key = {**reused, **{r.key: r for r in ran}}
+        results = [by_key[job.key] for job in planned]
+
+        t = time.perf_counter()
+        index_html = build_index(evidence, by_key, folder, provenance, run_date)
+        (folder / "index.html").write_text(index_html, encoding="utf-8")
+        if ctx["single_file"]:
+            reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
+            (folder / PACK_FILE).write_text(single_file_pack(index_html, reports),
+                                            encoding="utf-8")
+        timings["index"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+        outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
+        _write_manifest(folder / MANIFEST, key, parameters, ctx, timings, results, evidence)
+        for failed in outcome.failed:
+            _runlog.error("%s failed: %s", failed.title, failed.error)
+        say(f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
+            f"ok in {timings['total']:.0f} s; log {log_path}")
+        return outcome
+    finally:
+        for logger in (logging.getLogger("sendready"), _runlog):
+            logger.removeHandler(handler)
+        handler.close()
+
+
+def _read_manifest(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _relative(path: str, folder: Path) -> str:
+    if not path:
+        return ""
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return path
+
+
+def _write_manifest(path: Path, key: str, parameters: dict, ctx: dict, timings: dict,
+                    results: list[JobResult], evidence) -> None:
+    ingest = ctx["ingest"]
+    folder = path.parent
+    profile_file = resolve_profile_path(ctx["profile_ref"])
+    records = []
+    for rec in jobs_as_records(results):
+        rec.pop("extra", None)
+        rec["html"] = _relative(rec["html"], folder)
+        rec["executed"] = _relative(rec["executed"], folder)
+        for k in ("seconds", "execute_seconds", "export_seconds"):
+            rec[k] = round(rec[k], 3)
+        records.append(rec)
+    manifest = {
+        "run_key": key,
+        "status": "ok" if all(r.status == "ok" for r in results) else "failed",
+        "failed": [r.key for r in results if r.status != "ok"],
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "parameters": parameters,
+        "profile": {"id": ctx["profile"].id, "file": str(profile_file),
+                    "sha256": file_sha256(profile_file)},
+        "inputs": {"data_dir": str(ctx["data_dir"]), "fingerprint": ingest.fingerprint,
+                   "extract_date": ingest.summary.get("extract_date"),
+                   "files": ctx["files"]},
+        "notebooks_sha256": ctx["notebooks"],
+        "suite_code_sha256": ctx["code"],
+        "versions": package_versions(),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "notebooks": records,
+        "verdicts": {wid: v.code for wid, v in evidence.verdicts.items()},
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    tmp.replace(path)

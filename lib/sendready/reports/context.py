@@ -1,0 +1,85 @@
+"""What every report is built from: the profile, the period's evidence and the staged data.
+
+A :class:`ReportContext` is made by :func:`sendready.notebook.open_report` (or by the batch)
+and handed to each report class. Reports read the ingest's outcome (its summary and
+fingerprint) but never run an ingest themselves, so this module names only the few
+attributes they use (:class:`IngestOutcome`).
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+from sendready.evidence.build import Evidence
+from sendready.indicators.registry import StagedData
+from sendready.metadata.profile import Profile
+
+NARRATOR_FILE = "narrator.pkl"
+
+
+class IngestOutcome(Protocol):
+    """The parts of an ingest's result that reports show (see ``ingest.plan.IngestResult``)."""
+
+    fingerprint: str
+    out_dir: Path
+    summary: dict
+
+
+def stored_narrator(folder: Path, key: str, *, load: bool = True):
+    """The narrator kept with the evidence of ``key`` (``True`` for one that exists when
+    ``load`` is false), or None.
+
+    The batch writes it into the run's own output folder (see
+    :mod:`sendready.publish.evidence_cache`); it is never read from user-supplied paths.
+    """
+    try:
+        with open(folder / "evidence" / NARRATOR_FILE, "rb") as handle:
+            if pickle.load(handle) != key:
+                return None
+            return pickle.load(handle) if load else True
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        return None
+
+
+def shared_narrator(ctx):
+    """The narrator of a report context: the one kept with the evidence when there is one,
+    else one built now and kept on the context, so that each report does not mark
+    suppression again."""
+    from sendready.reports.narrative.narrator import Narrator
+
+    narrator = getattr(ctx, "narrator", None)
+    return narrator if isinstance(narrator, Narrator) else Narrator.from_evidence(ctx.evidence)
+
+
+@dataclass
+class ReportContext:
+    """Everything a notebook shows, computed or loaded once."""
+
+    profile: Profile
+    evidence: Evidence
+    ingest: IngestOutcome
+    data_dir: Path
+    outputs: Path
+    folder: Path
+    evidence_key: str = ""
+
+    @property
+    def staged_dir(self) -> Path:
+        return self.ingest.out_dir
+
+    @cached_property
+    def narrator(self):
+        """Sentences for every section, suppression marked once (see :func:`shared_narrator`)."""
+        from sendready.reports.narrative.narrator import Narrator
+
+        stored = stored_narrator(self.folder, self.evidence_key) if self.evidence_key else None
+        return stored if stored is not None else Narrator.from_evidence(self.evidence)
+
+    @cached_property
+    def data(self) -> StagedData:
+        """The staged tables, read once on first use (for drill-down and report sections)."""
+        return StagedData(self.ingest.out_dir)

@@ -1,0 +1,173 @@
+"""Paragraphs about a whole weakness: its summary, and how its verdict was reached.
+
+The summary opens a weakness report (verdict, then what each key indicator shows, then
+what is still not good enough). The explanation restates the rule in
+:mod:`sendready.evidence.verdicts` and walks this weakness's key indicators through it, so a board
+member can check the verdict by hand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sendready.core.formatting import format_value
+from sendready.evidence.assessment import IndicatorAssessment
+from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
+from sendready.metadata.profile import VerdictRule, Weakness
+from sendready.reports.narrative.sentences import figure, row_hidden, signal_clause
+from sendready.reports.narrative.words import (
+    SIGNAL_VERBS,
+    WAVE,
+    WAVE_VERBS,
+    capitalise,
+    count_words,
+    indicator_name,
+    month_label,
+    period_words,
+    share_words,
+)
+
+
+def _quarter(table: pd.DataFrame, indicator_id: str) -> pd.Series | None:
+    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
+                 & (table["period_type"] == "quarter")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _with_figure(a: IndicatorAssessment, table: pd.DataFrame, threshold: int
+                 ) -> tuple[str, bool]:
+    """"EHC plans issued within 20 weeks, at 88.0% (44 of 50) in the quarter to ...,", and
+    whether the text names the period of the figure."""
+    name = capitalise(indicator_name(a.title))
+    row = _quarter(table, a.indicator_id)
+    if row is None or bool(row["no_data"]):
+        return name, False
+    if row_hidden(row, threshold):
+        return f"{name}, whose latest figure is suppressed (fewer than {threshold} cases),", False
+    return f"{name}, at {figure(row)} in {period_words(row)},", True
+
+
+def _shows(a: IndicatorAssessment, period_named: bool = False) -> str:
+    if a.method == "baseline_comparison" and a.signal in WAVE_VERBS:
+        # One wave against the pooled baseline: nothing has "held", and the wave is named
+        # once (by the figure before it, when that is shown).
+        return WAVE_VERBS[a.signal] + ("" if period_named else f" {WAVE}")
+    verb = SIGNAL_VERBS[a.signal]
+    if a.signal in ("improvement", "concern", "neutral_change") and a.since is not None:
+        verb += f" since {month_label(a.since)}"
+    if a.signal == "improvement" and a.sustained:
+        verb += " and the improvement has held"
+    return verb
+
+
+def _not_good_enough(a: IndicatorAssessment) -> str | None:
+    name = indicator_name(a.title)
+    target = (format_value(a.target, a.unit) if a.target is not None else "")
+    if a.assurance == "consistently_fail":
+        return f"{name} will keep missing its target of {target} unless the process changes"
+    if a.assurance == "hit_and_miss":
+        return f"{name} meets its target of {target} in some months and misses it in others"
+    # An indicator with no data to judge is not shown to fall short: it is listed
+    # separately as not yet judged.
+    if a.direction != "neutral" and a.signal not in ("improvement", "no_data"):
+        return f"{name} {_shows(a)}"
+    return None
+
+
+def weakness_summary(weakness: Weakness, verdict: Verdict, table: pd.DataFrame,
+                     threshold: int) -> str:
+    """Verdict, each key indicator's signal in words, and what is still not good enough.
+
+    Args:
+        weakness: The profile's weakness (for its id and title).
+        verdict: Its verdict, carrying the key indicators' assessments.
+        table: The indicator table, marked by :func:`sendready.privacy.disclosure.mark_suppression`.
+        threshold: The profile's disclosure threshold.
+    """
+    # Mid-sentence after the id, so the title loses its capital unless it opens with an
+    # acronym ("P3, support children ..." but "W9, EHC plans ...").
+    parts = [f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()}."]
+    for a in verdict.assessments:
+        text, period_named = _with_figure(a, table, threshold)
+        parts.append(f"{text} {_shows(a, period_named)}.")
+    short = [s for s in (_not_good_enough(a) for a in verdict.assessments) if s]
+    judged = [a for a in verdict.assessments if a.signal != "no_data"]
+    unjudged = [indicator_name(a.title) for a in verdict.assessments if a.signal == "no_data"]
+    if short:
+        parts.append("Still not good enough: " + "; ".join(short) + ".")
+    elif any(a.direction != "neutral" for a in judged):
+        every = "Every key indicator" + (" that can be judged" if unjudged else "")
+        parts.append(f"{every} with a better direction has improved significantly and none "
+                     "is missing its target.")
+    elif judged:
+        parts.append("The key indicators that can be judged are context measures with no "
+                     "better direction, so none can fall short." if unjudged else
+                     "The key indicators are context measures with no better direction, so "
+                     "none can fall short.")
+    if unjudged:
+        parts.append("Not enough data yet to judge: " + "; ".join(unjudged) + ".")
+    return " ".join(parts)
+
+
+RULE_STEPS = (
+    "not enough data when {too_few}",
+    "evidence of deterioration when more key indicators show a significant deterioration "
+    "than show a significant improvement",
+    "evidence of sustained improvement when none shows a deterioration and at least {share} "
+    "of those that can be judged show an improvement that has held (seven monthly points, "
+    "or a significant change at the latest census or survey wave)",
+    "some evidence of improvement when at least one shows a significant improvement at "
+    "the latest point",
+    "otherwise, no evidence of change yet",
+)
+
+
+def _applied(verdict: Verdict, rule: VerdictRule) -> str:
+    """Which step of the rule decided, with this weakness's counts."""
+    judged = [a for a in verdict.assessments if a.signal != "no_data"]
+    improving = [a for a in judged if a.signal == "improvement"]
+    sustained = [a for a in improving if a.sustained]
+    concerns = [a for a in judged if a.signal == "concern"]
+    n, j = len(verdict.assessments), len(judged)
+    if n == 1:
+        can = f"the one key indicator {'can' if j else 'cannot'} be judged"
+    elif j == n:
+        can = ("both key indicators can be judged" if n == 2
+               else f"all {count_words(n)} key indicators can be judged")
+    else:
+        can = f"{count_words(j)} of the {count_words(n)} key indicators can be judged"
+    counts = (f"{can}; {count_words(len(improving))} "
+              f"{'shows' if len(improving) == 1 else 'show'} a significant improvement "
+              f"({count_words(len(sustained))} sustained) and {count_words(len(concerns))} a "
+              "significant deterioration")
+    why = {
+        "not_enough_data": "fewer than the rule needs "
+                           f"({count_words(rule.min_indicators_with_data)})",
+        "deterioration": "deteriorations outnumber improvements",
+        "sustained_improvement": f"none has deteriorated and at least "
+                                 f"{share_words(rule.sustained_improvement_share)} of those "
+                                 "judged show sustained improvement",
+        "some_improvement": "at least one shows improvement, but the test for sustained "
+                            "improvement is not met",
+        "no_evidence_of_change": "none shows a significant improvement or deterioration",
+    }[verdict.code]
+    return f"Here {counts}: {why}, so the verdict is \u201c{VERDICT_LABELS[verdict.code]}\u201d."
+
+
+def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
+    """The verdict rule in words, then each key indicator's signal and the step that decided."""
+    least = rule.min_indicators_with_data
+    too_few = ("no key indicator can be judged" if least == 1
+               else f"fewer than {count_words(least)} key indicators can be judged")
+    steps = [step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
+             for step in RULE_STEPS]
+    rule_text = ("The verdict follows a fixed rule over the key indicators, taking the first "
+                 "step that applies: " + "; ".join(f"({i}) {s}" for i, s in
+                                                   enumerate(steps, start=1))
+                 + ". Only the latest point counts: an improvement that has faded is not "
+                 "evidence of progress now.")
+    if not verdict.assessments:
+        return f"{rule_text} This weakness has no key indicators, so it cannot be judged."
+    each = [f"{a.indicator_id} ({indicator_name(a.title)}) shows {signal_clause(a)}"
+            for a in verdict.assessments]
+    return f"{rule_text} Key indicators: {'; '.join(each)}. {_applied(verdict, rule)}"

@@ -1,0 +1,359 @@
+"""``sendready run`` end to end: a clean run, its manifest and log, re-runs, failures.
+
+The clean run is the shared ``sample_pack`` (conftest.py). The failure tests run a cut-down
+profile (W2 and W4) whose W2 points at a notebook that raises, from a copy of the
+notebooks folder, so that only four short notebooks run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import REPO_ROOT
+from helpers.pack_checks import SAMPLE_PACK_PROFILE, external_references, scan
+from sendready import cli
+from sendready.metadata.profile import load_profile, resolve_profile_path
+from sendready.publish.pipeline import plan_jobs, run_pack
+
+ROOT = REPO_ROOT
+PERIOD = "2019-03-31"  # the sample's extract date is 5 April 2019: the last quarter end
+FAILURE_TEXT = "planted failure for the batch test"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _report_keys(profile_id: str = SAMPLE_PACK_PROFILE) -> list[str]:
+    profile = load_profile(profile_id)
+    return ["board_summary", *[w.id for w in profile.weaknesses], "data_quality"]
+
+
+# --- the clean run -------------------------------------------------------------------
+
+def test_clean_run_writes_the_index_and_every_report(sample_pack):
+    folder = sample_pack.folder
+    # No period given: the last quarter end before the sample's extract date.
+    assert folder == sample_pack.outputs / SAMPLE_PACK_PROFILE / PERIOD
+    assert not sample_pack.outcome.reused and not sample_pack.outcome.failed
+    for key in _report_keys():
+        assert (folder / f"{key}.html").stat().st_size > 10_000, key
+        executed = nbformat.read(folder / "notebooks" / f"{key}.ipynb", as_version=4)
+        # papermill injected this run's parameters into the executed notebook.
+        injected = [c for c in executed.cells
+                    if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and f'period_end = "{PERIOD}"' in injected[0].source
+        fingerprint = json.loads((sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" /
+                                  "ingest_cache.json").read_text())["fingerprint"]
+        assert f'staged_fingerprint = "{fingerprint}"' in injected[0].source
+    assert (folder / "index.html").is_file() and (folder / "pack.html").is_file()
+    done = [line for line in sample_pack.progress if "] " in line and ": ok (" in line]
+    assert len(done) == len(_report_keys())
+    print(f"clean batch run: {sample_pack.seconds:.1f} s")
+
+
+def test_no_exported_file_refers_to_an_external_address(sample_pack):
+    pages = sorted(sample_pack.outputs.rglob("*.html"))
+    assert len(pages) == len(_report_keys()) + 2  # reports, index.html, pack.html
+    problems = {p.name: refs for p in pages
+                if (refs := external_references(p.read_text(encoding="utf-8")))}
+    assert problems == {}
+
+
+def test_every_report_follows_the_board_report_rules(sample_pack):
+    manifest = json.loads((sample_pack.folder / "manifest.json").read_text())
+    fingerprint = manifest["inputs"]["fingerprint"][:16]
+    for key in _report_keys():
+        html = (sample_pack.folder / f"{key}.html").read_text(encoding="utf-8")
+        found = scan(html)
+        assert '<html lang="en-GB">' in html, key
+        assert found.h1 == 1 and found.scripts == 0, key
+        assert max(found.ids.values()) == 1, key
+        title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "(Bury)" in title, key
+        assert 'class="sr-contents"' in html, key  # table of contents
+        assert "@media print" in html and "size: A4" in html, key
+        footer = html.split('<footer class="sr-provenance">', 1)[1]
+        for expected in (SAMPLE_PACK_PROFILE, "Quarter to 31 March 2019", fingerprint,
+                         manifest["versions"]["sendready"], "Produced"):
+            assert expected in footer, (key, expected)
+        # No code and no prompts reach a board reader.
+        assert "open_report(" not in html and "In&nbsp;[" not in html, key
+        assert "Out[" not in html, key
+        for img in found.imgs:
+            alt = (img.get("alt") or "").strip()
+            assert len(alt) > 30 and "No description has been provided" not in alt, key
+    # Charts are there, so the alt-text checks above had something to check.
+    assert len(scan((sample_pack.folder / "W1.html").read_text()).imgs) >= 1
+
+
+def test_manifest_records_parameters_inputs_versions_timings_and_status(sample_pack):
+    manifest = json.loads((sample_pack.folder / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["failed"] == []
+    params = manifest["parameters"]
+    assert params["period_end"] == PERIOD and params["profile_id"] == SAMPLE_PACK_PROFILE
+    assert params["jobs"] == 2 and params["kernel"] == "sendready"
+    assert params["data_dir"] == str(sample_pack.data_dir.resolve())
+
+    # Every input file, hashed here independently.
+    files = {f["file"]: f for f in manifest["inputs"]["files"] if f.get("file")}
+    data_files = {p.name for p in sample_pack.data_dir.iterdir()
+                  if p.suffix in {".csv", ".xlsx", ".parquet"}
+                  and p.name not in {"planted_faults.csv"}}
+    assert data_files <= set(files) | {"scenario.json"}
+    for name, record in files.items():
+        path = sample_pack.data_dir / name
+        assert record["sha256"] == _sha256(path), name
+        assert record["bytes"] == path.stat().st_size, name
+    profile_file = resolve_profile_path(SAMPLE_PACK_PROFILE)
+    assert manifest["profile"]["sha256"] == _sha256(profile_file)
+    assert manifest["notebooks_sha256"]["10_weakness_report.ipynb"] == _sha256(
+        ROOT / "notebooks" / "10_weakness_report.ipynb")
+
+    assert manifest["versions"]["pandas"] == pd.__version__
+    assert manifest["versions"]["nbconvert"] == __import__("nbconvert").__version__
+    timings = manifest["timings_seconds"]
+    assert {"ingest", "evidence", "notebooks", "index", "total"} <= set(timings)
+    assert timings["total"] >= timings["notebooks"] > 0
+
+    records = {r["key"]: r for r in manifest["notebooks"]}
+    assert list(records) == _report_keys()
+    for key, record in records.items():
+        assert record["status"] == "ok" and record["reused"] is False, key
+        assert record["seconds"] >= record["execute_seconds"] > 0, key
+        assert record["html"] == f"{key}.html" and record["attempts"] in (1, 2), key
+    # The verdicts match the evidence the reports were drawn from.
+    verdicts = json.loads((sample_pack.folder / "evidence" / "verdicts.json").read_text())
+    assert manifest["verdicts"] == {k: v["verdict"] for k, v in verdicts["verdicts"].items()}
+
+
+def test_run_log_records_configuration_progress_and_kernels(sample_pack):
+    log = (sample_pack.folder / "run.log").read_text(encoding="utf-8")
+    assert "run configuration" in log and "Ingest for profile" in log
+    for key in _report_keys():
+        assert f"{key}: done in" in log, key
+    # Kernel chatter went to the log, not to the progress lines on the terminal.
+    assert not [line for line in sample_pack.progress if "IPKernelApp" in line
+                or "Kernel is running" in line]
+    assert "Kernel is running over TCP" not in log  # kernels used the ipc transport
+
+
+def test_rerun_with_unchanged_inputs_reuses_the_pack(sample_pack):
+    index = sample_pack.folder / "index.html"
+    before = index.stat().st_mtime_ns
+    lines: list[str] = []
+    start = time.perf_counter()
+    (outcome,) = run_pack(SAMPLE_PACK_PROFILE, sample_pack.data_dir, [PERIOD],
+                          sample_pack.outputs, jobs=2, single_file=True,
+                          progress=lines.append)
+    seconds = time.perf_counter() - start
+    assert outcome.reused, lines
+    assert [r.key for r in outcome.results] == _report_keys()
+    assert all(r.reused and r.status == "ok" for r in outcome.results)
+    assert index.stat().st_mtime_ns == before
+    assert seconds < min(10.0, sample_pack.seconds / 3), seconds
+
+
+_LIGHT_RERUN = """
+import json, sys
+from pathlib import Path
+import sendready.core.fingerprints as fingerprints
+read = []
+real = fingerprints.file_sha256
+def counting(path):
+    read.append(str(Path(path).resolve()))
+    return real(path)
+fingerprints.file_sha256 = counting
+from sendready.publish.pipeline import run_pack
+def rerun():
+    return run_pack(sys.argv[1], Path(sys.argv[2]), [sys.argv[3]], Path(sys.argv[4]),
+                    jobs=2, single_file=True, progress=lambda line: None)
+# The first re-run may hash extracts written too recently to be remembered (the sample
+# is generated just before the batch); from then on none is read.
+rerun()
+read.clear()
+(outcome,) = rerun()
+heavy = sorted(m for m in ("pandas", "numpy", "pyarrow", "pandera", "scipy", "matplotlib",
+                           "seaborn", "nbformat", "nbconvert", "papermill") if m in sys.modules)
+print(json.dumps({"reused": outcome.reused, "read": read, "heavy": heavy}))
+"""
+
+
+def test_an_unchanged_rerun_reads_no_extract_and_imports_no_heavy_library(sample_pack):
+    # What keeps a re-run near a quarter of a second even for a large county (bench.md):
+    # the input hashes come from the memo, and pandas, scipy, matplotlib and nbconvert are
+    # imported only when there is work to do. A fresh process, as a lead's command is.
+    done = subprocess.run(
+        [sys.executable, "-c", _LIGHT_RERUN, SAMPLE_PACK_PROFILE, str(sample_pack.data_dir),
+         PERIOD, str(sample_pack.outputs)], capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    data = str(sample_pack.data_dir.resolve())
+    assert seen["reused"] is True
+    assert [p for p in seen["read"] if p.startswith(data + os.sep)] == []
+    assert seen["heavy"] == []
+
+
+# --- a failing notebook ----------------------------------------------------------------
+
+def _failing_notebook(path: Path) -> None:
+    """A report notebook that takes the usual parameters and then raises."""
+    nb = new_notebook(cells=[
+        new_code_cell('profile = ""\ndata_dir = ""\nperiod_end = ""\noutputs_dir = ""\n'
+                      'weakness_id = ""', metadata={"tags": ["parameters"]}),
+        new_markdown_cell("# A report that cannot be produced"),
+        new_code_cell(f"raise RuntimeError({FAILURE_TEXT!r})"),
+    ], metadata={"kernelspec": {"name": "sendready", "display_name": "Python 3 (sendready)",
+                                "language": "python"},
+                 "language_info": {"name": "python"}})
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def failing_setup(sample_pack, tmp_path_factory):
+    """A project folder with its own notebooks (plus a failing one) and a two-weakness
+    profile whose W2 uses it."""
+    root = tmp_path_factory.mktemp("failing_pack")
+    project = root / "project"
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    _failing_notebook(project / "notebooks" / "99_failing.ipynb")
+    raw = yaml.safe_load(resolve_profile_path(SAMPLE_PACK_PROFILE).read_text())
+    raw["id"] = "test-failing-pack"
+    raw["weaknesses"] = [w for w in raw["weaknesses"] if w["id"] in ("W2", "W4")]
+    raw["weaknesses"][0]["notebook"] = "99_failing"  # W2
+    profile = root / "failing-profile.yaml"
+    profile.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return {"root": root, "project": project, "profile": profile,
+            "data": sample_pack.data_dir, "outputs": root / "outputs",
+            "folder": root / "outputs" / "test-failing-pack" / PERIOD}
+
+
+def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
+        failing_setup, tmp_path):
+    s = failing_setup
+    profile = load_profile(str(s["profile"]))
+    jobs = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
+                     s["project"] / "notebooks", [], 600, 1800, staged_fingerprint="f" * 64)
+    assert {j.key: j.shared_kernel for j in jobs} == {
+        "board_summary": True, "W2": False, "W4": True, "data_quality": True}
+    assert all(j.parameters["staged_fingerprint"] == "f" * 64 for j in jobs)
+    # Without a pin (the bench's naive loop, an analyst's own run) no parameter is passed.
+    unpinned = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
+                         s["project"] / "notebooks", [], 600, 1800)
+    assert not any("staged_fingerprint" in j.parameters for j in unpinned)
+
+
+@pytest.fixture(scope="module")
+def failed_run(failing_setup):
+    """``sendready run`` from the project folder, as a lead would type it."""
+    s = failing_setup
+    mp = pytest.MonkeyPatch()
+    capture = s["root"] / "terminal.txt"
+    try:
+        mp.chdir(s["project"])  # the notebooks folder is found from the working folder
+        # Capture what reaches the terminal at the file-descriptor level, where worker
+        # processes and kernels would write if their output were not redirected.
+        # (sys.stdout and sys.stderr are pytest's own objects, so rebind them too.)
+        saved = os.dup(1), os.dup(2)
+        with open(capture, "wb") as sink:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            mp.setattr(sys, "stdout", open(1, "w", encoding="utf-8", closefd=False))
+            mp.setattr(sys, "stderr", open(2, "w", encoding="utf-8", closefd=False))
+            try:
+                code = cli.main(["run", "--profile", str(s["profile"]), "--data",
+                                 str(s["data"]), "--out", str(s["outputs"]),
+                                 "--period-end", PERIOD, "--jobs", "2"])
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os.dup2(saved[0], 1)
+                os.dup2(saved[1], 2)
+                os.close(saved[0])
+                os.close(saved[1])
+    finally:
+        mp.undo()
+    return {**s, "code": code, "terminal": capture.read_text(errors="replace")}
+
+
+def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
+    folder = failed_run["folder"]
+    assert failed_run["code"] != 0
+    assert "FAILED" in failed_run["terminal"] and "W2" in failed_run["terminal"]
+    for key in ("board_summary", "W4", "data_quality"):
+        assert (folder / f"{key}.html").is_file(), key
+    assert not (folder / "W2.html").exists()  # never a board report for a failed notebook
+    # The executed notebook is kept (with its error) for the analyst.
+    assert FAILURE_TEXT in (folder / "notebooks" / "W2.ipynb").read_text()
+
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Reports that failed to run" in index
+    w2_row = index.split('<th scope="row">W2:', 1)[1].split("</tr>", 1)[0]
+    assert "report failed to run" in w2_row and 'href="W2.html"' not in index
+    assert 'href="W4.html"' in index
+    # The exception's text (which could quote data) stays in the log and the manifest.
+    assert FAILURE_TEXT not in index
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["failed"] == ["W2"]
+    records = {r["key"]: r for r in manifest["notebooks"]}
+    assert records["W2"]["status"] == "failed" and FAILURE_TEXT in records["W2"]["error"]
+    assert {k: r["status"] for k, r in records.items() if k != "W2"} == {
+        "board_summary": "ok", "W4": "ok", "data_quality": "ok"}
+    assert FAILURE_TEXT in (folder / "run.log").read_text()
+    # Progress lines only: no kernel or worker chatter reached the terminal.
+    for noise in ("IPKernelApp", "Kernel is running", "KeyboardInterrupt", "Traceback"):
+        assert noise not in failed_run["terminal"], noise
+
+
+@pytest.fixture(scope="module")
+def rerun_after_failure(failed_run):
+    folder = failed_run["folder"]
+    mtimes = {p.name: p.stat().st_mtime_ns for p in (folder / "notebooks").glob("*.ipynb")}
+    (outcome,) = run_pack(str(failed_run["profile"]), failed_run["data"], [PERIOD],
+                          failed_run["outputs"], jobs=2,
+                          notebook_dir=failed_run["project"] / "notebooks",
+                          progress=lambda line: None)
+    return {**failed_run, "outcome": outcome, "mtimes": mtimes}
+
+
+def test_rerun_after_a_failure_reruns_only_the_failed_notebook(rerun_after_failure):
+    outcome, folder = rerun_after_failure["outcome"], rerun_after_failure["folder"]
+    assert not outcome.reused  # a failed pack is never reused as a whole
+    reused = {r.key: r.reused for r in outcome.results}
+    assert reused == {"board_summary": True, "W2": False, "W4": True, "data_quality": True}
+    assert [r.key for r in outcome.failed] == ["W2"]
+    mtimes = rerun_after_failure["mtimes"]
+    assert (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns == mtimes["W4.ipynb"]
+    assert (folder / "notebooks" / "W2.ipynb").stat().st_mtime_ns != mtimes["W2.ipynb"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {r["key"]: r["reused"] for r in manifest["notebooks"]} == reused
+
+
+def test_force_redoes_everything(rerun_after_failure):
+    s = rerun_after_failure
+    folder = s["folder"]
+    staged_cache = s["outputs"] / "test-failing-pack" / "staged" / "ingest_cache.json"
+    ingest_before = json.loads(staged_cache.read_text())["created"]
+    executed_before = (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns
+    time.sleep(1.1)  # the ingest cache records its time to the second
+    (outcome,) = run_pack(str(s["profile"]), s["data"], [PERIOD], s["outputs"], jobs=2,
+                          force=True, notebook_dir=s["project"] / "notebooks",
+                          progress=lambda line: None)
+    assert not outcome.reused
+    assert not any(r.reused for r in outcome.results)
+    assert (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns != executed_before
+    assert json.loads(staged_cache.read_text())["created"] != ingest_before  # re-ingested
+    assert [r.key for r in outcome.failed] == ["W2"]
