@@ -63,9 +63,22 @@ def sample_pack(tmp_path_factory) -> SamplePack:
     generate_sample(out_dir=data_dir, scale=SAMPLE_PACK_SCALE, seed=SAMPLE_PACK_SEED)
     progress: list[str] = []
     start = time.perf_counter()
-    outcomes = run_pack(SAMPLE_PACK_PROFILE, data_dir, [], outputs, jobs=2, single_file=True,
-                        progress=progress.append)
+    outcomes = run_pack(
+        SAMPLE_PACK_PROFILE,
+        data_dir,
+        [],
+        outputs,
+        jobs=2,
+        single_file=True,
+        progress=progress.append,
+    )
     seconds = time.perf_counter() - start
     assert len(outcomes) == 1
-    return SamplePack(data_dir=data_dir, outputs=outputs, folder=outcomes[0].folder,
-                      outcome=outcomes[0], seconds=seconds, progress=progress)
+    return SamplePack(
+        data_dir=data_dir,
+        outputs=outputs,
+        folder=outcomes[0].folder,
+        outcome=outcomes[0],
+        seconds=seconds,
+        progress=progress,
+    )

@@ -37,8 +37,10 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     for pid, path in sorted(builtin_profiles().items()):
         profile = load_profile(path)
         kind = profile.framework.kind
-        print(f"{pid:32} {profile.area.name} ({kind}, {len(profile.weaknesses)} "
-              f"{'weaknesses' if kind == 'wsoa-2016' else 'priority areas'})")
+        print(
+            f"{pid:32} {profile.area.name} ({kind}, {len(profile.weaknesses)} "
+            f"{'weaknesses' if kind == 'wsoa-2016' else 'priority areas'})"
+        )
     return 0
 
 
@@ -76,8 +78,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     profile = load_profile(args.profile)
     out = args.out or staged_dir(DEFAULT_OUTPUTS, profile)
-    result = run_ingest(profile, data_dir=args.data, out_dir=out,
-                        extract_date=args.extract_date, force=args.force)
+    result = run_ingest(
+        profile, data_dir=args.data, out_dir=out, extract_date=args.extract_date, force=args.force
+    )
     print(result.describe())
     return 0 if result.ok else 1
 
@@ -90,8 +93,9 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
     profile = load_profile(args.profile)
     staged = staged_dir(DEFAULT_OUTPUTS, profile)
-    ingest = run_ingest(profile, data_dir=args.data, out_dir=staged,
-                        extract_date=args.extract_date, force=False)
+    ingest = run_ingest(
+        profile, data_dir=args.data, out_dir=staged, extract_date=args.extract_date, force=False
+    )
     if not ingest.ok:
         print(ingest.describe())
         return 1
@@ -110,9 +114,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     period_ends = [d.isoformat() for d in (args.period_end or [])]
     outcomes = run_pack(
-        profile_ref=args.profile, data_dir=args.data, period_ends=period_ends,
-        outputs=args.out, jobs=args.jobs, force=args.force, single_file=args.single_file,
-        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+        profile_ref=args.profile,
+        data_dir=args.data,
+        period_ends=period_ends,
+        outputs=args.out,
+        jobs=args.jobs,
+        force=args.force,
+        single_file=args.single_file,
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.notebook_timeout,
     )
     failed = 0
     for outcome in outcomes:
@@ -128,8 +138,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_dictionary(args: argparse.Namespace) -> int:
     from sendready.ingest.dictionary import write_data_dictionary
 
-    written = write_data_dictionary(readme=args.out / "README.md",
-                                    templates_dir=args.out / "templates")
+    written = write_data_dictionary(
+        readme=args.out / "README.md", templates_dir=args.out / "templates"
+    )
     print(f"Wrote {len(written)} files under {args.out}")
     return 0
 
@@ -155,40 +166,68 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="validate raw extracts and stage them")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
     p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
-    p.add_argument("--out", type=Path, default=None,
-                   help="staging folder (default outputs/<profile>/staged)")
-    p.add_argument("--extract-date", type=_iso_date, default=None,
-                   help="date the extracts were taken (default: extract.json in the data "
-                        "folder, else today)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="staging folder (default outputs/<profile>/staged)"
+    )
+    p.add_argument(
+        "--extract-date",
+        type=_iso_date,
+        default=None,
+        help="date the extracts were taken (default: extract.json in the data folder, else today)",
+    )
     p.add_argument("--force", action="store_true", help="ignore the cache and redo the work")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("indicators", help="compute indicators, assessments and verdicts")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
     p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
-    p.add_argument("--period-end", type=_iso_date, required=True,
-                   help="last day of the reporting quarter, e.g. 2019-03-31")
-    p.add_argument("--extract-date", type=_iso_date, default=None,
-                   help="date the extracts were taken (default: extract.json, else today)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="folder to write to (default outputs/<profile>/<period-end>)")
+    p.add_argument(
+        "--period-end",
+        type=_iso_date,
+        required=True,
+        help="last day of the reporting quarter, e.g. 2019-03-31",
+    )
+    p.add_argument(
+        "--extract-date",
+        type=_iso_date,
+        default=None,
+        help="date the extracts were taken (default: extract.json, else today)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write to (default outputs/<profile>/<period-end>)",
+    )
     p.set_defaults(func=_cmd_indicators)
 
     p = sub.add_parser("run", help="run every report for a period and build the board pack")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
-    p.add_argument("--data", type=Path, default=None,
-                   help="folder of raw extracts (default: the sample area, generated if missing)")
-    p.add_argument("--period-end", type=_iso_date, action="append",
-                   help="last day of a reporting quarter; repeat for several (default: the "
-                        "last quarter end before the extract date)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder of raw extracts (default: the sample area, generated if missing)",
+    )
+    p.add_argument(
+        "--period-end",
+        type=_iso_date,
+        action="append",
+        help="last day of a reporting quarter; repeat for several (default: the "
+        "last quarter end before the extract date)",
+    )
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
     p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")
-    p.add_argument("--single-file", action="store_true",
-                   help="also write pack.html: the whole pack in one file, for email")
+    p.add_argument(
+        "--single-file",
+        action="store_true",
+        help="also write pack.html: the whole pack in one file, for email",
+    )
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds allowed per cell")
-    p.add_argument("--notebook-timeout", type=int, default=1800,
-                   help="seconds allowed per notebook")
+    p.add_argument(
+        "--notebook-timeout", type=int, default=1800, help="seconds allowed per notebook"
+    )
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("kernel", help="register this environment's Jupyter kernel for notebooks")
@@ -214,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("sendready").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    log.info("sendready %s: %s", __version__,
-             {k: str(v) for k, v in vars(args).items() if k != "func"})
+    log.info(
+        "sendready %s: %s", __version__, {k: str(v) for k, v in vars(args).items() if k != "func"}
+    )
     try:
         return args.func(args)
     except SendreadyError as exc:
@@ -227,9 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in the suite, not the user's input
         if args.verbose:
             raise
-        print(f"sendready: internal error ({type(exc).__name__}: {exc}). This is a fault in "
-              "sendready, not in your data; run again with --verbose for the details and "
-              "report it.", file=sys.stderr)
+        print(
+            f"sendready: internal error ({type(exc).__name__}: {exc}). This is a fault in "
+            "sendready, not in your data; run again with --verbose for the details and "
+            "report it.",
+            file=sys.stderr,
+        )
         return 3
 
 

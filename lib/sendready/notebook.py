@@ -30,7 +30,10 @@ log = logging.getLogger("sendready.notebook")
 
 
 def open_report(
-    profile: str, data_dir: str, period_end: str, outputs_dir: str = "",
+    profile: str,
+    data_dir: str,
+    period_end: str,
+    outputs_dir: str = "",
     staged_fingerprint: str = "",
 ) -> ReportContext:
     """Load the profile, ingest (cached) and the period's evidence (cached).
@@ -53,10 +56,19 @@ def open_report(
         ensure_sample(data)
     outputs = Path(outputs_dir) if outputs_dir else root / "outputs"
     staged = staged_dir(outputs, prof)
-    ingest = (pinned_staged(staged, staged_fingerprint) if staged_fingerprint
-              else run_ingest(prof, data_dir=data, out_dir=staged))
+    ingest = (
+        pinned_staged(staged, staged_fingerprint)
+        if staged_fingerprint
+        else run_ingest(prof, data_dir=data, out_dir=staged)
+    )
     folder = period_dir(outputs, prof, period_end)
     evidence = load_or_build_evidence(prof, ingest, period_end, folder)
-    return ReportContext(profile=prof, evidence=evidence, ingest=ingest, data_dir=data,
-                         outputs=outputs, folder=folder,
-                         evidence_key=evidence_key(prof, ingest, period_end))
+    return ReportContext(
+        profile=prof,
+        evidence=evidence,
+        ingest=ingest,
+        data_dir=data,
+        outputs=outputs,
+        folder=folder,
+        evidence_key=evidence_key(prof, ingest, period_end),
+    )

@@ -38,12 +38,19 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_EXCEPTIONS: dict[str, str] = {}
 # A 1280-pixel window at 200% and at 400% zoom lays out this many CSS pixels.
 ZOOMED_WIDTHS = (640, 320)
-PAGES = ["index", "board_summary",
-         *(KEPT_WEAKNESSES or [f"W{i}" for i in range(1, 9)]), "data_quality", "pack"]
+PAGES = [
+    "index",
+    "board_summary",
+    *(KEPT_WEAKNESSES or [f"W{i}" for i in range(1, 9)]),
+    "data_quality",
+    "pack",
+]
 PLACEHOLDER_ALT = re.compile(
     r"^(image|img|chart|figure|graph|plot|picture|photo|alt|untitled|placeholder|"
     r"figure \d+|no description has been provided for this image|<?matplotlib.*|"
-    r"<?figure size .*)$", re.IGNORECASE)
+    r"<?figure size .*)$",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +95,9 @@ def test_one_h1_and_headings_never_skip_a_level_going_down(pack, name):
     assert levels.count(1) == 1, levels
     assert levels[0] == 1, "the first heading must be the page's <h1>"
     skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
-    assert skips == [], f"heading levels jump from h{skips[0][0]} to h{skips[0][1]}" \
-        if skips else ""
+    assert skips == [], (
+        f"heading levels jump from h{skips[0][0]} to h{skips[0][1]}" if skips else ""
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -108,14 +116,18 @@ def test_every_image_has_real_alt_text(pack, name):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package "
-                    "(.ci/run does) or set SENDREADY_CHROMIUM")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium package "
+            "(.ci/run does) or set SENDREADY_CHROMIUM"
+        )
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the 'playwright' package is not installed "
-        "(pip install -e '.[test]')")
-    pytest.importorskip("axe_playwright_python",
-                        reason="the 'axe-playwright-python' package is not installed "
-                               "(pip install -e '.[test]')")
+        "playwright.sync_api",
+        reason="the 'playwright' package is not installed (pip install -e '.[test]')",
+    )
+    pytest.importorskip(
+        "axe_playwright_python",
+        reason="the 'axe-playwright-python' package is not installed (pip install -e '.[test]')",
+    )
     manager = sync_api.sync_playwright().start()
     try:
         launched = manager.chromium.launch(executable_path=str(CHROMIUM))
@@ -136,8 +148,10 @@ def _open(browser, path: Path, width: int = 1280):
 def _axe_violations(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
     return [v for v in results.response["violations"] if v["id"] not in AXE_EXCEPTIONS]
 
 
@@ -184,7 +198,8 @@ def test_page_reflows_at_200_and_400_percent_zoom(pack, browser, name):
             page.close()
         assert layout["scrollWidth"] <= layout["clientWidth"], (
             f"at {width} CSS px the page scrolls sideways "
-            f"({layout['scrollWidth']} > {layout['clientWidth']})")
+            f"({layout['scrollWidth']} > {layout['clientWidth']})"
+        )
         # Data tables may scroll inside their own box (WCAG 1.4.10 allows it for content
         # that needs two dimensions), but only if a keyboard can reach them to scroll.
         for box in layout["scrollers"]:

@@ -19,7 +19,7 @@ from helpers.pack_checks import ARTEFACTS, CHROMIUM, non_white_share, run_chromi
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium is not installed (Debian: apt-get install -y chromium); the browser "
-           "checks need /usr/bin/chromium",
+    "checks need /usr/bin/chromium",
 )
 WIDTH, HEIGHT = 1280, 1600
 
@@ -34,8 +34,9 @@ def _screenshot(page: Path, name: str, tmp: Path) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     png = ARTEFACTS / f"{name}.png"
     png.unlink(missing_ok=True)
-    done = run_chromium(tmp, f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={png}",
-                        page.as_uri())
+    done = run_chromium(
+        tmp, f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={png}", page.as_uri()
+    )
     assert done.returncode == 0 and png.is_file(), done.stderr[-2000:]
     return png
 
@@ -46,11 +47,14 @@ def _rendered_dom(page: Path, tmp: Path) -> str:
     return done.stdout
 
 
-@pytest.mark.parametrize("page, heading", [
-    ("index.html", "SEND improvement evidence for Bury"),
-    ("W1.html", "W1: the absence of strategic leadership"),
-    ("pack.html", "SEND improvement evidence for Bury"),
-])
+@pytest.mark.parametrize(
+    "page, heading",
+    [
+        ("index.html", "SEND improvement evidence for Bury"),
+        ("W1.html", "W1: the absence of strategic leadership"),
+        ("pack.html", "SEND improvement evidence for Bury"),
+    ],
+)
 def test_page_renders_in_headless_chromium(sample_pack, tmp_path, page, heading):
     path = sample_pack.folder / page
     dom = _rendered_dom(path, tmp_path)
@@ -72,11 +76,17 @@ def test_report_prints_on_a4(sample_pack, tmp_path):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTEFACTS / "browser-W1-print.pdf"
     pdf.unlink(missing_ok=True)
-    done = run_chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                        (sample_pack.folder / "W1.html").as_uri())
+    done = run_chromium(
+        tmp_path,
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        (sample_pack.folder / "W1.html").as_uri(),
+    )
     assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
     content = pdf.read_bytes()
-    boxes = {tuple(round(float(v)) for v in box.split())
-             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", content)}
+    boxes = {
+        tuple(round(float(v)) for v in box.split())
+        for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", content)
+    }
     assert boxes == {(0, 0, 595, 842)}  # A4 in points
     assert len(re.findall(rb"/Type\s*/Page\b", content)) > 1

@@ -40,8 +40,7 @@ PERIOD_END = "2019-03-31"
 # W2: a survey chart (COP05, with its question text); W6: the funnel plot of schools;
 # W8: waits by service and a comparison with published figures. All three show quotes.
 # SENDREADY_GUARANTEES_ALL=1 runs all eight weaknesses instead (about twice as long).
-KEPT_WEAKNESSES = (None if os.environ.get("SENDREADY_GUARANTEES_ALL")
-                   else ("W2", "W6", "W8"))
+KEPT_WEAKNESSES = None if os.environ.get("SENDREADY_GUARANTEES_ALL") else ("W2", "W6", "W8")
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -94,8 +93,11 @@ def _hostile_quotes(data_dir: Path, injected: dict[str, list[str]]) -> None:
     shown = []
     for number, weakness in enumerate(sorted({r["weakness_id"] for r in rows})):
         hostile = MARKUP[number % len(MARKUP)]
-        consented = [r for r in rows if r["weakness_id"] == weakness
-                     and r["consent"] == "true" and r["date"] <= PERIOD_END]
+        consented = [
+            r
+            for r in rows
+            if r["weakness_id"] == weakness and r["consent"] == "true" and r["date"] <= PERIOD_END
+        ]
         if not consented:
             continue
         # The most recent consented quote is certain to be among those a report shows.
@@ -103,19 +105,32 @@ def _hostile_quotes(data_dir: Path, injected: dict[str, list[str]]) -> None:
         latest["text"] = f"{hostile} {latest['text']}"
         shown.append(latest["quote_id"])
     # A consented quote that starts with a formula is shown as text too.
-    second = sorted((r for r in rows if r["weakness_id"] == FORMULA_WEAKNESS
-                     and r["consent"] == "true" and r["date"] <= PERIOD_END),
-                    key=lambda r: r["date"])[-2]
+    second = sorted(
+        (
+            r
+            for r in rows
+            if r["weakness_id"] == FORMULA_WEAKNESS
+            and r["consent"] == "true"
+            and r["date"] <= PERIOD_END
+        ),
+        key=lambda r: r["date"],
+    )[-2]
     second["text"] = f"{FORMULA} {second['text']}"
     shown.append(second["quote_id"])
     injected["quote_ids"] = shown
     # Rows that fail validation (consent is not a yes/no value), so each formula reaches
     # the quarantine file, in the text column and in the extra columns.
     for number, cell in enumerate(FORMULA_CELLS, start=1):
-        rows.append({"quote_id": f"QX{number:02d}", "weakness_id": FORMULA_WEAKNESS,
-                     "date": "2018-01-15", "source": "parent",
-                     "text": f"{cell} said at review {number}",
-                     "consent": "maybe"})
+        rows.append(
+            {
+                "quote_id": f"QX{number:02d}",
+                "weakness_id": FORMULA_WEAKNESS,
+                "date": "2018-01-15",
+                "source": "parent",
+                "text": f"{cell} said at review {number}",
+                "consent": "maybe",
+            }
+        )
     injected["quarantined_formula"] = list(FORMULA_CELLS)
     for row in rows:
         row[EXTRA_HEADERS[0]] = SCRIPT
@@ -124,8 +139,9 @@ def _hostile_quotes(data_dir: Path, injected: dict[str, list[str]]) -> None:
     _write_csv(path, headers + list(EXTRA_HEADERS), rows)
 
 
-def _rename(path: Path, column: str, names: tuple[str, ...], key: str,
-            injected: dict[str, list[str]]) -> None:
+def _rename(
+    path: Path, column: str, names: tuple[str, ...], key: str, injected: dict[str, list[str]]
+) -> None:
     """Prefix each distinct value of ``column`` with one of ``names`` in turn."""
     headers, rows = _read_csv(path)
     distinct = sorted({r[column] for r in rows if r[column]})
@@ -158,8 +174,7 @@ def hostile_profile(folder: Path) -> Path:
     if KEPT_WEAKNESSES is not None:
         profile["weaknesses"] = [w for w in profile["weaknesses"] if w["id"] in KEPT_WEAKNESSES]
     path = folder / "hostile-guarantees.yaml"
-    path.write_text(yaml.safe_dump(profile, sort_keys=False, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -178,12 +193,25 @@ def hostile_pack() -> HostilePack:
     injected = make_hostile(data_dir)
     profile_path = hostile_profile(root)
     outputs = root / "outputs"
-    outcomes = run_pack(str(profile_path), data_dir, [PERIOD_END], outputs, jobs=2,
-                        single_file=True, notebook_dir=ROOT / "notebooks",
-                        progress=lambda _line: None)
+    outcomes = run_pack(
+        str(profile_path),
+        data_dir,
+        [PERIOD_END],
+        outputs,
+        jobs=2,
+        single_file=True,
+        notebook_dir=ROOT / "notebooks",
+        progress=lambda _line: None,
+    )
     folder = outcomes[0].folder
     return HostilePack(
-        root=root, data_dir=data_dir, profile_path=profile_path, outputs=outputs,
-        folder=folder, staged=outputs / "hostile-guarantees" / "staged",
-        seconds=time.perf_counter() - started, outcomes=outcomes, injected=injected,
+        root=root,
+        data_dir=data_dir,
+        profile_path=profile_path,
+        outputs=outputs,
+        folder=folder,
+        staged=outputs / "hostile-guarantees" / "staged",
+        seconds=time.perf_counter() - started,
+        outcomes=outcomes,
+        injected=injected,
     )

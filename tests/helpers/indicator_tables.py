@@ -24,24 +24,45 @@ DEN = 20
 PREVIOUS = (42, 60)
 
 
-def monthly_table(nums, den=DEN, indicator_id="EHC01", title=TITLE, quarter=None,
-                  statistic="proportion"):
+def monthly_table(
+    nums, den=DEN, indicator_id="EHC01", title=TITLE, quarter=None, statistic="proportion"
+):
     """Monthly rows with ``nums`` of ``den`` cases and a quarter row (by default the sum
     of the last three months, as for a flow indicator)."""
     months = pd.date_range("2016-04-01", periods=len(nums), freq="MS")
-    rows = pd.DataFrame({"period_type": "month", "period_start": months,
-                         "period_end": months + pd.offsets.MonthEnd(0),
-                         "numerator": [float(n) for n in nums],
-                         "denominator": float(den)})
+    rows = pd.DataFrame(
+        {
+            "period_type": "month",
+            "period_start": months,
+            "period_end": months + pd.offsets.MonthEnd(0),
+            "numerator": [float(n) for n in nums],
+            "denominator": float(den),
+        }
+    )
     q_num, q_den = quarter if quarter is not None else (sum(nums[-3:]), 3 * den)
-    rows.loc[len(rows)] = ["quarter", months[-3], months[-1] + pd.offsets.MonthEnd(0),
-                           float(q_num), float(q_den)]
+    rows.loc[len(rows)] = [
+        "quarter",
+        months[-3],
+        months[-1] + pd.offsets.MonthEnd(0),
+        float(q_num),
+        float(q_den),
+    ]
     num, dens = rows["numerator"].astype("Float64"), rows["denominator"].astype("Float64")
     rows = rows.assign(
-        indicator_id=indicator_id, title=title, unit="percent", direction="up",
-        statistic=statistic, breakdown="", value=num / dens * 100, ci_low=pd.NA, ci_high=pd.NA,
-        small_number=(num < 6) | (dens < 6), no_data=dens == 0, no_data_reason="",
-        numerator=num, denominator=dens,
+        indicator_id=indicator_id,
+        title=title,
+        unit="percent",
+        direction="up",
+        statistic=statistic,
+        breakdown="",
+        value=num / dens * 100,
+        ci_low=pd.NA,
+        ci_high=pd.NA,
+        small_number=(num < 6) | (dens < 6),
+        no_data=dens == 0,
+        no_data_reason="",
+        numerator=num,
+        denominator=dens,
     )
     rows["period_start"] = rows["period_start"].astype("datetime64[ms]")
     rows["period_end"] = rows["period_end"].astype("datetime64[ms]")

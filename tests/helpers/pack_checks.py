@@ -22,11 +22,23 @@ SAMPLE_PACK_PROFILE = "bury-2017-wsoa"
 SAMPLE_PACK_SCALE = 0.3
 SAMPLE_PACK_SEED = 2017
 ARTEFACTS = ROOT / "outputs" / "test-artefacts"
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
-                                         if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
 # Attributes whose value a browser fetches or follows.
-_URL_ATTRIBUTES = {"src", "href", "srcset", "poster", "action", "data", "formaction",
-                   "xlink:href", "background", "manifest", "ping"}
+_URL_ATTRIBUTES = {
+    "src",
+    "href",
+    "srcset",
+    "poster",
+    "action",
+    "data",
+    "formaction",
+    "xlink:href",
+    "background",
+    "manifest",
+    "ping",
+}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 _CSS_IMPORT = re.compile(r"@import\s+(['\"])(.*?)\1", re.IGNORECASE)
 
@@ -62,8 +74,11 @@ class _Scanner(HTMLParser):
             if name == "href":
                 self.hrefs.append(value)
             if name in _URL_ATTRIBUTES:
-                candidates = ([part.split()[0] for part in value.split(",") if part.strip()]
-                              if name == "srcset" else [value])
+                candidates = (
+                    [part.split()[0] for part in value.split(",") if part.strip()]
+                    if name == "srcset"
+                    else [value]
+                )
                 self.found += [f"<{tag} {name}={c!r}>" for c in candidates if is_external(c)]
             if name == "style":
                 self._css(value, f"<{tag} style>")
@@ -110,10 +125,16 @@ def external_references(html: str) -> list[str]:
 # --- Chromium ------------------------------------------------------------------------
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # No name resolves: a page that needed the internet could not get it.
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--hide-scrollbars",
 ]
 
 
@@ -121,12 +142,18 @@ def run_chromium(tmp: Path, *args: str, timeout: int = 90) -> subprocess.Complet
     """Run headless Chromium with a fresh profile and a private home (hermetic)."""
     home = tmp / "chromium-home"
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-           "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(tmp)}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "TMPDIR": str(tmp),
+    }
     profile = tmp / f"chromium-profile-{len(list(tmp.glob('chromium-profile-*')))}"
     command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def non_white_share(png: Path) -> float:

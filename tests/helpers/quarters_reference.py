@@ -24,14 +24,19 @@ def composition_row_by_row(rows: pd.DataFrame) -> dict:
     months = rows[rows["period_type"] == "month"].sort_values("period_start", kind="stable")
     out = {}
     for label, quarter in rows[rows["period_type"] == "quarter"].iterrows():
-        found = months[(months["breakdown"] == quarter["breakdown"])
-                       & (months["period_start"] >= quarter["period_start"])
-                       & (months["period_end"] <= quarter["period_end"])]
-        covered = (len(found) == 3 and found["period_start"].iloc[0] == quarter["period_start"]
-                   and found["period_end"].iloc[-1] == quarter["period_end"])
+        found = months[
+            (months["breakdown"] == quarter["breakdown"])
+            & (months["period_start"] >= quarter["period_start"])
+            & (months["period_end"] <= quarter["period_end"])
+        ]
+        covered = (
+            len(found) == 3
+            and found["period_start"].iloc[0] == quarter["period_start"]
+            and found["period_end"].iloc[-1] == quarter["period_end"]
+        )
         flow = covered and all(
-            _same_by_hand(quarter[c], found[c].astype("Float64").sum(skipna=False))
-            for c in columns)
+            _same_by_hand(quarter[c], found[c].astype("Float64").sum(skipna=False)) for c in columns
+        )
         stock = covered and all(_same_by_hand(quarter[c], found[c].iloc[-1]) for c in columns)
         out[label] = (covered, flow, stock, list(found.index) if covered else [])
     return out

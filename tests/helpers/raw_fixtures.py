@@ -31,55 +31,133 @@ def make_profile(sources: dict | None = None) -> Profile:
     """
     from sendready.metadata.catalogue import INDICATOR_IDS
 
-    return Profile.model_validate({
-        "id": "test-area",
-        "area": {"name": "Testshire", "la_code": "999", "ons_code": "E99999999",
-                 "icb": "NHS Testshire", "region": "North West"},
-        "framework": {"kind": "wsoa-2016", "inspection_start": "2017-06-12",
-                      "inspection_end": "2017-06-16", "baseline_start": "2016-04-01",
-                      "baseline_end": "2017-10-31"},
-        "weaknesses": [{"id": "W1", "title": "t", "inspectors_found": "f",
-                        "success_looks_like": "s", "indicators": [sorted(INDICATOR_IDS)[0]]}],
-        "sources": sources or {},
-    })
+    return Profile.model_validate(
+        {
+            "id": "test-area",
+            "area": {
+                "name": "Testshire",
+                "la_code": "999",
+                "ons_code": "E99999999",
+                "icb": "NHS Testshire",
+                "region": "North West",
+            },
+            "framework": {
+                "kind": "wsoa-2016",
+                "inspection_start": "2017-06-12",
+                "inspection_end": "2017-06-16",
+                "baseline_start": "2016-04-01",
+                "baseline_end": "2017-10-31",
+            },
+            "weaknesses": [
+                {
+                    "id": "W1",
+                    "title": "t",
+                    "inspectors_found": "f",
+                    "success_looks_like": "s",
+                    "indicators": [sorted(INDICATOR_IDS)[0]],
+                }
+            ],
+            "sources": sources or {},
+        }
+    )
 
 
 PERSONS = [
-    {"person_id": "P0000001", "upn": VALID_UPN, "nhs_number": VALID_NHS, "forename": "Ann",
-     "surname": "Smith", "date_of_birth": "2010-05-01", "gender": "F", "ethnicity": "WBRI",
-     "postcode": "BL9 0AA"},
-    {"person_id": "P0000002", "upn": "", "nhs_number": "", "forename": "Bob",
-     "surname": "Jones", "date_of_birth": "12/03/2011", "gender": "M", "ethnicity": "",
-     "postcode": ""},
+    {
+        "person_id": "P0000001",
+        "upn": VALID_UPN,
+        "nhs_number": VALID_NHS,
+        "forename": "Ann",
+        "surname": "Smith",
+        "date_of_birth": "2010-05-01",
+        "gender": "F",
+        "ethnicity": "WBRI",
+        "postcode": "BL9 0AA",
+    },
+    {
+        "person_id": "P0000002",
+        "upn": "",
+        "nhs_number": "",
+        "forename": "Bob",
+        "surname": "Jones",
+        "date_of_birth": "12/03/2011",
+        "gender": "M",
+        "ethnicity": "",
+        "postcode": "",
+    },
 ]
 
 EHC_REQUESTS = [
-    {"request_id": "R1", "person_id": "P0000001", "received_date": "2019-01-10",
-     "requester": "parent", "school_urn": "105555", "decision": "assess",
-     "decision_date": "2019-02-10", "assessment_outcome": "issue",
-     "outcome_date": "2019-04-01", "plan_issued_date": "2019-05-01", "exception_20wk": "",
-     "mediation": "no", "tribunal": "no"},
-    {"request_id": "R2", "person_id": "P0000002", "received_date": "2019-02-01",
-     "requester": "school", "school_urn": "", "decision": "", "decision_date": "",
-     "assessment_outcome": "", "outcome_date": "", "plan_issued_date": "",
-     "exception_20wk": "", "mediation": "", "tribunal": ""},
+    {
+        "request_id": "R1",
+        "person_id": "P0000001",
+        "received_date": "2019-01-10",
+        "requester": "parent",
+        "school_urn": "105555",
+        "decision": "assess",
+        "decision_date": "2019-02-10",
+        "assessment_outcome": "issue",
+        "outcome_date": "2019-04-01",
+        "plan_issued_date": "2019-05-01",
+        "exception_20wk": "",
+        "mediation": "no",
+        "tribunal": "no",
+    },
+    {
+        "request_id": "R2",
+        "person_id": "P0000002",
+        "received_date": "2019-02-01",
+        "requester": "school",
+        "school_urn": "",
+        "decision": "",
+        "decision_date": "",
+        "assessment_outcome": "",
+        "outcome_date": "",
+        "plan_issued_date": "",
+        "exception_20wk": "",
+        "mediation": "",
+        "tribunal": "",
+    },
 ]
 
 EHC_PLANS = [
-    {"plan_id": "E1", "person_id": "P0000001", "start_date": "2019-05-01", "cease_date": "",
-     "cease_reason": "", "primary_need": "ASD", "setting_type": "mainstream",
-     "school_urn": "105555", "personal_budget": "N"},
+    {
+        "plan_id": "E1",
+        "person_id": "P0000001",
+        "start_date": "2019-05-01",
+        "cease_date": "",
+        "cease_reason": "",
+        "primary_need": "ASD",
+        "setting_type": "mainstream",
+        "school_urn": "105555",
+        "personal_budget": "N",
+    },
 ]
 
 SCHOOL_CENSUS = [
-    {"census_date": "2019-01-17", "school_urn": "105555", "school_name": "Hilltop Primary",
-     "phase": "primary", "person_id": "P0000001", "upn": VALID_UPN, "ncy": "3",
-     "sen_provision": "K", "primary_need": "NSA"},
+    {
+        "census_date": "2019-01-17",
+        "school_urn": "105555",
+        "school_name": "Hilltop Primary",
+        "phase": "primary",
+        "person_id": "P0000001",
+        "upn": VALID_UPN,
+        "ncy": "3",
+        "sen_provision": "K",
+        "primary_need": "NSA",
+    },
 ]
 
 LOCAL_OFFER_WEB = [
-    {"date": "2019-01-01", "section": "home", "users": "10", "sessions": "12",
-     "page_views": "40", "searches": "5", "zero_result_searches": "1"},
+    {
+        "date": "2019-01-01",
+        "section": "home",
+        "users": "10",
+        "sessions": "12",
+        "page_views": "40",
+        "searches": "5",
+        "zero_result_searches": "1",
+    },
 ]
 
 REQUIRED = {"persons": PERSONS, "ehc_requests": EHC_REQUESTS, "ehc_plans": EHC_PLANS}
@@ -96,8 +174,9 @@ def csv_text(rows: list[dict], header: list[str] | None = None) -> str:
     return out.getvalue()
 
 
-def write_csv(path: Path, rows: list[dict], header: list[str] | None = None,
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: list[dict], header: list[str] | None = None, encoding: str = "utf-8"
+) -> Path:
     path.write_bytes(csv_text(rows, header).encode(encoding))
     return path
 
@@ -108,6 +187,7 @@ def write_required(data_dir: Path, extract_date: str | None = "2019-06-30") -> P
     for name, rows in REQUIRED.items():
         write_csv(data_dir / f"{name}.csv", rows)
     if extract_date:
-        (data_dir / "extract.json").write_text(f'{{"extract_date": "{extract_date}"}}',
-                                               encoding="utf-8")
+        (data_dir / "extract.json").write_text(
+            f'{{"extract_date": "{extract_date}"}}', encoding="utf-8"
+        )
     return data_dir

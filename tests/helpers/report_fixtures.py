@@ -27,10 +27,17 @@ QUARTER_PLANS = (("2019-01-15", 100), ("2019-02-15", 200), ("2019-03-15", 100))
 
 
 def _plan(n: int, issued: pd.Timestamp, days: int) -> dict:
-    return {"request_id": f"R{n:05d}", "person_id": f"P{n:07d}", "requester": "parent",
-            "received_date": issued - pd.Timedelta(days=days), "decision": "assess",
-            "decision_date": issued - pd.Timedelta(days=days - 30),
-            "assessment_outcome": "issue", "outcome_date": issued, "plan_issued_date": issued}
+    return {
+        "request_id": f"R{n:05d}",
+        "person_id": f"P{n:07d}",
+        "requester": "parent",
+        "received_date": issued - pd.Timedelta(days=days),
+        "decision": "assess",
+        "decision_date": issued - pd.Timedelta(days=days - 30),
+        "assessment_outcome": "issue",
+        "outcome_date": issued,
+        "plan_issued_date": issued,
+    }
 
 
 def requests() -> pd.DataFrame:
@@ -54,10 +61,16 @@ def referrals() -> pd.DataFrame:
             n += 1
             referred = month + pd.Timedelta(days=k)
             wait = 60 if k < 15 else 200
-            rows.append({"referral_id": f"H{n:05d}", "person_id": f"P{n:07d}",
-                         "service": "slt" if k % 2 else "ot", "provider": "Trust A",
-                         "referral_date": referred,
-                         "first_contact_date": referred + pd.Timedelta(days=wait)})
+            rows.append(
+                {
+                    "referral_id": f"H{n:05d}",
+                    "person_id": f"P{n:07d}",
+                    "service": "slt" if k % 2 else "ot",
+                    "provider": "Trust A",
+                    "referral_date": referred,
+                    "first_contact_date": referred + pd.Timedelta(days=wait),
+                }
+            )
     frame = staged("health_referrals", rows)
     # Contacts after the extract date are not known yet.
     frame.loc[frame["first_contact_date"] > EXTRACT, "first_contact_date"] = pd.NaT
@@ -68,18 +81,35 @@ def referrals() -> pd.DataFrame:
 def small_context() -> SimpleNamespace:
     """A stand-in for :class:`sendready.reports.context.ReportContext` (the parts reports use)."""
     bury = load_profile("bury-2017-wsoa")
-    weakness = bury.weakness(WEAKNESS).model_copy(update={
-        "indicators": INDICATORS, "key_indicators": ["EHC01", "JC03"],
-        "targets": {"EHC01": Target(value=100.0, source="statutory")}, "caveats": None})
+    weakness = bury.weakness(WEAKNESS).model_copy(
+        update={
+            "indicators": INDICATORS,
+            "key_indicators": ["EHC01", "JC03"],
+            "targets": {"EHC01": Target(value=100.0, source="statutory")},
+            "caveats": None,
+        }
+    )
     profile = bury.model_copy(update={"weaknesses": [weakness]})
-    data = StagedData(tables={"ehc_requests": requests(), "health_referrals": referrals()},
-                      extract_date=EXTRACT)
+    data = StagedData(
+        tables={"ehc_requests": requests(), "health_referrals": referrals()}, extract_date=EXTRACT
+    )
     evidence = build_evidence(profile, data, PERIOD_END)
-    summary = {"extract_date": EXTRACT.date().isoformat(), "sources": {
-        "ehc_requests": {"status": "staged", "rows_read": 200_000, "rows_staged": 199_999,
-                         "rows_quarantined": 1},
-        "health_referrals": {"status": "staged", "rows_read": 1000, "rows_staged": 1000,
-                             "rows_quarantined": 0},
-    }}
+    summary = {
+        "extract_date": EXTRACT.date().isoformat(),
+        "sources": {
+            "ehc_requests": {
+                "status": "staged",
+                "rows_read": 200_000,
+                "rows_staged": 199_999,
+                "rows_quarantined": 1,
+            },
+            "health_referrals": {
+                "status": "staged",
+                "rows_read": 1000,
+                "rows_staged": 1000,
+                "rows_quarantined": 0,
+            },
+        },
+    }
     ingest = SimpleNamespace(summary=summary, fingerprint="f" * 64)
     return SimpleNamespace(profile=profile, evidence=evidence, data=data, ingest=ingest)

@@ -12,8 +12,15 @@ import pandas as pd
 
 from sendready.metadata.contracts import CONTRACTS
 
-_DTYPES = {"id": "string", "text": "string", "code": "string", "date": "datetime64[ms]",
-           "int": "Int64", "number": "Float64", "bool": "boolean"}
+_DTYPES = {
+    "id": "string",
+    "text": "string",
+    "code": "string",
+    "date": "datetime64[ms]",
+    "int": "Int64",
+    "number": "Float64",
+    "bool": "boolean",
+}
 
 
 def staged(source: str, rows: list[dict], drop: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -43,8 +43,9 @@ def test_improving_weaknesses_rest_on_special_cause_or_significant_change(sample
         if verdict.improving:
             improving = [a for a in verdict.assessments if a.signal == "improvement"]
             assert improving and all(a.since is not None for a in improving)
-            assert all(a.method in ("p_chart", "xmr_chart", "baseline_comparison")
-                       for a in improving)
+            assert all(
+                a.method in ("p_chart", "xmr_chart", "baseline_comparison") for a in improving
+            )
 
 
 def test_every_catalogue_indicator_is_in_the_table(sample_evidence):
@@ -56,8 +57,7 @@ def test_every_catalogue_indicator_is_in_the_table(sample_evidence):
     # A proportion's value is its numerator over its denominator, and its Wilson interval
     # contains it.
     props = quarter[(quarter["statistic"] == "proportion") & ~quarter["no_data"].astype(bool)]
-    assert ((props["value"] - props["numerator"] / props["denominator"] * 100).abs()
-            < 1e-9).all()
+    assert ((props["value"] - props["numerator"] / props["denominator"] * 100).abs() < 1e-9).all()
     assert ((props["ci_low"] <= props["value"]) & (props["value"] <= props["ci_high"])).all()
 
 
@@ -65,12 +65,18 @@ def test_twenty_weeks_quarter_matches_a_direct_count(sample_evidence):
     """EHC01 for January-March 2019 recounted from the staged table by a second method."""
     _, evidence, root = sample_evidence
     requests = pd.read_parquet(root / "staged" / "ehc_requests.parquet")
-    issued = requests[(requests["plan_issued_date"] >= "2019-01-01")
-                      & (requests["plan_issued_date"] <= "2019-03-31")]
-    issued = issued[issued["exception_20wk"].isna() & ~issued["mediation"].fillna(False)
-                    & ~issued["tribunal"].fillna(False)]
-    on_time = sum((row.plan_issued_date - row.received_date).days <= 140
-                  for row in issued.itertuples())
+    issued = requests[
+        (requests["plan_issued_date"] >= "2019-01-01")
+        & (requests["plan_issued_date"] <= "2019-03-31")
+    ]
+    issued = issued[
+        issued["exception_20wk"].isna()
+        & ~issued["mediation"].fillna(False)
+        & ~issued["tribunal"].fillna(False)
+    ]
+    on_time = sum(
+        (row.plan_issued_date - row.received_date).days <= 140 for row in issued.itertuples()
+    )
     row = evidence.quarter("EHC01")
     assert (row["numerator"], row["denominator"]) == (on_time, len(issued))
 
@@ -80,7 +86,8 @@ def test_saved_evidence_round_trips(sample_evidence, tmp_path):
     save_evidence(evidence, tmp_path)
     verdicts = json.loads((tmp_path / "verdicts.json").read_text())
     assert {k: v["verdict"] for k, v in verdicts["verdicts"].items()} == {
-        k: v.code for k, v in evidence.verdicts.items()}
+        k: v.code for k, v in evidence.verdicts.items()
+    }
     table = pd.read_parquet(tmp_path / "indicators.parquet")
     assert len(table) == len(evidence.table)
 

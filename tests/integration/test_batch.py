@@ -16,9 +16,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from sendready.publish import batch
 from sendready.publish.batch import NotebookJob, run_job, run_jobs, today_label
 
-KERNEL_META = {"kernelspec": {"name": "sendready", "display_name": "Python 3 (sendready)",
-                              "language": "python"},
-               "language_info": {"name": "python"}}
+KERNEL_META = {
+    "kernelspec": {
+        "name": "sendready",
+        "display_name": "Python 3 (sendready)",
+        "language": "python",
+    },
+    "language_info": {"name": "python"},
+}
 STDERR_MARK = "KERNEL-STDERR-MARK-7d1f"
 
 OK_SOURCE = f"""\
@@ -31,11 +36,14 @@ print(json.dumps({{"transport": info["transport"], "ip": info["ip"], "answer": a
 
 
 def _notebook(path: Path, source: str) -> Path:
-    nb = new_notebook(cells=[
-        new_code_cell("answer = 0", metadata={"tags": ["parameters"]}),
-        new_markdown_cell("# A tiny report\n\n## First part\n\nText.\n\n## Second part"),
-        new_code_cell(source),
-    ], metadata=KERNEL_META)
+    nb = new_notebook(
+        cells=[
+            new_code_cell("answer = 0", metadata={"tags": ["parameters"]}),
+            new_markdown_cell("# A tiny report\n\n## First part\n\nText.\n\n## Second part"),
+            new_code_cell(source),
+        ],
+        metadata=KERNEL_META,
+    )
     nbformat.write(nb, path)
     return path
 
@@ -43,10 +51,17 @@ def _notebook(path: Path, source: str) -> Path:
 def _job(tmp: Path, key: str, source: str, **limits) -> NotebookJob:
     notebook = _notebook(tmp / f"{key}_source.ipynb", source)
     return NotebookJob(
-        key=key, notebook=str(notebook), title=f"Report {key}", parameters={"answer": 21},
+        key=key,
+        notebook=str(notebook),
+        title=f"Report {key}",
+        parameters={"answer": 21},
         executed_path=str(tmp / "out" / "notebooks" / f"{key}.ipynb"),
-        html_path=str(tmp / "out" / f"{key}.html"), period_label="Quarter to 31 March 2019",
-        area="Testarea", provenance=[("Area profile", "test-profile")], **limits)
+        html_path=str(tmp / "out" / f"{key}.html"),
+        period_label="Quarter to 31 March 2019",
+        area="Testarea",
+        provenance=[("Area profile", "test-profile")],
+        **limits,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +71,34 @@ def pool_run(tmp_path_factory):
         _job(tmp, "ok", OK_SOURCE),
         _job(tmp, "boom", "raise ValueError('planted error')"),
         _job(tmp, "slow_cell", "import time\ntime.sleep(60)", cell_timeout=2),
-        _job(tmp, "slow_notebook", "import time\nfor _ in range(120): time.sleep(0.5)",
-             notebook_timeout=3),
+        _job(
+            tmp,
+            "slow_notebook",
+            "import time\nfor _ in range(120): time.sleep(0.5)",
+            notebook_timeout=3,
+        ),
     ]
     lines: list[str] = []
     log = tmp / "run.log"
     results = run_jobs(jobs, 2, progress=lines.append, log_path=log)
-    return {"tmp": tmp, "results": {r.key: r for r in results}, "order": results,
-            "lines": lines, "log": log}
+    return {
+        "tmp": tmp,
+        "results": {r.key: r for r in results},
+        "order": results,
+        "lines": lines,
+        "log": log,
+    }
 
 
 def test_pool_keeps_going_past_failures_and_exports_only_successes(pool_run):
     results = pool_run["results"]
     assert [r.key for r in pool_run["order"]] == ["ok", "boom", "slow_cell", "slow_notebook"]
     assert {k: r.status for k, r in results.items()} == {
-        "ok": "ok", "boom": "failed", "slow_cell": "failed", "slow_notebook": "failed"}
+        "ok": "ok",
+        "boom": "failed",
+        "slow_cell": "failed",
+        "slow_notebook": "failed",
+    }
     out = pool_run["tmp"] / "out"
     assert {p.name for p in out.glob("*.html")} == {"ok.html"}
 
@@ -165,10 +193,11 @@ print(json.dumps({{"pid": os.getpid(), "seen": seen}}))
 
 
 def test_a_bespoke_notebook_gets_a_kernel_of_its_own(tmp_path):
-    jobs = [_job(tmp_path, "first", MARK_SOURCE.format(key="first")),
-            _job(tmp_path, "bespoke", MARK_SOURCE.format(key="bespoke"),
-                 shared_kernel=False),
-            _job(tmp_path, "third", MARK_SOURCE.format(key="third"))]
+    jobs = [
+        _job(tmp_path, "first", MARK_SOURCE.format(key="first")),
+        _job(tmp_path, "bespoke", MARK_SOURCE.format(key="bespoke"), shared_kernel=False),
+        _job(tmp_path, "third", MARK_SOURCE.format(key="third")),
+    ]
     results = run_jobs(jobs, 1, progress=lambda line: None)
     assert [r.status for r in results] == ["ok", "ok", "ok"]
     printed = {}

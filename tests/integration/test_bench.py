@@ -21,8 +21,7 @@ from sendready.evidence.build import profile_indicator_ids
 from sendready.metadata.profile import load_profile
 
 ALLOCATE = 300  # MB a child process touches, so its peak memory is known
-CHILD = (f"import sys, time; block = b'x' * ({ALLOCATE} * 2**20); time.sleep(0.6); "
-         "sys.exit(3)")
+CHILD = f"import sys, time; block = b'x' * ({ALLOCATE} * 2**20); time.sleep(0.6); sys.exit(3)"
 
 
 def _check_child(m: bench.Measurement) -> None:
@@ -49,10 +48,22 @@ def test_measure_without_usr_bin_time_uses_getrusage(monkeypatch):
 
 
 def test_summarise_takes_medians_over_repeats():
-    runs = [bench.Measurement(wall_s=w, cpu_s=c, max_rss_mb=r, peak_tree_mb=p, load_1min=0.5,
-                              returncode=rc, extra={"evidence_s": e, "label": "x"})
-            for w, c, r, p, rc, e in [(1.0, 2.0, 100, 150, 0, 0.4), (5.0, 1.0, 300, 350, 0, 0.2),
-                                      (3.0, 4.0, 200, 250, 1, 0.3)]]
+    runs = [
+        bench.Measurement(
+            wall_s=w,
+            cpu_s=c,
+            max_rss_mb=r,
+            peak_tree_mb=p,
+            load_1min=0.5,
+            returncode=rc,
+            extra={"evidence_s": e, "label": "x"},
+        )
+        for w, c, r, p, rc, e in [
+            (1.0, 2.0, 100, 150, 0, 0.4),
+            (5.0, 1.0, 300, 350, 0, 0.2),
+            (3.0, 4.0, 200, 250, 1, 0.3),
+        ]
+    ]
     figures = bench.summarise(runs)
     assert figures["wall_s"] == 3.0 and figures["cpu_s"] == 2.0
     assert figures["max_rss_mb"] == 200 and figures["peak_tree_mb"] == 250
@@ -94,8 +105,9 @@ def test_stages_run_on_a_tiny_sample(tmp_path):
 
 def test_naive_script_is_the_papermill_and_nbconvert_loop(tmp_path):
     data = tmp_path / "data"
-    script = bench.naive_script(data, tmp_path / "naive", "2019-03-31",
-                                only=["board_summary", "W3"])
+    script = bench.naive_script(
+        data, tmp_path / "naive", "2019-03-31", only=["board_summary", "W3"]
+    )
     lines = [line for line in script.splitlines() if line != "set -e"]
     assert len(lines) == 4  # two notebooks, each executed then converted
     assert "00_board_summary.ipynb" in lines[0] and "10_weakness_report.ipynb" in lines[2]
@@ -111,43 +123,69 @@ def test_naive_script_is_the_papermill_and_nbconvert_loop(tmp_path):
 
 def test_manifest_figures_take_medians_per_notebook():
     manifests = [
-        {"timings_seconds": {"ingest": 2.0, "notebooks": 20.0},
-         "notebooks": [{"key": "W1", "seconds": 4.0, "execute_seconds": 3.5,
-                        "export_seconds": 0.5}]},
-        {"timings_seconds": {"ingest": 4.0, "notebooks": 10.0},
-         "notebooks": [{"key": "W1", "seconds": 2.0, "execute_seconds": 1.5,
-                        "export_seconds": 0.3}]},
+        {
+            "timings_seconds": {"ingest": 2.0, "notebooks": 20.0},
+            "notebooks": [
+                {"key": "W1", "seconds": 4.0, "execute_seconds": 3.5, "export_seconds": 0.5}
+            ],
+        },
+        {
+            "timings_seconds": {"ingest": 4.0, "notebooks": 10.0},
+            "notebooks": [
+                {"key": "W1", "seconds": 2.0, "execute_seconds": 1.5, "export_seconds": 0.3}
+            ],
+        },
     ]
     figures = bench._manifest_figures(manifests)
     assert figures["stages"] == {"ingest": 3.0, "notebooks": 15.0}
-    assert figures["notebooks"]["W1"] == {"seconds": 3.0, "execute_seconds": 2.5,
-                                          "export_seconds": 0.4}
+    assert figures["notebooks"]["W1"] == {
+        "seconds": 3.0,
+        "execute_seconds": 2.5,
+        "export_seconds": 0.4,
+    }
 
 
 def _stage(wall, cpu=1.0, peak=100.0):
-    return {"wall_s": wall, "cpu_s": cpu, "max_rss_mb": peak, "peak_tree_mb": peak,
-            "repeats": 1}
+    return {"wall_s": wall, "cpu_s": cpu, "max_rss_mb": peak, "peak_tree_mb": peak, "repeats": 1}
 
 
 def _scale(scale, batch, floor, naive, rerun, ingest, peak):
-    return {"scale": scale, "repeats": 1, "sample": _stage(1.0), "ingest": _stage(ingest),
-            "indicators": _stage(2.0), "export": _stage(0.5), "batch": _stage(batch, peak=peak),
-            "rerun": _stage(rerun), "naive": _stage(naive), "floor": _stage(floor),
-            "batch_inside": {"notebooks": {"W1": {"seconds": 4.25}}}}
+    return {
+        "scale": scale,
+        "repeats": 1,
+        "sample": _stage(1.0),
+        "ingest": _stage(ingest),
+        "indicators": _stage(2.0),
+        "export": _stage(0.5),
+        "batch": _stage(batch, peak=peak),
+        "rerun": _stage(rerun),
+        "naive": _stage(naive),
+        "floor": _stage(floor),
+        "batch_inside": {"notebooks": {"W1": {"seconds": 4.25}}},
+    }
 
 
 def test_markdown_table_and_budgets(tmp_path):
-    results = {"created": "2026-01-01 00:00:00", "budgets": bench.BUDGETS,
-               "load_average_end": [1.0, 1.0, 1.0],
-               "machine": {"cpu_model": "Test CPU", "cores": 2, "ram_mb": 4096,
-                           "python": "3.11.9", "load_average": [0.5, 0.5, 0.5]},
-               "scales": [_scale(1.0, batch=30.0, floor=20.0, naive=90.0, rerun=2.5,
-                                 ingest=3.0, peak=900.0),
-                          _scale(10.0, batch=130.0, floor=60.0, naive=300.0, rerun=2.0,
-                                 ingest=12.0, peak=4000.0)]}
+    results = {
+        "created": "2026-01-01 00:00:00",
+        "budgets": bench.BUDGETS,
+        "load_average_end": [1.0, 1.0, 1.0],
+        "machine": {
+            "cpu_model": "Test CPU",
+            "cores": 2,
+            "ram_mb": 4096,
+            "python": "3.11.9",
+            "load_average": [0.5, 0.5, 0.5],
+        },
+        "scales": [
+            _scale(1.0, batch=30.0, floor=20.0, naive=90.0, rerun=2.5, ingest=3.0, peak=900.0),
+            _scale(10.0, batch=130.0, floor=60.0, naive=300.0, rerun=2.0, ingest=12.0, peak=4000.0),
+        ],
+    }
     text = bench.markdown(results)
-    assert "| whole batch (`sendready run --force`) | 30.0 | 1.0 | 900 | 130.0 | 1.0 | 4,000 |" \
-        in text
+    assert (
+        "| whole batch (`sendready run --force`) | 30.0 | 1.0 | 900 | 130.0 | 1.0 | 4,000 |" in text
+    )
     assert "| notebook W1 (in the batch, 2 at a time) | 4.2 | – | – | 4.2 | – | – |" in text
     # 30 / 20 = 1.50 (limit 1.5, met); 90 / 30 = 3.00 (at least 3, met); 130 s is over 120 s.
     assert "| batch over floor | 1.50 | 2.17 |" in text

@@ -53,7 +53,8 @@ def test_index_shows_area_period_run_date_and_every_weakness(sample_pack):
         assert "No earlier pack to compare with" in row
     # Icons always come with words: every indicator line has a variation sentence.
     assert index.count('class="sr-icon"') >= sum(
-        len(w.key_indicators or w.indicators) for w in profile.weaknesses)
+        len(w.key_indicators or w.indicators) for w in profile.weaknesses
+    )
     for target in ("board_summary.html", "data_quality.html"):
         assert f'href="{target}"' in index and (sample_pack.folder / target).is_file()
     assert "Data quality report" in index
@@ -74,28 +75,35 @@ def test_index_compares_with_the_previous_pack(sample_pack, tmp_path):
     earlier.mkdir(parents=True)
     verdicts = _verdicts(sample_pack.folder)
     current = {k: v["verdict"] for k, v in verdicts.items()}
-    ranked = ["sustained_improvement", "some_improvement", "no_evidence_of_change",
-              "deterioration"]
+    ranked = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
     # W1 was worse before (so now better, or "changed" if it cannot be ranked); W2 the same.
     before_w1 = "deterioration" if current["W1"] != "deterioration" else "sustained_improvement"
-    expected_w1 = ("Changed" if current["W1"] not in ranked
-                   else "Better" if ranked.index(current["W1"]) < ranked.index(before_w1)
-                   else "Worse")
+    expected_w1 = (
+        "Changed"
+        if current["W1"] not in ranked
+        else "Better"
+        if ranked.index(current["W1"]) < ranked.index(before_w1)
+        else "Worse"
+    )
     old = {k: {"verdict": v, "label": "", "reasons": []} for k, v in current.items()}
     old["W1"]["verdict"] = before_w1
     (earlier / "verdicts.json").write_text(json.dumps({"verdicts": old}))
     table = pd.read_parquet(sample_pack.folder / "evidence" / "indicators.parquet")
     # LEAD03, a W1 key indicator, was 10 of 20 meetings (50.0%) in the earlier pack.
-    mask = ((table["indicator_id"] == "LEAD03") & (table["breakdown"] == "")
-            & (table["period_type"] == "quarter"))
+    mask = (
+        (table["indicator_id"] == "LEAD03")
+        & (table["breakdown"] == "")
+        & (table["period_type"] == "quarter")
+    )
     assert mask.sum() == 1
     table.loc[mask, ["numerator", "denominator", "value", "no_data"]] = [10, 20, 50.0, False]
     table.to_parquet(earlier / "indicators.parquet", index=False)
 
     evidence = _load_evidence(sample_pack.folder)
     results = {"W1": JobResult("W1", "W1", "ok", 1.0, html=str(now / "W1.html"))}
-    html = build_index(evidence, results, now, [("Area profile", "bury-2017-wsoa")],
-                       "1 April 2019 at 09:00")
+    html = build_index(
+        evidence, results, now, [("Area profile", "bury-2017-wsoa")], "1 April 2019 at 09:00"
+    )
     rows = _rows(html)
     assert f"{expected_w1}: was " in rows["W1"] and "31 December 2018" in rows["W1"]
     assert "Unchanged since the pack for 31 December 2018" in rows["W2"]
@@ -130,9 +138,11 @@ def test_single_file_pack_is_self_contained(sample_pack):
 
 def test_single_file_pack_refuses_an_external_reference(tmp_path):
     report = tmp_path / "W1.html"
-    report.write_text('<html><body><main id="main"><h1 id="t">W1</h1>'
-                      '<img src="https://example.org/chart.png" alt="A chart of waits">'
-                      "</main></body></html>")
+    report.write_text(
+        '<html><body><main id="main"><h1 id="t">W1</h1>'
+        '<img src="https://example.org/chart.png" alt="A chart of waits">'
+        "</main></body></html>"
+    )
     index = '<html><body><main id="main"><h1>Pack</h1><a href="W1.html">W1</a></main></body>'
     with pytest.raises(ExportError, match="external"):
         single_file_pack(index, [("W1", report)])
@@ -140,30 +150,42 @@ def test_single_file_pack_refuses_an_external_reference(tmp_path):
 
 def test_single_file_pack_links_between_reports_and_into_sections(tmp_path):
     summary = tmp_path / "board_summary.html"
-    summary.write_text('<main id="main"><h1 id="top">Summary</h1>'
-                       '<a href="W1.html">W1</a> <a href="W1.html#evidence">evidence</a>'
-                       '<a href="#top">top</a></main>')
+    summary.write_text(
+        '<main id="main"><h1 id="top">Summary</h1>'
+        '<a href="W1.html">W1</a> <a href="W1.html#evidence">evidence</a>'
+        '<a href="#top">top</a></main>'
+    )
     w1 = tmp_path / "W1.html"
-    w1.write_text('<main id="main"><h1 id="top">W1</h1><h2 id="evidence">Evidence</h2>'
-                  '<p aria-labelledby="top evidence">x</p></main>')
+    w1.write_text(
+        '<main id="main"><h1 id="top">W1</h1><h2 id="evidence">Evidence</h2>'
+        '<p aria-labelledby="top evidence">x</p></main>'
+    )
     index = '<main id="main"><h1>Pack</h1><a href="board_summary.html">s</a></main>'
     pack = single_file_pack(index, [("board_summary", summary), ("W1", w1)])
     found = scan(pack)
     assert found.h1 == 1 and max(found.ids.values()) == 1
-    assert found.hrefs == ["#report-board_summary", "#report-W1", "#W1-evidence",
-                           "#board_summary-top"]
+    assert found.hrefs == [
+        "#report-board_summary",
+        "#report-W1",
+        "#W1-evidence",
+        "#board_summary-top",
+    ]
     assert 'aria-labelledby="W1-top W1-evidence"' in pack
     assert all(h[1:] in found.ids for h in found.hrefs)
 
 
 def test_board_checks_find_fetches_but_not_addresses_quoted_in_text():
     """A parent's quote may mention a web address; only real references are refused."""
-    page = ('<h1>Pack</h1><p>&lt;img src=//evil.example&gt; see url(//x.example) '
-            "or https://www.example.org</p>")
+    page = (
+        "<h1>Pack</h1><p>&lt;img src=//evil.example&gt; see url(//x.example) "
+        "or https://www.example.org</p>"
+    )
     check_board_html(page, "quoted")  # nothing is fetched: no error
-    for fetch in ('<style>p { background: url("https://x.example/a.png") }</style>',
-                  '<div style="background:url(//x.example/b.png)">x</div>',
-                  '<img alt="A chart of waits" srcset="a.png 1x, https://x.example/c.png 2x">',
-                  '<a href="file:///etc/passwd">local file</a>'):
+    for fetch in (
+        '<style>p { background: url("https://x.example/a.png") }</style>',
+        '<div style="background:url(//x.example/b.png)">x</div>',
+        '<img alt="A chart of waits" srcset="a.png 1x, https://x.example/c.png 2x">',
+        '<a href="file:///etc/passwd">local file</a>',
+    ):
         with pytest.raises(ExportError, match="external"):
             check_board_html(page + fetch, "fetching")

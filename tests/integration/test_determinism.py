@@ -56,8 +56,10 @@ SEED = 2017
 KEPT_WEAKNESSES = ("W6",)
 HASH_SEEDS = ("1", "2")
 
-_WHEN = r"\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|" \
-        r"November|December) \d{4} at \d{2}:\d{2}"
+_WHEN = (
+    r"\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) \d{4} at \d{2}:\d{2}"
+)
 # (pattern, replacement, pages it must occur in exactly once)
 MASKS = (
     (re.compile(rf"(<dt>Produced</dt><dd>){_WHEN}(</dd>)"), r"\1[run time]\2", "every"),
@@ -85,18 +87,50 @@ def runs(tmp_path_factory) -> list[Path]:
     with pytest.MonkeyPatch.context() as mp:
         # Inherited by the worker processes and so by every kernel they start.
         mp.setenv("PYTHONHASHSEED", HASH_SEEDS[0])
-        (outcome,) = run_pack(str(profile_path), data, [PERIOD_END], outputs, jobs=2,
-                              force=True, cell_timeout=300, notebook_timeout=900,
-                              progress=lambda line: None)
+        (outcome,) = run_pack(
+            str(profile_path),
+            data,
+            [PERIOD_END],
+            outputs,
+            jobs=2,
+            force=True,
+            cell_timeout=300,
+            notebook_timeout=900,
+            progress=lambda line: None,
+        )
     assert not outcome.failed, [(r.key, r.error) for r in outcome.failed]
 
     data, profile_path, outputs = second
     env = {**os.environ, "PYTHONHASHSEED": HASH_SEEDS[1]}
     done = subprocess.run(
-        [sys.executable, "-m", "sendready.cli", "run", "--profile", str(profile_path),
-         "--data", str(data), "--out", str(outputs), "--period-end", PERIOD_END,
-         "--jobs", "1", "--force", "--cell-timeout", "300", "--notebook-timeout", "900"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "sendready.cli",
+            "run",
+            "--profile",
+            str(profile_path),
+            "--data",
+            str(data),
+            "--out",
+            str(outputs),
+            "--period-end",
+            PERIOD_END,
+            "--jobs",
+            "1",
+            "--force",
+            "--cell-timeout",
+            "300",
+            "--notebook-timeout",
+            "900",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     # Both runs write <outputs>/<profile id>/<period end>/.
     return [outcome.folder, outputs / outcome.folder.relative_to(inputs[0][2].resolve())]
@@ -127,7 +161,10 @@ def test_the_two_runs_really_are_separate(runs):
     assert manifests[0]["inputs"]["fingerprint"] == manifests[1]["inputs"]["fingerprint"]
     assert [m["parameters"]["jobs"] for m in manifests] == [2, 1]
     assert [r["key"] for r in manifests[0]["notebooks"]] == [
-        "board_summary", *KEPT_WEAKNESSES, "data_quality"]
+        "board_summary",
+        *KEPT_WEAKNESSES,
+        "data_quality",
+    ]
 
 
 def test_staged_tables_and_quarantine_files_are_identical(runs):
@@ -135,8 +172,9 @@ def test_staged_tables_and_quarantine_files_are_identical(runs):
     tables = sorted(p.name for p in a.glob("*.parquet"))
     assert tables and tables == sorted(p.name for p in b.glob("*.parquet"))
     for name in tables:
-        pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name),
-                                      check_exact=True, obj=name)
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(a / name), pd.read_parquet(b / name), check_exact=True, obj=name
+        )
     quarantined = sorted(p.name for p in (a / "quarantine").glob("*.csv"))
     assert quarantined == sorted(p.name for p in (b / "quarantine").glob("*.csv"))
     for name in quarantined:
@@ -164,8 +202,12 @@ def test_every_page_is_identical_apart_from_the_run_time(runs):
     a, b = runs
     pages = sorted(p.name for p in a.glob("*.html"))
     assert pages == sorted(p.name for p in b.glob("*.html"))
-    assert {"index.html", "board_summary.html", "data_quality.html",
-            *(f"{w}.html" for w in KEPT_WEAKNESSES)} == set(pages)
+    assert {
+        "index.html",
+        "board_summary.html",
+        "data_quality.html",
+        *(f"{w}.html" for w in KEPT_WEAKNESSES),
+    } == set(pages)
     for name in pages:
         first = _masked(name, (a / name).read_text(encoding="utf-8"))
         second = _masked(name, (b / name).read_text(encoding="utf-8"))
@@ -182,8 +224,8 @@ def test_charts_carry_no_time_or_software_stamp(runs):
             assert png[:8] == b"\x89PNG\r\n\x1a\n"
             chunks, at = [], 8
             while at < len(png):
-                (length,) = struct.unpack(">I", png[at:at + 4])
-                chunks.append(png[at + 4:at + 8].decode("ascii"))
+                (length,) = struct.unpack(">I", png[at : at + 4])
+                chunks.append(png[at + 4 : at + 8].decode("ascii"))
                 at += 12 + length
             assert chunks[-1] == "IEND"
             assert not {"tEXt", "iTXt", "zTXt", "tIME"} & set(chunks), (page.name, chunks)

@@ -49,8 +49,10 @@ from sendready.metadata.profile import builtin_profiles
 from sendready.publish.export import check_board_html
 from sendready.sample import generate_sample
 
-pytestmark = pytest.mark.skipif(not os.path.exists("/dev/full") or not hasattr(os, "symlink"),
-                                reason="needs /dev/full to simulate a full disk")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists("/dev/full") or not hasattr(os, "symlink"),
+    reason="needs /dev/full to simulate a full disk",
+)
 
 ROOT = REPO_ROOT
 PERIOD_END = "2019-03-31"
@@ -88,12 +90,17 @@ FAILED = {
 
 def _bespoke_notebook(path: Path, cells: list[str]) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "sendready", "display_name": "sendready",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "sendready",
+        "display_name": "sendready",
+        "language": "python",
+    }
     params = 'profile = ""\ndata_dir = ""\nperiod_end = ""\noutputs_dir = ""\nweakness_id = ""'
-    nb.cells = [nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_markdown_cell("# A bespoke report"),
-                *(nbformat.v4.new_code_cell(source) for source in cells)]
+    nb.cells = [
+        nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("# A bespoke report"),
+        *(nbformat.v4.new_code_cell(source) for source in cells),
+    ]
     nbformat.write(nb, path)
     return path
 
@@ -141,14 +148,41 @@ def run(tmp_path_factory) -> dict:
     token = f"isolation-{uuid.uuid4().hex}"
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "sendready.cli", "run", "--profile", str(profile_path),
-         "--data", str(data), "--out", str(outputs), "--period-end", PERIOD_END,
-         "--jobs", "2", "--force", "--cell-timeout", str(CELL_TIMEOUT),
-         "--notebook-timeout", "600"],
-        cwd=ROOT, env={**os.environ, "SENDREADY_TEST_TOKEN": token}, capture_output=True,
-        text=True, timeout=900, check=False)
-    return {"done": done, "folder": folder, "outputs": outputs, "token": token,
-            "seconds": time.perf_counter() - started}
+        [
+            sys.executable,
+            "-m",
+            "sendready.cli",
+            "run",
+            "--profile",
+            str(profile_path),
+            "--data",
+            str(data),
+            "--out",
+            str(outputs),
+            "--period-end",
+            PERIOD_END,
+            "--jobs",
+            "2",
+            "--force",
+            "--cell-timeout",
+            str(CELL_TIMEOUT),
+            "--notebook-timeout",
+            "600",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "SENDREADY_TEST_TOKEN": token},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    return {
+        "done": done,
+        "folder": folder,
+        "outputs": outputs,
+        "token": token,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def _manifest(folder: Path) -> dict:
@@ -211,14 +245,20 @@ def test_the_index_shows_the_failures_and_links_only_what_exists(run):
     failures = failures.split("</div>")[0]
     assert re.findall(r"<strong>(W\d): ", failures) == sorted(FAILED)
     for key in FAILED:
-        assert re.search(rf'<th scope="row">{key}: [^<]*<span class="sr-failed">'
-                         r"\(report failed to run\)</span></th>", index), key
+        assert re.search(
+            rf'<th scope="row">{key}: [^<]*<span class="sr-failed">'
+            r"\(report failed to run\)</span></th>",
+            index,
+        ), key
     assert '<a href="W2.html">W2: ' in index
 
 
 def test_no_half_written_file_is_left_behind(run):
-    leftovers = [p for p in run["outputs"].rglob("*")
-                 if p.suffix in (".tmp", ".part") or p.name.startswith(".ingest-")]
+    leftovers = [
+        p
+        for p in run["outputs"].rglob("*")
+        if p.suffix in (".tmp", ".part") or p.name.startswith(".ingest-")
+    ]
     assert leftovers == []
     for page in run["folder"].glob("*.html"):
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page.name

@@ -120,8 +120,11 @@ def test_markup_in_quotes_is_shown_as_the_words_typed(pack, pages):
     # The latest consented quote of each weakness carries markup, and one more starts with
     # a spreadsheet formula; each is shown on its weakness's page, character for character.
     kept = {w.id for w in load_profile(pack.profile_path).weaknesses}
-    changed = [q for q in _quotes(pack)
-               if q["quote_id"] in pack.injected["quote_ids"] and q["weakness_id"] in kept]
+    changed = [
+        q
+        for q in _quotes(pack)
+        if q["quote_id"] in pack.injected["quote_ids"] and q["weakness_id"] in kept
+    ]
     assert len(changed) == len(kept) + 1
     for quote in changed:
         assert _squash(quote["text"]) in _text(pages[f"{quote['weakness_id']}.html"]), quote
@@ -150,7 +153,7 @@ def test_markup_in_survey_questions_is_kept_as_text_in_the_chart_description(pac
 def test_markup_in_the_area_name_is_shown_as_text_on_every_page(pages):
     for name, html in pages.items():
         page = _parse(html)
-        title = html[html.index("<title>") + 7:html.index("</title>")]
+        title = html[html.index("<title>") + 7 : html.index("</title>")]
         assert "<" not in title, name
         assert HOSTILE_AREA in _squash(" ".join(page.text)), name
 
@@ -159,8 +162,11 @@ def test_markup_in_attributes_is_escaped_too(pages):
     # Alt text names survey questions (and, in comparison charts, the area); inside an
     # attribute the markup must be escaped as well, or a later edit that drops the quotes
     # around the value would open it up.
-    in_attributes = [name for name, html in pages.items()
-                     if any(m in v for v in _parse(html).attribute_text for m in MARKUP)]
+    in_attributes = [
+        name
+        for name, html in pages.items()
+        if any(m in v for v in _parse(html).attribute_text for m in MARKUP)
+    ]
     assert in_attributes, "no page put hostile text in an attribute: nothing was checked"
     for name, html in pages.items():
         assert not re.search(r"""=["'][^"'>]*<[a-z]""", html), name
@@ -207,8 +213,13 @@ def test_quarantined_formulas_are_kept_behind_an_apostrophe_not_dropped(pack):
 def _xlsx_cells(path: Path) -> list[str]:
     book = load_workbook(path, read_only=True)
     try:
-        return [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                for c in row if c is not None]
+        return [
+            str(c)
+            for ws in book.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        ]
     finally:
         book.close()
 
@@ -220,8 +231,11 @@ def test_no_other_spreadsheet_file_the_run_writes_holds_a_formula(pack):
         if path.parent.name == "quarantine" or path.suffix not in (".csv", ".xlsx"):
             continue
         found.append(path)
-        cells = (_xlsx_cells(path) if path.suffix == ".xlsx"
-                 else [c for row in _csv_cells(path) for c in row])
+        cells = (
+            _xlsx_cells(path)
+            if path.suffix == ".xlsx"
+            else [c for row in _csv_cells(path) for c in row]
+        )
         for cell in cells:
             if cell.startswith(FORMULA_START):
                 assert _NUMBER.match(cell), (path.name, cell)
@@ -249,15 +263,18 @@ def folders(tmp_path):
     return data, outside
 
 
-@pytest.mark.parametrize("file", [
-    "../persons.csv",
-    "sub/../../persons.csv",
-    "../../../../../../etc/passwd",
-    "/etc/passwd",
-    "..\\persons.csv",
-    "C:\\Windows\\win.ini",
-    "\\\\server\\share\\persons.csv",
-])
+@pytest.mark.parametrize(
+    "file",
+    [
+        "../persons.csv",
+        "sub/../../persons.csv",
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "..\\persons.csv",
+        "C:\\Windows\\win.ini",
+        "\\\\server\\share\\persons.csv",
+    ],
+)
 def test_a_profile_file_outside_the_data_folder_is_refused(folders, tmp_path, file):
     data, _ = folders
     with pytest.raises(SendreadyError) as caught:
@@ -269,8 +286,9 @@ def test_a_profile_file_outside_the_data_folder_is_refused(folders, tmp_path, fi
     assert not (tmp_path / "staged").exists()
 
 
-def test_an_absolute_path_to_a_real_file_outside_is_refused_even_though_it_exists(folders,
-                                                                                   tmp_path):
+def test_an_absolute_path_to_a_real_file_outside_is_refused_even_though_it_exists(
+    folders, tmp_path
+):
     data, outside = folders
     with pytest.raises(SendreadyError, match="outside the data folder"):
         locate_sources(_profile_with(str(outside)), data)
@@ -283,15 +301,23 @@ def test_a_file_in_a_subfolder_of_the_data_folder_is_allowed(folders):
         assert plans["persons"].path.resolve() == (data / "sub" / "people.csv").resolve()
 
 
-def test_the_command_line_refuses_it_with_a_message_and_exit_status_2(folders, tmp_path,
-                                                                       capsys):
+def test_the_command_line_refuses_it_with_a_message_and_exit_status_2(folders, tmp_path, capsys):
     data, _ = folders
     raw = yaml.safe_load(Path(builtin_profiles()["bury-2017-wsoa"]).read_text(encoding="utf-8"))
     raw["sources"] = {"persons": {"file": "../../../etc/passwd"}}
     profile = tmp_path / "escape.yaml"
     profile.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    code = cli_main(["ingest", "--profile", str(profile), "--data", str(data),
-                     "--out", str(tmp_path / "staged")])
+    code = cli_main(
+        [
+            "ingest",
+            "--profile",
+            str(profile),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "staged"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "outside the data folder" in err and "Traceback" not in err

@@ -37,13 +37,22 @@ def _free_port() -> int:
 
 
 def _hermetic_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER", "IPYTHON", "XDG_", "JPY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "IPYTHON", "XDG_", "JPY_"))
+    }
     folders = {
-        "HOME": "home", "TMPDIR": "tmp", "IPYTHONDIR": "ipython",
-        "JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
-        "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "MPLCONFIGDIR": "matplotlib",
-        "XDG_CACHE_HOME": "cache", "XDG_CONFIG_HOME": "config", "XDG_DATA_HOME": "data",
+        "HOME": "home",
+        "TMPDIR": "tmp",
+        "IPYTHONDIR": "ipython",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "MPLCONFIGDIR": "matplotlib",
+        "XDG_CACHE_HOME": "cache",
+        "XDG_CONFIG_HOME": "config",
+        "XDG_DATA_HOME": "data",
     }
     for var, name in folders.items():
         (tmp / name).mkdir(parents=True, exist_ok=True)
@@ -61,8 +70,10 @@ def _wait_until_up(base: str, token: str, server: subprocess.Popen, log: Path) -
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {server.returncode}:\n"
-                        f"{log.read_text(errors='replace')[-3000:]}")
+            pytest.fail(
+                f"JupyterLab exited with {server.returncode}:\n"
+                f"{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
             status, _ = _get(f"{base}/api/status", token, timeout=2)
             if status == 200:
@@ -70,16 +81,24 @@ def _wait_until_up(base: str, token: str, server: subprocess.Popen, log: Path) -
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
-    pytest.fail(f"JupyterLab did not answer within {STARTUP_SECONDS} s:\n"
-                f"{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(
+        f"JupyterLab did not answer within {STARTUP_SECONDS} s:\n"
+        f"{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 def test_jupyterlab_starts_and_offers_the_sendready_kernel(tmp_path):
     env = _hermetic_env(tmp_path)
     port, token = _free_port(), "sendready-test-" + os.urandom(8).hex()
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-        f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={ROOT}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -87,8 +106,7 @@ def test_jupyterlab_starts_and_offers_the_sendready_kernel(tmp_path):
     log = tmp_path / "lab.log"
     base = f"http://127.0.0.1:{port}"
     with open(log, "wb") as sink:
-        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  cwd=ROOT)
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         _wait_until_up(base, token, server, log)
         # The server really uses the temporary folders: its runtime file is there.
@@ -116,8 +134,9 @@ def test_jupyterlab_starts_and_offers_the_sendready_kernel(tmp_path):
         assert refused.value.code == 403
 
         # Shut down through the API, as a user's "Shut Down" does, and wait for the exit.
-        request = urllib.request.Request(f"{base}/api/shutdown", method="POST",
-                                         headers={"Authorization": f"token {token}"})
+        request = urllib.request.Request(
+            f"{base}/api/shutdown", method="POST", headers={"Authorization": f"token {token}"}
+        )
         urllib.request.urlopen(request, timeout=5)  # noqa: S310
         assert server.wait(timeout=30) == 0
     finally:

@@ -58,8 +58,12 @@ PAPERMILL = Path(sys.executable).with_name("papermill")
 PERIOD = "2019-03-31"
 OTHER_PROFILE, OTHER_PERIOD = "bury-2024-priority-actions", "2024-03-31"
 EARLIER_PERIOD = "2018-12-31"
-BOARD, WEAKNESS, QUALITY, DRILL = ("00_board_summary", "10_weakness_report", "90_data_quality",
-                                   "50_drilldown")
+BOARD, WEAKNESS, QUALITY, DRILL = (
+    "00_board_summary",
+    "10_weakness_report",
+    "90_data_quality",
+    "50_drilldown",
+)
 # The board notebooks' defaults differ from the batch's parameters only in data_dir and
 # outputs_dir (""), which every notebook resolves in the same first cell
 # (sendready.notebook.open_report): the batch covers the rest, so two notebooks run with
@@ -104,16 +108,18 @@ def _papermill(name: str, notebook: str, out: Path, cwd: Path, **parameters: str
     command = [str(PAPERMILL), f"{notebook}.ipynb", str(out), "--no-progress-bar"]
     for key, value in parameters.items():
         command += ["-r", key, value]
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
-                          check=False)
+    done = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+    )
     return Run(name, out, done.returncode, done.stderr)
 
 
 def _project_copy(root: Path, sample_pack) -> Path:
     """A project tree whose defaults point at the pack's sample (see module docstring)."""
     project = root / "project"
-    shutil.copytree(NOTEBOOKS, project / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        NOTEBOOKS, project / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     shutil.copytree(sample_pack.data_dir, project / "data" / "sample")
     return project
@@ -127,8 +133,10 @@ def runs(sample_pack, tmp_path_factory) -> Runs:
     data, outputs, executed = sample_pack.data_dir, root / "outputs", root / "executed"
     executed.mkdir()
     # Staged tables are cached on content: the pack's serve this folder without re-ingest.
-    shutil.copytree(sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged",
-                    outputs / SAMPLE_PACK_PROFILE / "staged")
+    shutil.copytree(
+        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged",
+        outputs / SAMPLE_PACK_PROFILE / "staged",
+    )
     project = _project_copy(root, sample_pack)
     open_report(OTHER_PROFILE, str(data), OTHER_PERIOD, str(outputs))
     # Computed afresh here (a new outputs folder), then read from its cache by the runs.
@@ -138,16 +146,31 @@ def runs(sample_pack, tmp_path_factory) -> Runs:
         assert project_root() == project
         open_report(SAMPLE_PACK_PROFILE, "", PERIOD, "")
     urn = _a_school(sample_pack)
-    common_other = {"profile": OTHER_PROFILE, "data_dir": str(data),
-                    "period_end": OTHER_PERIOD, "outputs_dir": str(outputs)}
-    common_earlier = {"data_dir": str(data), "period_end": EARLIER_PERIOD,
-                      "outputs_dir": str(outputs)}
+    common_other = {
+        "profile": OTHER_PROFILE,
+        "data_dir": str(data),
+        "period_end": OTHER_PERIOD,
+        "outputs_dir": str(outputs),
+    }
+    common_earlier = {
+        "data_dir": str(data),
+        "period_end": EARLIER_PERIOD,
+        "outputs_dir": str(outputs),
+    }
     # Slowest first (the ones drawing charts), so two workers finish together.
     jobs = [
         ("earlier/W6", WEAKNESS, NOTEBOOKS, {**common_earlier, "weakness_id": "W6"}),
-        ("earlier/drill", DRILL, NOTEBOOKS, {**common_earlier, "school_urn": urn,
-                                             "provider": "Irwell Acute Hospitals NHS Trust",
-                                             "month": "2018-11"}),
+        (
+            "earlier/drill",
+            DRILL,
+            NOTEBOOKS,
+            {
+                **common_earlier,
+                "school_urn": urn,
+                "provider": "Irwell Acute Hospitals NHS Trust",
+                "month": "2018-11",
+            },
+        ),
         *[(f"defaults/{nb}", nb, project / "notebooks", {}) for nb in DEFAULTS_RUN],
         ("other/P3", WEAKNESS, NOTEBOOKS, {**common_other, "weakness_id": "P3"}),
         ("other/drill", DRILL, NOTEBOOKS, common_other),
@@ -155,17 +178,22 @@ def runs(sample_pack, tmp_path_factory) -> Runs:
         ("other/quality", QUALITY, NOTEBOOKS, common_other),
     ]
     with ThreadPoolExecutor(max_workers=2) as pool:  # each run is its own process
-        futures = [pool.submit(_papermill, name, nb, executed / f"{name.replace('/', '-')}"
-                               ".ipynb", cwd, **params) for name, nb, cwd, params in jobs]
+        futures = [
+            pool.submit(
+                _papermill, name, nb, executed / f"{name.replace('/', '-')}.ipynb", cwd, **params
+            )
+            for name, nb, cwd, params in jobs
+        ]
         done = {f.result().name: f.result() for f in futures}
-    return Runs(by_name=done, school_urn=urn, project=project,
-                earlier_evidence=earlier.evidence)
+    return Runs(by_name=done, school_urn=urn, project=project, earlier_evidence=earlier.evidence)
 
 
 def _a_school(sample_pack) -> str:
     """A mainstream school's URN other than the default (the largest)."""
-    census = pd.read_parquet(sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged"
-                             / "school_census.parquet", columns=["school_urn", "phase"])
+    census = pd.read_parquet(
+        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" / "school_census.parquet",
+        columns=["school_urn", "phase"],
+    )
     urns = sorted(census.loc[census["phase"] == "primary", "school_urn"].unique())
     return str(urns[0])
 
@@ -173,13 +201,18 @@ def _a_school(sample_pack) -> str:
 @pytest.fixture(scope="module")
 def engine(sample_pack):
     """The evidence as the engine computes it afresh (not the batch's cached copy)."""
-    return build_evidence(load_profile(SAMPLE_PACK_PROFILE),
-                          sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged", PERIOD)
+    return build_evidence(
+        load_profile(SAMPLE_PACK_PROFILE),
+        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged",
+        PERIOD,
+    )
 
 
 def _pack_notebooks(sample_pack) -> dict[str, nbformat.NotebookNode]:
-    return {p.stem: nbformat.read(p, as_version=4)
-            for p in sorted((sample_pack.folder / "notebooks").glob("*.ipynb"))}
+    return {
+        p.stem: nbformat.read(p, as_version=4)
+        for p in sorted((sample_pack.folder / "notebooks").glob("*.ipynb"))
+    }
 
 
 def _all_notebooks(sample_pack, runs) -> dict[str, nbformat.NotebookNode]:
@@ -218,8 +251,9 @@ def _all_output_text(book: nbformat.NotebookNode) -> str:
 def test_every_board_notebook_runs_without_errors_on_the_sample(sample_pack):
     books = _pack_notebooks(sample_pack)
     profile = load_profile(SAMPLE_PACK_PROFILE)
-    assert sorted(books) == sorted(["board_summary", "data_quality",
-                                    *[w.id for w in profile.weaknesses]])
+    assert sorted(books) == sorted(
+        ["board_summary", "data_quality", *[w.id for w in profile.weaknesses]]
+    )
     assert len(profile.weaknesses) == 8
     for name, book in books.items():
         assert not [o for o in _outputs(book) if o["output_type"] == "error"], name
@@ -232,8 +266,11 @@ def test_other_parameters_run_under_the_plain_papermill_command_line(runs):
         book = run.notebook()  # fails with papermill's own stderr if the run failed
         assert not [o for o in _outputs(book) if o["output_type"] == "error"], name
     # -r keeps a URN text: with -p it would have arrived as a number.
-    injected = next(c.source for c in runs["earlier/drill"].notebook().cells
-                    if "injected-parameters" in c.metadata.get("tags", []))
+    injected = next(
+        c.source
+        for c in runs["earlier/drill"].notebook().cells
+        if "injected-parameters" in c.metadata.get("tags", [])
+    )
     assert f'school_urn = "{runs.school_urn}"' in injected
 
 
@@ -247,12 +284,14 @@ def test_defaults_use_the_projects_own_sample_and_outputs(runs, sample_pack):
         fingerprint = re.search(r"Data fingerprint</th><td>([0-9a-f]{16})", _html(book))
         pack = (sample_pack.folder / "notebooks" / "board_summary.ipynb").read_text()
         assert fingerprint and fingerprint.group(1) in pack, nb
-    assert (project / "outputs" / SAMPLE_PACK_PROFILE / PERIOD / "evidence" /
-            "evidence.pkl").is_file()
+    assert (
+        project / "outputs" / SAMPLE_PACK_PROFILE / PERIOD / "evidence" / "evidence.pkl"
+    ).is_file()
     drill = _text(_html(runs[f"defaults/{DRILL}"].notebook()))
     assert "the default" in drill and "as chosen" not in drill
     assert "W1: the absence of strategic leadership" in _text(
-        _html(runs[f"defaults/{WEAKNESS}"].notebook()))
+        _html(runs[f"defaults/{WEAKNESS}"].notebook())
+    )
 
 
 def test_other_profile_after_the_extract_says_no_data_in_every_panel(runs):
@@ -281,8 +320,9 @@ def test_earlier_period_end_reports_that_quarter(runs):
     assert "31 March 2019" not in w6.split("Provenance")[0]
     evidence = runs.earlier_evidence
     assert evidence.period_end == pd.Timestamp(EARLIER_PERIOD)
-    verdict = re.search(r"Verdict:</strong> (.*?)</p>", _html(runs["earlier/W6"].notebook()),
-                        re.DOTALL)
+    verdict = re.search(
+        r"Verdict:</strong> (.*?)</p>", _html(runs["earlier/W6"].notebook()), re.DOTALL
+    )
     assert evidence.verdicts["W6"].label in _text(verdict.group(1))
     drill = _text(_html(runs["earlier/drill"].notebook()))
     assert f"URN {runs.school_urn}, as chosen" in drill
@@ -298,7 +338,8 @@ def test_every_figure_has_real_alt_text_and_goes_through_the_html_wrapper(sample
     for name, book in _all_notebooks(sample_pack, runs).items():
         outputs = _outputs(book)
         assert not [o for o in outputs if "image/png" in o.get("data", {})], (
-            f"{name}: a bare image output (no alt text possible)")
+            f"{name}: a bare image output (no alt text possible)"
+        )
         for tag in re.findall(r"<img\b[^>]*>", _html(book)):
             images += 1
             alt = re.search(r'\balt="([^"]*)"', tag)
@@ -329,8 +370,9 @@ def _harvest_identifiers(data_dir: Path) -> dict[str, set[str]]:
     postcode = persons["postcode"].str.upper().str.split().str.join(" ")
     found["postcode"] = set(postcode) | set(postcode.str.replace(" ", ""))
     born = pd.to_datetime(persons["date_of_birth"], errors="coerce", format="%Y-%m-%d")
-    born = born.fillna(pd.to_datetime(persons["date_of_birth"], errors="coerce",
-                                      format="%d/%m/%Y")).dropna()
+    born = born.fillna(
+        pd.to_datetime(persons["date_of_birth"], errors="coerce", format="%d/%m/%Y")
+    ).dropna()
     found["date_of_birth"] = set(born.dt.strftime("%Y-%m-%d")) | set(born.dt.strftime("%d/%m/%Y"))
     return {k: {v for v in values if len(v) >= 5} for k, values in found.items()}
 
@@ -353,10 +395,15 @@ def test_no_output_holds_a_person_level_frame_or_identifier(sample_pack, runs):
     assert person_columns >= {"upn", "nhs_number", "forename", "date_of_birth"}
     for name, book in _all_notebooks(sample_pack, runs).items():
         text = _all_output_text(book)
-        headers = {_text(h).lower() for h in re.findall(
-            r"<th\b[^>]*scope=\"col\"[^>]*>(.*?)</th>", text, re.DOTALL)}
-        headers |= {w.lower() for o in _outputs(book)
-                    for w in str(o.get("data", {}).get("text/plain", "")).split()}
+        headers = {
+            _text(h).lower()
+            for h in re.findall(r"<th\b[^>]*scope=\"col\"[^>]*>(.*?)</th>", text, re.DOTALL)
+        }
+        headers |= {
+            w.lower()
+            for o in _outputs(book)
+            for w in str(o.get("data", {}).get("text/plain", "")).split()
+        }
         assert not headers & person_columns, f"{name}: {headers & person_columns}"
         for kind, pattern in _TOKENS.items():
             leaked = set(pattern.findall(text)) & identifiers[kind]
@@ -382,14 +429,21 @@ def _allowed_figures(evidence, indicator_id: str, targets: dict[str, float]) -> 
             if not pd.isna(count):
                 allowed.add(format_count(count))
         allowed.add(format_value(row.value, unit))
-    months = rows[(rows["period_type"] == "month") & (rows["breakdown"] == "")
-                  & ~rows["no_data"].astype(bool)]
+    months = rows[
+        (rows["period_type"] == "month") & (rows["breakdown"] == "") & ~rows["no_data"].astype(bool)
+    ]
     framework = evidence.profile.framework
     quarter_start = evidence.period_end - pd.DateOffset(months=3) + pd.Timedelta(days=1)
-    pools = [months[(months["period_end"] >= pd.Timestamp(framework.baseline_start))
-                    & (months["period_start"] <= pd.Timestamp(framework.baseline_end))],
-             months[(months["period_start"] >= quarter_start - pd.DateOffset(months=3))
-                    & (months["period_start"] < quarter_start)]]
+    pools = [
+        months[
+            (months["period_end"] >= pd.Timestamp(framework.baseline_start))
+            & (months["period_start"] <= pd.Timestamp(framework.baseline_end))
+        ],
+        months[
+            (months["period_start"] >= quarter_start - pd.DateOffset(months=3))
+            & (months["period_start"] < quarter_start)
+        ],
+    ]
     for pool in pools:
         if pool.empty:
             continue
@@ -401,14 +455,15 @@ def _allowed_figures(evidence, indicator_id: str, targets: dict[str, float]) -> 
     if indicator_id in targets:
         allowed.add(format_value(targets[indicator_id], unit))
     published = pd.read_csv(ROOT / "lib" / "sendready" / "data" / "published_benchmarks.csv")
-    allowed |= {format_value(v, unit) for v in
-                published.loc[published["indicator_id"] == indicator_id, "value"]}
+    allowed |= {
+        format_value(v, unit)
+        for v in published.loc[published["indicator_id"] == indicator_id, "value"]
+    }
     return allowed
 
 
 def _sentence_figures(panel: str, title: str) -> list[str]:
-    paragraphs = [p for p in re.findall(r"<p>(.*?)</p>", panel, re.DOTALL)
-                  if "sr-badge" not in p]
+    paragraphs = [p for p in re.findall(r"<p>(.*?)</p>", panel, re.DOTALL) if "sr-badge" not in p]
     text = _text(" ".join(paragraphs))
     # Words that hold digits but are not figures: dates, years of published figures, the
     # indicator's own name ("within 6 weeks") and the disclosure threshold.
@@ -430,8 +485,9 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
 KNOWN_FAULTS: set[str] = set()
 
 
-def _unexplained_figures(sample_pack, engine, indicators: set[str] | None = None
-                         ) -> tuple[int, list[str]]:
+def _unexplained_figures(
+    sample_pack, engine, indicators: set[str] | None = None
+) -> tuple[int, list[str]]:
     """Figures in panel sentences that are not in the allowed set, and how many were read."""
     profile = engine.profile
     targets = {i: t.value for w in profile.weaknesses for i, t in w.targets.items()}
@@ -442,8 +498,12 @@ def _unexplained_figures(sample_pack, engine, indicators: set[str] | None = None
         for indicator_id in weakness.indicators:
             if indicators is not None and indicator_id not in indicators:
                 continue
-            panel = re.search(rf'<section class="sr-panel" aria-labelledby="ind-{indicator_id}"'
-                              r".*?</section>", html, re.DOTALL)
+            panel = re.search(
+                rf'<section class="sr-panel" aria-labelledby="ind-{indicator_id}"'
+                r".*?</section>",
+                html,
+                re.DOTALL,
+            )
             assert panel, f"{weakness.id}: no panel for {indicator_id}"
             title = engine.assessments[indicator_id].title
             allowed = _allowed_figures(engine, indicator_id, targets)
@@ -458,12 +518,16 @@ def test_every_number_in_a_panel_sentence_comes_from_the_indicator_table(sample_
     ids = {i for w in engine.profile.weaknesses for i in w.indicators} - KNOWN_FAULTS
     checked, unexplained = _unexplained_figures(sample_pack, engine, ids)
     assert checked > 300
-    assert not unexplained, ("figures not in the indicator table, its targets or benchmarks: "
-                             + "; ".join(unexplained))
+    assert not unexplained, (
+        "figures not in the indicator table, its targets or benchmarks: " + "; ".join(unexplained)
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="panel figures known to be wrong (KNOWN_FAULTS); "
-                   "remove an indicator from KNOWN_FAULTS once fixed")
+@pytest.mark.xfail(
+    strict=True,
+    reason="panel figures known to be wrong (KNOWN_FAULTS); "
+    "remove an indicator from KNOWN_FAULTS once fixed",
+)
 def test_known_faults_in_panel_numbers_are_still_there(sample_pack, engine):
     if not KNOWN_FAULTS:
         pytest.skip("no known faults in panel numbers")
@@ -502,8 +566,11 @@ def test_board_summary_and_index_verdicts_equal_the_engines(sample_pack, engine)
 def test_suppressed_quarters_are_never_written_in_the_real_reports(sample_pack, engine):
     threshold = engine.profile.disclosure.threshold
     marked = mark_suppression(engine.table, threshold)
-    hidden = marked[(marked["period_type"] == "quarter") & (marked["breakdown"] == "")
-                    & marked["suppressed"].astype(bool)]
+    hidden = marked[
+        (marked["period_type"] == "quarter")
+        & (marked["breakdown"] == "")
+        & marked["suppressed"].astype(bool)
+    ]
     assert len(hidden), "the sample should have at least one suppressed quarter to check"
     books = _pack_notebooks(sample_pack)
     for row in hidden.itertuples():
@@ -513,8 +580,9 @@ def test_suppressed_quarters_are_never_written_in_the_real_reports(sample_pack, 
             if row.indicator_id not in weakness.indicators:
                 continue
             html = _html(books[weakness.id])
-            panel = re.search(rf'aria-labelledby="ind-{row.indicator_id}".*?</section>', html,
-                              re.DOTALL).group(0)
+            panel = re.search(
+                rf'aria-labelledby="ind-{row.indicator_id}".*?</section>', html, re.DOTALL
+            ).group(0)
             sentences = _text(" ".join(re.findall(r"<p>(.*?)</p>", panel, re.DOTALL)))
             assert f"rests on fewer than {threshold} cases" in sentences
             assert pair not in sentences and f"was {value}" not in sentences
@@ -526,8 +594,13 @@ def test_drilldown_exports_to_a_clean_page(runs):
     suite's exporter must accept it (no external address, an h1, real alt text)."""
     from sendready.publish.export import build_exporter, export_html
 
-    html = export_html(runs[f"defaults/{DRILL}"].notebook(), build_exporter(),
-                       title="Drill-down", area="Bury",
-                       period_label="Quarter to 31 March 2019", provenance=[])
+    html = export_html(
+        runs[f"defaults/{DRILL}"].notebook(),
+        build_exporter(),
+        title="Drill-down",
+        area="Bury",
+        period_label="Quarter to 31 March 2019",
+        provenance=[],
+    )
     assert 'lang="en-GB"' in html and html.count("<h1") == 1
     assert "Show the numbers behind this chart" not in html.split("A month:")[0]

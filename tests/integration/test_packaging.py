@@ -105,12 +105,14 @@ def test_every_third_party_module_the_suite_imports_is_a_declared_dependency():
     # package changes its own; what the code imports, pyproject must name.
     from importlib.metadata import packages_distributions
 
-    declared = {canonicalize_name(Requirement(t).name)
-                for t in _pyproject()["project"]["dependencies"]}
+    declared = {
+        canonicalize_name(Requirement(t).name) for t in _pyproject()["project"]["dependencies"]
+    }
     providers = packages_distributions()
     undeclared = {}
-    for module in sorted(_imported_top_level_modules() - set(sys.stdlib_module_names)
-                         - {"sendready", "__future__"}):
+    for module in sorted(
+        _imported_top_level_modules() - set(sys.stdlib_module_names) - {"sendready", "__future__"}
+    ):
         dists = {canonicalize_name(d) for d in providers.get(module, [])}
         assert dists, f"{module} is imported but no installed distribution provides it"
         if not dists & declared:
@@ -194,15 +196,22 @@ def _makefile_targets() -> set[str]:
 def test_readme_mentions_only_real_make_targets_and_commands():
     readme = _readme()
     assert set(re.findall(r"`make ([a-z-]+)", readme)) <= _makefile_targets()
-    subcommands = next(
-        a.choices for a in build_parser()._actions if a.dest == "command"
-    )
+    subcommands = next(a.choices for a in build_parser()._actions if a.dest == "command")
     assert set(re.findall(r"`sendready ([a-z]+)", readme)) <= set(subcommands)
 
 
 def test_makefile_has_the_agreed_targets():
-    assert {"help", "setup", "reports", "sample", "test", "lab", "lint", "clean",
-            "distclean"} <= _makefile_targets()
+    assert {
+        "help",
+        "setup",
+        "reports",
+        "sample",
+        "test",
+        "lab",
+        "lint",
+        "clean",
+        "distclean",
+    } <= _makefile_targets()
 
 
 @needs_make
@@ -230,10 +239,14 @@ def _scratch_project(tmp_path: Path) -> Path:
 def _make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # Under `make test` the tests run inside make: without this, the inner make would
     # inherit the outer one's flags and announce "make[1]: Entering directory".
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    return subprocess.run(["make", *args], cwd=project, capture_output=True, text=True,
-                          timeout=60, env=env)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    }
+    return subprocess.run(
+        ["make", *args], cwd=project, capture_output=True, text=True, timeout=60, env=env
+    )
 
 
 def _age(path: Path, seconds_ago: int) -> None:
@@ -255,8 +268,9 @@ def test_make_refuses_a_python_older_than_3_11(tmp_path):
     project = _scratch_project(tmp_path)
     old_python = tmp_path / "python3.10"
     # Answers like Python 3.10: reports its version, fails the version check.
-    old_python.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.12" '
-                          "&& exit 0\nexit 1\n")
+    old_python.write_text(
+        '#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.12" && exit 0\nexit 1\n'
+    )
     old_python.chmod(0o755)
     result = _make(project, "setup", f"PYTHON={old_python}")
     assert result.returncode != 0
@@ -288,8 +302,9 @@ def test_make_reports_generates_the_sample_only_when_missing(tmp_path):
     (project / "data" / "sample").mkdir(parents=True)
     (project / "data" / "sample" / "extract.json").write_text("{}")
     again = _make(project, "-n", "reports", "PROFILE=bury-2024-priority-actions")
-    assert again.stdout.splitlines() == [ingest.replace("bury-2017-wsoa",
-                                                        "bury-2024-priority-actions")]
+    assert again.stdout.splitlines() == [
+        ingest.replace("bury-2017-wsoa", "bury-2024-priority-actions")
+    ]
 
 
 @needs_make
@@ -356,8 +371,11 @@ def test_ensure_kernelspec_is_idempotent(tmp_path):
 def test_ensure_kernelspec_replaces_a_stale_kernel(tmp_path):
     path = kernelspec_path(tmp_path)
     path.mkdir(parents=True)
-    stale = {"argv": ["/opt/old-env/bin/python", "-m", "ipykernel_launcher", "-f",
-                      "{connection_file}"], "display_name": DISPLAY_NAME, "language": "python"}
+    stale = {
+        "argv": ["/opt/old-env/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": DISPLAY_NAME,
+        "language": "python",
+    }
     (path / "kernel.json").write_text(json.dumps(stale))
     ensure_kernelspec(prefix=tmp_path)
     assert _spec(path)["argv"][0] == sys.executable
@@ -366,11 +384,21 @@ def test_ensure_kernelspec_replaces_a_stale_kernel(tmp_path):
 def _stale_kernel(folder: Path) -> Path:
     kernel = folder / KERNEL_NAME
     kernel.mkdir(parents=True)
-    (kernel / "kernel.json").write_text(json.dumps({
-        "argv": ["/nonexistent/bin/python", "-m", "ipykernel_launcher", "-f",
-                 "{connection_file}"],
-        "display_name": DISPLAY_NAME, "language": "python",
-    }))
+    (kernel / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    "/nonexistent/bin/python",
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": DISPLAY_NAME,
+                "language": "python",
+            }
+        )
+    )
     return kernel
 
 

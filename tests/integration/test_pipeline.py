@@ -44,6 +44,7 @@ def _report_keys(profile_id: str = SAMPLE_PACK_PROFILE) -> list[str]:
 
 # --- the clean run -------------------------------------------------------------------
 
+
 def test_clean_run_writes_the_index_and_every_report(sample_pack):
     folder = sample_pack.folder
     # No period given: the last quarter end before the sample's extract date.
@@ -53,11 +54,13 @@ def test_clean_run_writes_the_index_and_every_report(sample_pack):
         assert (folder / f"{key}.html").stat().st_size > 10_000, key
         executed = nbformat.read(folder / "notebooks" / f"{key}.ipynb", as_version=4)
         # papermill injected this run's parameters into the executed notebook.
-        injected = [c for c in executed.cells
-                    if "injected-parameters" in c.metadata.get("tags", [])]
+        injected = [
+            c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+        ]
         assert injected and f'period_end = "{PERIOD}"' in injected[0].source
-        fingerprint = json.loads((sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" /
-                                  "ingest_cache.json").read_text())["fingerprint"]
+        fingerprint = json.loads(
+            (sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" / "ingest_cache.json").read_text()
+        )["fingerprint"]
         assert f'staged_fingerprint = "{fingerprint}"' in injected[0].source
     assert (folder / "index.html").is_file() and (folder / "pack.html").is_file()
     done = [line for line in sample_pack.progress if "] " in line and ": ok (" in line]
@@ -68,8 +71,9 @@ def test_clean_run_writes_the_index_and_every_report(sample_pack):
 def test_no_exported_file_refers_to_an_external_address(sample_pack):
     pages = sorted(sample_pack.outputs.rglob("*.html"))
     assert len(pages) == len(_report_keys()) + 2  # reports, index.html, pack.html
-    problems = {p.name: refs for p in pages
-                if (refs := external_references(p.read_text(encoding="utf-8")))}
+    problems = {
+        p.name: refs for p in pages if (refs := external_references(p.read_text(encoding="utf-8")))
+    }
     assert problems == {}
 
 
@@ -87,8 +91,13 @@ def test_every_report_follows_the_board_report_rules(sample_pack):
         assert 'class="sr-contents"' in html, key  # table of contents
         assert "@media print" in html and "size: A4" in html, key
         footer = html.split('<footer class="sr-provenance">', 1)[1]
-        for expected in (SAMPLE_PACK_PROFILE, "Quarter to 31 March 2019", fingerprint,
-                         manifest["versions"]["sendready"], "Produced"):
+        for expected in (
+            SAMPLE_PACK_PROFILE,
+            "Quarter to 31 March 2019",
+            fingerprint,
+            manifest["versions"]["sendready"],
+            "Produced",
+        ):
             assert expected in footer, (key, expected)
         # No code and no prompts reach a board reader.
         assert "open_report(" not in html and "In&nbsp;[" not in html, key
@@ -110,9 +119,11 @@ def test_manifest_records_parameters_inputs_versions_timings_and_status(sample_p
 
     # Every input file, hashed here independently.
     files = {f["file"]: f for f in manifest["inputs"]["files"] if f.get("file")}
-    data_files = {p.name for p in sample_pack.data_dir.iterdir()
-                  if p.suffix in {".csv", ".xlsx", ".parquet"}
-                  and p.name not in {"planted_faults.csv"}}
+    data_files = {
+        p.name
+        for p in sample_pack.data_dir.iterdir()
+        if p.suffix in {".csv", ".xlsx", ".parquet"} and p.name not in {"planted_faults.csv"}
+    }
     assert data_files <= set(files) | {"scenario.json"}
     for name, record in files.items():
         path = sample_pack.data_dir / name
@@ -121,7 +132,8 @@ def test_manifest_records_parameters_inputs_versions_timings_and_status(sample_p
     profile_file = resolve_profile_path(SAMPLE_PACK_PROFILE)
     assert manifest["profile"]["sha256"] == _sha256(profile_file)
     assert manifest["notebooks_sha256"]["10_weakness_report.ipynb"] == _sha256(
-        ROOT / "notebooks" / "10_weakness_report.ipynb")
+        ROOT / "notebooks" / "10_weakness_report.ipynb"
+    )
 
     assert manifest["versions"]["pandas"] == pd.__version__
     assert manifest["versions"]["nbconvert"] == __import__("nbconvert").__version__
@@ -146,8 +158,11 @@ def test_run_log_records_configuration_progress_and_kernels(sample_pack):
     for key in _report_keys():
         assert f"{key}: done in" in log, key
     # Kernel chatter went to the log, not to the progress lines on the terminal.
-    assert not [line for line in sample_pack.progress if "IPKernelApp" in line
-                or "Kernel is running" in line]
+    assert not [
+        line
+        for line in sample_pack.progress
+        if "IPKernelApp" in line or "Kernel is running" in line
+    ]
     assert "Kernel is running over TCP" not in log  # kernels used the ipc transport
 
 
@@ -156,9 +171,15 @@ def test_rerun_with_unchanged_inputs_reuses_the_pack(sample_pack):
     before = index.stat().st_mtime_ns
     lines: list[str] = []
     start = time.perf_counter()
-    (outcome,) = run_pack(SAMPLE_PACK_PROFILE, sample_pack.data_dir, [PERIOD],
-                          sample_pack.outputs, jobs=2, single_file=True,
-                          progress=lines.append)
+    (outcome,) = run_pack(
+        SAMPLE_PACK_PROFILE,
+        sample_pack.data_dir,
+        [PERIOD],
+        sample_pack.outputs,
+        jobs=2,
+        single_file=True,
+        progress=lines.append,
+    )
     seconds = time.perf_counter() - start
     assert outcome.reused, lines
     assert [r.key for r in outcome.results] == _report_keys()
@@ -197,8 +218,19 @@ def test_an_unchanged_rerun_reads_no_extract_and_imports_no_heavy_library(sample
     # the input hashes come from the memo, and pandas, scipy, matplotlib and nbconvert are
     # imported only when there is work to do. A fresh process, as a lead's command is.
     done = subprocess.run(
-        [sys.executable, "-c", _LIGHT_RERUN, SAMPLE_PACK_PROFILE, str(sample_pack.data_dir),
-         PERIOD, str(sample_pack.outputs)], capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            _LIGHT_RERUN,
+            SAMPLE_PACK_PROFILE,
+            str(sample_pack.data_dir),
+            PERIOD,
+            str(sample_pack.outputs),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     data = str(sample_pack.data_dir.resolve())
     assert seen["reused"] is True
@@ -208,16 +240,27 @@ def test_an_unchanged_rerun_reads_no_extract_and_imports_no_heavy_library(sample
 
 # --- a failing notebook ----------------------------------------------------------------
 
+
 def _failing_notebook(path: Path) -> None:
     """A report notebook that takes the usual parameters and then raises."""
-    nb = new_notebook(cells=[
-        new_code_cell('profile = ""\ndata_dir = ""\nperiod_end = ""\noutputs_dir = ""\n'
-                      'weakness_id = ""', metadata={"tags": ["parameters"]}),
-        new_markdown_cell("# A report that cannot be produced"),
-        new_code_cell(f"raise RuntimeError({FAILURE_TEXT!r})"),
-    ], metadata={"kernelspec": {"name": "sendready", "display_name": "Python 3 (sendready)",
-                                "language": "python"},
-                 "language_info": {"name": "python"}})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                'profile = ""\ndata_dir = ""\nperiod_end = ""\noutputs_dir = ""\nweakness_id = ""',
+                metadata={"tags": ["parameters"]},
+            ),
+            new_markdown_cell("# A report that cannot be produced"),
+            new_code_cell(f"raise RuntimeError({FAILURE_TEXT!r})"),
+        ],
+        metadata={
+            "kernelspec": {
+                "name": "sendready",
+                "display_name": "Python 3 (sendready)",
+                "language": "python",
+            },
+            "language_info": {"name": "python"},
+        },
+    )
     nbformat.write(nb, path)
 
 
@@ -235,23 +278,54 @@ def failing_setup(sample_pack, tmp_path_factory):
     raw["weaknesses"][0]["notebook"] = "99_failing"  # W2
     profile = root / "failing-profile.yaml"
     profile.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return {"root": root, "project": project, "profile": profile,
-            "data": sample_pack.data_dir, "outputs": root / "outputs",
-            "folder": root / "outputs" / "test-failing-pack" / PERIOD}
+    return {
+        "root": root,
+        "project": project,
+        "profile": profile,
+        "data": sample_pack.data_dir,
+        "outputs": root / "outputs",
+        "folder": root / "outputs" / "test-failing-pack" / PERIOD,
+    }
 
 
 def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
-        failing_setup, tmp_path):
+    failing_setup, tmp_path
+):
     s = failing_setup
     profile = load_profile(str(s["profile"]))
-    jobs = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
-                     s["project"] / "notebooks", [], 600, 1800, staged_fingerprint="f" * 64)
+    jobs = plan_jobs(
+        profile,
+        str(s["profile"]),
+        s["data"],
+        tmp_path,
+        PERIOD,
+        tmp_path,
+        s["project"] / "notebooks",
+        [],
+        600,
+        1800,
+        staged_fingerprint="f" * 64,
+    )
     assert {j.key: j.shared_kernel for j in jobs} == {
-        "board_summary": True, "W2": False, "W4": True, "data_quality": True}
+        "board_summary": True,
+        "W2": False,
+        "W4": True,
+        "data_quality": True,
+    }
     assert all(j.parameters["staged_fingerprint"] == "f" * 64 for j in jobs)
     # Without a pin (the bench's naive loop, an analyst's own run) no parameter is passed.
-    unpinned = plan_jobs(profile, str(s["profile"]), s["data"], tmp_path, PERIOD, tmp_path,
-                         s["project"] / "notebooks", [], 600, 1800)
+    unpinned = plan_jobs(
+        profile,
+        str(s["profile"]),
+        s["data"],
+        tmp_path,
+        PERIOD,
+        tmp_path,
+        s["project"] / "notebooks",
+        [],
+        600,
+        1800,
+    )
     assert not any("staged_fingerprint" in j.parameters for j in unpinned)
 
 
@@ -273,9 +347,21 @@ def failed_run(failing_setup):
             mp.setattr(sys, "stdout", open(1, "w", encoding="utf-8", closefd=False))
             mp.setattr(sys, "stderr", open(2, "w", encoding="utf-8", closefd=False))
             try:
-                code = cli.main(["run", "--profile", str(s["profile"]), "--data",
-                                 str(s["data"]), "--out", str(s["outputs"]),
-                                 "--period-end", PERIOD, "--jobs", "2"])
+                code = cli.main(
+                    [
+                        "run",
+                        "--profile",
+                        str(s["profile"]),
+                        "--data",
+                        str(s["data"]),
+                        "--out",
+                        str(s["outputs"]),
+                        "--period-end",
+                        PERIOD,
+                        "--jobs",
+                        "2",
+                    ]
+                )
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -311,7 +397,10 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
     records = {r["key"]: r for r in manifest["notebooks"]}
     assert records["W2"]["status"] == "failed" and FAILURE_TEXT in records["W2"]["error"]
     assert {k: r["status"] for k, r in records.items() if k != "W2"} == {
-        "board_summary": "ok", "W4": "ok", "data_quality": "ok"}
+        "board_summary": "ok",
+        "W4": "ok",
+        "data_quality": "ok",
+    }
     assert FAILURE_TEXT in (folder / "run.log").read_text()
     # Progress lines only: no kernel or worker chatter reached the terminal.
     for noise in ("IPKernelApp", "Kernel is running", "KeyboardInterrupt", "Traceback"):
@@ -322,10 +411,15 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
 def rerun_after_failure(failed_run):
     folder = failed_run["folder"]
     mtimes = {p.name: p.stat().st_mtime_ns for p in (folder / "notebooks").glob("*.ipynb")}
-    (outcome,) = run_pack(str(failed_run["profile"]), failed_run["data"], [PERIOD],
-                          failed_run["outputs"], jobs=2,
-                          notebook_dir=failed_run["project"] / "notebooks",
-                          progress=lambda line: None)
+    (outcome,) = run_pack(
+        str(failed_run["profile"]),
+        failed_run["data"],
+        [PERIOD],
+        failed_run["outputs"],
+        jobs=2,
+        notebook_dir=failed_run["project"] / "notebooks",
+        progress=lambda line: None,
+    )
     return {**failed_run, "outcome": outcome, "mtimes": mtimes}
 
 
@@ -349,9 +443,16 @@ def test_force_redoes_everything(rerun_after_failure):
     ingest_before = json.loads(staged_cache.read_text())["created"]
     executed_before = (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns
     time.sleep(1.1)  # the ingest cache records its time to the second
-    (outcome,) = run_pack(str(s["profile"]), s["data"], [PERIOD], s["outputs"], jobs=2,
-                          force=True, notebook_dir=s["project"] / "notebooks",
-                          progress=lambda line: None)
+    (outcome,) = run_pack(
+        str(s["profile"]),
+        s["data"],
+        [PERIOD],
+        s["outputs"],
+        jobs=2,
+        force=True,
+        notebook_dir=s["project"] / "notebooks",
+        progress=lambda line: None,
+    )
     assert not outcome.reused
     assert not any(r.reused for r in outcome.results)
     assert (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns != executed_before

@@ -43,10 +43,29 @@ import yaml
 
 from helpers.guarantee_pack import hostile_pack
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-IDENTIFIER_COLUMNS = {"person_id", "upn", "nhs_number", "forename", "surname",
-                      "date_of_birth", "postcode"}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+IDENTIFIER_COLUMNS = {
+    "person_id",
+    "upn",
+    "nhs_number",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "postcode",
+}
 _IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=\s\\]+")
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PERSON_ID = re.compile(r"(?<![A-Za-z0-9])P\d{7}(?![A-Za-z0-9])")
@@ -62,18 +81,17 @@ _LONG_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})(?
 class Canaries:
     """Identifiers to look for, each normalised as the scanner normalises what it finds."""
 
-    names: set[str] = field(default_factory=set)          # "Forename Surname"
+    names: set[str] = field(default_factory=set)  # "Forename Surname"
     person_ids: set[str] = field(default_factory=set)
     upns: set[str] = field(default_factory=set)
-    nhs_numbers: set[str] = field(default_factory=set)     # ten digits, no spaces
-    postcodes: set[str] = field(default_factory=set)       # no space
+    nhs_numbers: set[str] = field(default_factory=set)  # ten digits, no spaces
+    postcodes: set[str] = field(default_factory=set)  # no space
     births: set[dt.date] = field(default_factory=set)
     unconsented_quotes: set[str] = field(default_factory=set)
     excluded: dict[str, int] = field(default_factory=dict)  # why -> how many left out
 
     def counts(self) -> dict[str, int]:
-        return {f.name: len(getattr(self, f.name)) for f in fields(self)
-                if f.name != "excluded"}
+        return {f.name: len(getattr(self, f.name)) for f in fields(self) if f.name != "excluded"}
 
 
 def _rows(path: Path, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
@@ -107,8 +125,11 @@ def reporting_dates(data_dir: Path, profile_path: Path) -> set[dt.date]:
     for start in pd.date_range("1990-01-01", "2035-12-01", freq="MS"):
         end = start + pd.offsets.MonthEnd(0)
         dates |= {start.date(), end.date()}  # month and quarter boundaries
-    dates |= {d for r in _rows(data_dir / "school_census.csv")
-              if (d := _date(r["census_date"])) is not None}
+    dates |= {
+        d
+        for r in _rows(data_dir / "school_census.csv")
+        if (d := _date(r["census_date"])) is not None
+    }
     extract = json.loads((data_dir / "extract.json").read_text(encoding="utf-8"))
     dates.add(dt.date.fromisoformat(extract["extract_date"]))
     dates |= _profile_dates(yaml.safe_load(profile_path.read_text(encoding="utf-8")))
@@ -120,11 +141,16 @@ def reporting_dates(data_dir: Path, profile_path: Path) -> set[dt.date]:
 def published_text(data_dir: Path, profile_path: Path) -> str:
     """Free text that may rightly appear in a report (names of schools, providers...)."""
     parts = [profile_path.read_text(encoding="utf-8")]
-    for source, column in (("school_census", "school_name"), ("ehc_advice", "provider"),
-                           ("health_referrals", "provider"), ("survey_questions", "text")):
+    for source, column in (
+        ("school_census", "school_name"),
+        ("ehc_advice", "provider"),
+        ("health_referrals", "provider"),
+        ("survey_questions", "text"),
+    ):
         parts.extend({r[column] for r in _rows(data_dir / f"{source}.csv")})
-    parts.extend(r["text"] for r in _rows(data_dir / "quotes.csv")
-                 if r["consent"].strip().lower() == "true")
+    parts.extend(
+        r["text"] for r in _rows(data_dir / "quotes.csv") if r["consent"].strip().lower() == "true"
+    )
     return " ".join(" ".join(parts).split())
 
 
@@ -152,16 +178,23 @@ def gather_canaries(data_dir: Path, profile_path: Path) -> Canaries:
         if born is not None:
             can.births.add(born)
     sources = {"persons": persons}
-    for source in ("school_census", "health_referrals", "ehc_requests", "ehc_plans",
-                   "joint_packages"):
+    for source in (
+        "school_census",
+        "health_referrals",
+        "ehc_requests",
+        "ehc_plans",
+        "joint_packages",
+    ):
         path = data_dir / f"{source}.csv"
         if path.exists():
             sources[source] = _rows(path)
     for rows in sources.values():
         for row in rows:
-            for column, bucket, shape in (("person_id", can.person_ids, r"P\d{7}"),
-                                          ("upn", can.upns, r"[A-Z0-9]{13}"),
-                                          ("nhs_number", can.nhs_numbers, r"\d{10}")):
+            for column, bucket, shape in (
+                ("person_id", can.person_ids, r"P\d{7}"),
+                ("upn", can.upns, r"[A-Z0-9]{13}"),
+                ("nhs_number", can.nhs_numbers, r"\d{10}"),
+            ):
                 value = row.get(column, "").replace(" ", "").strip()
                 if not value:
                     continue
@@ -227,12 +260,9 @@ def find_canaries(text: str, can: Canaries) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     found["person_id"] = {m for m in _PERSON_ID.findall(text) if m in can.person_ids}
     found["upn"] = {m for m in _UPN.findall(text) if m in can.upns}
-    found["nhs_number"] = {"".join(m) for m in _NHS.findall(text)
-                           if "".join(m) in can.nhs_numbers}
-    found["postcode"] = {"".join(m) for m in _POSTCODE.findall(text)
-                         if "".join(m) in can.postcodes}
-    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_UK_DATE, (2, 1, 0)),
-                           (_LONG_DATE, (2, 1, 0))):
+    found["nhs_number"] = {"".join(m) for m in _NHS.findall(text) if "".join(m) in can.nhs_numbers}
+    found["postcode"] = {"".join(m) for m in _POSTCODE.findall(text) if "".join(m) in can.postcodes}
+    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_UK_DATE, (2, 1, 0)), (_LONG_DATE, (2, 1, 0))):
         for match in pattern.findall(text):
             year, month, day = (match[i] for i in order)
             month = MONTHS.index(month) + 1 if month in MONTHS else int(month)
@@ -245,7 +275,7 @@ def find_canaries(text: str, can: Canaries) -> dict[str, set[str]]:
     words = _NAME_WORD.findall(text)
     for size in (2, 3):
         for i in range(len(words) - size + 1):
-            candidate = " ".join(words[i:i + size])
+            candidate = " ".join(words[i : i + size])
             if candidate in can.names:
                 found["name"].add(candidate)
     found["unconsented_quote"] = {q for q in can.unconsented_quotes if q in text}
@@ -267,8 +297,11 @@ def canaries(pack):
 
 def _published_files(pack) -> list[Path]:
     staged = pack.staged.resolve()
-    return [p for p in sorted(pack.outputs.rglob("*"))
-            if p.is_file() and staged not in p.resolve().parents]
+    return [
+        p
+        for p in sorted(pack.outputs.rglob("*"))
+        if p.is_file() and staged not in p.resolve().parents
+    ]
 
 
 def test_canaries_cover_every_kind_of_identifier(canaries):
@@ -299,15 +332,23 @@ def test_the_scanner_finds_identifiers_written_as_a_report_would(canaries):
     born = sorted(canaries.births)[0]
     person = sorted(canaries.person_ids)[0]
     quote = sorted(canaries.unconsented_quotes)[0]
-    page = (f"<p>{html.escape(name)} ({nhs[:3]} {nhs[3:6]} {nhs[6:]}), "
-            f"{postcode[:-3]}&nbsp;{postcode[-3:]}, born {born.day} "
-            f"{MONTHS[born.month - 1]} {born.year} "
-            f"or {born:%d/%m/%Y}, id {person}</p><blockquote>{html.escape(quote)}</blockquote>"
-            '<img src="data:image/png;base64,QUJD">')
+    page = (
+        f"<p>{html.escape(name)} ({nhs[:3]} {nhs[3:6]} {nhs[6:]}), "
+        f"{postcode[:-3]}&nbsp;{postcode[-3:]}, born {born.day} "
+        f"{MONTHS[born.month - 1]} {born.year} "
+        f"or {born:%d/%m/%Y}, id {person}</p><blockquote>{html.escape(quote)}</blockquote>"
+        '<img src="data:image/png;base64,QUJD">'
+    )
     path_text = " ".join(html.unescape(page).replace("\u00a0", " ").split())
     found = find_canaries(path_text, canaries)
-    assert set(found) == {"name", "nhs_number", "postcode", "date_of_birth", "person_id",
-                          "unconsented_quote"}
+    assert set(found) == {
+        "name",
+        "nhs_number",
+        "postcode",
+        "date_of_birth",
+        "person_id",
+        "unconsented_quote",
+    }
 
 
 def test_nothing_the_run_published_holds_a_childs_identifier(pack, canaries):
@@ -320,8 +361,9 @@ def test_nothing_the_run_published_holds_a_childs_identifier(pack, canaries):
     for path in files:
         found = find_canaries(readable_text(path), canaries)
         if found:
-            leaks[str(path.relative_to(pack.outputs))] = {k: sorted(v)[:5]
-                                                          for k, v in found.items()}
+            leaks[str(path.relative_to(pack.outputs))] = {
+                k: sorted(v)[:5] for k, v in found.items()
+            }
     assert leaks == {}
 
 
@@ -342,6 +384,7 @@ def test_executed_notebooks_hold_no_person_level_frames(pack):
                 assert not headers & IDENTIFIER_COLUMNS, (path.name, headers & IDENTIFIER_COLUMNS)
                 plain = "".join(data.get("text/plain", "")) + "".join(output.get("text", ""))
                 first_lines = " ".join(plain.splitlines()[:2])
-                named = {c for c in IDENTIFIER_COLUMNS
-                         if re.search(rf"(?<![\w.]){c}(?!\w)", first_lines)}
+                named = {
+                    c for c in IDENTIFIER_COLUMNS if re.search(rf"(?<![\w.]){c}(?!\w)", first_lines)
+                }
                 assert not named, (path.name, named, first_lines[:200])

@@ -14,5 +14,9 @@ def test_quarter_composition_matches_on_the_sample_area(sample_pack):
         fast = quarter_composition(rows)
         for label, expected in composition_row_by_row(rows).items():
             got = fast.loc[label]
-            assert (bool(got["covered"]), bool(got["flow"]), bool(got["stock"]),
-                    list(got["months"])) == expected, (indicator_id, label)
+            assert (
+                bool(got["covered"]),
+                bool(got["flow"]),
+                bool(got["stock"]),
+                list(got["months"]),
+            ) == expected, (indicator_id, label)

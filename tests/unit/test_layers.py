@@ -40,13 +40,15 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"cli", "notebook", "dev", "__main__"}),
 )
 # Narrower rules within the order above: (importer stage, imported stage).
-FORBIDDEN: frozenset[tuple[str, str]] = frozenset({
-    *(("stats", other) for row in LAYERS for other in row if other != "stats"),
-    ("ingest", "comparators"),
-    ("reports", "ingest"),
-    ("indicators", "sample"),
-    ("sample", "indicators"),
-})
+FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
+    {
+        *(("stats", other) for row in LAYERS for other in row if other != "stats"),
+        ("ingest", "comparators"),
+        ("reports", "ingest"),
+        ("indicators", "sample"),
+        ("sample", "indicators"),
+    }
+)
 # The package's own ``__init__`` (the version) is below everything.
 ROOT_MODULE = "sendready"
 
@@ -199,8 +201,9 @@ def test_a_planted_upward_import_is_caught(tmp_path, module, planted):
     copy = _copy_package(tmp_path)
     path = copy / module
     # Inside a function, as the suite's lazy imports are: it must still count.
-    path.write_text(path.read_text(encoding="utf-8")
-                    + f"\n\ndef _planted():\n    {planted}\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"\n\ndef _planted():\n    {planted}\n", encoding="utf-8"
+    )
     problems = upward_imports(import_graph(copy))
     assert problems, f"{planted} in {module} went unnoticed"
     assert all(p.startswith(module_name(path, copy) + " imports") for p in problems), problems
@@ -209,6 +212,8 @@ def test_a_planted_upward_import_is_caught(tmp_path, module, planted):
 def test_a_planted_cycle_is_caught(tmp_path):
     copy = _copy_package(tmp_path)
     dates = copy / "core" / "dates.py"
-    dates.write_text(dates.read_text(encoding="utf-8")
-                     + "\n\nfrom sendready.core import formatting  # noqa\n", encoding="utf-8")
+    dates.write_text(
+        dates.read_text(encoding="utf-8") + "\n\nfrom sendready.core import formatting  # noqa\n",
+        encoding="utf-8",
+    )
     assert ["sendready.core.dates", "sendready.core.formatting"] in cycles(import_graph(copy))

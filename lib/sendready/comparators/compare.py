@@ -25,8 +25,18 @@ from sendready.core.errors import SendreadyError
 Role = Literal["england", "region", "neighbour", "neighbour_average", "area"]
 ROLE_ORDER = ("england", "region", "neighbour", "neighbour_average", "area")
 COLUMNS = (
-    "indicator_id", "period", "role", "neighbour_rank", "geography", "geography_code",
-    "value", "numerator", "denominator", "symbol", "n_areas", "note",
+    "indicator_id",
+    "period",
+    "role",
+    "neighbour_rank",
+    "geography",
+    "geography_code",
+    "value",
+    "numerator",
+    "denominator",
+    "symbol",
+    "n_areas",
+    "note",
 )
 _GSS = re.compile(r"^[EWSN]\d{8}$")
 
@@ -68,8 +78,9 @@ def benchmarks_for(
             area or region cannot be found (with close names suggested).
     """
     if average not in ("mean", "pooled"):
-        raise SendreadyError(f"Unknown neighbour average {average!r}.",
-                             hint="Use 'mean' or 'pooled'.")
+        raise SendreadyError(
+            f"Unknown neighbour average {average!r}.", hint="Use 'mean' or 'pooled'."
+        )
     values = indicator_values(frame, indicator_id)
     if values.empty:
         expected = ", ".join(m.measure for m in mappings_for(indicator_id)) or "none"
@@ -83,8 +94,11 @@ def benchmarks_for(
     region_rows = _region_rows(values, region_name, area_rows)
     england_rows = values[values["geographic_level"] == "National"]
 
-    wanted = list(periods) if periods is not None else sorted(
-        set(england_rows["period"]) | set(area_rows["period"]))
+    wanted = (
+        list(periods)
+        if periods is not None
+        else sorted(set(england_rows["period"]) | set(area_rows["period"]))
+    )
     wanted = [str(p) for p in wanted]
 
     pieces = [
@@ -131,8 +145,9 @@ def _area_rows(las: pd.DataFrame, area: str) -> pd.DataFrame:
     return rows
 
 
-def _region_rows(values: pd.DataFrame, region_name: str | None, area_rows: pd.DataFrame
-                 ) -> pd.DataFrame:
+def _region_rows(
+    values: pd.DataFrame, region_name: str | None, area_rows: pd.DataFrame
+) -> pd.DataFrame:
     regions = values[values["geographic_level"] == "Regional"]
     if region_name is None:
         named = area_rows.dropna(subset=["region_name"]).sort_values("period")
@@ -152,8 +167,9 @@ def _region_rows(values: pd.DataFrame, region_name: str | None, area_rows: pd.Da
     return regions[regions["geography"] == matched]
 
 
-def _role_rows(rows: pd.DataFrame, role: str, periods: list[str], label: str,
-               missing_note: str | None = None) -> pd.DataFrame:
+def _role_rows(
+    rows: pd.DataFrame, role: str, periods: list[str], label: str, missing_note: str | None = None
+) -> pd.DataFrame:
     """One row per wanted period, NA where the geography has no figure that period."""
     rows = rows[rows["period"].isin(periods)]
     by_period = rows.set_index("period")
@@ -173,8 +189,7 @@ def _role_rows(rows: pd.DataFrame, role: str, periods: list[str], label: str,
     return out
 
 
-def _neighbour_average(neighbours: pd.DataFrame, periods: list[str], how: str
-                       ) -> pd.DataFrame:
+def _neighbour_average(neighbours: pd.DataFrame, periods: list[str], how: str) -> pd.DataFrame:
     rows = []
     for period in periods:
         group = neighbours[neighbours["period"] == period]
@@ -191,19 +206,36 @@ def _neighbour_average(neighbours: pd.DataFrame, periods: list[str], how: str
             value = 100 * num / den if len(both) and den else pd.NA
             n_areas = len(both)
             note = "pooled numerators over pooled denominators"
-        rows.append({
-            "period": period, "role": "neighbour_average", "neighbour_rank": pd.NA,
-            "geography": "Statistical neighbours", "geography_code": pd.NA, "value": value,
-            "numerator": num, "denominator": den, "symbol": pd.NA, "n_areas": n_areas,
-            "note": f"{note} ({n_areas} of {group.shape[0]} neighbours with a figure)",
-        })
+        rows.append(
+            {
+                "period": period,
+                "role": "neighbour_average",
+                "neighbour_rank": pd.NA,
+                "geography": "Statistical neighbours",
+                "geography_code": pd.NA,
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "symbol": pd.NA,
+                "n_areas": n_areas,
+                "note": f"{note} ({n_areas} of {group.shape[0]} neighbours with a figure)",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    types = {c: "string" for c in ("indicator_id", "period", "role", "geography",
-                                   "geography_code", "symbol", "note")}
-    types.update({"value": "Float64", "numerator": "Float64", "denominator": "Float64",
-                  "neighbour_rank": "Int64", "n_areas": "Int64"})
+    types = {
+        c: "string"
+        for c in ("indicator_id", "period", "role", "geography", "geography_code", "symbol", "note")
+    }
+    types.update(
+        {
+            "value": "Float64",
+            "numerator": "Float64",
+            "denominator": "Float64",
+            "neighbour_rank": "Int64",
+            "n_areas": "Int64",
+        }
+    )
     return frame.astype(types)
-

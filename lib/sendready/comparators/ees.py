@@ -25,7 +25,11 @@ from sendready.core.errors import SendreadyError
 
 # Columns every EES data file must have (DfE open data standards).
 MANDATORY_COLUMNS = (
-    "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
 )
 
 # geographic_level -> (name column, code column) per DfE's geography matrix. For a local
@@ -40,7 +44,8 @@ GEOGRAPHY_COLUMNS: dict[str, tuple[str, str | None]] = {
     "Parliamentary constituency": ("pcon_name", "pcon_code"),
     "Local skills improvement plan area": ("lsip_name", "lsip_code"),
     "Local enterprise partnership": (
-        "local_enterprise_partnership_name", "local_enterprise_partnership_code",
+        "local_enterprise_partnership_name",
+        "local_enterprise_partnership_code",
     ),
     "English devolved area": ("english_devolved_area_name", "english_devolved_area_code"),
     "Opportunity area": ("opportunity_area_name", "opportunity_area_code"),
@@ -68,12 +73,23 @@ SYMBOLS: dict[str, str] = {
 
 # Columns of the tidy frame, in order; filter columns of the file sit before `measure`.
 LONG_COLUMNS = (
-    "time_period", "time_identifier", "geographic_level", "geography", "geography_code",
-    "old_la_code", "region_code", "region_name",
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "geography",
+    "geography_code",
+    "old_la_code",
+    "region_code",
+    "region_name",
 )
 
 _KNOWN_COLUMNS = {
-    *MANDATORY_COLUMNS, "region_code", "region_name", "new_la_code", "old_la_code", "la_name",
+    *MANDATORY_COLUMNS,
+    "region_code",
+    "region_name",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
     *(c for pair in GEOGRAPHY_COLUMNS.values() for c in pair if c),
     "school_laestab",
 }
@@ -123,7 +139,10 @@ def read_ees_csv(path: str | Path, dimensions: Sequence[str] = ()) -> pd.DataFra
     ids[filters] = raw[filters]
     ids = ids.replace("", pd.NA).astype("string")
     long = pd.concat([ids, raw[measures]], axis=1).melt(
-        id_vars=list(ids.columns), value_vars=measures, var_name="measure", value_name="cell",
+        id_vars=list(ids.columns),
+        value_vars=measures,
+        var_name="measure",
+        value_name="cell",
     )
     long["measure"] = long["measure"].astype("string")
     long["value"], long["symbol"] = _parse_cells(long.pop("cell"))
@@ -144,7 +163,11 @@ def _read_text_frame(path: Path) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                encoding=encoding,
             )
             break
         except UnicodeDecodeError as exc:
@@ -162,8 +185,9 @@ def _read_text_frame(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
     # A trailing comma on every line makes an unnamed, empty column: not data.
     empty_extra = [
-        c for c in frame.columns if (c == "" or c.startswith("Unnamed:"))
-        and frame[c].str.strip().eq("").all()
+        c
+        for c in frame.columns
+        if (c == "" or c.startswith("Unnamed:")) and frame[c].str.strip().eq("").all()
     ]
     frame = frame.drop(columns=empty_extra)
     return frame.apply(lambda col: col.str.strip())
@@ -172,8 +196,9 @@ def _read_text_frame(path: Path) -> pd.DataFrame:
 def _canonical_headers(frame: pd.DataFrame) -> pd.DataFrame:
     """Standard column names in lower case, whatever case the file used."""
     lookup = {c.lower(): c for c in _KNOWN_COLUMNS}
-    return frame.rename(columns={c: lookup[c.lower()] for c in frame.columns
-                                 if c.lower() in lookup})
+    return frame.rename(
+        columns={c: lookup[c.lower()] for c in frame.columns if c.lower() in lookup}
+    )
 
 
 def _check_layout(frame: pd.DataFrame, path: Path) -> None:
@@ -256,7 +281,7 @@ def _parse_cells(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _without_thousands(text: pd.Series) -> pd.Series:
-    """"1,234" as "1234"; EES forbids separators but hand-edited files have them."""
+    """ "1,234" as "1234"; EES forbids separators but hand-edited files have them."""
     if not text.str.contains(",", regex=False).any():
         return text  # the regex has a look-behind, which is slow: skip it when idle
     return text.str.replace(_THOUSANDS, "", regex=True)

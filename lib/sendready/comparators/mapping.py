@@ -63,28 +63,45 @@ MAPPINGS: tuple[MeasureMapping, ...] = (
     # timeliness_20_week.csv; the EHC02 columns are from the same file's published header
     # (2025 and later releases). No person-level file is held locally to check them on.
     MeasureMapping(
-        "EHC01", "pc_plans_issued_20_weeks_ex", "plans_issued_20_weeks_ex",
-        "plans_issued_den_ex", _PERSON_LEVEL, "same",
+        "EHC01",
+        "pc_plans_issued_20_weeks_ex",
+        "plans_issued_20_weeks_ex",
+        "plans_issued_den_ex",
+        _PERSON_LEVEL,
+        "same",
         "Plans issued within 20 weeks, excluding exceptions and cases with mediation or "
         "tribunal, calendar year (person-level return; a series break from the aggregate "
         "return).",
     ),
     MeasureMapping(
-        "EHC01", "no_exc_20week_rate", "no_exc_20week_ehc", "tot_no_exc_ehc", _AGGREGATE,
+        "EHC01",
+        "no_exc_20week_rate",
+        "no_exc_20week_ehc",
+        "tot_no_exc_ehc",
+        _AGGREGATE,
         "same",
         "Plans issued within 20 weeks, excluding exceptions, calendar year. Before 2022 "
         "the aggregate return did not exclude cases that went to mediation or tribunal; "
         "the time limit was relaxed for part of 2020 (coronavirus).",
     ),
     MeasureMapping(
-        "EHC04", "ass_refused_ehc_pc", "ass_refused_ehc", "inreq_ehc", _AGGREGATE, "close",
+        "EHC04",
+        "ass_refused_ehc_pc",
+        "ass_refused_ehc",
+        "inreq_ehc",
+        _AGGREGATE,
+        "close",
         "DfE divides refused initial requests by all initial requests received in the "
         "year; the catalogue divides refusals by decisions made, so requests withdrawn "
         "or still awaiting a decision lower DfE's rate but not the catalogue's.",
     ),
     MeasureMapping(
-        "EHC02", "pc_plans_issued_gt_1_year", "plans_issued_gt_1_year", "plans_issued_den",
-        _PERSON_LEVEL, "close",
+        "EHC02",
+        "pc_plans_issued_gt_1_year",
+        "plans_issued_gt_1_year",
+        "plans_issued_den",
+        _PERSON_LEVEL,
+        "close",
         "DfE counts plans issued more than a year after the request; the catalogue "
         "counts more than 364 days (52 weeks), so a plan issued on day 365 differs.",
     ),
@@ -127,8 +144,10 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
         out = rate[list(LONG_COLUMNS)].rename(columns={"time_period": "period"})
         out.insert(0, "indicator_id", mapping.indicator_id)
         out["value"] = rate["value"]
-        for part, column in (("numerator", mapping.numerator),
-                             ("denominator", mapping.denominator)):
+        for part, column in (
+            ("numerator", mapping.numerator),
+            ("denominator", mapping.denominator),
+        ):
             counts = _total_rows(frame[by_lower == column.lower()], mapping, quiet=True)
             out[part] = _aligned(rate, counts)
         out["symbol"] = rate["symbol"]
@@ -143,10 +162,21 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
         out["note"] = mapping.note
         parts.append(out)
     if not parts:
-        columns = ["indicator_id", "period", *LONG_COLUMNS[1:], "value", "numerator",
-                   "denominator", "symbol", "measure", "comparability", "note"]
+        columns = [
+            "indicator_id",
+            "period",
+            *LONG_COLUMNS[1:],
+            "value",
+            "numerator",
+            "denominator",
+            "symbol",
+            "measure",
+            "comparability",
+            "note",
+        ]
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns}).astype(
-            {"value": "Float64", "numerator": "Float64", "denominator": "Float64"})
+            {"value": "Float64", "numerator": "Float64", "denominator": "Float64"}
+        )
     result = pd.concat(parts, ignore_index=True)
     # sen2_mi.csv repeats the first person-level year (2022) that timeliness_20_week.csv
     # also holds: where two mappings give the same figure, the one listed first wins.
@@ -162,8 +192,11 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
 
 
 def _filter_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in LONG_COLUMNS
-            and c not in ("measure", "value", "symbol")]
+    return [
+        c
+        for c in frame.columns
+        if c not in LONG_COLUMNS and c not in ("measure", "value", "symbol")
+    ]
 
 
 def _is_total(values: pd.Series) -> pd.Series:
@@ -171,8 +204,7 @@ def _is_total(values: pd.Series) -> pd.Series:
     return text.isin(["total", "all"]) | text.str.startswith("all ")
 
 
-def _total_rows(rows: pd.DataFrame, mapping: MeasureMapping, quiet: bool = False
-                ) -> pd.DataFrame:
+def _total_rows(rows: pd.DataFrame, mapping: MeasureMapping, quiet: bool = False) -> pd.DataFrame:
     """The rows that describe everyone, not one age, need or ethnic group."""
     filters = [c for c in _filter_columns(rows) if rows[c].notna().any()]
     keep = pd.Series(True, index=rows.index)
@@ -182,12 +214,13 @@ def _total_rows(rows: pd.DataFrame, mapping: MeasureMapping, quiet: bool = False
         raise SendreadyError(
             f"The published measure {mapping.measure} is split by "
             f"{', '.join(filters)} and has no total row.",
-            hint="Filter the frame to the rows you want to compare before asking for "
-            "benchmarks.",
+            hint="Filter the frame to the rows you want to compare before asking for benchmarks.",
         )
     rows = rows[keep]
-    dupes = rows.duplicated(["time_period", "geographic_level", "geography_code",
-                             "geography", "old_la_code"], keep=False)
+    dupes = rows.duplicated(
+        ["time_period", "geographic_level", "geography_code", "geography", "old_la_code"],
+        keep=False,
+    )
     if dupes.any() and not quiet:
         first = rows[dupes].iloc[0]
         raise SendreadyError(

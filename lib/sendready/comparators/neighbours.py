@@ -82,5 +82,6 @@ def _read_rows(path: Path) -> list[list[str]]:
             continue
         except csv.Error as exc:
             raise SendreadyError(f"{path.name} is not a readable CSV file ({exc}).") from None
-    raise SendreadyError(f"{path.name} is not text in a known encoding.",
-                         hint="Save it as CSV (UTF-8).")
+    raise SendreadyError(
+        f"{path.name} is not text in a known encoding.", hint="Save it as CSV (UTF-8)."
+    )

@@ -28,8 +28,17 @@ from sendready.core.errors import SendreadyError
 from sendready.metadata.contracts import get_contract
 
 PUBLISHED_COLUMNS = (
-    "indicator_id", "geography", "geography_code", "period", "breakdown", "value",
-    "numerator", "denominator", "unit", "source", "note",
+    "indicator_id",
+    "geography",
+    "geography_code",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "source",
+    "note",
 )
 _NUMBERS = ("value", "numerator", "denominator")
 
@@ -65,8 +74,7 @@ def load_published_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in PUBLISHED_COLUMNS if c not in table.columns]
     if missing:
         raise SendreadyError(
-            f"{path.name} lacks the column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}.",
+            f"{path.name} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}.",
             hint=f"A benchmark table has the columns {', '.join(PUBLISHED_COLUMNS)}.",
         )
     table = table[list(PUBLISHED_COLUMNS)].apply(lambda col: col.str.strip())
@@ -115,22 +123,26 @@ def ees_benchmarks(frame: pd.DataFrame, source: str | None = None) -> pd.DataFra
     values = indicator_values(frame)
     values = values[values["value"].notna()]
     file_name = frame.attrs.get("source_file", "an explore-education-statistics file")
-    out = pd.DataFrame({
-        "indicator_id": values["indicator_id"],
-        "geography": values["geography"],
-        "geography_code": values["geography_code"],
-        "period": values["period"],
-        "breakdown": pd.Series(pd.NA, index=values.index, dtype="string"),
-        "value": values["value"],
-        "numerator": values["numerator"],
-        "denominator": values["denominator"],
-        "unit": "percent",
-        "source": source if source else (
-            "DfE, explore-education-statistics: " + file_name + ", " + values["measure"]),
-        "note": values["note"],
-    })
-    return out.astype({c: "string" for c in PUBLISHED_COLUMNS if c not in _NUMBERS}
-                      ).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "indicator_id": values["indicator_id"],
+            "geography": values["geography"],
+            "geography_code": values["geography_code"],
+            "period": values["period"],
+            "breakdown": pd.Series(pd.NA, index=values.index, dtype="string"),
+            "value": values["value"],
+            "numerator": values["numerator"],
+            "denominator": values["denominator"],
+            "unit": "percent",
+            "source": source
+            if source
+            else ("DfE, explore-education-statistics: " + file_name + ", " + values["measure"]),
+            "note": values["note"],
+        }
+    )
+    return out.astype({c: "string" for c in PUBLISHED_COLUMNS if c not in _NUMBERS}).reset_index(
+        drop=True
+    )
 
 
 def combine_benchmarks(
@@ -157,10 +169,16 @@ def combine_benchmarks(
     else:
         combined = pd.concat(parts, ignore_index=True)
     place = combined["geography_code"].fillna(
-        "name:" + combined["geography"].fillna("").map(geography_key))
+        "name:" + combined["geography"].fillna("").map(geography_key)
+    )
     combined = combined.assign(_place=place, _part=combined["breakdown"].fillna(""))
     combined = combined.drop_duplicates(["indicator_id", "_place", "period", "_part"])
-    combined = combined.drop(columns=["_place", "_part"]).sort_values(
-        ["indicator_id", "period", "geography", "breakdown"], kind="stable",
-    ).reset_index(drop=True)
+    combined = (
+        combined.drop(columns=["_place", "_part"])
+        .sort_values(
+            ["indicator_id", "period", "geography", "breakdown"],
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )
     return to_benchmarks_contract(combined) if contract_shape else combined

@@ -38,7 +38,8 @@ def latest_quarter_end(on_or_before: dt.date | str) -> dt.date:
     day = iso_date(on_or_before)
     first_month = (day.month - 1) // 3 * 3 + 1
     quarter_start = dt.date(day.year, first_month, 1)
-    next_start = (dt.date(day.year + 1, 1, 1) if first_month == 10
-                  else dt.date(day.year, first_month + 3, 1))
+    next_start = (
+        dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1)
+    )
     quarter_end = next_start - dt.timedelta(days=1)
     return day if day == quarter_end else quarter_start - dt.timedelta(days=1)

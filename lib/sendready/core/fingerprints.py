@@ -97,8 +97,12 @@ class HashMemo:
         key = str(Path(path).resolve())
         before = os.stat(key)
         entry = self.entries.get(key)
-        if (self.trust and isinstance(entry, dict) and entry.get("stat") == _signature(before)
-                and isinstance(entry.get("sha256"), str)):
+        if (
+            self.trust
+            and isinstance(entry, dict)
+            and entry.get("stat") == _signature(before)
+            and isinstance(entry.get("sha256"), str)
+        ):
             self.signatures[key] = _signature(before)
             return entry["sha256"]
         digest = file_sha256(key)
@@ -123,10 +127,17 @@ class HashMemo:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".hashes-", suffix=".part", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"about": "sendready: SHA-256 of input files, with size, "
-                                    "modification time, inode and change time; safe to "
-                                    "delete",
-                           "files": self.entries}, handle, indent=1, sort_keys=True)
+                json.dump(
+                    {
+                        "about": "sendready: SHA-256 of input files, with size, "
+                        "modification time, inode and change time; safe to "
+                        "delete",
+                        "files": self.entries,
+                    },
+                    handle,
+                    indent=1,
+                    sort_keys=True,
+                )
             os.replace(tmp, self.path)
             self._changed = False
         except OSError:
@@ -140,9 +151,11 @@ def suite_code_fingerprint() -> str:
 
     package = Path(sendready.__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*")
-                       if p.is_file() and p.suffix in _CODE_SUFFIXES
-                       and "__pycache__" not in p.parts):
+    for path in sorted(
+        p
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts
+    ):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()

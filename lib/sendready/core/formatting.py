@@ -129,9 +129,22 @@ def format_value(value: object, unit: str) -> str:
 
 def unit_label(unit: str) -> str:
     """Words for an axis label or table heading, e.g. ``"%"`` for ``percent``."""
-    return {"percent": "%", "count": "number", "days": "days",
-            "per_10000": "per 10,000", "gbp": "£"}.get(unit, unit)
+    return {
+        "percent": "%",
+        "count": "number",
+        "days": "days",
+        "per_10000": "per 10,000",
+        "gbp": "£",
+    }.get(unit, unit)
 
 
-__all__ = ["NO_DATA", "format_count", "format_date", "format_month", "format_number",
-           "format_percent", "format_value", "unit_label"]
+__all__ = [
+    "NO_DATA",
+    "format_count",
+    "format_date",
+    "format_month",
+    "format_number",
+    "format_percent",
+    "format_value",
+    "unit_label",
+]

@@ -145,8 +145,13 @@ def _parse_time_v(text: str) -> tuple[float, float]:
     return cpu, int(values["Maximum resident set size (kbytes)"]) / 1024
 
 
-def measure(cmd: list[str], *, cwd: Path | None = None, json_out: Path | None = None,
-            log: Path | None = None) -> Measurement:
+def measure(
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    json_out: Path | None = None,
+    log: Path | None = None,
+) -> Measurement:
     """Run ``cmd`` to completion and measure it (see :class:`Measurement`).
 
     Args:
@@ -183,9 +188,15 @@ def measure(cmd: list[str], *, cwd: Path | None = None, json_out: Path | None = 
     extra = {}
     if json_out is not None and json_out.exists():
         extra = json.loads(json_out.read_text(encoding="utf-8"))
-    return Measurement(wall_s=wall, cpu_s=cpu, max_rss_mb=rss,
-                       peak_tree_mb=sampler.peak_kb / 1024, load_1min=load,
-                       returncode=proc.returncode, extra=extra)
+    return Measurement(
+        wall_s=wall,
+        cpu_s=cpu,
+        max_rss_mb=rss,
+        peak_tree_mb=sampler.peak_kb / 1024,
+        load_1min=load,
+        returncode=proc.returncode,
+        extra=extra,
+    )
 
 
 def _rusage_main(stats: str, cmd: list[str]) -> int:
@@ -196,8 +207,11 @@ def _rusage_main(stats: str, cmd: list[str]) -> int:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Linux reports ru_maxrss in kilobytes (macOS in bytes).
     scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
-    Path(stats).write_text(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime,
-                                       "max_rss_mb": usage.ru_maxrss * scale}))
+    Path(stats).write_text(
+        json.dumps(
+            {"cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss * scale}
+        )
+    )
     return code
 
 
@@ -205,16 +219,25 @@ def summarise(runs: list[Measurement]) -> dict:
     """Medians over repeats (and every repeat's wall time, to show the spread)."""
     if not runs:
         return {}
-    out = {name: statistics.median(getattr(m, name) for m in runs)
-           for name in ("wall_s", "cpu_s", "max_rss_mb", "peak_tree_mb", "load_1min")}
+    out = {
+        name: statistics.median(getattr(m, name) for m in runs)
+        for name in ("wall_s", "cpu_s", "max_rss_mb", "peak_tree_mb", "load_1min")
+    }
     out["repeats"] = len(runs)
     out["wall_each_s"] = [round(m.wall_s, 3) for m in runs]
     out["failed"] = sum(m.returncode != 0 for m in runs)
-    keys = sorted({k for m in runs for k, v in m.extra.items()
-                   if isinstance(v, int | float) and not isinstance(v, bool)})
+    keys = sorted(
+        {
+            k
+            for m in runs
+            for k, v in m.extra.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+    )
     if keys:
-        out["inside"] = {k: statistics.median(m.extra[k] for m in runs if k in m.extra)
-                         for k in keys}
+        out["inside"] = {
+            k: statistics.median(m.extra[k] for m in runs if k in m.extra) for k in keys
+        }
     return out
 
 
@@ -237,8 +260,12 @@ def machine_info() -> dict:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
-        "cpu_model": model, "cores": os.cpu_count(), "cores_usable": usable, "ram_mb": ram_mb,
-        "python": platform.python_version(), "platform": platform.platform(),
+        "cpu_model": model,
+        "cores": os.cpu_count(),
+        "cores_usable": usable,
+        "ram_mb": ram_mb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "time_binary": TIME_BINARY if os.access(TIME_BINARY, os.X_OK) else None,
     }
@@ -267,35 +294,60 @@ def bench_sample(work: Path, scale: float, repeats: int, seed: int = 2017) -> tu
     runs, data = [], work / "data"
     for i in range(repeats):
         out = data if i == 0 else work / f"data-{i}"
-        runs.append(measure(_sendready("sample", "--out", str(out), "--scale", str(scale),
-                                       "--seed", str(seed)), log=work / "bench.log"))
+        runs.append(
+            measure(
+                _sendready("sample", "--out", str(out), "--scale", str(scale), "--seed", str(seed)),
+                log=work / "bench.log",
+            )
+        )
         if out != data:
             shutil.rmtree(out, ignore_errors=True)
     return summarise(runs), data
 
 
-def bench_ingest(work: Path, data: Path, repeats: int, profile: str = PROFILE
-                 ) -> tuple[dict, Path]:
+def bench_ingest(work: Path, data: Path, repeats: int, profile: str = PROFILE) -> tuple[dict, Path]:
     staged = work / "ingest" / "staged"
-    runs = [measure(_sendready("ingest", "--profile", profile, "--data", str(data),
-                               "--out", str(staged), "--force"), log=work / "bench.log")
-            for _ in range(repeats)]
+    runs = [
+        measure(
+            _sendready(
+                "ingest", "--profile", profile, "--data", str(data), "--out", str(staged), "--force"
+            ),
+            log=work / "bench.log",
+        )
+        for _ in range(repeats)
+    ]
     return summarise(runs), staged
 
 
-def bench_indicators(work: Path, staged: Path, period_end: str, repeats: int,
-                     profile: str = PROFILE) -> dict:
+def bench_indicators(
+    work: Path, staged: Path, period_end: str, repeats: int, profile: str = PROFILE
+) -> dict:
     """Every indicator, assessment and verdict from staged data, in a fresh process."""
     result = work / "indicators.json"
-    runs = [measure(_self("_indicators", "--profile", profile, "--staged", str(staged),
-                          "--period-end", period_end, "--json", str(result)),
-                    json_out=result, log=work / "bench.log")
-            for _ in range(repeats)]
+    runs = [
+        measure(
+            _self(
+                "_indicators",
+                "--profile",
+                profile,
+                "--staged",
+                str(staged),
+                "--period-end",
+                period_end,
+                "--json",
+                str(result),
+            ),
+            json_out=result,
+            log=work / "bench.log",
+        )
+        for _ in range(repeats)
+    ]
     return summarise(runs)
 
 
-def batch_once(work: Path, data: Path, jobs: int, profile: str = PROFILE
-               ) -> tuple[Measurement, Measurement, dict, Path]:
+def batch_once(
+    work: Path, data: Path, jobs: int, profile: str = PROFILE
+) -> tuple[Measurement, Measurement, dict, Path]:
     """``sendready run --force``, then the same command again with nothing changed.
 
     Returns:
@@ -304,8 +356,9 @@ def batch_once(work: Path, data: Path, jobs: int, profile: str = PROFILE
         and the period folder.
     """
     out = work / "batch"
-    cmd = _sendready("run", "--profile", profile, "--data", str(data), "--out", str(out),
-                     "--jobs", str(jobs))
+    cmd = _sendready(
+        "run", "--profile", profile, "--data", str(data), "--out", str(out), "--jobs", str(jobs)
+    )
     batch = measure([*cmd, "--force"], cwd=repo_root(), log=work / "bench.log")
     manifest_path = next(out.glob("*/*/manifest.json"))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -329,22 +382,42 @@ def _manifest_figures(manifests: list[dict]) -> dict:
                     mine.setdefault(name, []).append(record[name])
     return {
         "stages": {k: statistics.median(v) for k, v in stages.items()},
-        "notebooks": {key: {k: statistics.median(v) for k, v in values.items()}
-                      for key, values in notebooks.items()},
+        "notebooks": {
+            key: {k: statistics.median(v) for k, v in values.items()}
+            for key, values in notebooks.items()
+        },
     }
 
 
 def bench_export(work: Path, folder: Path, repeats: int) -> dict:
     """Export every executed notebook of a batch with one exporter, in a fresh process."""
     result = work / "export.json"
-    runs = [measure(_self("_export", "--folder", str(folder), "--out", str(work / "export"),
-                          "--json", str(result)), json_out=result, log=work / "bench.log")
-            for _ in range(repeats)]
+    runs = [
+        measure(
+            _self(
+                "_export",
+                "--folder",
+                str(folder),
+                "--out",
+                str(work / "export"),
+                "--json",
+                str(result),
+            ),
+            json_out=result,
+            log=work / "bench.log",
+        )
+        for _ in range(repeats)
+    ]
     return summarise(runs)
 
 
-def notebook_plan(data: Path, outputs: Path, period_end: str, profile: str = PROFILE,
-                  only: list[str] | None = None) -> list[tuple[str, Path, dict]]:
+def notebook_plan(
+    data: Path,
+    outputs: Path,
+    period_end: str,
+    profile: str = PROFILE,
+    only: list[str] | None = None,
+) -> list[tuple[str, Path, dict]]:
     """(key, notebook, parameters) for every report of a batch, as ``sendready run``
     plans them (optionally only some keys)."""
     from sendready.metadata.profile import load_profile
@@ -352,31 +425,45 @@ def notebook_plan(data: Path, outputs: Path, period_end: str, profile: str = PRO
     from sendready.publish.pipeline import plan_jobs
 
     prof = load_profile(profile)
-    jobs = plan_jobs(prof, profile, data, outputs, period_end, outputs / "plan",
-                     find_notebook_dir(repo_root()), [], 600, 1800)
-    return [(j.key, Path(j.notebook), j.parameters) for j in jobs
-            if only is None or j.key in only]
+    jobs = plan_jobs(
+        prof,
+        profile,
+        data,
+        outputs,
+        period_end,
+        outputs / "plan",
+        find_notebook_dir(repo_root()),
+        [],
+        600,
+        1800,
+    )
+    return [(j.key, Path(j.notebook), j.parameters) for j in jobs if only is None or j.key in only]
 
 
-def naive_script(data: Path, out: Path, period_end: str, profile: str = PROFILE,
-                 only: list[str] | None = None) -> str:
+def naive_script(
+    data: Path, out: Path, period_end: str, profile: str = PROFILE, only: list[str] | None = None
+) -> str:
     """The shell loop an analyst would write: papermill, then nbconvert, per notebook."""
     lines = ["set -e"]
-    for key, notebook, params in notebook_plan(data, out / "outputs", period_end, profile,
-                                               only):
+    for key, notebook, params in notebook_plan(data, out / "outputs", period_end, profile, only):
         executed = out / "notebooks" / f"{key}.ipynb"
         args = " ".join(f"-r {k} {shlex.quote(str(v))}" for k, v in params.items())
-        lines.append(f"{shlex.quote(str(BIN / 'papermill'))} {shlex.quote(str(notebook))} "
-                     f"{shlex.quote(str(executed))} -k sendready --no-progress-bar {args} "
-                     f"--cwd {shlex.quote(str(notebook.parent))}")
-        lines.append(f"{shlex.quote(str(BIN / 'jupyter'))} nbconvert --to html --no-input "
-                     f"--output-dir {shlex.quote(str(out / 'html'))} "
-                     f"{shlex.quote(str(executed))}")
+        lines.append(
+            f"{shlex.quote(str(BIN / 'papermill'))} {shlex.quote(str(notebook))} "
+            f"{shlex.quote(str(executed))} -k sendready --no-progress-bar {args} "
+            f"--cwd {shlex.quote(str(notebook.parent))}"
+        )
+        lines.append(
+            f"{shlex.quote(str(BIN / 'jupyter'))} nbconvert --to html --no-input "
+            f"--output-dir {shlex.quote(str(out / 'html'))} "
+            f"{shlex.quote(str(executed))}"
+        )
     return "\n".join(lines) + "\n"
 
 
-def naive_once(work: Path, data: Path, period_end: str, only: list[str] | None = None,
-               tag: str = "0") -> Measurement:
+def naive_once(
+    work: Path, data: Path, period_end: str, only: list[str] | None = None, tag: str = "0"
+) -> Measurement:
     """Reference (a): the naive loop, from empty outputs (so it ingests too)."""
     out = work / f"naive-{tag}"
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
@@ -388,12 +475,22 @@ def naive_once(work: Path, data: Path, period_end: str, only: list[str] | None =
         shutil.rmtree(out, ignore_errors=True)
 
 
-def floor_once(work: Path, data: Path, period_end: str, only: list[str] | None = None,
-               tag: str = "0") -> Measurement:
+def floor_once(
+    work: Path, data: Path, period_end: str, only: list[str] | None = None, tag: str = "0"
+) -> Measurement:
     """Reference (b): the same work in one plain process, from empty outputs."""
     out, result = work / f"floor-{tag}", work / "floor.json"
-    cmd = _self("_floor", "--data", str(data), "--out", str(out), "--period-end", period_end,
-                "--json", str(result))
+    cmd = _self(
+        "_floor",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--period-end",
+        period_end,
+        "--json",
+        str(result),
+    )
     if only:
         cmd += ["--only", *only]
     try:
@@ -402,13 +499,15 @@ def floor_once(work: Path, data: Path, period_end: str, only: list[str] | None =
         shutil.rmtree(out, ignore_errors=True)
 
 
-def bench_naive(work: Path, data: Path, period_end: str, repeats: int,
-                only: list[str] | None = None) -> dict:
+def bench_naive(
+    work: Path, data: Path, period_end: str, repeats: int, only: list[str] | None = None
+) -> dict:
     return summarise([naive_once(work, data, period_end, only, str(i)) for i in range(repeats)])
 
 
-def bench_floor(work: Path, data: Path, period_end: str, repeats: int,
-                only: list[str] | None = None) -> dict:
+def bench_floor(
+    work: Path, data: Path, period_end: str, repeats: int, only: list[str] | None = None
+) -> dict:
     return summarise([floor_once(work, data, period_end, only, str(i)) for i in range(repeats)])
 
 
@@ -422,8 +521,14 @@ def period_end_for(data: Path) -> str:
     return latest_quarter_end(dt.date.fromisoformat(extract)).isoformat()
 
 
-def run_scale(scale: float, repeats: int, jobs: int = 2, naive: bool = True,
-              floor: bool = True, keep: bool = False) -> dict:
+def run_scale(
+    scale: float,
+    repeats: int,
+    jobs: int = 2,
+    naive: bool = True,
+    floor: bool = True,
+    keep: bool = False,
+) -> dict:
     """Every stage and both reference points at one scale, in a private temporary folder.
 
     The batch, its re-run and the two reference points take turns within each repeat, so
@@ -440,8 +545,7 @@ def run_scale(scale: float, repeats: int, jobs: int = 2, naive: bool = True,
         figures["ingest"], staged = bench_ingest(work, data, repeats)
         _note(f"scale {scale:g}: indicators")
         figures["indicators"] = bench_indicators(work, staged, period_end, repeats)
-        runs: dict[str, list[Measurement]] = {"batch": [], "rerun": [], "naive": [],
-                                              "floor": []}
+        runs: dict[str, list[Measurement]] = {"batch": [], "rerun": [], "naive": [], "floor": []}
         manifests, pairs = [], []
         for i in range(repeats):
             _note(f"scale {scale:g}: batch and re-run ({i + 1} of {repeats})")
@@ -511,13 +615,23 @@ def export_main(folder: Path, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for path in sorted((folder / "notebooks").glob("*.ipynb")):
-        html = export_html(nbformat.read(path, as_version=4), exporter, title=path.stem,
-                           area="bench", period_label="bench", provenance=[])
+        html = export_html(
+            nbformat.read(path, as_version=4),
+            exporter,
+            title=path.stem,
+            area="bench",
+            period_label="bench",
+            provenance=[],
+        )
         (out / f"{path.stem}.html").write_text(html, encoding="utf-8")
         count += 1
     done = time.perf_counter()
-    return {"build_exporter_s": built - started, "export_all_s": done - built,
-            "reports": count, "per_report_s": (done - built) / max(count, 1)}
+    return {
+        "build_exporter_s": built - started,
+        "export_all_s": done - built,
+        "reports": count,
+        "per_report_s": (done - built) / max(count, 1),
+    }
 
 
 def floor_pages(ctx, only: list[str] | None = None) -> dict[str, str]:
@@ -535,35 +649,61 @@ def floor_pages(ctx, only: list[str] | None = None) -> dict[str, str]:
     pages = {}
     if wanted("board_summary"):
         board = BoardSummary(ctx)
-        pages["board_summary"] = "".join([
-            board.headline_html(), board.verdicts_html(), board.key_indicators_html(),
-            board.how_to_read_html(), provenance_html(ctx)])
+        pages["board_summary"] = "".join(
+            [
+                board.headline_html(),
+                board.verdicts_html(),
+                board.key_indicators_html(),
+                board.how_to_read_html(),
+                provenance_html(ctx),
+            ]
+        )
     for weakness in ctx.profile.weaknesses:
         if not wanted(weakness.id):
             continue
         report = WeaknessReport(ctx, weakness.id, "")
-        evidence = [heading(2, "Evidence, indicator by indicator"),
-                    paragraph(suppression_note(report.threshold))]
+        evidence = [
+            heading(2, "Evidence, indicator by indicator"),
+            paragraph(suppression_note(report.threshold)),
+        ]
         drawn: dict[str, str] = {}  # as WeaknessReport.evidence_panels: shared charts once
-        evidence += [panels.indicator_panel_html(ctx, report.narrator, i, drawn)
-                     for i in weakness.indicators]
-        pages[weakness.id] = "".join([
-            report.headline_html(), report.inspection_html(), *evidence,
-            report.voices_html(), report.actions_html(), report.commentary_html(),
-            report.caveats_html(), report.verdict_html(), provenance_html(ctx)])
+        evidence += [
+            panels.indicator_panel_html(ctx, report.narrator, i, drawn) for i in weakness.indicators
+        ]
+        pages[weakness.id] = "".join(
+            [
+                report.headline_html(),
+                report.inspection_html(),
+                *evidence,
+                report.voices_html(),
+                report.actions_html(),
+                report.commentary_html(),
+                report.caveats_html(),
+                report.verdict_html(),
+                provenance_html(ctx),
+            ]
+        )
         # The notebook's analyst-only table is computed too (it is left out of the board
         # page, but a batch does the work); in a plain process it only prints a repr.
         report.indicator_table()
     if wanted("data_quality"):
         quality = DataQualityReport(ctx)
-        pages["data_quality"] = "".join([
-            quality.headline_html(), quality.sources_html(), quality.reasons_html(),
-            quality.linkage_html(), quality.completeness_html(), provenance_html(ctx)])
+        pages["data_quality"] = "".join(
+            [
+                quality.headline_html(),
+                quality.sources_html(),
+                quality.reasons_html(),
+                quality.linkage_html(),
+                quality.completeness_html(),
+                provenance_html(ctx),
+            ]
+        )
     return pages
 
 
-def floor_main(data: Path, out: Path, period_end: str, only: list[str] | None,
-               profile: str = PROFILE) -> dict:
+def floor_main(
+    data: Path, out: Path, period_end: str, only: list[str] | None, profile: str = PROFILE
+) -> dict:
     """Ingest, indicators and every report in this one process: the least work possible."""
     started = time.perf_counter()
     import matplotlib
@@ -581,18 +721,30 @@ def floor_main(data: Path, out: Path, period_end: str, only: list[str] | None,
     ingested = time.perf_counter()
     evidence = build_evidence(prof, ingest.out_dir, period_end)
     evidenced = time.perf_counter()
-    ctx = ReportContext(profile=prof, evidence=evidence, ingest=ingest, data_dir=data,
-                        outputs=out, folder=period_dir(out, prof, period_end))
+    ctx = ReportContext(
+        profile=prof,
+        evidence=evidence,
+        ingest=ingest,
+        data_dir=data,
+        outputs=out,
+        folder=period_dir(out, prof, period_end),
+    )
     ctx.folder.mkdir(parents=True, exist_ok=True)
     pages = floor_pages(ctx, only)
     for key, html in pages.items():
         (ctx.folder / f"{key}.html").write_text(
             f'<!DOCTYPE html><html lang="en-GB"><meta charset="utf-8">{html}</html>',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     done = time.perf_counter()
-    return {"import_s": imported - started, "ingest_s": ingested - imported,
-            "evidence_s": evidenced - ingested, "reports_s": done - evidenced,
-            "reports": len(pages), "html_bytes": sum(len(p) for p in pages.values())}
+    return {
+        "import_s": imported - started,
+        "ingest_s": ingested - imported,
+        "evidence_s": evidenced - ingested,
+        "reports_s": done - evidenced,
+        "reports": len(pages),
+        "html_bytes": sum(len(p) for p in pages.values()),
+    }
 
 
 # --- output ------------------------------------------------------------------------------
@@ -625,19 +777,48 @@ def budget_lines(results: dict) -> list[str]:
     if one:
         r = ratios(one)
         if "batch_over_floor" in r:
-            checks.append(("batch / floor at scale 1", r["batch_over_floor"], "<=",
-                           BUDGETS["batch_over_floor_max"], "x"))
+            checks.append(
+                (
+                    "batch / floor at scale 1",
+                    r["batch_over_floor"],
+                    "<=",
+                    BUDGETS["batch_over_floor_max"],
+                    "x",
+                )
+            )
         if "naive_over_batch" in r:
-            checks.append(("naive loop / batch at scale 1", r["naive_over_batch"], ">=",
-                           BUDGETS["naive_over_batch_min"], "x"))
+            checks.append(
+                (
+                    "naive loop / batch at scale 1",
+                    r["naive_over_batch"],
+                    ">=",
+                    BUDGETS["naive_over_batch_min"],
+                    "x",
+                )
+            )
     if ten:
         checks += [
-            ("batch wall time at scale 10", ten["batch"]["wall_s"], "<",
-             BUDGETS["scale10_batch_seconds_max"], " s"),
-            ("batch peak memory at scale 10", ten["batch"]["peak_tree_mb"], "<",
-             BUDGETS["scale10_batch_memory_mb_max"], " MB"),
-            ("ingest wall time at scale 10", ten["ingest"]["wall_s"], "<",
-             BUDGETS["scale10_ingest_seconds_max"], " s"),
+            (
+                "batch wall time at scale 10",
+                ten["batch"]["wall_s"],
+                "<",
+                BUDGETS["scale10_batch_seconds_max"],
+                " s",
+            ),
+            (
+                "batch peak memory at scale 10",
+                ten["batch"]["peak_tree_mb"],
+                "<",
+                BUDGETS["scale10_batch_memory_mb_max"],
+                " MB",
+            ),
+            (
+                "ingest wall time at scale 10",
+                ten["ingest"]["wall_s"],
+                "<",
+                BUDGETS["scale10_ingest_seconds_max"],
+                " s",
+            ),
         ]
     for s in results["scales"]:
         what = f"unchanged re-run at scale {s['scale']:g}"
@@ -645,54 +826,86 @@ def budget_lines(results: dict) -> list[str]:
             what += " (did not reuse: the suite's code changed during the run)"
         checks.append((what, s["rerun"]["wall_s"], "<", BUDGETS["rerun_seconds_max"], " s"))
     ops = {"<": float.__lt__, "<=": float.__le__, ">=": float.__ge__}
-    return [f"| {what} | {value:,.2f}{unit} | {op} {limit:g}{unit} | "
-            f"{'met' if ops[op](float(value), float(limit)) else 'NOT met'} |"
-            for what, value, op, limit, unit in checks]
+    return [
+        f"| {what} | {value:,.2f}{unit} | {op} {limit:g}{unit} | "
+        f"{'met' if ops[op](float(value), float(limit)) else 'NOT met'} |"
+        for what, value, op, limit, unit in checks
+    ]
 
 
 def markdown(results: dict) -> str:
     """bench.md: one table of stages by scale, the budgets, and the machine."""
     scales = results["scales"]
-    head = "| stage | " + " | ".join(
-        f"scale {s['scale']:g}: wall s | CPU s | peak MB" for s in scales) + " |"
+    head = (
+        "| stage | "
+        + " | ".join(f"scale {s['scale']:g}: wall s | CPU s | peak MB" for s in scales)
+        + " |"
+    )
     rule = "|---|" + "---:|---:|---:|" * len(scales)
     rows = []
-    stages = [("sample generation", "sample"), ("ingest", "ingest"),
-              ("indicators (build_evidence)", "indicators"), ("export, all reports", "export"),
-              ("whole batch (`sendready run --force`)", "batch"),
-              ("unchanged re-run", "rerun"), ("reference (a): naive loop", "naive"),
-              ("reference (b): floor, one process", "floor")]
+    stages = [
+        ("sample generation", "sample"),
+        ("ingest", "ingest"),
+        ("indicators (build_evidence)", "indicators"),
+        ("export, all reports", "export"),
+        ("whole batch (`sendready run --force`)", "batch"),
+        ("unchanged re-run", "rerun"),
+        ("reference (a): naive loop", "naive"),
+        ("reference (b): floor, one process", "floor"),
+    ]
     for label, key in stages:
-        cells = [f"{_cell(s.get(key), 'wall_s')} | {_cell(s.get(key), 'cpu_s')} | "
-                 f"{_cell(s.get(key), 'peak_tree_mb', 0)}" for s in scales]
+        cells = [
+            f"{_cell(s.get(key), 'wall_s')} | {_cell(s.get(key), 'cpu_s')} | "
+            f"{_cell(s.get(key), 'peak_tree_mb', 0)}"
+            for s in scales
+        ]
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     keys = list(dict.fromkeys(k for s in scales for k in s["batch_inside"]["notebooks"]))
     for key in keys:
-        cells = [f"{_cell(s['batch_inside']['notebooks'].get(key), 'seconds')} | – | –"
-                 for s in scales]
+        cells = [
+            f"{_cell(s['batch_inside']['notebooks'].get(key), 'seconds')} | – | –" for s in scales
+        ]
         rows.append(f"| notebook {key} (in the batch, 2 at a time) | " + " | ".join(cells) + " |")
     machine = results["machine"]
     lines = [
-        "# sendready benchmark", "",
+        "# sendready benchmark",
+        "",
         f"Produced {results['created']} by `python -m sendready.dev.bench`. Medians of "
         f"{', '.join(str(s['repeats']) for s in scales)} repeat(s); peak MB is the summed "
-        "memory (PSS) of every process of the stage at its highest.", "",
-        head, rule, *rows, "",
+        "memory (PSS) of every process of the stage at its highest.",
+        "",
+        head,
+        rule,
+        *rows,
+        "",
         "| ratio | " + " | ".join(f"scale {s['scale']:g}" for s in scales) + " |",
         "|---|" + "---:|" * len(scales),
     ]
-    for name in ("batch_over_floor", "naive_over_batch", "batch_over_floor_cpu",
-                 "naive_over_batch_cpu"):
-        lines.append(f"| {name.replace('_cpu', ' (CPU)').replace('_', ' ')} | " + " | ".join(
-            f"{ratios(s)[name]:.2f}" if name in ratios(s) else "–" for s in scales) + " |")
-    lines += ["", "| budget | measured | limit | |", "|---|---:|---:|---|",
-              *budget_lines(results), "",
-              f"Machine: {machine['cpu_model']}, {machine['cores']} cores, "
-              f"{machine['ram_mb']:,} MB RAM, Python {machine['python']}; load average "
-              f"{', '.join(f'{x:.1f}' for x in machine['load_average'] or [])} at the start "
-              f"and {', '.join(f'{x:.1f}' for x in results.get('load_average_end') or [])} "
-              "at the end. A busy machine slows every figure: compare runs on the same "
-              "machine only.", ""]
+    for name in (
+        "batch_over_floor",
+        "naive_over_batch",
+        "batch_over_floor_cpu",
+        "naive_over_batch_cpu",
+    ):
+        lines.append(
+            f"| {name.replace('_cpu', ' (CPU)').replace('_', ' ')} | "
+            + " | ".join(f"{ratios(s)[name]:.2f}" if name in ratios(s) else "–" for s in scales)
+            + " |"
+        )
+    lines += [
+        "",
+        "| budget | measured | limit | |",
+        "|---|---:|---:|---|",
+        *budget_lines(results),
+        "",
+        f"Machine: {machine['cpu_model']}, {machine['cores']} cores, "
+        f"{machine['ram_mb']:,} MB RAM, Python {machine['python']}; load average "
+        f"{', '.join(f'{x:.1f}' for x in machine['load_average'] or [])} at the start "
+        f"and {', '.join(f'{x:.1f}' for x in results.get('load_average_end') or [])} "
+        "at the end. A busy machine slows every figure: compare runs on the same "
+        "machine only.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -713,24 +926,47 @@ def main(argv: list[str] | None = None) -> int:
         return _rusage_main(argv[1], argv[3:])
     if argv[:1] and argv[0].startswith("_"):
         return _inner_main(argv)
-    parser = argparse.ArgumentParser(prog="python -m sendready.dev.bench", description=(
-        "Measure every stage of the batch at each scale, with two reference points."))
+    parser = argparse.ArgumentParser(
+        prog="python -m sendready.dev.bench",
+        description=("Measure every stage of the batch at each scale, with two reference points."),
+    )
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="repeats per stage (default 3 at scale 1, 1 at larger scales)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="repeats per stage (default 3 at scale 1, 1 at larger scales)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="batch workers (default 2)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where bench.json and bench.md go (default outputs/bench)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where bench.json and bench.md go (default outputs/bench)",
+    )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive loop")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args(argv)
-    results = {"created": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine_info(),
-               "budgets": BUDGETS, "jobs": args.jobs, "scales": []}
+    results = {
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine_info(),
+        "budgets": BUDGETS,
+        "jobs": args.jobs,
+        "scales": [],
+    }
     for scale in args.scales:
         repeats = args.repeats or (3 if scale <= 1 else 1)
-        results["scales"].append(run_scale(scale, repeats, args.jobs, naive=not args.no_naive,
-                                           floor=not args.no_floor, keep=args.keep))
+        results["scales"].append(
+            run_scale(
+                scale,
+                repeats,
+                args.jobs,
+                naive=not args.no_naive,
+                floor=not args.no_floor,
+                keep=args.keep,
+            )
+        )
         results["load_average_end"] = list(os.getloadavg())
         write_results(results, args.out or repo_root() / "outputs" / "bench")
     as_json, as_md = write_results(results, args.out or repo_root() / "outputs" / "bench")

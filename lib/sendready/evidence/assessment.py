@@ -62,8 +62,11 @@ class IndicatorAssessment:
 
 
 def _series(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
-                 & (table["period_type"] == "month")]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["breakdown"] == "")
+        & (table["period_type"] == "month")
+    ]
     return rows[~rows["no_data"].astype(bool)].sort_values("period_start")
 
 
@@ -75,8 +78,11 @@ def _from_spc(base: dict, spc: SpcResult, series: pd.DataFrame) -> IndicatorAsse
     if latest_type == "special_cause_improvement":
         held = int((post["date"] >= since).sum()) if since is not None else 1
         signal, sustained = "improvement", held >= SUSTAINED_POINTS
-        reason = (f"special-cause improvement ({_rule_words(points)}) since "
-                  f"{since:%B %Y}" if since is not None else "special-cause improvement")
+        reason = (
+            f"special-cause improvement ({_rule_words(points)}) since {since:%B %Y}"
+            if since is not None
+            else "special-cause improvement"
+        )
     elif latest_type == "special_cause_concern":
         signal, sustained = "concern", False
         reason = f"special-cause concern ({_rule_words(points)}) since {since:%B %Y}"
@@ -90,11 +96,19 @@ def _from_spc(base: dict, spc: SpcResult, series: pd.DataFrame) -> IndicatorAsse
         reason += f" (trial limits: fewer than {MIN_BASELINE_POINTS} baseline points)"
     baseline = series[points["in_baseline"].fillna(False).astype(bool).to_numpy()]
     return IndicatorAssessment(
-        **base, method=f"{spc.method}_chart" if spc.method == "p" else "xmr_chart",
-        points=int(points["value"].notna().sum()), signal=signal, sustained=sustained,
-        since=since, reason=reason, variation=spc.variation, assurance=spc.assurance,
-        assurance_since=spc.assurance_since, assurance_points=spc.assurance_points,
-        trial_limits=spc.trial_limits, spc=spc,
+        **base,
+        method=f"{spc.method}_chart" if spc.method == "p" else "xmr_chart",
+        points=int(points["value"].notna().sum()),
+        signal=signal,
+        sustained=sustained,
+        since=since,
+        reason=reason,
+        variation=spc.variation,
+        assurance=spc.assurance,
+        assurance_since=spc.assurance_since,
+        assurance_points=spc.assurance_points,
+        trial_limits=spc.trial_limits,
+        spc=spc,
         baseline_value=_pooled_value(baseline) if len(baseline) else None,
     )
 
@@ -127,53 +141,97 @@ def assess_indicator(
     if meta.empty:
         raise KeyError(f"{indicator_id} is not in the indicator table")
     first = meta.iloc[0]
-    base = dict(indicator_id=indicator_id, title=str(first["title"]),
-                direction=str(first["direction"]), unit=str(first["unit"]), target=target)
+    base = dict(
+        indicator_id=indicator_id,
+        title=str(first["title"]),
+        direction=str(first["direction"]),
+        unit=str(first["unit"]),
+        target=target,
+    )
     series = _series(table, indicator_id)
     if series.empty:
         quarter = meta[meta["period_type"] == "quarter"]
         why = (str(quarter["no_data_reason"].iloc[0]) if len(quarter) else "") or "no data"
-        return IndicatorAssessment(**base, method="none", points=0, signal="no_data",
-                                   sustained=False, since=None, reason=why)
+        return IndicatorAssessment(
+            **base,
+            method="none",
+            points=0,
+            signal="no_data",
+            sustained=False,
+            since=None,
+            reason=why,
+        )
     latest = series.iloc[-1]
     base |= dict(latest_value=float(latest["value"]), latest_period=latest["period_start"])
     direction = base["direction"]
-    in_baseline = ((series["period_end"] >= pd.Timestamp(baseline_start))
-                   & (series["period_start"] <= pd.Timestamp(baseline_end)))
+    in_baseline = (series["period_end"] >= pd.Timestamp(baseline_start)) & (
+        series["period_start"] <= pd.Timestamp(baseline_end)
+    )
     baseline_rows = series[in_baseline]
     if len(series) >= MIN_BASELINE_POINTS and len(baseline_rows) >= 2:
         dates = series["period_start"].to_numpy()
         if first["statistic"] == "proportion":
-            spc = p_chart(series["numerator"].to_numpy(float),
-                          series["denominator"].to_numpy(float), dates,
-                          direction=direction, baseline=in_baseline.to_numpy(),
-                          target=target, scale=100.0)
+            spc = p_chart(
+                series["numerator"].to_numpy(float),
+                series["denominator"].to_numpy(float),
+                dates,
+                direction=direction,
+                baseline=in_baseline.to_numpy(),
+                target=target,
+                scale=100.0,
+            )
         else:
-            spc = xmr_chart(series["value"].to_numpy(float), dates, direction=direction,
-                            baseline=in_baseline.to_numpy(), target=target)
+            spc = xmr_chart(
+                series["value"].to_numpy(float),
+                dates,
+                direction=direction,
+                baseline=in_baseline.to_numpy(),
+                target=target,
+            )
         return _from_spc(base, spc, series)
     after = series[~in_baseline]
     if first["statistic"] == "proportion" and len(baseline_rows) and len(after):
         comparison = compare_with_baseline(
-            float(baseline_rows["numerator"].sum()), float(baseline_rows["denominator"].sum()),
-            float(latest["numerator"]), float(latest["denominator"]), direction,
+            float(baseline_rows["numerator"].sum()),
+            float(baseline_rows["denominator"].sum()),
+            float(latest["numerator"]),
+            float(latest["denominator"]),
+            direction,
         )
-        signal = {"improvement": "improvement", "concern": "concern",
-                  "neutral": "neutral_change"}.get(comparison.assessment, "no_change")
-        words = {"improvement": "a significant improvement", "concern": "a significant worsening",
-                 "neutral_change": "a significant change"}.get(signal, "no significant change")
+        signal = {
+            "improvement": "improvement",
+            "concern": "concern",
+            "neutral": "neutral_change",
+        }.get(comparison.assessment, "no_change")
+        words = {
+            "improvement": "a significant improvement",
+            "concern": "a significant worsening",
+            "neutral_change": "a significant change",
+        }.get(signal, "no significant change")
         return IndicatorAssessment(
-            **base, method="baseline_comparison", points=len(series), signal=signal,
+            **base,
+            method="baseline_comparison",
+            points=len(series),
+            signal=signal,
             # A significant change at a later census or wave than the baseline, held at the
             # latest point, is the most these sparse series can show.
             sustained=signal == "improvement",
             since=latest["period_start"] if signal != "no_change" else None,
             baseline_value=comparison.baseline_rate * 100,
-            reason=(f"{words} against the pooled baseline (95% interval for the change "
-                    f"{comparison.low * 100:+.1f} to {comparison.high * 100:+.1f} points)"),
+            reason=(
+                f"{words} against the pooled baseline (95% interval for the change "
+                f"{comparison.low * 100:+.1f} to {comparison.high * 100:+.1f} points)"
+            ),
         )
     return IndicatorAssessment(
-        **base, method="none", points=len(series), signal="no_data", sustained=False, since=None,
-        reason=(f"only {len(series)} point(s), {len(baseline_rows)} in the baseline: not enough "
-                "to judge change"),
+        **base,
+        method="none",
+        points=len(series),
+        signal="no_data",
+        sustained=False,
+        since=None,
+        reason=(
+            f"only {len(series)} point(s), {len(baseline_rows)} in the baseline: not enough "
+            "to judge change"
+        ),
     )

@@ -38,17 +38,24 @@ class Evidence:
     verdicts: dict[str, Verdict]
 
     def quarter(self, indicator_id: str, breakdown: str = "") -> pd.Series | None:
-        rows = self.table[(self.table["indicator_id"] == indicator_id)
-                          & (self.table["breakdown"] == breakdown)
-                          & (self.table["period_type"] == "quarter")]
+        rows = self.table[
+            (self.table["indicator_id"] == indicator_id)
+            & (self.table["breakdown"] == breakdown)
+            & (self.table["period_type"] == "quarter")
+        ]
         return rows.iloc[0] if len(rows) else None
 
     def verdict_table(self) -> pd.DataFrame:
-        return pd.DataFrame([
-            {"weakness_id": w.id, "verdict": self.verdicts[w.id].code,
-             "verdict_label": self.verdicts[w.id].label}
-            for w in self.profile.weaknesses
-        ])
+        return pd.DataFrame(
+            [
+                {
+                    "weakness_id": w.id,
+                    "verdict": self.verdicts[w.id].code,
+                    "verdict_label": self.verdicts[w.id].label,
+                }
+                for w in self.profile.weaknesses
+            ]
+        )
 
 
 def profile_indicator_ids(profile: Profile) -> list[str]:
@@ -68,14 +75,22 @@ def _targets(profile: Profile) -> dict[str, float]:
     return targets
 
 
-def _lead04_rows(table: pd.DataFrame, ids: list[str], targets: dict[str, float],
-                 series_start: object, period_end: pd.Timestamp) -> pd.DataFrame:
+def _lead04_rows(
+    table: pd.DataFrame,
+    ids: list[str],
+    targets: dict[str, float],
+    series_start: object,
+    period_end: pd.Timestamp,
+) -> pd.DataFrame:
     """LEAD04: share of the profile's indicators that have a target and enough data for
     SPC (12 monthly points with data by the month end)."""
     others = [i for i in ids if i != LEAD04]
     months = monthly_periods(series_start, period_end)
-    monthly = table[(table["period_type"] == "month") & (table["breakdown"] == "")
-                    & ~table["no_data"].astype(bool)]
+    monthly = table[
+        (table["period_type"] == "month")
+        & (table["breakdown"] == "")
+        & ~table["no_data"].astype(bool)
+    ]
     ends = months["period_end"].to_numpy()
     ready = pd.Series(0, index=range(len(months)))
     for ind in others:
@@ -93,9 +108,17 @@ def _lead04_rows(table: pd.DataFrame, ids: list[str], targets: dict[str, float],
     rows = pd.concat([out, quarter], ignore_index=True)
     rows["value"] = rows["numerator"] / rows["denominator"] * 100
     rows = rows.assign(
-        indicator_id=LEAD04, title="Indicators with data and a target", unit="percent",
-        direction="up", statistic="proportion", breakdown="", ci_low=pd.NA, ci_high=pd.NA,
-        small_number=False, no_data=False, no_data_reason="",
+        indicator_id=LEAD04,
+        title="Indicators with data and a target",
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        breakdown="",
+        ci_low=pd.NA,
+        ci_high=pd.NA,
+        small_number=False,
+        no_data=False,
+        no_data_reason="",
     )
     return rows[TABLE_COLUMNS]
 
@@ -122,7 +145,10 @@ def build_evidence(
     targets = _targets(profile)
     series_start = profile.framework.baseline_start
     table = compute_indicators(
-        data, end, series_start, [i for i in ids if i != LEAD04],
+        data,
+        end,
+        series_start,
+        [i for i in ids if i != LEAD04],
         small_threshold=profile.disclosure.threshold,
     )
     if LEAD04 in ids:
@@ -130,10 +156,18 @@ def build_evidence(
         if extract is not None and end > extract:
             # As for every other indicator: nothing can be said about months after the
             # extracts were taken.
-            lead04 = _lead04_rows(table, ids, targets, series_start, end).tail(1).assign(
-                numerator=pd.NA, denominator=pd.NA, value=pd.NA, no_data=True,
-                no_data_reason=f"the extracts were taken on {extract.day} {extract:%B %Y}, "
-                               "before the end of this period")
+            lead04 = (
+                _lead04_rows(table, ids, targets, series_start, end)
+                .tail(1)
+                .assign(
+                    numerator=pd.NA,
+                    denominator=pd.NA,
+                    value=pd.NA,
+                    no_data=True,
+                    no_data_reason=f"the extracts were taken on {extract.day} {extract:%B %Y}, "
+                    "before the end of this period",
+                )
+            )
         else:
             lead04 = _lead04_rows(table, ids, targets, series_start, end)
         table = pd.concat([table, lead04.astype(table.dtypes.to_dict())], ignore_index=True)
@@ -149,8 +183,9 @@ def build_evidence(
         verdicts[weakness.id] = weakness_verdict(
             weakness.id, [assessments[i] for i in keys], profile.verdict_rule
         )
-    return Evidence(profile=profile, period_end=end, table=table, assessments=assessments,
-                    verdicts=verdicts)
+    return Evidence(
+        profile=profile, period_end=end, table=table, assessments=assessments, verdicts=verdicts
+    )
 
 
 def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
@@ -168,12 +203,18 @@ def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
     assessments_path = out_dir / "assessments.csv"
     assessments.to_csv(assessments_path, index=False)
     verdicts_path = out_dir / "verdicts.json"
-    verdicts_path.write_text(json.dumps({
-        "profile": evidence.profile.id,
-        "period_end": evidence.period_end.date().isoformat(),
-        "verdicts": {
-            wid: {"verdict": v.code, "label": v.label, "reasons": v.reasons}
-            for wid, v in evidence.verdicts.items()
-        },
-    }, indent=2), encoding="utf-8")
+    verdicts_path.write_text(
+        json.dumps(
+            {
+                "profile": evidence.profile.id,
+                "period_end": evidence.period_end.date().isoformat(),
+                "verdicts": {
+                    wid: {"verdict": v.code, "label": v.label, "reasons": v.reasons}
+                    for wid, v in evidence.verdicts.items()
+                },
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     return [table_path, assessments_path, verdicts_path]

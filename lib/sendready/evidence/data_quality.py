@@ -30,15 +30,35 @@ EVENT_DATES = {
 
 # (child source, its column, parent source, parent key, what the link means)
 LINKS = (
-    ("ehc_requests", "person_id", "persons", "person_id", "requests whose child is on the "
-     "persons list"),
+    (
+        "ehc_requests",
+        "person_id",
+        "persons",
+        "person_id",
+        "requests whose child is on the persons list",
+    ),
     ("ehc_plans", "person_id", "persons", "person_id", "plans whose child is on the persons list"),
-    ("health_referrals", "person_id", "persons", "person_id",
-     "health referrals whose child is on the persons list"),
-    ("school_census", "person_id", "persons", "person_id",
-     "census records whose pupil is on the persons list"),
-    ("ehc_advice", "request_id", "ehc_requests", "request_id",
-     "advice records linked to a request"),
+    (
+        "health_referrals",
+        "person_id",
+        "persons",
+        "person_id",
+        "health referrals whose child is on the persons list",
+    ),
+    (
+        "school_census",
+        "person_id",
+        "persons",
+        "person_id",
+        "census records whose pupil is on the persons list",
+    ),
+    (
+        "ehc_advice",
+        "request_id",
+        "ehc_requests",
+        "request_id",
+        "advice records linked to a request",
+    ),
     ("annual_reviews", "plan_id", "ehc_plans", "plan_id", "reviews linked to a plan"),
     ("ehcp_audits", "plan_id", "ehc_plans", "plan_id", "audits linked to a plan"),
 )
@@ -49,20 +69,34 @@ def sources_table(summary: dict) -> pd.DataFrame:
     rows = []
     for name, src in summary.get("sources", {}).items():
         if src.get("status") != "staged":
-            rows.append({"Source": name, "File": "not supplied", "Rows read": pd.NA,
-                         "Staged": pd.NA, "Quarantined": pd.NA, "Quarantined (%)": pd.NA,
-                         "Main reasons": "optional source not supplied"})
+            rows.append(
+                {
+                    "Source": name,
+                    "File": "not supplied",
+                    "Rows read": pd.NA,
+                    "Staged": pd.NA,
+                    "Quarantined": pd.NA,
+                    "Quarantined (%)": pd.NA,
+                    "Main reasons": "optional source not supplied",
+                }
+            )
             continue
         read = src["rows_read"]
         reasons = sorted(src.get("reasons", {}).items(), key=lambda kv: -kv[1])[:3]
-        rows.append({
-            "Source": name, "File": str(src.get("file", "")).rsplit("/", 1)[-1],
-            "Rows read": read, "Staged": src["rows_staged"],
-            "Quarantined": src["rows_quarantined"],
-            "Quarantined (%)": (src["rows_quarantined"] / read * 100) if read else pd.NA,
-            "Main reasons": "; ".join(f"{rule.replace('_', ' ')} ({n:,})" for rule, n in reasons)
-                            or "none",
-        })
+        rows.append(
+            {
+                "Source": name,
+                "File": str(src.get("file", "")).rsplit("/", 1)[-1],
+                "Rows read": read,
+                "Staged": src["rows_staged"],
+                "Quarantined": src["rows_quarantined"],
+                "Quarantined (%)": (src["rows_quarantined"] / read * 100) if read else pd.NA,
+                "Main reasons": "; ".join(
+                    f"{rule.replace('_', ' ')} ({n:,})" for rule, n in reasons
+                )
+                or "none",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -84,16 +118,30 @@ def linkage_table(data: StagedData) -> pd.DataFrame:
         if child_frame is None or parent_frame is None or child_frame.empty:
             continue
         linked = member_of(child_frame[column], parent_frame[key]).sum()
-        rows.append({"Link": meaning, "Records": len(child_frame), "Linked": int(linked),
-                     "Linked (%)": linked / len(child_frame) * 100})
-    plans, persons, referrals = data.get("ehc_plans"), data.get("persons"), data.get(
-        "health_referrals")
+        rows.append(
+            {
+                "Link": meaning,
+                "Records": len(child_frame),
+                "Linked": int(linked),
+                "Linked (%)": linked / len(child_frame) * 100,
+            }
+        )
+    plans, persons, referrals = (
+        data.get("ehc_plans"),
+        data.get("persons"),
+        data.get("health_referrals"),
+    )
     if plans is not None and persons is not None and referrals is not None and len(plans):
         with_plan = persons[member_of(persons["person_id"], plans["person_id"])]
         matched = member_of(with_plan["nhs_number"], referrals["nhs_number"])
-        rows.append({"Link": "children with a plan matched to a health record by NHS number",
-                     "Records": len(with_plan), "Linked": int(matched.sum()),
-                     "Linked (%)": matched.mean() * 100 if len(with_plan) else pd.NA})
+        rows.append(
+            {
+                "Link": "children with a plan matched to a health record by NHS number",
+                "Records": len(with_plan),
+                "Linked": int(matched.sum()),
+                "Linked (%)": matched.mean() * 100 if len(with_plan) else pd.NA,
+            }
+        )
     return pd.DataFrame(rows, columns=["Link", "Records", "Linked", "Linked (%)"])
 
 
@@ -109,15 +157,19 @@ def completeness_by_quarter(data: StagedData, period_end: object) -> pd.DataFram
         frame = data.get(source)
         if frame is None or frame.empty:
             continue
-        nullable = [c.name for c in CONTRACTS[source].columns
-                    if c.nullable and c.name in frame and c.name != date_col]
+        nullable = [
+            c.name
+            for c in CONTRACTS[source].columns
+            if c.nullable and c.name in frame and c.name != date_col
+        ]
         dated = frame[frame[date_col].notna() & (frame[date_col] <= end)]
         if dated.empty:
             continue
         quarter = pd.PeriodIndex(dated[date_col], freq="Q").astype(str)
         filled = dated[nullable].notna().mean(axis=1) * 100 if nullable else None
-        grouped = pd.DataFrame({"Quarter": quarter, "filled": filled if filled is not None
-                                else pd.NA}).groupby("Quarter")
+        grouped = pd.DataFrame(
+            {"Quarter": quarter, "filled": filled if filled is not None else pd.NA}
+        ).groupby("Quarter")
         out = grouped.size().rename("Records").to_frame()
         out["Optional fields filled (%)"] = grouped["filled"].mean() if nullable else pd.NA
         out.insert(0, "Source", source)

@@ -69,16 +69,23 @@ def weakness_verdict(
     reasons = [_reason(a) for a in key_assessments]
     if len(judged) < rule.min_indicators_with_data:
         code = "not_enough_data"
-        reasons.insert(0, f"{len(judged)} of {len(key_assessments)} key indicators could be "
-                          f"judged; the rule needs at least {rule.min_indicators_with_data}.")
+        reasons.insert(
+            0,
+            f"{len(judged)} of {len(key_assessments)} key indicators could be "
+            f"judged; the rule needs at least {rule.min_indicators_with_data}.",
+        )
     elif len(concerns) > len(improving):
         code = "deterioration"
-    elif (not concerns and sustained
-          and len(sustained) >= rule.sustained_improvement_share * len(judged)):
+    elif (
+        not concerns
+        and sustained
+        and len(sustained) >= rule.sustained_improvement_share * len(judged)
+    ):
         code = "sustained_improvement"
     elif improving:
         code = "some_improvement"
     else:
         code = "no_evidence_of_change"
-    return Verdict(weakness_id=weakness_id, code=code, reasons=reasons,
-                   assessments=list(key_assessments))
+    return Verdict(
+        weakness_id=weakness_id, code=code, reasons=reasons, assessments=list(key_assessments)
+    )

@@ -19,6 +19,10 @@ from sendready.indicators.engine import compute_indicator, compute_indicators
 from sendready.indicators.registry import REGISTRY, IndicatorDefinition, NoData, StagedData
 
 __all__ = [
-    "REGISTRY", "IndicatorDefinition", "NoData", "StagedData", "compute_indicator",
+    "REGISTRY",
+    "IndicatorDefinition",
+    "NoData",
+    "StagedData",
+    "compute_indicator",
     "compute_indicators",
 ]

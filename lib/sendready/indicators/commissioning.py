@@ -23,8 +23,7 @@ from sendready.indicators.waits import (
     waiting_at_period_end,
 )
 
-FUNDING = {"education": "education_gbp", "health": "health_gbp",
-           "social_care": "social_care_gbp"}
+FUNDING = {"education": "education_gbp", "health": "health_gbp", "social_care": "social_care_gbp"}
 
 FLAG_AT_EXTRACT = (
     "The flag is recorded as it stood at the extract date, not month by month, so a change "
@@ -50,8 +49,7 @@ def _closes(rows: pd.DataFrame) -> pd.DataFrame:
 
 def jointly_funded(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     packages = _closes(data.require("joint_packages"))
-    return stock_proportion(packages, "start_date", "closes_on", _funders(packages) >= 2,
-                            periods)
+    return stock_proportion(packages, "start_date", "closes_on", _funders(packages) >= 2, periods)
 
 
 def joint_funding_split(data: StagedData, period_end: str | pd.Timestamp) -> pd.DataFrame:
@@ -63,16 +61,20 @@ def joint_funding_split(data: StagedData, period_end: str | pd.Timestamp) -> pd.
     """
     packages = data.require("joint_packages")
     day = as_timestamp(period_end)
-    active = packages[(packages["start_date"] <= day)  # end_date: last day, inclusive
-                      & (packages["end_date"].isna() | (packages["end_date"] >= day))]
+    active = packages[
+        (packages["start_date"] <= day)  # end_date: last day, inclusive
+        & (packages["end_date"].isna() | (packages["end_date"] >= day))
+    ]
     if active.empty:
         raise NoData(f"no package was active on {day.day} {day:%B %Y}")
     joint = active[_funders(active) >= 2]
-    out = pd.DataFrame({
-        "funder": list(FUNDING),
-        "all_packages_gbp": [float(active[c].sum()) for c in FUNDING.values()],
-        "joint_packages_gbp": [float(joint[c].sum()) for c in FUNDING.values()],
-    })
+    out = pd.DataFrame(
+        {
+            "funder": list(FUNDING),
+            "all_packages_gbp": [float(active[c].sum()) for c in FUNDING.values()],
+            "joint_packages_gbp": [float(joint[c].sum()) for c in FUNDING.values()],
+        }
+    )
     total = out["joint_packages_gbp"].sum()
     out["joint_share"] = 100 * out["joint_packages_gbp"] / total if total > 0 else float("nan")
     return out
@@ -124,69 +126,115 @@ WAITING_NOTES = (
     "Waits are measured from referral to the month end. Figures are also given for each "
     "service; the whole-area figure counts every referral once."
 )
-register(IndicatorDefinition(
-    id="JC01", title="Packages of support funded jointly", sources=("joint_packages",),
-    unit="percent", direction="neutral", statistic="proportion", weaknesses=_W8,
-    compute=jointly_funded,
-    numerator="packages active at the period end with money from two or more of education, "
-              "health and social care",
-    denominator="packages active at the period end",
-    notes="The count of jointly funded packages is this figure's numerator. Their value in "
-          "pounds and each funder's share of the spend are not given as indicator figures, "
-          "because a share of money has no simple margin of error; the suite's breakdown of "
-          "joint funding by funder gives them for any date. A package counts as active from its "
-          "start date until the day before its end date; a planned end after the period end "
-          "leaves it active. Neutral: joint funding suits some children, not all.",
-))
-register(IndicatorDefinition(
-    id="JC02", title="Services specified jointly by education, health and care",
-    sources=("commissioned_services",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W8, compute=jointly_specified,
-    numerator="contracts active at the period end with a joint specification",
-    denominator="contracts active at the period end",
-    notes=f"{FLAG_AT_EXTRACT} A contract re-specified jointly therefore looks joint from its "
-          "start. A blank counts as not joint.",
-))
+register(
+    IndicatorDefinition(
+        id="JC01",
+        title="Packages of support funded jointly",
+        sources=("joint_packages",),
+        unit="percent",
+        direction="neutral",
+        statistic="proportion",
+        weaknesses=_W8,
+        compute=jointly_funded,
+        numerator="packages active at the period end with money from two or more of education, "
+        "health and social care",
+        denominator="packages active at the period end",
+        notes="The count of jointly funded packages is this figure's numerator. Their value in "
+        "pounds and each funder's share of the spend are not given as indicator figures, "
+        "because a share of money has no simple margin of error; the suite's breakdown of "
+        "joint funding by funder gives them for any date. A package counts as active from its "
+        "start date until the day before its end date; a planned end after the period end "
+        "leaves it active. Neutral: joint funding suits some children, not all.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="JC02",
+        title="Services specified jointly by education, health and care",
+        sources=("commissioned_services",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W8,
+        compute=jointly_specified,
+        numerator="contracts active at the period end with a joint specification",
+        denominator="contracts active at the period end",
+        notes=f"{FLAG_AT_EXTRACT} A contract re-specified jointly therefore looks joint from its "
+        "start. A blank counts as not joint.",
+    )
+)
 for indicator_id, weeks, days in (("JC03", 18, EIGHTEEN_WEEKS), ("JC04", 52, FIFTY_TWO_WEEKS)):
-    register(IndicatorDefinition(
-        id=indicator_id, title=f"Children waiting more than {weeks} weeks for a health service",
-        sources=_REFERRALS, unit="percent", direction="down", statistic="proportion",
-        weaknesses=_W8, compute=partial(waiting_over, days=days), benchmark_key=indicator_id,
-        numerator=f"children waiting at the period end who had waited more than {days} days",
-        denominator="children waiting at the period end for a first contact",
-        notes=f"{WAITING_NOTES} Exactly {days} days is not over {weeks} weeks; {days + 1} days "
-              "is.",
-    ))
-register(IndicatorDefinition(
-    id="JC05", title="Median wait from referral to first contact", sources=_REFERRALS,
-    unit="days", direction="down", statistic="median", weaknesses=_W8, compute=median_wait,
-    benchmark_key="JC05",
-    numerator="median days from referral to first contact, for children first seen in the "
-              "period",
-    denominator="children first seen in the period",
-    notes="Only children who have been seen have a wait to take the median of, so a growing "
-          "list of children still waiting does not show here until they are seen: the median "
-          "understates waits while a backlog builds. Read it beside JC03 and JC04. Referrals "
-          "discharged without being seen are left out. Figures are also given for each service.",
-))
-register(IndicatorDefinition(
-    id="JC06", title="Autism assessments started within 13 weeks of referral",
-    sources=_REFERRALS, unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W8, compute=autism_assessment_started, benchmark_key="JC06",
-    numerator="neurodevelopmental referrals first seen within 91 days",
-    denominator="neurodevelopmental referrals whose 91st day fell in the period",
-    notes="NICE QS51: an autism diagnostic assessment should start within 3 months of "
-          "referral, taken as 13 weeks (91 days); a first contact on day 91 is in time. "
-          "Counted in the month of the deadline. The first contact on the neurodevelopmental "
-          "pathway is taken as the start of assessment. A referral discharged without being "
-          "seen counts as not started in time, so closing referrals cannot improve the figure.",
-))
-register(IndicatorDefinition(
-    id="JC07", title="EHC plans with a personal budget", sources=("ehc_plans",),
-    unit="percent", direction="neutral", statistic="proportion", weaknesses=_W8,
-    compute=personal_budgets, benchmark_key="JC07",
-    numerator="plans active at the period end that include a personal budget",
-    denominator="plans active at the period end",
-    notes=f"{FLAG_AT_EXTRACT} A blank counts as no personal budget. Neutral: a personal "
-          "budget is a family's choice, not a target.",
-))
+    register(
+        IndicatorDefinition(
+            id=indicator_id,
+            title=f"Children waiting more than {weeks} weeks for a health service",
+            sources=_REFERRALS,
+            unit="percent",
+            direction="down",
+            statistic="proportion",
+            weaknesses=_W8,
+            compute=partial(waiting_over, days=days),
+            benchmark_key=indicator_id,
+            numerator=f"children waiting at the period end who had waited more than {days} days",
+            denominator="children waiting at the period end for a first contact",
+            notes=f"{WAITING_NOTES} Exactly {days} days is not over {weeks} weeks; {days + 1} days "
+            "is.",
+        )
+    )
+register(
+    IndicatorDefinition(
+        id="JC05",
+        title="Median wait from referral to first contact",
+        sources=_REFERRALS,
+        unit="days",
+        direction="down",
+        statistic="median",
+        weaknesses=_W8,
+        compute=median_wait,
+        benchmark_key="JC05",
+        numerator="median days from referral to first contact, for children first seen in the "
+        "period",
+        denominator="children first seen in the period",
+        notes="Only children who have been seen have a wait to take the median of, so a growing "
+        "list of children still waiting does not show here until they are seen: the median "
+        "understates waits while a backlog builds. Read it beside JC03 and JC04. Referrals "
+        "discharged without being seen are left out. Figures are also given for each service.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="JC06",
+        title="Autism assessments started within 13 weeks of referral",
+        sources=_REFERRALS,
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W8,
+        compute=autism_assessment_started,
+        benchmark_key="JC06",
+        numerator="neurodevelopmental referrals first seen within 91 days",
+        denominator="neurodevelopmental referrals whose 91st day fell in the period",
+        notes="NICE QS51: an autism diagnostic assessment should start within 3 months of "
+        "referral, taken as 13 weeks (91 days); a first contact on day 91 is in time. "
+        "Counted in the month of the deadline. The first contact on the neurodevelopmental "
+        "pathway is taken as the start of assessment. A referral discharged without being "
+        "seen counts as not started in time, so closing referrals cannot improve the figure.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="JC07",
+        title="EHC plans with a personal budget",
+        sources=("ehc_plans",),
+        unit="percent",
+        direction="neutral",
+        statistic="proportion",
+        weaknesses=_W8,
+        compute=personal_budgets,
+        benchmark_key="JC07",
+        numerator="plans active at the period end that include a personal budget",
+        denominator="plans active at the period end",
+        notes=f"{FLAG_AT_EXTRACT} A blank counts as no personal budget. Neutral: a personal "
+        "budget is a family's choice, not a target.",
+    )
+)

@@ -49,8 +49,9 @@ def member_of(values: pd.Series, allowed: pd.Series | Collection) -> pd.Series:
     takes a fraction of a second. Other dtypes keep pandas' ``isin``.
     """
     allowed = allowed if isinstance(allowed, pd.Series) else pd.Series(list(allowed))
-    if not (pd.api.types.is_string_dtype(values.dtype)
-            and pd.api.types.is_string_dtype(allowed.dtype)):
+    if not (
+        pd.api.types.is_string_dtype(values.dtype) and pd.api.types.is_string_dtype(allowed.dtype)
+    ):
         return (values.isin(allowed).fillna(False).astype(bool) & values.notna()).astype(bool)
     import pyarrow as pa
     import pyarrow.compute as pc

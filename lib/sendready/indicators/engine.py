@@ -18,9 +18,23 @@ from sendready.indicators.registry import REGISTRY, IndicatorDefinition, NoData,
 from sendready.stats.intervals import wilson_interval
 
 TABLE_COLUMNS = [
-    "indicator_id", "title", "unit", "direction", "statistic", "breakdown", "period_type",
-    "period_start", "period_end", "numerator", "denominator", "value", "ci_low", "ci_high",
-    "small_number", "no_data", "no_data_reason",
+    "indicator_id",
+    "title",
+    "unit",
+    "direction",
+    "statistic",
+    "breakdown",
+    "period_type",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "small_number",
+    "no_data",
+    "no_data_reason",
 ]
 
 OVERALL = ""  # breakdown label of the whole-area row
@@ -46,8 +60,11 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
             np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"
         )
         # Small numbers make a rate unstable and can identify a child: flag both cases.
-        out["small_number"] = ((den < small_threshold) | ((num > 0) & (num < small_threshold))
-                               ).fillna(False).astype("boolean")
+        out["small_number"] = (
+            ((den < small_threshold) | ((num > 0) & (num < small_threshold)))
+            .fillna(False)
+            .astype("boolean")
+        )
     else:
         if "value" not in out:
             out["value"] = num
@@ -59,8 +76,9 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
             np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"
         )
         count_basis = den if defn.statistic == "median" else num
-        out["small_number"] = ((count_basis > 0) & (count_basis < small_threshold)
-                               ).fillna(False).astype("boolean")
+        out["small_number"] = (
+            ((count_basis > 0) & (count_basis < small_threshold)).fillna(False).astype("boolean")
+        )
     out["value"] = out["value"].astype("Float64")
     out["indicator_id"] = defn.id
     out["title"] = defn.title
@@ -99,8 +117,12 @@ def compute_indicator(
     if extract is not None and end > extract:
         # Stocks (children waiting, staff trained) would otherwise carry the last known
         # position forward into months the extract knows nothing about.
-        return _no_data_row(defn, quarter, f"the extracts were taken on {extract.day} "
-                            f"{extract:%B %Y}, before the end of this period")
+        return _no_data_row(
+            defn,
+            quarter,
+            f"the extracts were taken on {extract.day} "
+            f"{extract:%B %Y}, before the end of this period",
+        )
     try:
         monthly = defn.compute(data, months)
         if defn.grain == "event":
@@ -145,8 +167,7 @@ def compute_indicators(
     if unknown:
         raise KeyError(f"unknown indicator ids: {unknown}")
     frames = [
-        compute_indicator(REGISTRY[i], data, period_end, series_start, small_threshold)
-        for i in ids
+        compute_indicator(REGISTRY[i], data, period_end, series_start, small_threshold) for i in ids
     ]
     table = pd.concat(frames, ignore_index=True)[TABLE_COLUMNS]
     table["period_start"] = pd.to_datetime(table["period_start"]).astype("datetime64[ms]")

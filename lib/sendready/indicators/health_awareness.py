@@ -36,9 +36,9 @@ def _children_at_period_end(
 def plan_flagged_on_health_record(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     plans = data.require("ehc_plans")
     referrals = data.require("health_referrals")
-    with_plan = _children_at_period_end(
-        periods, plans, plans["start_date"], plans["cease_date"]
-    )[["p", "person_id"]].drop_duplicates()
+    with_plan = _children_at_period_end(periods, plans, plans["start_date"], plans["cease_date"])[
+        ["p", "person_id"]
+    ].drop_duplicates()
     # Only children who ever had a plan can enter either count: keeps the matrix small.
     referrals = referrals[member_of(referrals["person_id"], plans["person_id"])]
     closes = referrals["referral_date"] + OPEN_FOR
@@ -88,66 +88,105 @@ HEALTH_SECTIONS = ("grade_health_c", "grade_health_g")
 
 def health_sections_good(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     return _audit_proportion(
-        data, periods,
+        data,
+        periods,
         answered=lambda a: a[list(HEALTH_SECTIONS)].notna().all(axis=1),
-        success=lambda a: code_in(a, HEALTH_SECTIONS[0], GOOD_OR_BETTER)
-        & code_in(a, HEALTH_SECTIONS[1], GOOD_OR_BETTER),
+        success=lambda a: (
+            code_in(a, HEALTH_SECTIONS[0], GOOD_OR_BETTER)
+            & code_in(a, HEALTH_SECTIONS[1], GOOD_OR_BETTER)
+        ),
     )
 
 
 def practitioner_aware(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     return _audit_proportion(
-        data, periods,
+        data,
+        periods,
         answered=lambda a: a["health_practitioner_aware"].notna(),
         success=lambda a: yes(a, "health_practitioner_aware"),
     )
 
 
 _W7 = ("W7",)
-register(IndicatorDefinition(
-    id="HAW01", title="EHC plans flagged on children's health records",
-    sources=("health_referrals", "ehc_plans"), unit="percent", direction="up",
-    statistic="proportion", weaknesses=_W7, compute=plan_flagged_on_health_record,
-    numerator="children counted below whose every open referral carries the EHC plan flag",
-    denominator="children with an active plan at the period end who have an open health "
-                "referral then",
-    notes="An open referral is one received in the 365 days up to the period end and not "
-          "discharged by then (the extract records no end of treatment). A child open to "
-          "several services counts as flagged only if every one of those records carries the "
-          "flag; a blank flag counts as no flag. The flag is recorded as it stood at the "
-          "extract date, not month by month, so a flag added later also shows in earlier "
-          "months and past figures can be overstated.",
-))
-register(IndicatorDefinition(
-    id="HAW02", title="Annual reviews with health input, for children known to health",
-    sources=("annual_reviews", "ehc_plans", "health_referrals"), unit="percent",
-    direction="up", statistic="proportion", weaknesses=_W7, compute=health_input_to_reviews,
-    numerator="review meetings held in the period with health advice or attendance",
-    denominator="review meetings held in the period for children with a health referral "
-                "received on or before the meeting date",
-    notes="Placed by meeting date. Reviews are linked to children through the plan; reviews "
-          "of a plan missing from the plans extract are left out. Any earlier referral to a "
-          "children's health service, however old, makes the child known to health. A blank "
-          "health input field counts as no input.",
-))
-register(IndicatorDefinition(
-    id="HAW03", title="Health sections of plans graded good or better",
-    sources=("ehcp_audits",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W7, compute=health_sections_good,
-    numerator="audits in the period grading both health sections (C needs and G provision) "
-              "good or outstanding",
-    denominator="audits in the period that graded both sections C and G",
-    notes="Placed by audit date. An audit that graded only one health section is left out.",
-))
-register(IndicatorDefinition(
-    id="HAW04", title="Health practitioners aware of the child's plan (audit)",
-    sources=("ehcp_audits",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W7, compute=practitioner_aware,
-    numerator="audits in the period finding the health practitioner knew of the plan",
-    denominator="audits in the period that answered the question",
-    notes="Placed by audit date. Audits that left the question blank are left out.",
-))
-register(training_indicator(
-    "HAW05", "Health staff trained on EHC plans", "W7", "health_practitioner", "ehc_plans",
-    staff_words="health practitioner", course_words="EHC plan",
-))
+register(
+    IndicatorDefinition(
+        id="HAW01",
+        title="EHC plans flagged on children's health records",
+        sources=("health_referrals", "ehc_plans"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W7,
+        compute=plan_flagged_on_health_record,
+        numerator="children counted below whose every open referral carries the EHC plan flag",
+        denominator="children with an active plan at the period end who have an open health "
+        "referral then",
+        notes="An open referral is one received in the 365 days up to the period end and not "
+        "discharged by then (the extract records no end of treatment). A child open to "
+        "several services counts as flagged only if every one of those records carries the "
+        "flag; a blank flag counts as no flag. The flag is recorded as it stood at the "
+        "extract date, not month by month, so a flag added later also shows in earlier "
+        "months and past figures can be overstated.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="HAW02",
+        title="Annual reviews with health input, for children known to health",
+        sources=("annual_reviews", "ehc_plans", "health_referrals"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W7,
+        compute=health_input_to_reviews,
+        numerator="review meetings held in the period with health advice or attendance",
+        denominator="review meetings held in the period for children with a health referral "
+        "received on or before the meeting date",
+        notes="Placed by meeting date. Reviews are linked to children through the plan; reviews "
+        "of a plan missing from the plans extract are left out. Any earlier referral to a "
+        "children's health service, however old, makes the child known to health. A blank "
+        "health input field counts as no input.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="HAW03",
+        title="Health sections of plans graded good or better",
+        sources=("ehcp_audits",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W7,
+        compute=health_sections_good,
+        numerator="audits in the period grading both health sections (C needs and G provision) "
+        "good or outstanding",
+        denominator="audits in the period that graded both sections C and G",
+        notes="Placed by audit date. An audit that graded only one health section is left out.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="HAW04",
+        title="Health practitioners aware of the child's plan (audit)",
+        sources=("ehcp_audits",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W7,
+        compute=practitioner_aware,
+        numerator="audits in the period finding the health practitioner knew of the plan",
+        denominator="audits in the period that answered the question",
+        notes="Placed by audit date. Audits that left the question blank are left out.",
+    )
+)
+register(
+    training_indicator(
+        "HAW05",
+        "Health staff trained on EHC plans",
+        "W7",
+        "health_practitioner",
+        "ehc_plans",
+        staff_words="health practitioner",
+        course_words="EHC plan",
+    )
+)

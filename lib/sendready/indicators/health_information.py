@@ -44,7 +44,8 @@ def health_advice_on_time(data: StagedData, periods: pd.DataFrame) -> pd.DataFra
 def median_days_to_health_advice(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     received = _received(data)
     return with_breakdown(
-        received, "provider",
+        received,
+        "provider",
         lambda rows: flow_median(rows, "received_date", rows["days_to_advice"], periods),
     )
 
@@ -57,38 +58,62 @@ def health_advice_via_portal(data: StagedData, periods: pd.DataFrame) -> pd.Data
 
 
 _W4 = ("W4",)
-register(IndicatorDefinition(
-    id="HINF01", title="Health advice received within 6 weeks", sources=("ehc_advice",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=_W4,
-    numerator="health advice received within 42 days of being requested",
-    denominator="health advice requests whose 42-day deadline fell in the period",
-    compute=health_advice_on_time,
-    notes="Placed by the month the 42-day deadline falls, not the month of receipt: counting "
-          "by receipt would leave out requests still unanswered and flatter the latest months. "
-          "Advice received on day 42 is on time; advice not received by the extract date is "
-          "late. The statutory expectation is 100%, which the area can set as its target.",
-))
-register(IndicatorDefinition(
-    id="HINF02", title="Median days to receive health advice", sources=("ehc_advice",),
-    unit="days", direction="down", statistic="median", weaknesses=_W4,
-    numerator="median days from request to receipt of health advice received in the period",
-    denominator="health advice received in the period",
-    compute=median_days_to_health_advice,
-    notes="Placed by month of receipt, so advice still outstanding is not in the median until "
-          "it arrives; read it with HINF01. Figures are also given for each provider. The 42-day "
-          "statutory limit is the natural target.",
-))
-register(IndicatorDefinition(
-    id="HINF03", title="Health advice received through the shared portal",
-    sources=("ehc_advice",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W4,
-    numerator="health advice received in the period through the portal",
-    denominator="health advice received in the period",
-    compute=health_advice_via_portal,
-    notes="Placed by month of receipt. Advice with no channel recorded counts as not via the "
-          "portal.",
-))
-register(survey_indicator(
-    "HINF04", "Families who only have to tell their story once", _W4,
-    asked="they only had to tell their story once",
-))
+register(
+    IndicatorDefinition(
+        id="HINF01",
+        title="Health advice received within 6 weeks",
+        sources=("ehc_advice",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W4,
+        numerator="health advice received within 42 days of being requested",
+        denominator="health advice requests whose 42-day deadline fell in the period",
+        compute=health_advice_on_time,
+        notes="Placed by the month the 42-day deadline falls, not the month of receipt: counting "
+        "by receipt would leave out requests still unanswered and flatter the latest months. "
+        "Advice received on day 42 is on time; advice not received by the extract date is "
+        "late. The statutory expectation is 100%, which the area can set as its target.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="HINF02",
+        title="Median days to receive health advice",
+        sources=("ehc_advice",),
+        unit="days",
+        direction="down",
+        statistic="median",
+        weaknesses=_W4,
+        numerator="median days from request to receipt of health advice received in the period",
+        denominator="health advice received in the period",
+        compute=median_days_to_health_advice,
+        notes="Placed by month of receipt, so advice still outstanding is not in the median until "
+        "it arrives; read it with HINF01. Figures are also given for each provider. The 42-day "
+        "statutory limit is the natural target.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="HINF03",
+        title="Health advice received through the shared portal",
+        sources=("ehc_advice",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W4,
+        numerator="health advice received in the period through the portal",
+        denominator="health advice received in the period",
+        compute=health_advice_via_portal,
+        notes="Placed by month of receipt. Advice with no channel recorded counts as not via the "
+        "portal.",
+    )
+)
+register(
+    survey_indicator(
+        "HINF04",
+        "Families who only have to tell their story once",
+        _W4,
+        asked="they only had to tell their story once",
+    )
+)

@@ -71,21 +71,24 @@ def _funnel_bands(count: pd.Series, denominator: pd.Series) -> pd.DataFrame:
     """Funnel limits and a plain label per unit (see :mod:`sendready.stats.funnel`)."""
     funnel = classify_units(count, denominator)
     labels = np.select(
-        [funnel["band_998"] == "above", funnel["band_95"] == "above",
-         funnel["band_998"] == "below", funnel["band_95"] == "below"],
+        [
+            funnel["band_998"] == "above",
+            funnel["band_95"] == "above",
+            funnel["band_998"] == "below",
+            funnel["band_95"] == "below",
+        ],
         ["above 99.8% limit", "above 95% limit", "below 99.8% limit", "below 95% limit"],
         default="within limits",
     )
     out = funnel.drop(columns=["numerator", "denominator", "z"]).rename(
-        columns={"proportion": "rate"})
+        columns={"proportion": "rate"}
+    )
     out["classification"] = pd.array(labels, dtype="string")
     out.attrs.update(funnel.attrs)
     return out
 
 
-def schools_outside_limits(
-    data: StagedData, periods: pd.DataFrame, provision: str
-) -> pd.DataFrame:
+def schools_outside_limits(data: StagedData, periods: pd.DataFrame, provision: str) -> pd.DataFrame:
     counts = _school_counts(_census_by_period(data, periods), provision, ["p", "school_urn"])
     outside = pd.Series(0, index=range(len(periods)))
     schools = pd.Series(0, index=range(len(periods)))
@@ -127,8 +130,9 @@ def school_identification_funnel(
     out = pd.concat([counts, bands], axis=1)
     out.insert(0, "school_name", names.reindex(out.index).astype("string"))
     out.attrs.update(bands.attrs)
-    return out.reset_index().sort_values("pupils", ascending=False, kind="stable",
-                                         ignore_index=True)
+    return out.reset_index().sort_values(
+        "pupils", ascending=False, kind="stable", ignore_index=True
+    )
 
 
 def no_specialist_assessment(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +146,9 @@ def _england_need_rows(table: pd.DataFrame | None) -> pd.DataFrame | None:
     if table is None or "breakdown" not in table:
         return None
     england = table["geography"].map(geography_key, na_action="ignore") == "england"
-    rows = table[(table["indicator_id"] == "ID04") & england
-                 & table["breakdown"].str.startswith("need=")]
+    rows = table[
+        (table["indicator_id"] == "ID04") & england & table["breakdown"].str.startswith("need=")
+    ]
     return None if rows.empty else rows
 
 
@@ -163,9 +168,11 @@ def _england_need_mixes(data: StagedData) -> pd.DataFrame:
     if table is None:
         raise NoData("no England primary-need mix is available to compare with")
     when = pd.to_datetime(table["period"].astype(str), errors="coerce", format="mixed")
-    mixes = (table.assign(when=when, need=table["breakdown"].str.removeprefix("need="))
-             .dropna(subset=["when", "value"])
-             .pivot_table(index="need", columns="when", values="value", aggfunc="last"))
+    mixes = (
+        table.assign(when=when, need=table["breakdown"].str.removeprefix("need="))
+        .dropna(subset=["when", "value"])
+        .pivot_table(index="need", columns="when", values="value", aggfunc="last")
+    )
     # A need missing from one publication is pooled with the needs not listed.
     mixes = mixes.reindex([n for n in mixes.index if n in PLAN_NEEDS]).astype(float).fillna(0)
     mixes.loc[OTHER_NEEDS] = (100 - mixes.sum()).clip(lower=0)
@@ -182,14 +189,18 @@ def need_mix(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
         mine = plans[plans["primary_need"] == need]
         count = stock_count(periods, mine["start_date"], mine["cease_date"])
         shares[need] = np.where(active > 0, 100 * count / np.maximum(active, 1), np.nan)
-        rows.append(periods.assign(breakdown=f"need={need}", numerator=count,
-                                   denominator=active, value=shares[need]))
+        rows.append(
+            periods.assign(
+                breakdown=f"need={need}", numerator=count, denominator=active, value=shares[need]
+            )
+        )
     area = pd.DataFrame(shares).T  # needs x periods
     # The mix in force at each period end: latest published on or before it, else the
     # earliest (the series may start before the first publication in the table).
     dates = mixes.columns.to_numpy(dtype="datetime64[ns]")
-    pick = np.searchsorted(dates, periods["period_end"].to_numpy(dtype="datetime64[ns]"),
-                           "right") - 1
+    pick = (
+        np.searchsorted(dates, periods["period_end"].to_numpy(dtype="datetime64[ns]"), "right") - 1
+    )
     england = mixes.to_numpy()[:, np.clip(pick, 0, None)]
     published = area.reindex(mixes.index[:-1]).to_numpy()
     area_other = 100 - published.sum(axis=0)
@@ -203,16 +214,32 @@ def refusals_by_school(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     refused = (decided["decision"] == "not_assess").astype(bool)
     overall = flow_proportion(decided, "decision_date", refused, periods).assign(breakdown="")
     # One grouped count rather than a pass per school: an area has hundreds of schools.
-    events = pd.DataFrame({"school_urn": decided["school_urn"], "refused": refused,
-                           "p": assign_period(decided["decision_date"], periods)})
+    events = pd.DataFrame(
+        {
+            "school_urn": decided["school_urn"],
+            "refused": refused,
+            "p": assign_period(decided["decision_date"], periods),
+        }
+    )
     schools = events["school_urn"].dropna().unique()
-    grid = pd.MultiIndex.from_product([sorted(schools), range(len(periods))],
-                                      names=["school_urn", "p"])
-    counts = (events[events["p"] >= 0].groupby(["school_urn", "p"])["refused"]
-              .agg(["sum", "count"]).reindex(grid, fill_value=0))
-    per_school = periods.iloc[grid.get_level_values("p")].reset_index(drop=True).assign(
-        numerator=counts["sum"].to_numpy(), denominator=counts["count"].to_numpy(),
-        breakdown=("school_urn=" + grid.get_level_values("school_urn").astype(str)).to_numpy())
+    grid = pd.MultiIndex.from_product(
+        [sorted(schools), range(len(periods))], names=["school_urn", "p"]
+    )
+    counts = (
+        events[events["p"] >= 0]
+        .groupby(["school_urn", "p"])["refused"]
+        .agg(["sum", "count"])
+        .reindex(grid, fill_value=0)
+    )
+    per_school = (
+        periods.iloc[grid.get_level_values("p")]
+        .reset_index(drop=True)
+        .assign(
+            numerator=counts["sum"].to_numpy(),
+            denominator=counts["count"].to_numpy(),
+            breakdown=("school_urn=" + grid.get_level_values("school_urn").astype(str)).to_numpy(),
+        )
+    )
     return pd.concat([overall, per_school], ignore_index=True)
 
 
@@ -238,7 +265,8 @@ def school_refusal_funnel(
     if window.empty:
         raise NoData("no decisions on requests made by schools fall in those dates")
     grouped = window.assign(refused=window["decision"] == "not_assess").groupby(
-        "school_urn", observed=True)["refused"]
+        "school_urn", observed=True
+    )["refused"]
     counts = pd.DataFrame({"decisions": grouped.size(), "refused": grouped.sum()})
     bands = _funnel_bands(counts["refused"], counts["decisions"])
     out = pd.concat([counts, bands], axis=1)
@@ -252,57 +280,95 @@ for indicator_id, provision, rate_words, pupils_words in (
     ("ID01", "K", "SEN support", "on SEN support"),
     ("ID02", "E", "EHC plan", "with an EHC plan"),
 ):
-    register(IndicatorDefinition(
-        id=indicator_id, title=f"Schools whose {rate_words} rate is outside the expected range",
-        sources=_CENSUS, unit="percent", direction="down", statistic="proportion",
-        weaknesses=_W6, grain="event", compute=partial(schools_outside_limits, provision=provision),
-        numerator=f"schools whose share of pupils {pupils_words} lies outside the 99.8% funnel "
-                  "limits (above or below)",
-        denominator="schools in the census (excluding special schools and pupil referral units)",
-        notes=FUNNEL_NOTES,
-    ))
-register(IndicatorDefinition(
-    id="ID03", title="Pupils on SEN support with no specialist assessment of need",
-    sources=_CENSUS, unit="percent", direction="down", statistic="proportion", weaknesses=_W6,
-    grain="event", compute=no_specialist_assessment,
-    numerator="pupils on SEN support whose primary need is recorded as NSA (no specialist "
-              "assessment)",
-    denominator="pupils on SEN support in the census (all schools)",
-    notes="Counted at each census; where a month holds two census dates only the later counts.",
-))
-register(IndicatorDefinition(
-    id="ID04", title="How far the mix of primary needs differs from England's",
-    sources=("ehc_plans", "benchmarks"), unit="percent", direction="neutral", statistic="rate",
-    weaknesses=_W6, compute=need_mix, benchmark_key="ID04",
-    numerator="index of dissimilarity: half the sum, over primary needs, of the gap between "
-              "the area's share of active plans and England's share (percentage points); "
-              "the breakdown by primary need gives each need's share of plans",
-    denominator="EHC plans active at the period end",
-    notes="The index (Duncan and Duncan 1955) is the share of plans whose primary need would "
-          "have to change for the area's mix to match England's. England's mix comes from the "
-          "area's own benchmark file when it holds England figures for this indicator, otherwise "
-          "from the figures shipped with the suite (DfE, Education, health and care plans, "
-          "January 2025: seven needs, the rest compared as one \"other\" group). The latest mix "
-          "published on or before each period end is used, or "
-          "the earliest when none is that old, so early months are compared with a later "
-          "England (the ASD share has been rising). Shares describe recording, not need: a "
-          "higher share is neither good nor bad. No interval is given for the index: it "
-          "is biased upwards when plans are few.",
-))
-register(IndicatorDefinition(
-    id="ID05", title="Requests for assessment refused, by requesting school",
-    sources=("ehc_requests",), unit="percent", direction="neutral", statistic="proportion",
-    weaknesses=_W6, compute=refusals_by_school,
-    numerator="decisions not to assess on requests made by a school",
-    denominator="decisions on whether to assess requests made by a school (withdrawn "
-                "requests excluded); the breakdown by school gives one figure per school",
-    notes="Only requests whose requester is a school: a school's refused requests say "
-          "something about its identification, a parent's do not. The whole-area figure is "
-          "EHC04 (requests refused) for school requests only, including those with no school "
-          "reference number (URN). Monthly figures per school are small: a funnel plot of "
-          "schools over a year or more shows which schools fall outside the funnel limits.",
-))
-register(training_indicator(
-    "ID06", "SENCOs trained in the graduated approach", "W6", "senco", "graduated_approach",
-    staff_words="SENCO", course_words="graduated approach",
-))
+    register(
+        IndicatorDefinition(
+            id=indicator_id,
+            title=f"Schools whose {rate_words} rate is outside the expected range",
+            sources=_CENSUS,
+            unit="percent",
+            direction="down",
+            statistic="proportion",
+            weaknesses=_W6,
+            grain="event",
+            compute=partial(schools_outside_limits, provision=provision),
+            numerator=f"schools whose share of pupils {pupils_words} lies outside the 99.8% funnel "
+            "limits (above or below)",
+            denominator="schools in the census (excluding special schools and pupil referral units)",
+            notes=FUNNEL_NOTES,
+        )
+    )
+register(
+    IndicatorDefinition(
+        id="ID03",
+        title="Pupils on SEN support with no specialist assessment of need",
+        sources=_CENSUS,
+        unit="percent",
+        direction="down",
+        statistic="proportion",
+        weaknesses=_W6,
+        grain="event",
+        compute=no_specialist_assessment,
+        numerator="pupils on SEN support whose primary need is recorded as NSA (no specialist "
+        "assessment)",
+        denominator="pupils on SEN support in the census (all schools)",
+        notes="Counted at each census; where a month holds two census dates only the later counts.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="ID04",
+        title="How far the mix of primary needs differs from England's",
+        sources=("ehc_plans", "benchmarks"),
+        unit="percent",
+        direction="neutral",
+        statistic="rate",
+        weaknesses=_W6,
+        compute=need_mix,
+        benchmark_key="ID04",
+        numerator="index of dissimilarity: half the sum, over primary needs, of the gap between "
+        "the area's share of active plans and England's share (percentage points); "
+        "the breakdown by primary need gives each need's share of plans",
+        denominator="EHC plans active at the period end",
+        notes="The index (Duncan and Duncan 1955) is the share of plans whose primary need would "
+        "have to change for the area's mix to match England's. England's mix comes from the "
+        "area's own benchmark file when it holds England figures for this indicator, otherwise "
+        "from the figures shipped with the suite (DfE, Education, health and care plans, "
+        'January 2025: seven needs, the rest compared as one "other" group). The latest mix '
+        "published on or before each period end is used, or "
+        "the earliest when none is that old, so early months are compared with a later "
+        "England (the ASD share has been rising). Shares describe recording, not need: a "
+        "higher share is neither good nor bad. No interval is given for the index: it "
+        "is biased upwards when plans are few.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="ID05",
+        title="Requests for assessment refused, by requesting school",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="neutral",
+        statistic="proportion",
+        weaknesses=_W6,
+        compute=refusals_by_school,
+        numerator="decisions not to assess on requests made by a school",
+        denominator="decisions on whether to assess requests made by a school (withdrawn "
+        "requests excluded); the breakdown by school gives one figure per school",
+        notes="Only requests whose requester is a school: a school's refused requests say "
+        "something about its identification, a parent's do not. The whole-area figure is "
+        "EHC04 (requests refused) for school requests only, including those with no school "
+        "reference number (URN). Monthly figures per school are small: a funnel plot of "
+        "schools over a year or more shows which schools fall outside the funnel limits.",
+    )
+)
+register(
+    training_indicator(
+        "ID06",
+        "SENCOs trained in the graduated approach",
+        "W6",
+        "senco",
+        "graduated_approach",
+        staff_words="SENCO",
+        course_words="graduated approach",
+    )
+)

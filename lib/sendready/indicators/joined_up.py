@@ -58,7 +58,8 @@ def records_linked(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     referrals = data.require("health_referrals")
     on_health_record = referrals[referrals["nhs_number"].notna()]
     first_seen = on_health_record.groupby(_digits(on_health_record["nhs_number"]))[
-        "referral_date"].min()
+        "referral_date"
+    ].min()
     linked_from = persons[["person_id"]].assign(
         linked_from=_digits(persons["nhs_number"]).map(first_seen).astype("datetime64[ns]")
     )
@@ -67,9 +68,7 @@ def records_linked(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     )
     # Periods x plans, then folded to periods x persons: a child with two plans counts once.
     active = pd.DataFrame(stock_at_period_end(periods, plans["start_date"], plans["cease_date"]))
-    linked = pd.DataFrame(
-        stock_at_period_end(periods, plans["linked_from"], never(plans.index))
-    )
+    linked = pd.DataFrame(stock_at_period_end(periods, plans["linked_from"], never(plans.index)))
     person = plans["person_id"].to_numpy()
     active_person = active.T.groupby(person).any().T.to_numpy()
     linked_person = linked.T.groupby(person).any().T.to_numpy()
@@ -80,46 +79,68 @@ def records_linked(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
 
 
 _W3 = ("W3",)
-register(IndicatorDefinition(
-    id="JOIN01", title="Plans issued with education, health and social care advice all in",
-    sources=("ehc_requests", "ehc_advice"), unit="percent", direction="up",
-    statistic="proportion", weaknesses=_W3,
-    numerator="plans issued in the period whose assessment had education, health and social "
-              "care advice all received on or before the issue date",
-    denominator="plans issued in the period",
-    compute=complete_advice,
-    notes="Placed by month of issue. Advice received on the issue date counts; advice received "
-          "later, or never, does not. A plan whose assessment has no advice recorded at all "
-          "counts as incomplete. Educational psychology and other advice are not required.",
-))
-register(IndicatorDefinition(
-    id="JOIN02", title="Reviews with health and social care input",
-    sources=("annual_reviews",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W3,
-    numerator="review meetings held in the period with both health and social care input",
-    denominator="review meetings held in the period for children known to social care",
-    compute=multi_agency_reviews,
-    notes="Limited to children known to social care, because social care input is only "
-          "expected for them. Where the extract does not record whether children are known to "
-          "social care at all (no such column, or every entry blank), every review held counts "
-          "instead, and the share is then lower than the true figure. Blank input fields count as "
-          "no input.",
-))
-register(IndicatorDefinition(
-    id="JOIN03", title="Children with a plan whose records link to health records",
-    sources=("ehc_plans", "persons", "health_referrals"), unit="percent", direction="up",
-    statistic="proportion", weaknesses=_W3,
-    numerator="children with an active plan at the period end whose NHS number matches the NHS "
-              "number on a health referral dated on or before the period end",
-    denominator="children with an active plan at the period end",
-    compute=records_linked,
-    notes="Measures whether the NHS number held with the council's record finds the child on "
-          "a health record; the suite's own matching of children across records is not used, "
-          "since that link is what is being tested. NHS numbers are compared without spaces. A "
-          "child never referred to a children's health service in the extract cannot match, "
-          "so the ceiling is below 100%. A child with two plans counts once.",
-))
-register(survey_indicator(
-    "JOIN04", "Parents who say services work together", _W3,
-    asked="services work well together",
-))
+register(
+    IndicatorDefinition(
+        id="JOIN01",
+        title="Plans issued with education, health and social care advice all in",
+        sources=("ehc_requests", "ehc_advice"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W3,
+        numerator="plans issued in the period whose assessment had education, health and social "
+        "care advice all received on or before the issue date",
+        denominator="plans issued in the period",
+        compute=complete_advice,
+        notes="Placed by month of issue. Advice received on the issue date counts; advice received "
+        "later, or never, does not. A plan whose assessment has no advice recorded at all "
+        "counts as incomplete. Educational psychology and other advice are not required.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="JOIN02",
+        title="Reviews with health and social care input",
+        sources=("annual_reviews",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W3,
+        numerator="review meetings held in the period with both health and social care input",
+        denominator="review meetings held in the period for children known to social care",
+        compute=multi_agency_reviews,
+        notes="Limited to children known to social care, because social care input is only "
+        "expected for them. Where the extract does not record whether children are known to "
+        "social care at all (no such column, or every entry blank), every review held counts "
+        "instead, and the share is then lower than the true figure. Blank input fields count as "
+        "no input.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="JOIN03",
+        title="Children with a plan whose records link to health records",
+        sources=("ehc_plans", "persons", "health_referrals"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W3,
+        numerator="children with an active plan at the period end whose NHS number matches the NHS "
+        "number on a health referral dated on or before the period end",
+        denominator="children with an active plan at the period end",
+        compute=records_linked,
+        notes="Measures whether the NHS number held with the council's record finds the child on "
+        "a health record; the suite's own matching of children across records is not used, "
+        "since that link is what is being tested. NHS numbers are compared without spaces. A "
+        "child never referred to a children's health service in the extract cannot match, "
+        "so the ceiling is below 100%. A child with two plans counts once.",
+    )
+)
+register(
+    survey_indicator(
+        "JOIN04",
+        "Parents who say services work together",
+        _W3,
+        asked="services work well together",
+    )
+)

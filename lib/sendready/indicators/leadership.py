@@ -27,8 +27,7 @@ CORE_PARTNERS = ("la", "nhs", "schools", "parent_carer_forum")
 def _on_time(actions: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     # The due date is never after the end of the period it is counted in, so a completion
     # on or before it is always known by that period end: no later data leaks in.
-    on_time = actions["completed_date"].notna() & (
-        actions["completed_date"] <= actions["due_date"])
+    on_time = actions["completed_date"].notna() & (actions["completed_date"] <= actions["due_date"])
     return flow_proportion(actions, "due_date", on_time, periods)
 
 
@@ -65,56 +64,76 @@ def _partnership_boards(data: StagedData) -> list[str]:
     listed = governance.groupby("board")["organisation"].unique()
     boards = [board for board, members in listed.items() if set(CORE_PARTNERS) <= set(members)]
     if not boards:
-        raise NoData("no board in the governance extract lists the council, the NHS, schools "
-                     "and the parent carer forum among its members")
+        raise NoData(
+            "no board in the governance extract lists the council, the NHS, schools "
+            "and the parent carer forum among its members"
+        )
     return boards
 
 
 def partners_present(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     meetings = board_meetings(data)
     meetings = meetings[meetings["board"].isin(_partnership_boards(data))]
-    return flow_proportion(
-        meetings, "meeting_date", attended_all(meetings, CORE_PARTNERS), periods
-    )
+    return flow_proportion(meetings, "meeting_date", attended_all(meetings, CORE_PARTNERS), periods)
 
 
 _W1 = ("W1",)
-register(IndicatorDefinition(
-    id="LEAD01", title="Plan actions completed by their due date", sources=("action_plan",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=_W1,
-    numerator="actions due in the period that were completed on or before their due date",
-    denominator="actions due in the period",
-    compute=actions_on_time,
-    notes="A monthly series: each action counts once, in the month it fell due, so the chart "
-          "shows whether deadlines met recently are being kept (a cumulative share would "
-          "barely move). An action finished on its due date is on time; one not completed "
-          "counts as late. Completion after the due date never counts, even if it came before "
-          "the period end. Figures are also given for each weakness.",
-))
-register(IndicatorDefinition(
-    id="LEAD02", title="Plan actions overdue", sources=("action_plan",),
-    unit="percent", direction="down", statistic="proportion", weaknesses=_W1,
-    numerator="actions due on or before the period end and not completed by then",
-    denominator="actions due on or before the period end",
-    compute=actions_overdue,
-    notes="Taken on the last day of each period from the due and completed dates, not the "
-          "recorded status (which is the status on the day the data were extracted). An action "
-          "due on the last day and not completed that day counts as overdue; one completed on "
-          "the last day does not. Later actions join the denominator as they fall due. "
-          "Figures are also given for each weakness.",
-))
-register(IndicatorDefinition(
-    id="LEAD03", title="Partnership board meetings with all key partners present",
-    sources=("governance",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=_W1,
-    numerator="meetings in the period at which the council, the NHS, schools and the parent "
-              "carer forum were all recorded as attending",
-    denominator="meetings held in the period of boards at which all four are expected",
-    compute=partners_present,
-    notes="A meeting is one board on one date. Only boards at which the extract lists all "
-          "four partners as expected (at any meeting) count: a group that never includes "
-          "schools, such as a joint commissioning group, is not the partnership board. At "
-          "those boards a partner with no row for a meeting (including a row set aside as "
-          "invalid at ingest), or a blank attendance, counts as absent. Board names must be "
-          "spelt the same way every time, or one board splits in two.",
-))
+register(
+    IndicatorDefinition(
+        id="LEAD01",
+        title="Plan actions completed by their due date",
+        sources=("action_plan",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="actions due in the period that were completed on or before their due date",
+        denominator="actions due in the period",
+        compute=actions_on_time,
+        notes="A monthly series: each action counts once, in the month it fell due, so the chart "
+        "shows whether deadlines met recently are being kept (a cumulative share would "
+        "barely move). An action finished on its due date is on time; one not completed "
+        "counts as late. Completion after the due date never counts, even if it came before "
+        "the period end. Figures are also given for each weakness.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="LEAD02",
+        title="Plan actions overdue",
+        sources=("action_plan",),
+        unit="percent",
+        direction="down",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="actions due on or before the period end and not completed by then",
+        denominator="actions due on or before the period end",
+        compute=actions_overdue,
+        notes="Taken on the last day of each period from the due and completed dates, not the "
+        "recorded status (which is the status on the day the data were extracted). An action "
+        "due on the last day and not completed that day counts as overdue; one completed on "
+        "the last day does not. Later actions join the denominator as they fall due. "
+        "Figures are also given for each weakness.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="LEAD03",
+        title="Partnership board meetings with all key partners present",
+        sources=("governance",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="meetings in the period at which the council, the NHS, schools and the parent "
+        "carer forum were all recorded as attending",
+        denominator="meetings held in the period of boards at which all four are expected",
+        compute=partners_present,
+        notes="A meeting is one board on one date. Only boards at which the extract lists all "
+        "four partners as expected (at any meeting) count: a group that never includes "
+        "schools, such as a joint commissioning group, is not the partnership board. At "
+        "those boards a partner with no row for a meeting (including a row set aside as "
+        "invalid at ingest), or a blank attendance, counts as absent. Board names must be "
+        "spelt the same way every time, or one board splits in two.",
+    )
+)

@@ -131,9 +131,7 @@ def days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (delta.dt.days).astype("Int64")
 
 
-def stock_count(
-    periods: pd.DataFrame, open_from: pd.Series, open_until: pd.Series
-) -> np.ndarray:
+def stock_count(periods: pd.DataFrame, open_from: pd.Series, open_until: pd.Series) -> np.ndarray:
     """Rows open on each period's last day, counted without a periods x rows matrix.
 
     The same rule as :func:`stock_at_period_end` (open from ``open_from``, closed on
@@ -173,4 +171,3 @@ def stock_proportion(
     out["numerator"] = stock_count(periods, rows[open_from][hit], rows[open_until][hit])
     out["denominator"] = stock_count(periods, rows[open_from], rows[open_until])
     return out
-

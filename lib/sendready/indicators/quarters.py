@@ -63,8 +63,9 @@ def _same_columns(a: pd.Series, b: pd.Series) -> np.ndarray:
     y = pd.to_numeric(b, errors="coerce").astype("Float64")
     both_blank = (x.isna() & y.isna()).to_numpy()
     present = (x.notna() & y.notna()).to_numpy()
-    close = np.isclose(x.to_numpy(dtype=float, na_value=np.nan),
-                       y.to_numpy(dtype=float, na_value=np.nan))
+    close = np.isclose(
+        x.to_numpy(dtype=float, na_value=np.nan), y.to_numpy(dtype=float, na_value=np.nan)
+    )
     return both_blank | (present & close)
 
 
@@ -89,34 +90,54 @@ def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
     columns = count_columns(str(rows["statistic"].iloc[0])) if len(rows) else ()
     keep = ["breakdown", "period_start", "period_end", *columns]
     quarters = rows.loc[rows["period_type"] == "quarter", keep]
-    months = rows.loc[rows["period_type"] == "month", keep].sort_values("period_start",
-                                                                         kind="stable")
-    empty = pd.DataFrame({"covered": False, "flow": False, "stock": False,
-                          "months": [[] for _ in range(len(quarters))]},
-                         index=pd.Index(quarters.index, name="row"))[out_columns]
+    months = rows.loc[rows["period_type"] == "month", keep].sort_values(
+        "period_start", kind="stable"
+    )
+    empty = pd.DataFrame(
+        {
+            "covered": False,
+            "flow": False,
+            "stock": False,
+            "months": [[] for _ in range(len(quarters))],
+        },
+        index=pd.Index(quarters.index, name="row"),
+    )[out_columns]
     if quarters.empty or months.empty:
         return empty
     # A blank breakdown matches nothing (a merge would pair blank with blank).
-    pairs = quarters[quarters["breakdown"].notna()].rename_axis("row").reset_index().merge(
-        months[months["breakdown"].notna()].rename_axis("month_row").reset_index(),
-        on="breakdown",
-        suffixes=("_q", "_m"), how="inner", validate="many_to_many")
-    pairs = pairs[(pairs["period_start_m"] >= pairs["period_start_q"])
-                  & (pairs["period_end_m"] <= pairs["period_end_q"])]
+    pairs = (
+        quarters[quarters["breakdown"].notna()]
+        .rename_axis("row")
+        .reset_index()
+        .merge(
+            months[months["breakdown"].notna()].rename_axis("month_row").reset_index(),
+            on="breakdown",
+            suffixes=("_q", "_m"),
+            how="inner",
+            validate="many_to_many",
+        )
+    )
+    pairs = pairs[
+        (pairs["period_start_m"] >= pairs["period_start_q"])
+        & (pairs["period_end_m"] <= pairs["period_end_q"])
+    ]
     if pairs.empty:
         return empty
     pairs = pairs.sort_values(["row", "period_start_m"], kind="stable")
     grouped = pairs.groupby("row", sort=False)
-    fit = pd.DataFrame({
-        "n": grouped.size(),
-        "first_start": grouped["period_start_m"].first(),
-        "last_end": grouped["period_end_m"].last(),
-        "start": grouped["period_start_q"].first(),
-        "end": grouped["period_end_q"].first(),
-        "months": grouped["month_row"].agg(list),
-    })
-    covered = ((fit["n"] == 3) & (fit["first_start"] == fit["start"])
-               & (fit["last_end"] == fit["end"])).to_numpy()
+    fit = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "first_start": grouped["period_start_m"].first(),
+            "last_end": grouped["period_end_m"].last(),
+            "start": grouped["period_start_q"].first(),
+            "end": grouped["period_end_q"].first(),
+            "months": grouped["month_row"].agg(list),
+        }
+    )
+    covered = (
+        (fit["n"] == 3) & (fit["first_start"] == fit["start"]) & (fit["last_end"] == fit["end"])
+    ).to_numpy()
     flow, stock = covered.copy(), covered.copy()
     for column in columns:
         values = pairs[f"{column}_m"].astype("Float64")
@@ -132,8 +153,9 @@ def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
     fit["months"] = [m if c else [] for m, c in zip(fit["months"], covered, strict=True)]
     result = empty.copy()
     result.loc[fit.index, ["covered", "flow", "stock"]] = fit[["covered", "flow", "stock"]]
-    result.loc[fit.index, "months"] = pd.Series(fit["months"].tolist(), index=fit.index,
-                                                dtype=object)
+    result.loc[fit.index, "months"] = pd.Series(
+        fit["months"].tolist(), index=fit.index, dtype=object
+    )
     return result
 
 
@@ -197,9 +219,11 @@ def previous_quarter(
         None when the previous quarter cannot be read (see the module docstring).
     """
     if previous_table is not None:
-        found = previous_table[(previous_table["indicator_id"] == indicator_id)
-                               & (previous_table["breakdown"] == breakdown)
-                               & (previous_table["period_type"] == "quarter")]
+        found = previous_table[
+            (previous_table["indicator_id"] == indicator_id)
+            & (previous_table["breakdown"] == breakdown)
+            & (previous_table["period_type"] == "quarter")
+        ]
         return found.iloc[0] if len(found) else None
     rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)]
     current = rows[rows["period_type"] == "quarter"]
@@ -210,10 +234,16 @@ def previous_quarter(
     statistic = str(current_row["statistic"])
     end = current_row["period_start"] - pd.Timedelta(days=1)
     start = end - pd.DateOffset(months=3) + pd.Timedelta(days=1)
-    months = rows[(rows["period_type"] == "month") & (rows["period_start"] >= start)
-                  & (rows["period_end"] <= end)].sort_values("period_start")
-    covered = (len(months) == 3 and months["period_start"].iloc[0] == start
-               and months["period_end"].iloc[-1] == end)
+    months = rows[
+        (rows["period_type"] == "month")
+        & (rows["period_start"] >= start)
+        & (rows["period_end"] <= end)
+    ].sort_values("period_start")
+    covered = (
+        len(months) == 3
+        and months["period_start"].iloc[0] == start
+        and months["period_end"].iloc[-1] == end
+    )
     if kind == "unknown" or not covered:
         return None
     if kind == "stock":
@@ -231,8 +261,9 @@ def previous_quarter(
             scale = _count_scale(current_row, rows)
             if scale is None:
                 return None
-            row["value"] = (row["numerator"] if scale == "total"
-                            else months["value"].astype("Float64").mean())
+            row["value"] = (
+                row["numerator"] if scale == "total" else months["value"].astype("Float64").mean()
+            )
         row["ci_low"] = row["ci_high"] = pd.NA  # not derived: no sentence states it
         row["no_data"] = pd.isna(row["value"])
     else:

@@ -64,8 +64,9 @@ def issued_after_52_weeks(data: StagedData, periods: pd.DataFrame) -> pd.DataFra
 def _decisions(data: StagedData) -> pd.DataFrame:
     requests = data.require("ehc_requests")
     # A withdrawn request is not a decision on whether to assess.
-    return requests[requests["decision"].isin(["assess", "not_assess"])
-                    & requests["decision_date"].notna()]
+    return requests[
+        requests["decision"].isin(["assess", "not_assess"]) & requests["decision_date"].notna()
+    ]
 
 
 def six_week_decisions(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
@@ -76,9 +77,7 @@ def six_week_decisions(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
 
 def requests_refused(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     decided = _decisions(data)
-    return flow_proportion(
-        decided, "decision_date", decided["decision"] == "not_assess", periods
-    )
+    return flow_proportion(decided, "decision_date", decided["decision"] == "not_assess", periods)
 
 
 def sixteen_week_no_plan(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
@@ -125,73 +124,144 @@ def active_plans(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
 
 
 _W1 = ("W1",)
-register(IndicatorDefinition(
-    id="EHC01", title="EHC plans issued within 20 weeks", sources=("ehc_requests",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=_W1,
-    numerator="plans issued in the period within 140 days of the request",
-    denominator="plans issued in the period, excluding reg 10(4) exceptions and cases with "
-                "mediation or tribunal",
-    compute=twenty_week_timeliness, benchmark_key="EHC01",
-    notes="Counted by month of issue, as DfE does.",
-))
-register(IndicatorDefinition(
-    id="EHC02", title="EHC plans issued after 52 weeks", sources=("ehc_requests",),
-    unit="percent", direction="down", statistic="proportion", weaknesses=(),
-    numerator="plans issued in the period more than 364 days after the request",
-    denominator="plans issued in the period (all, exceptions included)",
-    compute=issued_after_52_weeks, benchmark_key="EHC02",
-))
-register(IndicatorDefinition(
-    id="EHC03", title="Decisions to assess made within 6 weeks", sources=("ehc_requests",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=(),
-    numerator="decisions on whether to assess made within 42 days of the request",
-    denominator="decisions on whether to assess made in the period (withdrawn requests excluded)",
-    compute=six_week_decisions, benchmark_key="EHC03",
-))
-register(IndicatorDefinition(
-    id="EHC04", title="Requests for assessment refused", sources=("ehc_requests",),
-    unit="percent", direction="neutral", statistic="proportion", weaknesses=(),
-    numerator="decisions not to assess", denominator="decisions on whether to assess",
-    compute=requests_refused, benchmark_key="EHC04",
-    notes="Neutral: a refusal rate is neither good nor bad on its own.",
-))
-register(IndicatorDefinition(
-    id="EHC05", title="Decisions not to issue a plan made within 16 weeks",
-    sources=("ehc_requests",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=(),
-    numerator="decisions not to issue made within 112 days of the request",
-    denominator="decisions not to issue made in the period",
-    compute=sixteen_week_no_plan, benchmark_key="EHC05",
-))
-register(IndicatorDefinition(
-    id="EHC06", title="Annual reviews held on time", sources=("annual_reviews",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=_W1,
-    numerator="reviews due in the period whose meeting was held by the due date",
-    denominator="reviews due in the period",
-    compute=annual_reviews_on_time, benchmark_key="EHC06",
-    notes="Uses the due date recorded in the extract (12 months after the plan started or "
-          "the previous review).",
-))
-register(IndicatorDefinition(
-    id="EHC07", title="Review decisions made within 4 weeks", sources=("annual_reviews",),
-    unit="percent", direction="up", statistic="proportion", weaknesses=(),
-    numerator="decisions notified within 28 days of the review meeting",
-    denominator="review decisions notified in the period",
-    compute=review_decision_four_weeks, benchmark_key="EHC07",
-))
-register(IndicatorDefinition(
-    id="EHC08", title="Amended plans finalised within 12 weeks of review",
-    sources=("annual_reviews",), unit="percent", direction="up", statistic="proportion",
-    weaknesses=(),
-    numerator="amended plans finalised within 84 days of the review meeting",
-    denominator="decisions to amend whose 84-day deadline fell in the period",
-    compute=amended_plan_twelve_weeks,
-))
-register(IndicatorDefinition(
-    id="EHC09", title="Active EHC plans", sources=("ehc_plans",),
-    unit="count", direction="neutral", statistic="count", weaknesses=(),
-    numerator="plans started on or before the period end and not ceased by then",
-    denominator=None, compute=active_plans, benchmark_key="EHC09",
-    notes="A rate per 10,000 people aged 0-25 would need a population estimate, which the "
-          "data supplied do not yet include; the count is shown as context.",
-))
+register(
+    IndicatorDefinition(
+        id="EHC01",
+        title="EHC plans issued within 20 weeks",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="plans issued in the period within 140 days of the request",
+        denominator="plans issued in the period, excluding reg 10(4) exceptions and cases with "
+        "mediation or tribunal",
+        compute=twenty_week_timeliness,
+        benchmark_key="EHC01",
+        notes="Counted by month of issue, as DfE does.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC02",
+        title="EHC plans issued after 52 weeks",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="down",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="plans issued in the period more than 364 days after the request",
+        denominator="plans issued in the period (all, exceptions included)",
+        compute=issued_after_52_weeks,
+        benchmark_key="EHC02",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC03",
+        title="Decisions to assess made within 6 weeks",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="decisions on whether to assess made within 42 days of the request",
+        denominator="decisions on whether to assess made in the period (withdrawn requests excluded)",
+        compute=six_week_decisions,
+        benchmark_key="EHC03",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC04",
+        title="Requests for assessment refused",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="neutral",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="decisions not to assess",
+        denominator="decisions on whether to assess",
+        compute=requests_refused,
+        benchmark_key="EHC04",
+        notes="Neutral: a refusal rate is neither good nor bad on its own.",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC05",
+        title="Decisions not to issue a plan made within 16 weeks",
+        sources=("ehc_requests",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="decisions not to issue made within 112 days of the request",
+        denominator="decisions not to issue made in the period",
+        compute=sixteen_week_no_plan,
+        benchmark_key="EHC05",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC06",
+        title="Annual reviews held on time",
+        sources=("annual_reviews",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="reviews due in the period whose meeting was held by the due date",
+        denominator="reviews due in the period",
+        compute=annual_reviews_on_time,
+        benchmark_key="EHC06",
+        notes="Uses the due date recorded in the extract (12 months after the plan started or "
+        "the previous review).",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC07",
+        title="Review decisions made within 4 weeks",
+        sources=("annual_reviews",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="decisions notified within 28 days of the review meeting",
+        denominator="review decisions notified in the period",
+        compute=review_decision_four_weeks,
+        benchmark_key="EHC07",
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC08",
+        title="Amended plans finalised within 12 weeks of review",
+        sources=("annual_reviews",),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=(),
+        numerator="amended plans finalised within 84 days of the review meeting",
+        denominator="decisions to amend whose 84-day deadline fell in the period",
+        compute=amended_plan_twelve_weeks,
+    )
+)
+register(
+    IndicatorDefinition(
+        id="EHC09",
+        title="Active EHC plans",
+        sources=("ehc_plans",),
+        unit="count",
+        direction="neutral",
+        statistic="count",
+        weaknesses=(),
+        numerator="plans started on or before the period end and not ceased by then",
+        denominator=None,
+        compute=active_plans,
+        benchmark_key="EHC09",
+        notes="A rate per 10,000 people aged 0-25 would need a population estimate, which the "
+        "data supplied do not yet include; the count is shown as context.",
+    )
+)

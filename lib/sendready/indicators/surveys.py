@@ -36,8 +36,11 @@ ANSWERS_ON_SCALE: dict[str, tuple[str, ...]] = {
     "agree5": ("strongly_agree", "agree", "neutral", "disagree", "strongly_disagree"),
     "yes_no": ("yes", "no"),
 }
-RESPONDENT_WORDS = {"parent": "parents and carers", "cyp": "children and young people",
-                    "practitioner": "practitioners"}
+RESPONDENT_WORDS = {
+    "parent": "parents and carers",
+    "cyp": "children and young people",
+    "practitioner": "practitioners",
+}
 
 SURVEY_NOTES = (
     "Questions are those the area's survey question list links to this indicator. Positive "
@@ -114,14 +117,18 @@ def survey_indicator(
     """
     who = " and ".join(RESPONDENT_WORDS.get(r, r) for r in respondents)
     return IndicatorDefinition(
-        id=indicator_id, title=title, sources=("surveys", "survey_questions"),
-        unit="percent", direction="up", statistic="proportion", grain="event",
+        id=indicator_id,
+        title=title,
+        sources=("surveys", "survey_questions"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        grain="event",
         weaknesses=weaknesses,
         numerator=f"answers from {who} agreeing or strongly agreeing (or answering yes) "
-                  f"that {asked}",
+        f"that {asked}",
         denominator=f"answers from {who} to the questions tagged {indicator_id}, "
-                    "excluding don't know and skipped questions",
-        compute=partial(survey_positive_share, indicator_id=indicator_id,
-                        respondents=respondents),
+        "excluding don't know and skipped questions",
+        compute=partial(survey_positive_share, indicator_id=indicator_id, respondents=respondents),
         notes=" ".join(part for part in (SURVEY_NOTES, notes) if part),
     )

@@ -73,5 +73,6 @@ def waits_as_at(data, as_at: object) -> pd.DataFrame:
     open_now = (referrals["referral_date"] <= day) & (stopped.isna() | (stopped > day))
     waiting = referrals.loc[open_now, ["service", "referral_date"]]
     days = (day - waiting["referral_date"]).dt.days
-    return pd.DataFrame({"service": waiting["service"].astype("string"),
-                         "days_waited": days.astype("Int64")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"service": waiting["service"].astype("string"), "days_waited": days.astype("Int64")}
+    ).reset_index(drop=True)

@@ -57,17 +57,27 @@ def trained_share(
 
 
 def training_indicator(
-    indicator_id: str, title: str, weakness: str, staff_group: str, course: str,
-    staff_words: str, course_words: str,
+    indicator_id: str,
+    title: str,
+    weakness: str,
+    staff_group: str,
+    course: str,
+    staff_words: str,
+    course_words: str,
 ) -> IndicatorDefinition:
     """The definition of a "share of a staff group trained on a course" indicator."""
     return IndicatorDefinition(
-        id=indicator_id, title=title, sources=("training", "workforce"), unit="percent",
-        direction="up", statistic="proportion", weaknesses=(weakness,),
+        id=indicator_id,
+        title=title,
+        sources=("training", "workforce"),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=(weakness,),
         compute=partial(trained_share, staff_group=staff_group, course=course),
         numerator=f"{staff_words} completions of {course_words} training on or before the "
-                  "period end (records, capped at the headcount)",
+        "period end (records, capped at the headcount)",
         denominator=f"{staff_words} headcount at the latest workforce date on or before the "
-                    "period end",
+        "period end",
         notes=COUNTING_NOTE,
     )

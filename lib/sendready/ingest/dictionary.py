@@ -80,8 +80,11 @@ def _values(col: Column) -> str:
     """The codes, format or range a column's values must meet."""
     parts: list[str] = []
     if col.codes:
-        parts.append(_codes(col.codes) if len(col.codes) <= _INLINE_CODES
-                     else f"one of {len(col.codes)} codes (listed below)")
+        parts.append(
+            _codes(col.codes)
+            if len(col.codes) <= _INLINE_CODES
+            else f"one of {len(col.codes)} codes (listed below)"
+        )
     if col.format:
         parts.append(FORMAT_DESCRIPTIONS[col.format])
     if col.minimum is not None and col.maximum is not None:
@@ -91,8 +94,9 @@ def _values(col: Column) -> str:
     elif col.maximum is not None:
         parts.append(f"{col.maximum:g} or less")
     if col.kind == "date":
-        parts.append("may be after the extract date" if col.future_allowed
-                     else "not after the extract date")
+        parts.append(
+            "may be after the extract date" if col.future_allowed else "not after the extract date"
+        )
     return "; ".join(parts)
 
 
@@ -107,8 +111,11 @@ def _source_section(contract: Contract) -> list[str]:
         f"- **One row is:** {contract.grain}.",
         f"- **Used for:** {contract.serves}.",
         "- **Source:** "
-        + ("required: ingest stops without it." if contract.required
-           else "optional: without it, the indicators that need it show \"no data\"."),
+        + (
+            "required: ingest stops without it."
+            if contract.required
+            else 'optional: without it, the indicators that need it show "no data".'
+        ),
         f"- **Key:** {', '.join(f'`{k}`' for k in contract.key)} "
         "(a later row with the same key is quarantined; the first is kept).",
         f"- **File:** `{contract.name}.csv`, `{contract.name}.xlsx` or "
@@ -168,17 +175,17 @@ def _intro() -> list[str]:
         "  more than one file for the same source is an error.",
         f"- Required sources: {', '.join(f'`{n}`' for n in required)}. Every other source is",
         "  optional: leave it out and the reports say which indicators have no data.",
-        "- Columns marked \"column required? no\" may be left out of the file altogether; the",
+        '- Columns marked "column required? no" may be left out of the file altogether; the',
         "  suite treats them as blank and records that they were missing.",
         "- Person-level sources carry a pseudonymous `person_id` that links a child across",
-        "  sources. Columns marked \"identifying\" (names, date of birth, UPN, NHS number,",
+        '  sources. Columns marked "identifying" (names, date of birth, UPN, NHS number,',
         "  postcode, `person_id`) are used only to link and check records: they never appear",
         "  in a report.",
         "",
         "## Formats accepted",
         "",
         "- **CSV** in UTF-8 (with or without a byte order mark) or Windows-1252, the encoding",
-        "  Excel uses for \"CSV\" on Windows.",
+        '  Excel uses for "CSV" on Windows.',
         "- **Excel** `.xlsx`: the sheet named in the profile, otherwise the first sheet.",
         "- **Parquet**.",
         "- **Dates**: `2019-03-31`, `31/03/2019` (day first, as written in the UK) or an Excel",
@@ -197,10 +204,10 @@ def _intro() -> list[str]:
         "## The extract date",
         "",
         "Record the date the extracts were taken in `extract.json` beside the files, for",
-        "example `{\"extract_date\": \"2019-03-31\"}`, or give `--extract-date 2019-03-31` to",
+        'example `{"extract_date": "2019-03-31"}`, or give `--extract-date 2019-03-31` to',
         "`sendready ingest` (the option wins over the file; with neither, today is used). A",
         "date after the extract date is treated as a mistake, except in columns marked",
-        "\"may be after the extract date\" (due dates, contract end dates).",
+        '"may be after the extract date" (due dates, contract end dates).',
         "",
         "## What happens to rows that fail a check",
         "",
@@ -221,8 +228,10 @@ def _intro() -> list[str]:
         "",
         "| source | one row is | required? | used for |",
         "|---|---|---|---|",
-        *(f"| [`{c.name}`](#{c.name}) | {c.grain} | {_yes_no(c.required)} | {_cell(c.serves)} |"
-          for c in CONTRACTS.values()),
+        *(
+            f"| [`{c.name}`](#{c.name}) | {c.grain} | {_yes_no(c.required)} | {_cell(c.serves)} |"
+            for c in CONTRACTS.values()
+        ),
         "",
     ]
 

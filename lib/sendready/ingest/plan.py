@@ -38,8 +38,14 @@ CACHE_FILE = "ingest_cache.json"
 QUARANTINE_DIR = "quarantine"
 EXTRACT_FILE = "extract.json"
 # Modules whose code decides what is staged: a change to any of them invalidates the cache.
-_CODE_MODULES = ("metadata/contracts", "metadata/identifiers", "ingest/readers", "ingest/validate",
-                 "ingest/stage", "ingest/plan")
+_CODE_MODULES = (
+    "metadata/contracts",
+    "metadata/identifiers",
+    "ingest/readers",
+    "ingest/validate",
+    "ingest/stage",
+    "ingest/plan",
+)
 
 
 @dataclass(frozen=True)
@@ -85,35 +91,51 @@ class IngestResult:
         s = self.summary
         lines = []
         if self.cached:
-            lines.append("Inputs unchanged since the last ingest, so nothing was redone "
-                         "(use --force to redo it).")
-        lines.append(f"Ingest for profile {s['profile']}, extract date "
-                     f"{long_date(s['extract_date'])} ({s['extract_date_from']}).")
-        lines.append(f"{'source':24} {'file':42} {'read':>9} {'staged':>9} {'quarantined':>11}"
-                     "  top reasons")
+            lines.append(
+                "Inputs unchanged since the last ingest, so nothing was redone "
+                "(use --force to redo it)."
+            )
+        lines.append(
+            f"Ingest for profile {s['profile']}, extract date "
+            f"{long_date(s['extract_date'])} ({s['extract_date_from']})."
+        )
+        lines.append(
+            f"{'source':24} {'file':42} {'read':>9} {'staged':>9} {'quarantined':>11}  top reasons"
+        )
         totals = [0, 0, 0]
         for name, src in s["sources"].items():
             if src["status"] != "staged":
-                lines.append(f"{name:24} not supplied (optional): indicators that need it "
-                             "will show 'no data'")
+                lines.append(
+                    f"{name:24} not supplied (optional): indicators that need it "
+                    "will show 'no data'"
+                )
                 continue
             file = Path(src["file"]).name + (f" ({src['encoding']})" if src["encoding"] else "")
             top = ", ".join(f"{rule} {n:,}" for rule, n in list(src["reasons"].items())[:3])
-            lines.append(f"{name:24} {file:42} {src['rows_read']:>9,} {src['rows_staged']:>9,} "
-                         f"{src['rows_quarantined']:>11,}  {top}")
+            lines.append(
+                f"{name:24} {file:42} {src['rows_read']:>9,} {src['rows_staged']:>9,} "
+                f"{src['rows_quarantined']:>11,}  {top}"
+            )
             for i, key in enumerate(("rows_read", "rows_staged", "rows_quarantined")):
                 totals[i] += src[key]
             if src["columns_missing_optional"]:
-                lines.append(f"{'':24}   optional columns not supplied: "
-                             f"{', '.join(src['columns_missing_optional'])}")
+                lines.append(
+                    f"{'':24}   optional columns not supplied: "
+                    f"{', '.join(src['columns_missing_optional'])}"
+                )
             if src["columns_unknown"]:
-                lines.append(f"{'':24}   columns not in the contract (not staged): "
-                             f"{', '.join(src['columns_unknown'])}")
-        lines.append(f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, "
-                     f"{totals[2]:,} quarantined.")
+                lines.append(
+                    f"{'':24}   columns not in the contract (not staged): "
+                    f"{', '.join(src['columns_unknown'])}"
+                )
+        lines.append(
+            f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, {totals[2]:,} quarantined."
+        )
         lines.append(f"Staged tables:    {self.out_dir}")
-        lines.append(f"Quarantined rows: {self.out_dir / QUARANTINE_DIR} (one line per fault; "
-                     "opens in Excel)")
+        lines.append(
+            f"Quarantined rows: {self.out_dir / QUARANTINE_DIR} (one line per fault; "
+            "opens in Excel)"
+        )
         lines.append(f"Quality report:   {self.out_dir / QUALITY_FILE}")
         lines.extend(f"Warning: {w}" for w in self.warnings)
         lines.extend(f"Problem: {p}" for p in self.problems)
@@ -167,16 +189,19 @@ def plan_ingest(
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not data_dir.is_dir():
-        raise SourceError(f"The data folder {data_dir} does not exist.",
-                          hint="Pass the folder that holds the extracts with --data.")
+        raise SourceError(
+            f"The data folder {data_dir} does not exist.",
+            hint="Pass the folder that holds the extracts with --data.",
+        )
     when, when_from = _extract_date(data_dir, extract_date)
     sources = locate_sources(profile, data_dir)
     memo = HashMemo(out_dir / MEMO_FILE, trust=not force)
     fingerprint, hashes = compute_fingerprint(sources, profile, when, memo)
     if out_dir.is_dir():  # never create the staging folder just to keep a memo in it
         memo.save()
-    return IngestPlan(profile, data_dir, out_dir, when, when_from, sources, fingerprint,
-                      hashes, memo)
+    return IngestPlan(
+        profile, data_dir, out_dir, when, when_from, sources, fingerprint, hashes, memo
+    )
 
 
 def reuse_staged(plan: IngestPlan) -> IngestResult | None:
@@ -208,7 +233,8 @@ def pinned_staged(out_dir: Path | str, fingerprint: str) -> IngestResult:
             f"The staged data in {out_dir} are no longer the ones this batch ingested "
             f"(fingerprint {fingerprint[:12]}): they changed while the batch was running, "
             "probably because another run wrote to the same outputs folder.",
-            hint="Let the other run finish, then run the batch again.")
+            hint="Let the other run finish, then run the batch again.",
+        )
     return result_from_summary(cached, cached=True, out_dir=out_dir)
 
 
@@ -230,25 +256,27 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
             raise SourceError(
                 f"The {name} source is in more than one file: "
                 f"{', '.join(p.name for p in found)} in {data_dir}.",
-                hint="Keep only one, or name the one to use in the profile "
-                     f"(sources.{name}.file).",
+                hint=f"Keep only one, or name the one to use in the profile (sources.{name}.file).",
             )
-        plans.append(SourcePlan(contract, spec, required, found[0] if found else None,
-                                candidates))
+        plans.append(SourcePlan(contract, spec, required, found[0] if found else None, candidates))
     missing = [p for p in plans if p.required and p.path is None]
     if missing:
-        looked = "\n".join(f"  - {p.name}: looked for "
-                           f"{' or '.join(c.name for c in p.looked_for)}" for p in missing)
+        looked = "\n".join(
+            f"  - {p.name}: looked for {' or '.join(c.name for c in p.looked_for)}" for p in missing
+        )
         used = {p.path.resolve() for p in plans if p.path is not None}
-        unused = sorted(f.name for f in data_dir.iterdir()
-                        if f.suffix.lower() in FORMATS and f.resolve() not in used)
+        unused = sorted(
+            f.name
+            for f in data_dir.iterdir()
+            if f.suffix.lower() in FORMATS and f.resolve() not in used
+        )
         if unused:  # a misnamed extract is the commonest cause
             looked += f"\nFiles in the folder that no source uses: {', '.join(unused)}"
         raise SourceError(
             f"Required source(s) missing from {data_dir}:\n{looked}",
             hint="Put the extract(s) in that folder under one of those names, or name the "
-                 "file in the profile (sources.<source>.file). To run without a source, "
-                 "set sources.<source>.required: false in the profile.",
+            "file in the profile (sources.<source>.file). To run without a source, "
+            "set sources.<source>.required: false in the profile.",
         )
     return plans
 
@@ -263,17 +291,16 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
     written on Windows is as likely as one written anywhere else. Symbolic links inside
     the data folder are followed: whoever can place one there could copy the file itself.
     """
-    for pure, normpath in ((PurePosixPath, posixpath.normpath),
-                           (PureWindowsPath, ntpath.normpath)):
+    for pure, normpath in ((PurePosixPath, posixpath.normpath), (PureWindowsPath, ntpath.normpath)):
         first = pure(normpath(file)).parts[:1]
         if pure(file).anchor or first == ("..",):
             raise SourceError(
                 f"The profile names {file!r} as the {source} file, which is outside the "
                 f"data folder {data_dir}.",
                 hint="Put the file in the data folder and give its name relative to that "
-                     f"folder in sources.{source}.file (for example "
-                     f"'{PureWindowsPath(file).name}'), or point --data at the folder that "
-                     "holds it.",
+                f"folder in sources.{source}.file (for example "
+                f"'{PureWindowsPath(file).name}'), or point --data at the folder that "
+                "holds it.",
             )
     return Path(file)
 
@@ -290,7 +317,7 @@ def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date,
             raise SourceError(
                 f"{path} cannot be read ({type(exc).__name__}: {exc}).",
                 hint='It should hold {"extract_date": "YYYY-MM-DD"}; fix it or pass '
-                     "--extract-date.",
+                "--extract-date.",
             ) from None
     return dt.date.today(), "today, as no extract date was given"
 
@@ -303,15 +330,18 @@ def _as_date(value: dt.date | str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise SourceError(f"The extract date {value!r} in {where} is not a date.",
-                          hint="Write it as YYYY-MM-DD, e.g. 2019-03-31.") from None
+        raise SourceError(
+            f"The extract date {value!r} in {where} is not a date.",
+            hint="Write it as YYYY-MM-DD, e.g. 2019-03-31.",
+        ) from None
 
 
 # --- fingerprint and cache ---------------------------------------------------------------
 
 
-def compute_fingerprint(plans: list[SourcePlan], profile: Profile, extract_date: dt.date,
-                        memo: HashMemo | None = None) -> tuple[str, dict[str, str]]:
+def compute_fingerprint(
+    plans: list[SourcePlan], profile: Profile, extract_date: dt.date, memo: HashMemo | None = None
+) -> tuple[str, dict[str, str]]:
     """SHA-256 over every input file (name and content hash), the profile, the extract
     date, the suite version, the contracts and the code that stages data.
 
@@ -322,8 +352,13 @@ def compute_fingerprint(plans: list[SourcePlan], profile: Profile, extract_date:
     memo = memo or HashMemo(None)
     hashes: dict[str, str] = {}
     h = hashlib.sha256()
-    for part in (f"sendready {__version__}", contracts_version(), _code_version(),
-                 profile.model_dump_json(), extract_date.isoformat()):
+    for part in (
+        f"sendready {__version__}",
+        contracts_version(),
+        _code_version(),
+        profile.model_dump_json(),
+        extract_date.isoformat(),
+    ):
         h.update(part.encode("utf-8") + b"\0")
     for plan in sorted(plans, key=lambda p: p.name):
         h.update(plan.name.encode("utf-8") + b"\0")
@@ -334,9 +369,11 @@ def compute_fingerprint(plans: list[SourcePlan], profile: Profile, extract_date:
         try:
             digest = memo.sha256(plan.path)
         except OSError as exc:
-            raise SourceError(f"{plan.path} cannot be opened ({exc.strerror}).",
-                              hint="Close the file if it is open in Excel (Windows locks "
-                                   "open workbooks), or check you may read it.") from None
+            raise SourceError(
+                f"{plan.path} cannot be opened ({exc.strerror}).",
+                hint="Close the file if it is open in Excel (Windows locks "
+                "open workbooks), or check you may read it.",
+            ) from None
         hashes[str(plan.path.resolve())] = digest
         h.update(digest.encode("ascii") + b"\0")
     return h.hexdigest(), hashes
@@ -387,6 +424,12 @@ def result_from_summary(summary: dict, cached: bool, out_dir: Path) -> IngestRes
                 f"See {out_dir / src['quarantine_file']}."
             )
             (problems if src["required"] else warnings).append(sentence)
-    return IngestResult(ok=not problems, cached=cached, fingerprint=summary["fingerprint"],
-                        out_dir=out_dir, summary=summary, problems=problems,
-                        warnings=warnings)
+    return IngestResult(
+        ok=not problems,
+        cached=cached,
+        fingerprint=summary["fingerprint"],
+        out_dir=out_dir,
+        summary=summary,
+        problems=problems,
+        warnings=warnings,
+    )

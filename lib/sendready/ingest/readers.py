@@ -116,7 +116,7 @@ def read_source(
         raise SourceError(
             f"Cannot find {what}{path}.",
             hint="Check the folder and file name, or name the file in the profile "
-                 "(sources.<source>.file).",
+            "(sources.<source>.file).",
         )
     size = path.stat().st_size
     limit = max_bytes if max_bytes is not None else max_file_bytes()
@@ -125,12 +125,13 @@ def read_source(
             f"{path} is {size / 1024 / 1024:,.0f} MB, more than the {limit / 1024 / 1024:,.0f} "
             "MB limit for one extract.",
             hint="Check it is the right file. If it is, split it (for example by year) or "
-                 f"raise the limit with the environment variable {MAX_FILE_ENV} (in MB).",
+            f"raise the limit with the environment variable {MAX_FILE_ENV} (in MB).",
         )
     if size == 0:
-        raise SourceError(f"{path} is empty (0 bytes).",
-                          hint="Export the extract again; the file should at least hold a "
-                               "header row.")
+        raise SourceError(
+            f"{path} is empty (0 bytes).",
+            hint="Export the extract again; the file should at least hold a header row.",
+        )
     file_format = FORMATS.get(path.suffix.lower())
     if file_format is None:
         raise SourceError(
@@ -145,9 +146,11 @@ def read_source(
             return _read_xlsx(path, sheet, expected)
         return _read_parquet(path, expected)
     except PermissionError:
-        raise SourceError(f"{path} cannot be opened: permission denied.",
-                          hint="Close the file if it is open in Excel (Windows locks open "
-                               "workbooks), or check you may read it.") from None
+        raise SourceError(
+            f"{path} cannot be opened: permission denied.",
+            hint="Close the file if it is open in Excel (Windows locks open "
+            "workbooks), or check you may read it.",
+        ) from None
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -160,38 +163,53 @@ def _read_csv(path: Path, expected: set[str] | None) -> RawTable:
     codec = _detect_encoding(path)
     text = head.decode(codec, errors="replace").lstrip("\ufeff")
     if not text.strip():
-        raise SourceError(f"{path} holds no header row, only blank space.",
-                          hint="Export the extract again with its header row.")
+        raise SourceError(
+            f"{path} holds no header row, only blank space.",
+            hint="Export the extract again with its header row.",
+        )
     sep = _delimiter(text)
     header_raw = _first_record(path, text, sep, complete=len(head) < _HEAD_BYTES)
     header = _clean_header(header_raw)
     _check_headers(path, header, expected)
     frame = _parse_csv(path, codec, sep, len(header_raw))
-    return _finish(path, "csv", frame, header, first_data_row=2,
-                   encoding=_ENCODING_LABELS["utf-8-sig" if head.startswith(codecs.BOM_UTF8)
-                                             else codec])
+    return _finish(
+        path,
+        "csv",
+        frame,
+        header,
+        first_data_row=2,
+        encoding=_ENCODING_LABELS["utf-8-sig" if head.startswith(codecs.BOM_UTF8) else codec],
+    )
 
 
 def _reject_binary(path: Path, head: bytes, kind: str) -> None:
     """Stop early on a file that is not text, with the likeliest explanation."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(f"{path} is saved as UTF-16 (Excel's 'Unicode Text'), not as CSV.",
-                          hint="In Excel choose Save As > 'CSV UTF-8 (Comma delimited)'.")
+        raise SourceError(
+            f"{path} is saved as UTF-16 (Excel's 'Unicode Text'), not as CSV.",
+            hint="In Excel choose Save As > 'CSV UTF-8 (Comma delimited)'.",
+        )
     if head.startswith(_ZIP_MAGIC):
-        raise SourceError(f"{path} is an Excel workbook (or another zip file), not a {kind} file.",
-                          hint="Rename it to .xlsx, or save it from Excel as CSV UTF-8.")
+        raise SourceError(
+            f"{path} is an Excel workbook (or another zip file), not a {kind} file.",
+            hint="Rename it to .xlsx, or save it from Excel as CSV UTF-8.",
+        )
     if head.startswith(_OLE_MAGIC):
-        raise SourceError(f"{path} is an old-style Excel .xls workbook, not a {kind} file.",
-                          hint="Open it in Excel and save it as .xlsx or CSV UTF-8.")
+        raise SourceError(
+            f"{path} is an old-style Excel .xls workbook, not a {kind} file.",
+            hint="Open it in Excel and save it as .xlsx or CSV UTF-8.",
+        )
     if head.startswith(_PARQUET_MAGIC):
-        raise SourceError(f"{path} is a Parquet file, not a {kind} file.",
-                          hint="Rename it to .parquet.")
+        raise SourceError(
+            f"{path} is a Parquet file, not a {kind} file.", hint="Rename it to .parquet."
+        )
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
     # Real text has no NUL and almost no other control bytes; random binary has ~12%.
     if b"\x00" in head or controls > max(1, len(head) // 100):
-        raise SourceError(f"{path} is not a text file (it holds binary data), so it cannot be "
-                          f"read as {kind}.",
-                          hint="Check it is the right file and export the extract again.")
+        raise SourceError(
+            f"{path} is not a text file (it holds binary data), so it cannot be read as {kind}.",
+            hint="Check it is the right file and export the extract again.",
+        )
 
 
 def _detect_encoding(path: Path) -> str:
@@ -211,8 +229,10 @@ def _detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return "utf-8" if codec == "utf-8-sig" else codec
-    raise SourceError(f"{path} is neither UTF-8 nor Windows-1252 text.",
-                      hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.")
+    raise SourceError(
+        f"{path} is neither UTF-8 nor Windows-1252 text.",
+        hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.",
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -233,15 +253,21 @@ def _first_record(path: Path, text: str, sep: str, complete: bool) -> list[str]:
     try:
         record = next(reader)
     except (csv.Error, StopIteration) as exc:
-        raise SourceError(f"The header row of {path} cannot be read as CSV ({exc}).",
-                          hint="Export the extract again as CSV UTF-8.") from None
+        raise SourceError(
+            f"The header row of {path} cannot be read as CSV ({exc}).",
+            hint="Export the extract again as CSV UTF-8.",
+        ) from None
     if not complete and "\n" not in text and "\r" not in text:
-        raise SourceError(f"The first line of {path} is over {_HEAD_BYTES // 1024} KB long, "
-                          "so it is not a header row.",
-                          hint="Check it is the right file, saved as CSV with headers in row 1.")
+        raise SourceError(
+            f"The first line of {path} is over {_HEAD_BYTES // 1024} KB long, "
+            "so it is not a header row.",
+            hint="Check it is the right file, saved as CSV with headers in row 1.",
+        )
     if not any(field.strip() for field in record):
-        raise SourceError(f"Row 1 of {path} is blank; the suite expects the headers there.",
-                          hint="Delete the blank rows above the headers and save again.")
+        raise SourceError(
+            f"Row 1 of {path} is blank; the suite expects the headers there.",
+            hint="Delete the blank rows above the headers and save again.",
+        )
     return record
 
 
@@ -258,32 +284,48 @@ def _parse_csv(path: Path, codec: str, sep: str, width: int) -> pd.DataFrame:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, encoding=codec),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
-                                             ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
         # One contiguous array per column: later takes and lookups on a chunked array are
         # several times slower. large_string so a column over 2 GB cannot overflow.
-        table = pa.table({n: pc.utf8_trim_whitespace(table[n]).cast(pa.large_string())
-                          .combine_chunks() for n in names})
+        table = pa.table(
+            {
+                n: pc.utf8_trim_whitespace(table[n]).cast(pa.large_string()).combine_chunks()
+                for n in names
+            }
+        )
         return table.to_pandas().fillna("")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     try:
-        frame = pd.read_csv(path, sep=sep, header=None, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, encoding=codec,
-                            index_col=False)
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding=codec,
+            index_col=False,
+        )
     except pd.errors.ParserError as exc:
         raise SourceError(
             f"{path} is not a well-formed CSV file: {str(exc).strip().splitlines()[-1]}",
             hint="A row has more cells than the header: look for an unquoted comma in a "
-                 "value, or export the extract again.",
+            "value, or export the extract again.",
         ) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SourceError(f"{path} cannot be read as CSV: {exc}",
-                          hint="Export the extract again as CSV UTF-8.") from None
+        raise SourceError(
+            f"{path} cannot be read as CSV: {exc}", hint="Export the extract again as CSV UTF-8."
+        ) from None
     frame = frame.fillna("")
     return frame.apply(lambda col: col.str.strip())
 
@@ -296,37 +338,50 @@ def _read_xlsx(path: Path, sheet: str | None, expected: set[str] | None) -> RawT
         head = fh.read(8)
     if not head.startswith(_ZIP_MAGIC):
         if head.startswith(_OLE_MAGIC):
-            raise SourceError(f"{path} is an old-style Excel .xls workbook saved as .xlsx.",
-                              hint="Open it in Excel and save it as an Excel Workbook (.xlsx).")
-        raise SourceError(f"{path} is not an Excel workbook (.xlsx files are zip archives).",
-                          hint="If it is a CSV file, rename it to .csv; otherwise save it from "
-                               "Excel as .xlsx.")
+            raise SourceError(
+                f"{path} is an old-style Excel .xls workbook saved as .xlsx.",
+                hint="Open it in Excel and save it as an Excel Workbook (.xlsx).",
+            )
+        raise SourceError(
+            f"{path} is not an Excel workbook (.xlsx files are zip archives).",
+            hint="If it is a CSV file, rename it to .csv; otherwise save it from Excel as .xlsx.",
+        )
     sheet_names = _sheet_names(path)
     if sheet is not None and sheet not in sheet_names:
-        raise SourceError(f"{path} has no worksheet called {sheet!r}.",
-                          hint=f"Its sheets are {', '.join(map(repr, sheet_names))}; correct "
-                               "sources.<source>.sheet in the profile.")
+        raise SourceError(
+            f"{path} has no worksheet called {sheet!r}.",
+            hint=f"Its sheets are {', '.join(map(repr, sheet_names))}; correct "
+            "sources.<source>.sheet in the profile.",
+        )
     use_sheet = sheet if sheet is not None else sheet_names[0]
     try:
-        cells = pd.read_excel(path, sheet_name=use_sheet, header=None, dtype=object,
-                              engine="calamine")
+        cells = pd.read_excel(
+            path, sheet_name=use_sheet, header=None, dtype=object, engine="calamine"
+        )
     except Exception as exc:  # calamine raises several unrelated types for a damaged file
-        raise SourceError(f"{path} cannot be read as an Excel workbook ({exc}).",
-                          hint="It may be damaged or incompletely copied: open it in Excel, "
-                               "save it again, and copy it again.") from None
+        raise SourceError(
+            f"{path} cannot be read as an Excel workbook ({exc}).",
+            hint="It may be damaged or incompletely copied: open it in Excel, "
+            "save it again, and copy it again.",
+        ) from None
     if cells.empty:
-        raise SourceError(f"Sheet {use_sheet!r} of {path} is empty.",
-                          hint="Export the extract again with its header row.")
+        raise SourceError(
+            f"Sheet {use_sheet!r} of {path} is empty.",
+            hint="Export the extract again with its header row.",
+        )
     text = cells.apply(lambda col: col.map(_cell_text).str.strip())
     header_at = _xlsx_header_row(text, expected)
     if header_at is None:
-        raise SourceError(f"Sheet {use_sheet!r} of {path} has no header row (it is blank).",
-                          hint="Export the extract again with its header row.")
+        raise SourceError(
+            f"Sheet {use_sheet!r} of {path} has no header row (it is blank).",
+            hint="Export the extract again with its header row.",
+        )
     header = _clean_header(text.iloc[header_at].tolist())
     _check_headers(path, header, expected)
     # calamine reads from cell A1, so position i is sheet row i + 1.
-    return _finish(path, "xlsx", text.iloc[header_at:], header,
-                   first_data_row=header_at + 2, sheet=use_sheet)
+    return _finish(
+        path, "xlsx", text.iloc[header_at:], header, first_data_row=header_at + 2, sheet=use_sheet
+    )
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -335,9 +390,11 @@ def _sheet_names(path: Path) -> list[str]:
     try:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as exc:  # zip, XML and calamine errors alike mean a damaged file
-        raise SourceError(f"{path} cannot be read as an Excel workbook ({exc}).",
-                          hint="It may be damaged or incompletely copied: open it in Excel, "
-                               "save it again, and copy it again.") from None
+        raise SourceError(
+            f"{path} cannot be read as an Excel workbook ({exc}).",
+            hint="It may be damaged or incompletely copied: open it in Excel, "
+            "save it again, and copy it again.",
+        ) from None
 
 
 def _xlsx_header_row(text: pd.DataFrame, expected: set[str] | None) -> int | None:
@@ -346,8 +403,9 @@ def _xlsx_header_row(text: pd.DataFrame, expected: set[str] | None) -> int | Non
     Exports from case-management systems often put a title and a blank row above the
     headers; the row numbers reported still match the sheet.
     """
-    non_blank = [i for i in range(min(len(text), _XLSX_HEADER_SEARCH_ROWS))
-                 if (text.iloc[i] != "").any()]
+    non_blank = [
+        i for i in range(min(len(text), _XLSX_HEADER_SEARCH_ROWS)) if (text.iloc[i] != "").any()
+    ]
     if expected:
         for i in non_blank:
             if any(v.casefold() in expected for v in text.iloc[i]):
@@ -393,8 +451,10 @@ def _read_parquet(path: Path, expected: set[str] | None) -> RawTable:
         fh.seek(-4, os.SEEK_END)
         tail = fh.read(4)
     if head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
-        raise SourceError(f"{path} is not a complete Parquet file.",
-                          hint="It may be damaged or incompletely copied; write or copy it again.")
+        raise SourceError(
+            f"{path} is not a complete Parquet file.",
+            hint="It may be damaged or incompletely copied; write or copy it again.",
+        )
     try:
         parquet = pq.ParquetFile(path)
         header = _clean_header(list(parquet.schema_arrow.names))
@@ -403,14 +463,16 @@ def _read_parquet(path: Path, expected: set[str] | None) -> RawTable:
     except SourceError:
         raise
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise SourceError(f"{path} cannot be read as Parquet ({exc}).",
-                          hint="It may be damaged or incompletely copied; write or copy it "
-                               "again.") from None
+        raise SourceError(
+            f"{path} cannot be read as Parquet ({exc}).",
+            hint="It may be damaged or incompletely copied; write or copy it again.",
+        ) from None
     frame.columns = range(frame.shape[1])
     text = frame.apply(_column_text)
     header_row = pd.DataFrame([dict(enumerate(header))])
-    return _finish(path, "parquet", pd.concat([header_row, text], ignore_index=True), header,
-                   first_data_row=2)
+    return _finish(
+        path, "parquet", pd.concat([header_row, text], ignore_index=True), header, first_data_row=2
+    )
 
 
 def _column_text(col: pd.Series) -> pd.Series:
@@ -462,7 +524,7 @@ def _check_headers(path: Path, header: list[str], expected: set[str] | None) -> 
                 f"{column_letter(seen[key])} and {column_letter(i)}), so the suite cannot "
                 "tell which to use.",
                 hint="Rename or delete one of them so that every header appears once "
-                     "(headers are matched ignoring case).",
+                "(headers are matched ignoring case).",
             )
         seen[key] = i
     if expected is not None and not (set(seen) & expected):
@@ -471,14 +533,20 @@ def _check_headers(path: Path, header: list[str], expected: set[str] | None) -> 
             f"None of the headers in {path} is one the suite expects for this source. "
             f"Its first row holds: {shown}.",
             hint="Check it is the right file, with the headers in row 1 and commas between "
-                 "columns; if your system uses its own headers, map them in the profile "
-                 "under sources.<source>.columns.",
+            "columns; if your system uses its own headers, map them in the profile "
+            "under sources.<source>.columns.",
         )
 
 
-def _finish(path: Path, file_format: str, rows: pd.DataFrame, header: list[str],
-            first_data_row: int, encoding: str | None = None,
-            sheet: str | None = None) -> RawTable:
+def _finish(
+    path: Path,
+    file_format: str,
+    rows: pd.DataFrame,
+    header: list[str],
+    first_data_row: int,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
     """Name the columns, number the rows and drop wholly blank rows and columns.
 
     ``rows`` holds the header row first, then the data rows in file order.
@@ -490,8 +558,15 @@ def _finish(path: Path, file_format: str, rows: pd.DataFrame, header: list[str],
     blank = (body == "").all(axis=1)
     body = body.loc[~blank]
     # Columns with no header and no values are Excel's stray formatting, not data.
-    empty_unnamed = [c for c in body.columns
-                     if c.startswith("(unnamed column ") and (body[c] == "").all()]
+    empty_unnamed = [
+        c for c in body.columns if c.startswith("(unnamed column ") and (body[c] == "").all()
+    ]
     body = body.drop(columns=empty_unnamed)
-    return RawTable(path=path, file_format=file_format, encoding=encoding, frame=body,
-                    blank_rows=int(blank.sum()), sheet=sheet)
+    return RawTable(
+        path=path,
+        file_format=file_format,
+        encoding=encoding,
+        frame=body,
+        blank_rows=int(blank.sum()),
+        sheet=sheet,
+    )

@@ -39,8 +39,9 @@ def run_ingest(
         SourceError: a required source is missing, or a file cannot be read or lacks a
             required column.
     """
-    return ingest_from_plan(plan_ingest(profile, data_dir, out_dir, extract_date, force=force),
-                            force=force)
+    return ingest_from_plan(
+        plan_ingest(profile, data_dir, out_dir, extract_date, force=force), force=force
+    )
 
 
 def ingest_from_plan(plan: IngestPlan, force: bool = False) -> IngestResult:
@@ -49,8 +50,11 @@ def ingest_from_plan(plan: IngestPlan, force: bool = False) -> IngestResult:
     if not force:
         reused = reuse_staged(plan)
         if reused is not None:
-            log.info("Ingest inputs unchanged (fingerprint %s): reusing %s",
-                     plan.fingerprint[:12], plan.out_dir)
+            log.info(
+                "Ingest inputs unchanged (fingerprint %s): reusing %s",
+                plan.fingerprint[:12],
+                plan.out_dir,
+            )
             return reused
     from sendready.ingest.stage import stage
 

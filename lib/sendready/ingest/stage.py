@@ -76,9 +76,10 @@ def stage(plan: IngestPlan) -> IngestResult:
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=out_dir))
         (tmp / QUARANTINE_DIR).mkdir()
     except OSError as exc:
-        raise SourceError(f"Cannot write to the output folder {out_dir} ({exc.strerror}).",
-                          hint="Choose another folder with --out, or check you may write "
-                               "there.") from None
+        raise SourceError(
+            f"Cannot write to the output folder {out_dir} ({exc.strerror}).",
+            hint="Choose another folder with --out, or check you may write there.",
+        ) from None
     try:
         sources = {}
         for source in plan.sources:
@@ -112,9 +113,10 @@ def _unchanged_since_plan(plan: IngestPlan, source: SourcePlan) -> None:
     except OSError:
         now = None
     if key in plan.signatures and now != plan.signatures[key]:
-        raise SourceError(f"{source.path} changed while it was being read, so nothing was "
-                          "staged.",
-                          hint="Wait until the file has been saved in full, then run again.")
+        raise SourceError(
+            f"{source.path} changed while it was being read, so nothing was staged.",
+            hint="Wait until the file has been saved in full, then run again.",
+        )
 
 
 def load_staged(staged_dir: Path | str, source: str) -> pd.DataFrame | None:
@@ -127,8 +129,10 @@ def load_staged(staged_dir: Path | str, source: str) -> pd.DataFrame | None:
     staged_dir = Path(staged_dir)
     quality = staged_dir / QUALITY_FILE
     if not quality.is_file():
-        raise SourceError(f"{staged_dir} holds no staged data (no {QUALITY_FILE}).",
-                          hint="Run `sendready ingest` first, or point at its output folder.")
+        raise SourceError(
+            f"{staged_dir} holds no staged data (no {QUALITY_FILE}).",
+            hint="Run `sendready ingest` first, or point at its output folder.",
+        )
     entry = json.loads(quality.read_text(encoding="utf-8"))["sources"].get(source)
     if entry is None or entry["status"] != "staged":
         return None
@@ -149,9 +153,14 @@ def _publish(tmp: Path, out_dir: Path, summary: dict) -> None:
             else:  # an output of an earlier run that this run did not produce
                 (out_dir / rel).unlink(missing_ok=True)
     _write_json(out_dir / QUALITY_FILE, summary)
-    _write_json(out_dir / CACHE_FILE, {"fingerprint": summary["fingerprint"],
-                                        "suite_version": __version__,
-                                        "created": summary["created"]})
+    _write_json(
+        out_dir / CACHE_FILE,
+        {
+            "fingerprint": summary["fingerprint"],
+            "suite_version": __version__,
+            "created": summary["created"],
+        },
+    )
 
 
 def _write_json(path: Path, content: dict) -> None:
@@ -166,20 +175,30 @@ def _write_json(path: Path, content: dict) -> None:
 def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir: Path) -> dict:
     if plan.path is None:
         return {
-            "status": "missing_optional", "required": False, "file": None,
+            "status": "missing_optional",
+            "required": False,
+            "file": None,
             "looked_for": [_relative(p, data_dir) for p in plan.looked_for],
-            "format": None, "encoding": None, "sheet": None,
-            "rows_read": 0, "rows_staged": 0, "rows_quarantined": 0, "reasons": {},
-            "columns_missing_optional": [], "columns_unknown": [], "columns_mapped": {},
-            "blank_rows_skipped": 0, "quarantine_file": None,
+            "format": None,
+            "encoding": None,
+            "sheet": None,
+            "rows_read": 0,
+            "rows_staged": 0,
+            "rows_quarantined": 0,
+            "reasons": {},
+            "columns_missing_optional": [],
+            "columns_unknown": [],
+            "columns_mapped": {},
+            "blank_rows_skipped": 0,
+            "quarantine_file": None,
         }
     started = time.perf_counter()
     contract, spec = plan.contract, plan.spec
     expected = [*contract.column_names, *spec.columns]
-    raw = read_source(plan.path, sheet=spec.sheet, expected_headers=expected,
-                      source=plan.name)
-    chosen, missing_optional, unknown = map_headers(list(raw.frame.columns), contract, spec,
-                                                    plan.path)
+    raw = read_source(plan.path, sheet=spec.sheet, expected_headers=expected, source=plan.name)
+    chosen, missing_optional, unknown = map_headers(
+        list(raw.frame.columns), contract, spec, plan.path
+    )
     text = pd.DataFrame(
         {c: raw.frame[chosen[c]] if c in chosen else "" for c in contract.column_names},
         index=raw.frame.index,
@@ -192,17 +211,31 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
     if len(result.failures):
         quarantine_file = f"{QUARANTINE_DIR}/{plan.name}.csv"
         _write_quarantine(tmp / quarantine_file, result.failures, raw.frame)
-    log.info("%s: %s rows read from %s, %s staged, %s quarantined (%.1f s)", plan.name,
-             f"{result.rows_read:,}", plan.path.name, f"{len(result.valid):,}",
-             f"{result.rows_quarantined:,}", time.perf_counter() - started)
+    log.info(
+        "%s: %s rows read from %s, %s staged, %s quarantined (%.1f s)",
+        plan.name,
+        f"{result.rows_read:,}",
+        plan.path.name,
+        f"{len(result.valid):,}",
+        f"{result.rows_quarantined:,}",
+        time.perf_counter() - started,
+    )
     return {
-        "status": "staged", "required": plan.required, "file": _relative(plan.path, data_dir),
-        "format": raw.file_format, "encoding": raw.encoding, "sheet": raw.sheet,
-        "rows_read": result.rows_read, "rows_staged": len(result.valid),
-        "rows_quarantined": result.rows_quarantined, "reasons": result.reasons,
-        "columns_missing_optional": missing_optional, "columns_unknown": unknown,
+        "status": "staged",
+        "required": plan.required,
+        "file": _relative(plan.path, data_dir),
+        "format": raw.file_format,
+        "encoding": raw.encoding,
+        "sheet": raw.sheet,
+        "rows_read": result.rows_read,
+        "rows_staged": len(result.valid),
+        "rows_quarantined": result.rows_quarantined,
+        "reasons": result.reasons,
+        "columns_missing_optional": missing_optional,
+        "columns_unknown": unknown,
         "columns_mapped": {own: col for col, own in chosen.items() if own != col},
-        "blank_rows_skipped": raw.blank_rows, "quarantine_file": quarantine_file,
+        "blank_rows_skipped": raw.blank_rows,
+        "quarantine_file": quarantine_file,
     }
 
 
@@ -245,16 +278,17 @@ def map_headers(
     if missing:
         lines = []
         for col in missing:
-            close = difflib.get_close_matches(col.name.casefold(),
-                                              [h.casefold() for h in unknown], n=1, cutoff=0.6)
+            close = difflib.get_close_matches(
+                col.name.casefold(), [h.casefold() for h in unknown], n=1, cutoff=0.6
+            )
             guess = f" (is {by_fold[close[0]]!r} this column?)" if close else ""
             lines.append(f"  - {col.name}: {col.description}{guess}")
         raise SourceError(
             f"{path} has no column for {len(missing)} required field(s) of the "
             f"{contract.name} contract:\n" + "\n".join(lines),
             hint="Add the column(s) to the extract, or if your system uses another header, "
-                 f"map it in the profile under sources.{contract.name}.columns, e.g. "
-                 f"'Your header': {missing[0].name}.",
+            f"map it in the profile under sources.{contract.name}.columns, e.g. "
+            f"'Your header': {missing[0].name}.",
         )
     missing_optional = [c.name for c in contract.columns if c.name not in chosen]
     return chosen, missing_optional, unknown
@@ -284,7 +318,7 @@ def _write_quarantine(path: Path, failures: pd.DataFrame, original: pd.DataFrame
     with path.open("wb") as fh:
         fh.write(codecs.BOM_UTF8)
         for start in range(0, max(len(failures), 1), _QUARANTINE_CHUNK):
-            lines = failures.iloc[start:start + _QUARANTINE_CHUNK].reset_index(drop=True)
+            lines = failures.iloc[start : start + _QUARANTINE_CHUNK].reset_index(drop=True)
             rows = original.loc[lines["row_number"].to_numpy()].reset_index(drop=True)
             rows.columns = headers
             out = pd.concat([lines, rows], axis=1)

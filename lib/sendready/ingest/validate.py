@@ -59,8 +59,13 @@ DATE_OUT_OF_RANGE = "date_out_of_range"
 VALUE_TOO_LONG = "value_too_long"
 
 STAGED_DTYPES = {
-    "id": "string", "text": "string", "code": "string", "date": "datetime64[ms]",
-    "int": "Int64", "number": "Float64", "bool": "boolean",
+    "id": "string",
+    "text": "string",
+    "code": "string",
+    "date": "datetime64[ms]",
+    "int": "Int64",
+    "number": "Float64",
+    "bool": "boolean",
 }
 FAILURE_COLUMNS = ["row_number", "column", "rule", "value", "reason"]
 _PANDERA_BLOCK = 1_000_000
@@ -155,8 +160,9 @@ def validate(
     rule_failures = _rule_checks(parsed, contract, bad_cells, absent)
     failures = pd.concat([failures, rule_failures], ignore_index=True)
     failed_rows = pd.Index(failures["row_number"].unique())
-    failures = pd.concat([failures, _duplicate_keys(parsed, contract, failed_rows)],
-                         ignore_index=True)
+    failures = pd.concat(
+        [failures, _duplicate_keys(parsed, contract, failed_rows)], ignore_index=True
+    )
     failures = _describe(failures, frame, contract, extract_date)
     valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
     valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
@@ -172,8 +178,9 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
 
     def record(mask: np.ndarray, column: str, rule: str) -> None:
         if mask.any():
-            failures.append(pd.DataFrame({"row_number": frame.index[mask], "column": column,
-                                          "rule": rule}))
+            failures.append(
+                pd.DataFrame({"row_number": frame.index[mask], "column": column, "rule": rule})
+            )
 
     for col in contract.columns:
         text = frame[col.name]
@@ -190,8 +197,9 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
         values, bad = _by_distinct(text, parser)
         record(bad, col.name, {"date": BAD_DATE, "bool": BAD_BOOL}.get(col.kind, BAD_NUMBER))
         if col.kind == "date":
-            implausible = (values.notna() & ~values.between(EARLIEST_DATE, LATEST_DATE)
-                           ).to_numpy(dtype=bool)
+            implausible = (values.notna() & ~values.between(EARLIEST_DATE, LATEST_DATE)).to_numpy(
+                dtype=bool
+            )
             record(implausible, col.name, DATE_OUT_OF_RANGE)
             values = values.where(~implausible)
         parsed[col.name] = values
@@ -217,16 +225,21 @@ def _parse_dates(text: pd.Series) -> pd.Series:
         parts = text.str.extract(f"^{pattern}$").dropna()
         if len(parts):
             days = pd.to_datetime(
-                {"year": parts["y"].astype(int), "month": parts["m"].astype(int),
-                 "day": parts["d"].astype(int)},
-                errors="coerce")
+                {
+                    "year": parts["y"].astype(int),
+                    "month": parts["m"].astype(int),
+                    "day": parts["d"].astype(int),
+                },
+                errors="coerce",
+            )
             out.loc[parts.index] = days.astype("datetime64[ms]")
     serial = text[text.str.fullmatch(_SERIAL)]
     if len(serial):
         days = serial.astype(float).astype(int)
         days = days[days.between(*SERIAL_RANGE)]
         out.loc[days.index] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype(
-            "datetime64[ms]")
+            "datetime64[ms]"
+        )
     return out
 
 
@@ -239,7 +252,8 @@ def _parse_int(text: pd.Series) -> pd.Series:
 def _parse_number(text: pd.Series) -> pd.Series:
     # A currency column exported from a finance system may carry "£" and thousands commas.
     clean = text.str.replace(_THOUSANDS, "", regex=True).str.replace(
-        r"^([+-]?)£", r"\1", regex=True)
+        r"^([+-]?)£", r"\1", regex=True
+    )
     values = pd.to_numeric(clean.where(clean != ""), errors="coerce").astype("Float64")
     return values.where(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
 
@@ -253,19 +267,24 @@ def _parse_bool(text: pd.Series) -> pd.Series:
 
 
 _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
-    "date": _parse_dates, "int": _parse_int, "number": _parse_number, "bool": _parse_bool,
+    "date": _parse_dates,
+    "int": _parse_int,
+    "number": _parse_number,
+    "bool": _parse_bool,
 }
 
 
 # --- pass 2: column checks ---------------------------------------------------------------
 
 
-def _column_checks(parsed: pd.DataFrame, contract: Contract, extract_date: dt.date,
-                   absent: set[str]) -> pd.DataFrame:
+def _column_checks(
+    parsed: pd.DataFrame, contract: Contract, extract_date: dt.date, absent: set[str]
+) -> pd.DataFrame:
     columns = {}
     for col in contract.columns:
         columns[col.name] = pa.Column(
-            STAGED_DTYPES[col.kind], checks=_checks_for(col, extract_date),
+            STAGED_DTYPES[col.kind],
+            checks=_checks_for(col, extract_date),
             nullable=col.nullable or col.name in absent,
         )
     schema = pa.DataFrameSchema(columns, strict=True, name=contract.name)
@@ -324,7 +343,7 @@ def _matches(
 
 
 _DIGIT_VALUE = np.full(256, -1, dtype=np.int64)
-_DIGIT_VALUE[ord("0"):ord("9") + 1] = np.arange(10)
+_DIGIT_VALUE[ord("0") : ord("9") + 1] = np.arange(10)
 _UPN_VALUE = _DIGIT_VALUE.copy()
 for _i, _letter in enumerate(UPN_CHECK_LETTERS):
     _UPN_VALUE[ord(_letter)] = _i
@@ -372,8 +391,9 @@ _FAST_FORMAT_CHECKS: dict[str, Callable[[pd.Series], np.ndarray]] = {
 # --- pass 3: cross-field rules -----------------------------------------------------------
 
 
-def _rule_checks(parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame,
-                 absent: set[str]) -> pd.DataFrame:
+def _rule_checks(
+    parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame, absent: set[str]
+) -> pd.DataFrame:
     """Each rule is a pandera check on its dependent column, so a broken rule is reported
     once per row under the column INTERFACES.md names (a frame-wide check would be
     reported once per column of the frame)."""
@@ -383,14 +403,18 @@ def _rule_checks(parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFra
         if absent & set(involved):
             continue
         judged = ~bad_cells[list(involved)].any(axis=1)
-        checks.setdefault(involved[0], []).append(pa.Check(
-            _rule_passes(rule, parsed, judged), error=rule.name, name=rule.name,
-            ignore_na=False))  # a blank dependent column can be the fault (RequiredWhen)
+        checks.setdefault(involved[0], []).append(
+            pa.Check(
+                _rule_passes(rule, parsed, judged), error=rule.name, name=rule.name, ignore_na=False
+            )
+        )  # a blank dependent column can be the fault (RequiredWhen)
     if not checks:
         return _failure_frame([])
     schema = pa.DataFrameSchema(
-        {column: pa.Column(checks=col_checks, nullable=True)
-         for column, col_checks in checks.items()},
+        {
+            column: pa.Column(checks=col_checks, nullable=True)
+            for column, col_checks in checks.items()
+        },
         name=contract.name,
     )
     return _run(schema, parsed[list(checks)])
@@ -407,8 +431,9 @@ def _involved(rule: Rule) -> tuple[str, str]:
     raise TypeError(f"Unknown rule type {type(rule).__name__}")
 
 
-def _rule_passes(rule: Rule, parsed: pd.DataFrame,
-                 judged: pd.Series) -> Callable[[pd.Series], pd.Series]:
+def _rule_passes(
+    rule: Rule, parsed: pd.DataFrame, judged: pd.Series
+) -> Callable[[pd.Series], pd.Series]:
     """A check on the dependent column that reads the other column from the parsed frame.
 
     A rule is judged only where both its columns passed their own checks.
@@ -438,15 +463,21 @@ def _rule_passes(rule: Rule, parsed: pd.DataFrame,
 # --- duplicate keys ----------------------------------------------------------------------
 
 
-def _duplicate_keys(parsed: pd.DataFrame, contract: Contract,
-                    failed_rows: pd.Index) -> pd.DataFrame:
+def _duplicate_keys(
+    parsed: pd.DataFrame, contract: Contract, failed_rows: pd.Index
+) -> pd.DataFrame:
     key = list(contract.key)
     passed = parsed.loc[~parsed.index.isin(failed_rows), key]
     repeats = passed.duplicated(keep="first")
     if not repeats.any():
         return _failure_frame([])
-    return pd.DataFrame({"row_number": passed.index[repeats.to_numpy()],
-                         "column": "+".join(key), "rule": DUPLICATE_KEY})
+    return pd.DataFrame(
+        {
+            "row_number": passed.index[repeats.to_numpy()],
+            "column": "+".join(key),
+            "rule": DUPLICATE_KEY,
+        }
+    )
 
 
 # --- assembling failures -----------------------------------------------------------------
@@ -461,7 +492,7 @@ def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for start in range(0, len(frame), _PANDERA_BLOCK):
         try:
-            schema.validate(frame.iloc[start:start + _PANDERA_BLOCK], lazy=True)
+            schema.validate(frame.iloc[start : start + _PANDERA_BLOCK], lazy=True)
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases
             if cases["index"].isna().any():
@@ -469,18 +500,30 @@ def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
                 # produced the wrong frame: a bug in the suite, not a fault in the data.
                 raise RuntimeError(
                     f"Internal error validating {schema.name}: "
-                    f"{cases[cases['index'].isna()].to_dict('records')}") from exc
+                    f"{cases[cases['index'].isna()].to_dict('records')}"
+                ) from exc
             rule = cases["check"].replace({"not_nullable": MISSING_VALUE})
-            parts.append(pd.DataFrame({"row_number": cases["index"].astype("int64"),
-                                       "column": cases["column"].astype(str),
-                                       "rule": rule.astype(str)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row_number": cases["index"].astype("int64"),
+                        "column": cases["column"].astype(str),
+                        "rule": rule.astype(str),
+                    }
+                )
+            )
     return _failure_frame(parts)
 
 
 def _failure_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame({"row_number": pd.Series(dtype="int64"),
-                             "column": pd.Series(dtype=str), "rule": pd.Series(dtype=str)})
+        return pd.DataFrame(
+            {
+                "row_number": pd.Series(dtype="int64"),
+                "column": pd.Series(dtype=str),
+                "rule": pd.Series(dtype=str),
+            }
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -501,8 +544,9 @@ def _bad_cells(failures: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     return bad
 
 
-def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
-              extract_date: dt.date) -> pd.DataFrame:
+def _describe(
+    failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract, extract_date: dt.date
+) -> pd.DataFrame:
     """Add the value as the file held it and a reason a data officer can act on.
 
     Built with vectorised string operations, one (column, rule) group at a time, so that a
@@ -510,11 +554,13 @@ def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
     seconds rather than minutes.
     """
     if failures.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "str")
-                             for c in FAILURE_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "row_number" else "str") for c in FAILURE_COLUMNS}
+        )
     column_order = {c: i for i, c in enumerate(contract.column_names)}
     failures = failures.assign(
-        _order=failures["column"].map(column_order).fillna(len(column_order)))
+        _order=failures["column"].map(column_order).fillna(len(column_order))
+    )
     failures = failures.sort_values(["row_number", "_order", "rule"], kind="stable")
     failures = failures.reset_index(drop=True)
     positions = frame.index.get_indexer(failures["row_number"])
@@ -529,15 +575,21 @@ def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
         if rule == DUPLICATE_KEY:
             first, *rest = [cells(k, where) for k in contract.key]
             vals = first.str.cat(rest, sep=" | ") if rest else first
-            why = pd.Series(f"repeats the key ({', '.join(contract.key)}) of an earlier "
-                            "row, which was kept", index=where, dtype="str")
+            why = pd.Series(
+                f"repeats the key ({', '.join(contract.key)}) of an earlier row, which was kept",
+                index=where,
+                dtype="str",
+            )
         elif rule == VALUE_TOO_LONG:
             full = cells(column, where)
             # The whole value is in the row's own columns; here a glimpse is enough.
             vals = full.str.slice(0, 40) + "..."
-            why = (f"{column} holds " + full.str.len().map("{:,}".format)
-                   + f" characters, more than a spreadsheet cell can hold "
-                     f"({MAX_CELL_CHARACTERS:,})")
+            why = (
+                f"{column} holds "
+                + full.str.len().map("{:,}".format)
+                + f" characters, more than a spreadsheet cell can hold "
+                f"({MAX_CELL_CHARACTERS:,})"
+            )
         elif rule in rules:
             r = rules[rule]
             a, b = _involved(r)
@@ -549,13 +601,15 @@ def _describe(failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract,
             why = before + vals + after
         values.append(vals)
         reasons.append(why)
-    return pd.DataFrame({
-        "row_number": failures["row_number"].to_numpy(dtype="int64"),
-        "column": failures["column"].astype("str"),
-        "rule": failures["rule"].astype("str"),
-        "value": pd.concat(values).sort_index().astype("str"),
-        "reason": pd.concat(reasons).sort_index().astype("str"),
-    })
+    return pd.DataFrame(
+        {
+            "row_number": failures["row_number"].to_numpy(dtype="int64"),
+            "column": failures["column"].astype("str"),
+            "rule": failures["rule"].astype("str"),
+            "value": pd.concat(values).sort_index().astype("str"),
+            "reason": pd.concat(reasons).sort_index().astype("str"),
+        }
+    )
 
 
 def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
@@ -565,8 +619,10 @@ def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
     if rule == BAD_DATE:
         return "'", "' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date)"
     if rule == DATE_OUT_OF_RANGE:
-        return "'", (f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "
-                     "it is taken for a typing error or a placeholder date")
+        return "'", (
+            f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "
+            "it is taken for a typing error or a placeholder date"
+        )
     if rule == BAD_NUMBER:
         return "'", f"' is not a {'whole number' if col.kind == 'int' else 'number'}"
     if rule == BAD_BOOL:
@@ -579,8 +635,9 @@ def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
     if rule == OUT_OF_RANGE:
         # Named first: a reason opening with the value would open with "-" for a negative
         # number, and be neutralised in the quarantine file as if it were a formula.
-        return f"{col.name} of ", (f" is outside the allowed range ({_fmt(col.minimum)} to "
-                                   f"{_fmt(col.maximum)})")
+        return f"{col.name} of ", (
+            f" is outside the allowed range ({_fmt(col.minimum)} to {_fmt(col.maximum)})"
+        )
     if rule == DATE_AFTER_EXTRACT:
         return "", f" is after the extract date, {extract_date.day} {extract_date:%B %Y}"
     return f"{rule}: ", ""

@@ -94,7 +94,7 @@ def _suggest_indicator(ind: str) -> str:
     found = re.fullmatch(r"([A-Za-z]+)\s*0*([0-9]+)", ind.strip())
     if found:
         family = [i for i in INDICATOR_IDS if i.rstrip("0123456789") == found[1].upper()]
-        same_number = [i for i in family if int(i[len(found[1]):]) == int(found[2])]
+        same_number = [i for i in family if int(i[len(found[1]) :]) == int(found[2])]
         if same_number:
             return f" (did you mean {same_number[0]}?)"
         if family:
@@ -137,8 +137,10 @@ class Weakness(_Strict):
             raise ValueError(f"weakness {self.id} lists indicator(s) {repeated} more than once")
         for ind in [*self.key_indicators, *self.targets]:
             if ind not in self.indicators:
-                raise ValueError(f"weakness {self.id} names {ind} as a key indicator or target "
-                                 f"but {ind} is not in its indicators list")
+                raise ValueError(
+                    f"weakness {self.id} names {ind} as a key indicator or target "
+                    f"but {ind} is not in its indicators list"
+                )
         return self
 
 
@@ -182,14 +184,17 @@ class Profile(_Strict):
 
         unknown = sorted(set(sources) - set(CONTRACTS))
         if unknown:
-            raise ValueError(f"names unknown source(s) {unknown}; known sources are "
-                             f"{sorted(CONTRACTS)}")
+            raise ValueError(
+                f"names unknown source(s) {unknown}; known sources are {sorted(CONTRACTS)}"
+            )
         for name, spec in sources.items():
             contract = CONTRACTS[name]
             bad = sorted(set(spec.columns.values()) - set(contract.column_names))
             if bad:
-                raise ValueError(f"sources.{name}.columns maps onto {bad}, which are not columns "
-                                 f"of the {name} contract ({contract.column_names})")
+                raise ValueError(
+                    f"sources.{name}.columns maps onto {bad}, which are not columns "
+                    f"of the {name} contract ({contract.column_names})"
+                )
         return sources
 
     def weakness(self, weakness_id: str) -> Weakness:

@@ -57,8 +57,13 @@ SECONDARY = "secondary"
 RATE = "rate"
 
 # Cases behind each kind of statistic: a proportion or median rests on its denominator.
-_SIZE_COLUMN = {"proportion": "denominator", "median": "denominator", "rate": "numerator",
-                "count": "numerator", "sum": "numerator"}
+_SIZE_COLUMN = {
+    "proportion": "denominator",
+    "median": "denominator",
+    "rate": "numerator",
+    "count": "numerator",
+    "sum": "numerator",
+}
 
 
 class DisclosureError(SendreadyError):
@@ -67,8 +72,10 @@ class DisclosureError(SendreadyError):
 
 def suppression_note(threshold: int) -> str:
     """The sentence that explains ``c`` to readers, placed under any table that uses it."""
-    return (f"{SUPPRESSED}: fewer than {threshold} cases, or a figure from which such a "
-            "number could be worked out; not shown to protect privacy.")
+    return (
+        f"{SUPPRESSED}: fewer than {threshold} cases, or a figure from which such a "
+        "number could be worked out; not shown to protect privacy."
+    )
 
 
 def symbol_notes(threshold: int) -> dict[str, str]:
@@ -88,8 +95,9 @@ def is_suppressed(value: object) -> bool:
     return isinstance(value, str) and value.strip() == SUPPRESSED
 
 
-def settings(threshold: int | Disclosure | Profile, rounding: int | None = None
-             ) -> tuple[int, int | None]:
+def settings(
+    threshold: int | Disclosure | Profile, rounding: int | None = None
+) -> tuple[int, int | None]:
     """Threshold and rounding from a number, a profile's disclosure settings or a profile."""
     if isinstance(threshold, Profile):
         threshold = threshold.disclosure
@@ -119,9 +127,11 @@ class Line:
         return (*self.parts, self.total)
 
 
-def _complement(line: Line, hidden: set, sizes: Mapping[Hashable, float],
-                order: Mapping[Hashable, int]) -> Hashable | None:
+def _complement(
+    line: Line, hidden: set, sizes: Mapping[Hashable, float], order: Mapping[Hashable, int]
+) -> Hashable | None:
     """The cell to hide beside a line's single hidden cell (preference: module docstring)."""
+
     def usable(cell: Hashable) -> bool:
         return cell not in hidden and not pd.isna(sizes.get(cell))
 
@@ -134,8 +144,9 @@ def _complement(line: Line, hidden: set, sizes: Mapping[Hashable, float],
     return parts[0] if parts else None
 
 
-def secondary_suppression(sizes: Mapping[Hashable, float], lines: Iterable[Line],
-                          primary: Iterable[Hashable]) -> set[Hashable]:
+def secondary_suppression(
+    sizes: Mapping[Hashable, float], lines: Iterable[Line], primary: Iterable[Hashable]
+) -> set[Hashable]:
     """Cells to hide besides ``primary`` so that no line has exactly one hidden cell.
 
     Args:
@@ -202,15 +213,16 @@ def table_suppression(
     secondary = secondary_suppression(sizes, lines, primary)
 
     why = pd.DataFrame("", index=frame.index, columns=[*count_columns, *rates], dtype="string")
-    for (r, c) in primary:
+    for r, c in primary:
         why.at[r, c] = PRIMARY
-    for (r, c) in secondary:
+    for r, c in secondary:
         why.at[r, c] = SECONDARY
     hidden = set(primary) | secondary
     for rate, (num, den) in rates.items():
         if den is None and total_row is None:
-            raise ValueError(f"rate {rate!r} is a share of the column total, but the table "
-                             "has no total_row")
+            raise ValueError(
+                f"rate {rate!r} is a share of the column total, but the table has no total_row"
+            )
         for r in frame.index:
             den_cell = (r, den) if den is not None else (total_row, num)
             if (r, num) in hidden or den_cell in hidden:
@@ -240,8 +252,14 @@ def suppress_table(
     (or the profile's) rounds the counts shown. Other columns are kept as they are.
     """
     _, rounding = settings(threshold, rounding)
-    why = table_suppression(frame, count_columns, threshold=threshold, total_row=total_row,
-                            total_column=total_column, rates=rates)
+    why = table_suppression(
+        frame,
+        count_columns,
+        threshold=threshold,
+        total_row=total_row,
+        total_column=total_column,
+        rates=rates,
+    )
     shown = frame.copy()
     for column in why.columns:
         is_rate = column in (rates or {})
@@ -253,8 +271,11 @@ def suppress_table(
             elif pd.isna(value):
                 texts.append(NOT_AVAILABLE)
             else:
-                texts.append(format_percent(value) if is_rate
-                             else format_count(_round(float(value), rounding)))
+                texts.append(
+                    format_percent(value)
+                    if is_rate
+                    else format_count(_round(float(value), rounding))
+                )
         shown[column] = pd.array(texts, dtype="string")
     return shown
 
@@ -311,8 +332,9 @@ def row_is_primary(row: pd.Series, threshold: int, *, person_level_only: bool = 
     return any(is_primary(row[c], threshold) for c in statistic_counts(str(row["statistic"])))
 
 
-def primary_rows(table: pd.DataFrame, threshold: int, *, person_level_only: bool = True
-                 ) -> pd.Series:
+def primary_rows(
+    table: pd.DataFrame, threshold: int, *, person_level_only: bool = True
+) -> pd.Series:
     """Rows whose own counts are below the threshold (boolean, aligned with ``table``)."""
     flags = pd.Series(False, index=table.index)
     for indicator_id, rows in table.groupby("indicator_id", sort=False):
@@ -334,8 +356,14 @@ def _indicator_lines(rows: pd.DataFrame) -> list[Line]:
     totals: dict[tuple, Hashable] = {}
     parts: dict[tuple, list[Hashable]] = {}
     months: dict[tuple, Hashable] = {}
-    keys = zip(rows.index, rows["period_type"], rows["period_start"], rows["period_end"],
-               rows["breakdown"], strict=True)
+    keys = zip(
+        rows.index,
+        rows["period_type"],
+        rows["period_start"],
+        rows["period_end"],
+        rows["breakdown"],
+        strict=True,
+    )
     for label, kind, start, end, breakdown in keys:
         if kind == "month":
             months[(breakdown, start, end)] = label
@@ -344,25 +372,31 @@ def _indicator_lines(rows: pd.DataFrame) -> list[Line]:
         else:
             parts.setdefault((kind, start, end, _dimension(breakdown)), []).append(label)
     # Breakdowns without a whole-area row in their period add up to nothing shown.
-    lines = [Line(tuple(cells), totals[key[:3]]) for key, cells in parts.items()
-             if key[:3] in totals]
+    lines = [
+        Line(tuple(cells), totals[key[:3]]) for key, cells in parts.items() if key[:3] in totals
+    ]
     for label, fit in quarter_composition(rows).iterrows():
         if fit.flow:
             lines.append(Line(tuple(fit.months), label))
         if fit.stock:
             lines.append(Line((fit.months[-1],), label))
     quarters = rows[rows["period_type"] == "quarter"]
-    for label, breakdown, start, end in zip(quarters.index, quarters["breakdown"],
-                                            quarters["period_start"], quarters["period_end"],
-                                            strict=True):
+    for label, breakdown, start, end in zip(
+        quarters.index,
+        quarters["breakdown"],
+        quarters["period_start"],
+        quarters["period_end"],
+        strict=True,
+    ):
         twin = months.get((breakdown, start, end))
         if twin is not None:
             lines.append(Line((twin,), label))
     return lines
 
 
-def mark_suppression(table: pd.DataFrame, threshold: int | Disclosure | Profile,
-                     *, person_level_only: bool = True) -> pd.DataFrame:
+def mark_suppression(
+    table: pd.DataFrame, threshold: int | Disclosure | Profile, *, person_level_only: bool = True
+) -> pd.DataFrame:
     """The indicator table with ``suppressed`` (boolean) and ``suppression_reason`` columns.
 
     Rows of person-level indicators whose numerator or denominator is below the
@@ -377,16 +411,18 @@ def mark_suppression(table: pd.DataFrame, threshold: int | Disclosure | Profile,
     hidden_primary = list(marked.index[primary])
     sizes: dict[Hashable, float] = {}
     lines: list[Line] = []
-    for _, rows in marked[marked["indicator_id"].isin(
-            marked.loc[primary, "indicator_id"].unique())].groupby("indicator_id", sort=False):
+    for _, rows in marked[
+        marked["indicator_id"].isin(marked.loc[primary, "indicator_id"].unique())
+    ].groupby("indicator_id", sort=False):
         size = _SIZE_COLUMN.get(str(rows["statistic"].iloc[0]), "denominator")
         counts = pd.to_numeric(rows[size], errors="coerce").astype(float)
         sizes |= dict(zip(rows.index, counts, strict=True))
         lines += _indicator_lines(rows)
     secondary = secondary_suppression(sizes, lines, hidden_primary)
     reason = pd.Series("", index=marked.index, dtype="string")
-    reason[list(secondary)] = (f"not shown so that a number below {limit} cannot be worked "
-                               "out from the other figures")
+    reason[list(secondary)] = (
+        f"not shown so that a number below {limit} cannot be worked out from the other figures"
+    )
     reason[hidden_primary] = f"fewer than {limit} cases"
     marked["suppressed"] = (reason != "").astype("boolean")
     marked["suppression_reason"] = reason
@@ -425,10 +461,14 @@ def suppress_indicator_rows(
     units = table["unit"].astype(str).tolist()
 
     def show(column: str, fmt) -> pd.Series:
-        texts = [SUPPRESSED if h else
-                 (NOT_AVAILABLE if nd or column == "value" else NOT_APPLICABLE)
-                 if pd.isna(v) else fmt(v, u)
-                 for v, h, nd, u in zip(table[column], hidden, no_data, units, strict=True)]
+        texts = [
+            SUPPRESSED
+            if h
+            else (NOT_AVAILABLE if nd or column == "value" else NOT_APPLICABLE)
+            if pd.isna(v)
+            else fmt(v, u)
+            for v, h, nd, u in zip(table[column], hidden, no_data, units, strict=True)
+        ]
         return pd.Series(texts, index=table.index, dtype="string")
 
     def count(value: object, _unit: str) -> str:
@@ -455,8 +495,12 @@ _VALUE_PATTERNS = {
     "postcode": re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE),
     "person_id": re.compile(r"\bP[0-9]{7}\b"),
 }
-_WORDS = {"upn": "a UPN", "nhs_number": "an NHS number", "postcode": "a postcode",
-          "person_id": "a person_id"}
+_WORDS = {
+    "upn": "a UPN",
+    "nhs_number": "an NHS number",
+    "postcode": "a postcode",
+    "person_id": "a person_id",
+}
 
 
 def _tokens(name: object) -> list[str]:
@@ -467,7 +511,7 @@ def _identifying_name(name: object) -> str | None:
     tokens = _tokens(name)
     for ident in sorted(IDENTIFIER_COLUMNS | _IDENTIFIER_ALIASES):
         want = ident.split("_")
-        if any(tokens[i:i + len(want)] == want for i in range(len(tokens))):
+        if any(tokens[i : i + len(want)] == want for i in range(len(tokens))):
             return ident
         if "".join(tokens) == "".join(want):  # "PersonID", "NHSNumber"
             return ident
@@ -479,8 +523,9 @@ def _identifiers_in(text: str) -> list[str]:
     for kind, pattern in _VALUE_PATTERNS.items():
         for match in pattern.finditer(text):
             candidate = match.group(0).upper() if kind == "postcode" else match.group(0)
-            if FORMAT_CHECKS[kind](candidate.replace(" ", "") if kind == "nhs_number"
-                                   else candidate):
+            if FORMAT_CHECKS[kind](
+                candidate.replace(" ", "") if kind == "nhs_number" else candidate
+            ):
                 found.append(kind)
                 break
     return found
@@ -506,14 +551,19 @@ def assert_aggregate(frame: pd.DataFrame, what: str = "The table") -> pd.DataFra
             problems.append(f"column {name!r} looks like {ident}")
     columns = [(f"column {name!r}", frame.iloc[:, j]) for j, name in enumerate(frame.columns)]
     if not isinstance(frame.index, pd.RangeIndex):
-        columns += [("the index", frame.index.get_level_values(level).to_series())
-                    for level in range(frame.index.nlevels)]
+        columns += [
+            ("the index", frame.index.get_level_values(level).to_series())
+            for level in range(frame.index.nlevels)
+        ]
     for where, values in columns:
         values = values.reset_index(drop=True)
         if pd.api.types.is_integer_dtype(values):  # an NHS number held as a number
             values = values[((values >= 10**9) & (values < 10**10)).fillna(False)]
-        elif not (pd.api.types.is_string_dtype(values) or values.dtype == object
-                  or isinstance(values.dtype, pd.CategoricalDtype)):
+        elif not (
+            pd.api.types.is_string_dtype(values)
+            or values.dtype == object
+            or isinstance(values.dtype, pd.CategoricalDtype)
+        ):
             continue
         for row, value in values.dropna().items():
             kinds = _identifiers_in(str(value))
@@ -523,8 +573,9 @@ def assert_aggregate(frame: pd.DataFrame, what: str = "The table") -> pd.DataFra
     if problems:
         raise DisclosureError(
             f"{what} holds person-level identifiers and must not be displayed: "
-            + "; ".join(problems) + ".",
+            + "; ".join(problems)
+            + ".",
             hint="Display aggregates only: count or summarise by period, school or service, "
-                 "and drop identifier columns before display.",
+            "and drop identifier columns before display.",
         )
     return frame

@@ -52,9 +52,9 @@ class NotebookTimeout(Exception):
 class NotebookJob:
     """One notebook execution and export."""
 
-    key: str                 # e.g. "W3" or "board_summary"; names the output files
-    notebook: str            # source notebook path
-    title: str               # page title and index link text
+    key: str  # e.g. "W3" or "board_summary"; names the output files
+    notebook: str  # source notebook path
+    title: str  # page title and index link text
     parameters: dict
     executed_path: str
     html_path: str
@@ -64,7 +64,7 @@ class NotebookJob:
     cell_timeout: int = 600
     notebook_timeout: int = 1800
     kernel_name: str = KERNEL_NAME
-    job_key: str = ""        # hash of everything the outputs depend on (for re-use)
+    job_key: str = ""  # hash of everything the outputs depend on (for re-use)
     # The suite's own notebooks share a worker's warm kernel; an area's bespoke notebook
     # gets a kernel of its own, so nothing it changes can reach the next report.
     shared_kernel: bool = True
@@ -74,13 +74,13 @@ class NotebookJob:
 class JobResult:
     key: str
     title: str
-    status: str              # "ok" or "failed"
+    status: str  # "ok" or "failed"
     seconds: float
     execute_seconds: float = 0.0
     export_seconds: float = 0.0
     attempts: int = 1
-    error: str = ""          # full message, for the log and the manifest
-    summary: str = ""        # short reason fit for the board index (no data values)
+    error: str = ""  # full message, for the log and the manifest
+    summary: str = ""  # short reason fit for the board index (no data values)
     html: str = ""
     executed: str = ""
     notebook: str = ""
@@ -144,8 +144,11 @@ def _worker_init(log_path: str | None = None, warm_kernels: bool = False) -> Non
             for handler in list(logging.getLogger(name).handlers):
                 logging.getLogger(name).removeHandler(handler)
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s [worker %(process)d]: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)s %(name)s [worker %(process)d]: %(message)s"
+            )
+        )
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(logging.INFO)
     # papermill logs every cell at INFO; the log needs its warnings only.
@@ -169,8 +172,13 @@ def _alarm(signum, frame):
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
     text = f"{type(exc).__name__}: {exc}"
-    markers = ("Kernel died before replying", "Address already in use", "kernel_info",
-               "Kernel didn't respond", "ZMQError")
+    markers = (
+        "Kernel died before replying",
+        "Address already in use",
+        "kernel_info",
+        "Kernel didn't respond",
+        "ZMQError",
+    )
     return any(m in text for m in markers)
 
 
@@ -214,14 +222,22 @@ def _execute(job: NotebookJob) -> int:
         sockets = None if warm else _socket_dir()
         try:
             cwd = str(Path(job.notebook).parent)
-            kernel = ({"km": kernelpool.acquire(job.kernel_name, cwd, _socket_dir,
-                                                _kernel_config)}
-                      if warm else {"config": _kernel_config(sockets)})
+            kernel = (
+                {"km": kernelpool.acquire(job.kernel_name, cwd, _socket_dir, _kernel_config)}
+                if warm
+                else {"config": _kernel_config(sockets)}
+            )
             pm.execute_notebook(
-                job.notebook, job.executed_path, parameters=job.parameters,
-                kernel_name=job.kernel_name, cwd=cwd,
-                execution_timeout=job.cell_timeout, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, **kernel,
+                job.notebook,
+                job.executed_path,
+                parameters=job.parameters,
+                kernel_name=job.kernel_name,
+                cwd=cwd,
+                execution_timeout=job.cell_timeout,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                **kernel,
             )
             return attempts
         except pm.PapermillExecutionError:
@@ -253,8 +269,15 @@ def run_job(job: NotebookJob) -> JobResult:
     from sendready.publish.export import ExportError, export_html
 
     start = time.perf_counter()
-    result = JobResult(key=job.key, title=job.title, status="failed", seconds=0.0,
-                       executed=job.executed_path, notebook=job.notebook, job_key=job.job_key)
+    result = JobResult(
+        key=job.key,
+        title=job.title,
+        status="failed",
+        seconds=0.0,
+        executed=job.executed_path,
+        notebook=job.notebook,
+        job_key=job.job_key,
+    )
     Path(job.executed_path).parent.mkdir(parents=True, exist_ok=True)
     log.info("%s: starting %s", job.key, Path(job.notebook).name)
     timed = hasattr(signal, "SIGALRM")  # not on Windows: the per-cell limit still applies
@@ -268,8 +291,14 @@ def run_job(job: NotebookJob) -> JobResult:
         result.execute_seconds = time.perf_counter() - start
         t_export = time.perf_counter()
         nb = nbformat.read(job.executed_path, as_version=4)
-        html = export_html(nb, _exporter(), title=job.title, area=job.area,
-                           period_label=job.period_label, provenance=job.provenance)
+        html = export_html(
+            nb,
+            _exporter(),
+            title=job.title,
+            area=job.area,
+            period_label=job.period_label,
+            provenance=job.provenance,
+        )
         _write_atomic(Path(job.html_path), html)
         result.export_seconds = time.perf_counter() - t_export
         result.status, result.html = "ok", job.html_path
@@ -283,8 +312,10 @@ def run_job(job: NotebookJob) -> JobResult:
         result.error = f"a cell ran for more than {job.cell_timeout} s (per-cell time limit)"
         result.summary = f"a step ran past its time limit ({job.cell_timeout} s)"
     except NoSuchKernel:
-        result.error = (f"Jupyter has no kernel named '{job.kernel_name}': run `make setup` "
-                        "or `python -m sendready kernel`")
+        result.error = (
+            f"Jupyter has no kernel named '{job.kernel_name}': run `make setup` "
+            "or `python -m sendready kernel`"
+        )
         result.summary = "the Jupyter kernel is not installed"
     except ExportError as exc:
         result.error = f"export refused: {exc}"
@@ -319,8 +350,10 @@ def _write_atomic(path: Path, text: str) -> None:
 
 # --- batch side ----------------------------------------------------------------------
 
-def run_jobs(jobs: list[NotebookJob], workers: int, progress=print,
-             log_path: Path | None = None) -> list[JobResult]:
+
+def run_jobs(
+    jobs: list[NotebookJob], workers: int, progress=print, log_path: Path | None = None
+) -> list[JobResult]:
     """Run jobs in a process pool, reporting progress as each finishes.
 
     Args:
@@ -335,19 +368,26 @@ def run_jobs(jobs: list[NotebookJob], workers: int, progress=print,
         return results
     workers = max(1, min(workers, len(jobs)))
     init_args = (str(log_path) if log_path else None, True)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=init_args) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_init, initargs=init_args
+    ) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for done, future in enumerate(as_completed(futures), start=1):
             job = futures[future]
             try:
                 res = future.result()
             except Exception as exc:  # a worker died (out of memory, killed)
-                res = JobResult(key=job.key, title=job.title, status="failed", seconds=0.0,
-                                error=f"worker process failed: {type(exc).__name__}: {exc}",
-                                summary="the worker running it stopped unexpectedly",
-                                executed=job.executed_path, notebook=job.notebook,
-                                job_key=job.job_key)
+                res = JobResult(
+                    key=job.key,
+                    title=job.title,
+                    status="failed",
+                    seconds=0.0,
+                    error=f"worker process failed: {type(exc).__name__}: {exc}",
+                    summary="the worker running it stopped unexpectedly",
+                    executed=job.executed_path,
+                    notebook=job.notebook,
+                    job_key=job.job_key,
+                )
             results.append(res)
             mark = "ok" if res.status == "ok" else f"FAILED: {res.error}"
             progress(f"  [{done}/{len(jobs)}] {job.title}: {mark} ({res.seconds:.1f} s)")

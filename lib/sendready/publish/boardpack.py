@@ -33,20 +33,26 @@ from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
 VERDICT_MEANING = {
     "sustained_improvement": "at least half of the key indicators show improvement that the "
-                             "statistics support and that has held, and none shows concern",
+    "statistics support and that has held, and none shows concern",
     "some_improvement": "at least one key indicator shows improvement at the latest point",
     "no_evidence_of_change": "the key indicators vary only as they did before the plan",
     "deterioration": "more key indicators show a significant worsening than an improvement",
     "not_enough_data": "too few key indicators have enough data to judge",
 }
-VERDICT_ORDER = ["sustained_improvement", "some_improvement", "no_evidence_of_change",
-                 "deterioration", "not_enough_data"]
+VERDICT_ORDER = [
+    "sustained_improvement",
+    "some_improvement",
+    "no_evidence_of_change",
+    "deterioration",
+    "not_enough_data",
+]
 
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=True, undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
 
 
@@ -80,8 +86,11 @@ class PreviousPack:
 def _quarter_row(marked: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
     if marked is None:
         return None
-    rows = marked[(marked["indicator_id"] == indicator_id) & (marked["breakdown"] == "")
-                  & (marked["period_type"] == "quarter")]
+    rows = marked[
+        (marked["indicator_id"] == indicator_id)
+        & (marked["breakdown"] == "")
+        & (marked["period_type"] == "quarter")
+    ]
     return rows.iloc[0] if len(rows) else None
 
 
@@ -95,9 +104,13 @@ def _shown_value(row: pd.Series | None, unit: str) -> str | None:
     return format_value(row["value"], unit)
 
 
-def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame,
-                   previous: PreviousPack | None = None,
-                   previous_marked: pd.DataFrame | None = None) -> IndicatorLine:
+def indicator_line(
+    evidence: Evidence,
+    indicator_id: str,
+    marked: pd.DataFrame,
+    previous: PreviousPack | None = None,
+    previous_marked: pd.DataFrame | None = None,
+) -> IndicatorLine:
     """A key indicator for the index, e.g. 'EHC01 EHC plans issued within 20 weeks: 88.0%'
     with '▲ Special cause variation – improvement'.
 
@@ -109,16 +122,22 @@ def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame,
     value = _shown_value(row, assessment.unit)
     if value is None:
         reason = "" if row is None else str(row["no_data_reason"])
-        return IndicatorLine(indicator_id, assessment.title,
-                             f"no data ({reason or 'not available'})",
-                             VARIATION_SYMBOLS["insufficient_data"], "")
+        return IndicatorLine(
+            indicator_id,
+            assessment.title,
+            f"no data ({reason or 'not available'})",
+            VARIATION_SYMBOLS["insufficient_data"],
+            "",
+        )
     if assessment.method == "baseline_comparison":
-        words = {"improvement": "significant improvement on the baseline",
-                 "concern": "significant worsening on the baseline"}.get(
-            assessment.signal, "no significant change on the baseline")
-        icon = {"improvement": VARIATION_SYMBOLS["special_cause_improvement"],
-                "concern": VARIATION_SYMBOLS["special_cause_concern"]}.get(
-            assessment.signal, VARIATION_SYMBOLS["common_cause"])
+        words = {
+            "improvement": "significant improvement on the baseline",
+            "concern": "significant worsening on the baseline",
+        }.get(assessment.signal, "no significant change on the baseline")
+        icon = {
+            "improvement": VARIATION_SYMBOLS["special_cause_improvement"],
+            "concern": VARIATION_SYMBOLS["special_cause_concern"],
+        }.get(assessment.signal, VARIATION_SYMBOLS["common_cause"])
     else:
         words = VARIATION_LABELS.get(assessment.variation, "")
         icon = VARIATION_SYMBOLS.get(assessment.variation, "")
@@ -129,8 +148,11 @@ def indicator_line(evidence: Evidence, indicator_id: str, marked: pd.DataFrame,
     if previous is not None:
         before = _shown_value(_quarter_row(previous_marked, indicator_id), assessment.unit)
         when = format_date(pd.Timestamp(previous.period_end))
-        line.previous = (f"{before} in the pack for {when}" if before is not None
-                         else f"no data in the pack for {when}")
+        line.previous = (
+            f"{before} in the pack for {when}"
+            if before is not None
+            else f"no data in the pack for {when}"
+        )
     return line
 
 
@@ -146,8 +168,7 @@ def previous_pack(period_folder: Path) -> PreviousPack | None:
 
 
 # Verdicts that can be ranked from best to worst; "not enough data" cannot.
-_RANKED = ["sustained_improvement", "some_improvement", "no_evidence_of_change",
-           "deterioration"]
+_RANKED = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
 
 
 def _change_words(now: str, before: str | None, when: str | None) -> str:
@@ -165,66 +186,95 @@ def _change_words(now: str, before: str | None, when: str | None) -> str:
     return f"{direction}: was '{VERDICT_LABELS[before]}' in the pack for {date}"
 
 
-def build_index(evidence: Evidence, results: dict[str, JobResult], folder: Path,
-                provenance: list[tuple[str, str]], run_date: str) -> str:
+def build_index(
+    evidence: Evidence,
+    results: dict[str, JobResult],
+    folder: Path,
+    provenance: list[tuple[str, str]],
+    run_date: str,
+) -> str:
     """Render ``index.html`` for one period (see module docstring)."""
     profile = evidence.profile
     wsoa = profile.framework.kind == "wsoa-2016"
     previous = previous_pack(folder)
     threshold = profile.disclosure.threshold
     marked = mark_suppression(evidence.table, threshold)
-    previous_marked = (mark_suppression(previous.table, threshold)
-                       if previous is not None and previous.table is not None else None)
+    previous_marked = (
+        mark_suppression(previous.table, threshold)
+        if previous is not None and previous.table is not None
+        else None
+    )
     rows = []
     for weakness in profile.weaknesses:
         verdict = evidence.verdicts[weakness.id]
         result = results.get(weakness.id)
         keys = weakness.key_indicators or weakness.indicators
-        rows.append({
-            "id": weakness.id, "title": weakness.title,
-            "href": Path(result.html).name if result and result.status == "ok" else None,
-            "verdict_code": verdict.code, "verdict_label": verdict.label,
-            "verdict_icon": VERDICT_SYMBOLS[verdict.code],
-            "indicators": [indicator_line(evidence, i, marked, previous, previous_marked)
-                           for i in keys],
-            "change": _change_words(verdict.code,
-                                    previous.verdicts.get(weakness.id) if previous else None,
-                                    previous.period_end if previous else None),
-        })
+        rows.append(
+            {
+                "id": weakness.id,
+                "title": weakness.title,
+                "href": Path(result.html).name if result and result.status == "ok" else None,
+                "verdict_code": verdict.code,
+                "verdict_label": verdict.label,
+                "verdict_icon": VERDICT_SYMBOLS[verdict.code],
+                "indicators": [
+                    indicator_line(evidence, i, marked, previous, previous_marked) for i in keys
+                ],
+                "change": _change_words(
+                    verdict.code,
+                    previous.verdicts.get(weakness.id) if previous else None,
+                    previous.period_end if previous else None,
+                ),
+            }
+        )
     others = []
-    for key, title in (("board_summary", "Board summary"),
-                       ("data_quality", "Data quality report")):
+    for key, title in (("board_summary", "Board summary"), ("data_quality", "Data quality report")):
         result = results.get(key)
         if result is not None:
-            others.append({"title": title,
-                           "href": Path(result.html).name if result.status == "ok" else None})
+            others.append(
+                {"title": title, "href": Path(result.html).name if result.status == "ok" else None}
+            )
     order = {w.id: i for i, w in enumerate(profile.weaknesses)}
-    failures = sorted((r for r in results.values() if r.status != "ok"),
-                      key=lambda r: order.get(r.key, -1))
+    failures = sorted(
+        (r for r in results.values() if r.status != "ok"), key=lambda r: order.get(r.key, -1)
+    )
     period_label = f"Quarter to {format_date(evidence.period_end)}"
-    html = _environment().get_template("index.html.j2").render(
-        title=f"SEND improvement evidence: {profile.area.name}, quarter to "
-              f"{format_date(evidence.period_end)}",
-        heading=f"SEND improvement evidence for {profile.area.name}",
-        area=profile.area.name, period_label=period_label,
-        intro=(f"Evidence of progress against the {len(rows)} "
-               + ("areas of significant weakness in the written statement of action"
-                  if wsoa else "areas for priority action")
-               + ", from the partnership's own data, judged with the statistical methods the "
-                 "NHS and DfE use."),
-        run_date=run_date,
-        suppression_note=(f"Counts below {threshold} are not shown, to protect children's "
-                          "privacy."),
-        failures=failures, rows=rows,
-        items_heading="Weaknesses" if wsoa else "Areas for priority action",
-        item_word="Weakness" if wsoa else "Priority area",
-        table_caption=f"Verdict for each {'weakness' if wsoa else 'priority area'}, "
-                      f"quarter to {format_date(evidence.period_end)}",
-        other_links=others,
-        verdict_help=[(c, VERDICT_LABELS[c]) for c in VERDICT_ORDER],
-        verdict_meaning=VERDICT_MEANING,
-        variation_help=[(VARIATION_SYMBOLS[c], VARIATION_LABELS[c]) for c in VARIATION_LABELS],
-        provenance=provenance, css=report_css(),
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            title=f"SEND improvement evidence: {profile.area.name}, quarter to "
+            f"{format_date(evidence.period_end)}",
+            heading=f"SEND improvement evidence for {profile.area.name}",
+            area=profile.area.name,
+            period_label=period_label,
+            intro=(
+                f"Evidence of progress against the {len(rows)} "
+                + (
+                    "areas of significant weakness in the written statement of action"
+                    if wsoa
+                    else "areas for priority action"
+                )
+                + ", from the partnership's own data, judged with the statistical methods the "
+                "NHS and DfE use."
+            ),
+            run_date=run_date,
+            suppression_note=(
+                f"Counts below {threshold} are not shown, to protect children's privacy."
+            ),
+            failures=failures,
+            rows=rows,
+            items_heading="Weaknesses" if wsoa else "Areas for priority action",
+            item_word="Weakness" if wsoa else "Priority area",
+            table_caption=f"Verdict for each {'weakness' if wsoa else 'priority area'}, "
+            f"quarter to {format_date(evidence.period_end)}",
+            other_links=others,
+            verdict_help=[(c, VERDICT_LABELS[c]) for c in VERDICT_ORDER],
+            verdict_meaning=VERDICT_MEANING,
+            variation_help=[(VARIATION_SYMBOLS[c], VARIATION_LABELS[c]) for c in VARIATION_LABELS],
+            provenance=provenance,
+            css=report_css(),
+        )
     )
     check_board_html(html, "index.html")
     return html
@@ -235,14 +285,18 @@ _MAIN = re.compile(r'<main id="main">(.*)</main>', re.DOTALL)
 
 def _demote(fragment: str, prefix: str) -> str:
     """Nest a report inside the pack: headings one level down, ids made unique."""
-    fragment = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}",
-                      fragment)
+    fragment = re.sub(
+        r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", fragment
+    )
     fragment = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', fragment)
     fragment = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', fragment)
-    fragment = re.sub(r'aria-(labelledby|describedby)="([^"]+)"',
-                      lambda m: f'aria-{m.group(1)}="'
-                                + " ".join(f"{prefix}-{i}" for i in m.group(2).split()) + '"',
-                      fragment)
+    fragment = re.sub(
+        r'aria-(labelledby|describedby)="([^"]+)"',
+        lambda m: (
+            f'aria-{m.group(1)}="' + " ".join(f"{prefix}-{i}" for i in m.group(2).split()) + '"'
+        ),
+        fragment,
+    )
     return fragment
 
 
@@ -270,16 +324,18 @@ def single_file_pack(index_html: str, reports: list[tuple[str, Path]]) -> str:
             continue
         body = _demote(match.group(1), key)
         label = _first_heading_id(body)
-        labelled = (f'aria-labelledby="{label}"' if label
-                    else f'aria-label="{key} report"')
-        sections.append(f'<section class="sr-weakness" id="report-{key}" {labelled}>'
-                        f"{body}</section>")
+        labelled = f'aria-labelledby="{label}"' if label else f'aria-label="{key} report"'
+        sections.append(
+            f'<section class="sr-weakness" id="report-{key}" {labelled}>{body}</section>'
+        )
         targets[path.name] = key
     pack = index_html.replace("</main>", "\n".join(sections) + "</main>", 1)
     for name, key in targets.items():
         # A link to a place inside a report goes to that place in its section.
-        pack = re.sub(rf'href="(?:\./)?{re.escape(name)}(?:#([^"]*))?"',
-                      lambda m, k=key: f'href="#{k}-{m.group(1)}"' if m.group(1)
-                      else f'href="#report-{k}"', pack)
+        pack = re.sub(
+            rf'href="(?:\./)?{re.escape(name)}(?:#([^"]*))?"',
+            lambda m, k=key: f'href="#{k}-{m.group(1)}"' if m.group(1) else f'href="#report-{k}"',
+            pack,
+        )
     check_board_html(pack, "pack.html")
     return pack

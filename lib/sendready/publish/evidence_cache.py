@@ -23,13 +23,18 @@ from sendready.reports.context import NARRATOR_FILE, stored_narrator
 
 
 def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:
-    parts = {"fingerprint": ingest.fingerprint, "profile": profile.model_dump_json(),
-             "period_end": as_timestamp(period_end).date().isoformat(), "version": __version__}
+    parts = {
+        "fingerprint": ingest.fingerprint,
+        "profile": profile.model_dump_json(),
+        "period_end": as_timestamp(period_end).date().isoformat(),
+        "version": __version__,
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def load_or_build_evidence(profile: Profile, ingest: IngestResult, period_end: str,
-                           folder: Path) -> Evidence:
+def load_or_build_evidence(
+    profile: Profile, ingest: IngestResult, period_end: str, folder: Path
+) -> Evidence:
     """Evidence for the period, from the cache when its key matches.
 
     The pickle is written by this suite into the run's own output folder and read back
@@ -70,5 +75,3 @@ def _store_narrator(folder: Path, key: str, evidence: Evidence) -> None:
         pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(Narrator.from_evidence(evidence), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
-
-

@@ -22,12 +22,26 @@ from nbconvert import HTMLExporter
 TEMPLATE_NAME = "sendready"
 PLACEHOLDER_ALT = "No description has been provided for this image"
 # Attributes whose address a browser fetches or follows, and the CSS that fetches.
-_URL_ATTRIBUTES = frozenset({"src", "href", "srcset", "poster", "action", "formaction",
-                             "data", "background", "xlink:href", "manifest", "ping"})
+_URL_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "href",
+        "srcset",
+        "poster",
+        "action",
+        "formaction",
+        "data",
+        "background",
+        "xlink:href",
+        "manifest",
+        "ping",
+    }
+)
 # Absolute (https://host, file:///) or protocol-relative (//host): anything off the page.
 _OFF_PAGE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_FETCH = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:[a-z][a-z0-9+.-]*:)?//)""",
-                        re.IGNORECASE)
+_CSS_FETCH = re.compile(
+    r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:[a-z][a-z0-9+.-]*:)?//)""", re.IGNORECASE
+)
 
 
 class ExportError(Exception):
@@ -68,7 +82,8 @@ def _strip_for_board(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         if cell.cell_type == "code":
             cell.outputs = [
-                o for o in cell.get("outputs", [])
+                o
+                for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
         kept.append(cell)
@@ -116,8 +131,10 @@ def add_contents(html: str) -> str:
     items = "".join(
         f'<li><a href="#{escape(hid)}">{escape(text)}</a></li>' for hid, text in parser.headings
     )
-    nav = (f'<nav class="sr-contents" aria-labelledby="sr-contents-title">'
-           f'<p id="sr-contents-title"><strong>Contents</strong></p><ol>{items}</ol></nav>')
+    nav = (
+        f'<nav class="sr-contents" aria-labelledby="sr-contents-title">'
+        f'<p id="sr-contents-title"><strong>Contents</strong></p><ol>{items}</ol></nav>'
+    )
     end_h1 = html.find("</h1>")
     if end_h1 == -1:
         return html
@@ -142,8 +159,9 @@ def tidy_html(html: str) -> str:
     scroll sideways inside its own box (so the page itself reflows at 400% zoom), and a
     keyboard user can only scroll a box they can focus (WCAG 2.1.1).
     """
-    html = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3),
-                            html)
+    html = _STYLE_BLOCK.sub(
+        lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3), html
+    )
     html = re.sub(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"', r"\1", html)
     return focusable_tables(html)
 
@@ -170,8 +188,11 @@ class _References(HTMLParser):
             if not value:
                 continue
             if name in _URL_ATTRIBUTES:
-                parts = ([p.split()[0] for p in value.split(",") if p.strip()]
-                         if name == "srcset" else [value])
+                parts = (
+                    [p.split()[0] for p in value.split(",") if p.strip()]
+                    if name == "srcset"
+                    else [value]
+                )
                 self.found += [f"<{tag} {name}={p[:80]!r}>" for p in parts if _OFF_PAGE.match(p)]
             elif name == "style":
                 self._css(value, f"<{tag} style>")
@@ -188,7 +209,7 @@ class _References(HTMLParser):
 
     def _css(self, css: str, where: str) -> None:
         for match in _CSS_FETCH.finditer(css):
-            self.found.append(f"{where} {css[match.start():match.end() + 60]!r}")
+            self.found.append(f"{where} {css[match.start() : match.end() + 60]!r}")
 
 
 def external_references(html: str) -> list[str]:
@@ -229,10 +250,16 @@ def export_html(
     """Render an executed notebook as a board report and check it."""
     board_nb = _strip_for_board(nb)
     board_nb.metadata["title"] = title
-    extra = {"sendready": {
-        "title": title, "area": area, "period_label": period_label, "provenance": provenance,
-        "index_href": index_href, "css": report_css(),
-    }}
+    extra = {
+        "sendready": {
+            "title": title,
+            "area": area,
+            "period_label": period_label,
+            "provenance": provenance,
+            "index_href": index_href,
+            "css": report_css(),
+        }
+    }
     html, _ = exporter.from_notebook_node(board_nb, resources=extra)
     html = add_contents(tidy_html(html))
     check_board_html(html, title)

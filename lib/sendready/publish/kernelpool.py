@@ -34,8 +34,8 @@ get_ipython().reset(new_session=True)
 __import__("gc").collect()
 """
 
-_ENABLED = False     # set in batch workers only: a direct call keeps a fresh kernel
-_KERNEL = None       # the worker's AsyncKernelManager, started
+_ENABLED = False  # set in batch workers only: a direct call keeps a fresh kernel
+_KERNEL = None  # the worker's AsyncKernelManager, started
 _KERNEL_NAME = ""
 _SOCKETS: str | None = None
 _USES = 0
@@ -63,8 +63,12 @@ def _run(coroutine_function, *args, **kwargs):
     return run_sync(coroutine_function)(*args, **kwargs)
 
 
-def acquire(kernel_name: str, cwd: str, make_sockets: Callable[[], str | None],
-            make_config: Callable[[str | None], object]):
+def acquire(
+    kernel_name: str,
+    cwd: str,
+    make_sockets: Callable[[], str | None],
+    make_config: Callable[[str | None], object],
+):
     """The worker's kernel, reset for the next notebook, or a newly started one.
 
     Args:
@@ -104,8 +108,11 @@ def _reset(cwd: str) -> None:
         try:
             await client.wait_for_ready(timeout=60)
             return await client.execute_interactive(
-                _RESET.format(cwd=cwd), store_history=False, timeout=60,
-                output_hook=lambda msg: None)
+                _RESET.format(cwd=cwd),
+                store_history=False,
+                timeout=60,
+                output_hook=lambda msg: None,
+            )
         finally:
             client.stop_channels()
 

@@ -54,9 +54,17 @@ def period_dir(outputs: Path, profile: Profile, period_end: dt.date | str) -> Pa
 
 def earlier_pack(period_folder: Path) -> Path | None:
     """The latest earlier period folder of the same profile that holds verdicts."""
-    siblings = sorted(p for p in period_folder.parent.iterdir()
-                      if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)
-                      and p.name < period_folder.name) if period_folder.parent.is_dir() else []
+    siblings = (
+        sorted(
+            p
+            for p in period_folder.parent.iterdir()
+            if p.is_dir()
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)
+            and p.name < period_folder.name
+        )
+        if period_folder.parent.is_dir()
+        else []
+    )
     for folder in reversed(siblings):
         if (folder / "evidence" / "verdicts.json").is_file():
             return folder

@@ -66,9 +66,25 @@ log = logging.getLogger("sendready.publish.pipeline")
 _runlog = logging.getLogger("sendready.runlog")
 _runlog.propagate = False
 
-PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "nbclient", "nbformat", "ipykernel", "jupyter_client", "pyzmq", "pandera",
-            "pyarrow", "pydantic", "jinja2", "jupyterlab")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "jupyter_client",
+    "pyzmq",
+    "pandera",
+    "pyarrow",
+    "pydantic",
+    "jinja2",
+    "jupyterlab",
+)
 MANIFEST = "manifest.json"
 RUN_LOG = "run.log"
 PACK_FILE = "pack.html"
@@ -110,12 +126,26 @@ def input_files(ingest: IngestResult, plan: IngestPlan) -> list[dict]:
         path = Path(src["file"])
         path = (path if path.is_absolute() else plan.data_dir / path).resolve()
         digest = plan.file_hashes.get(str(path)) or plan.memo.sha256(path)
-        files.append({"source": name, "file": src["file"], "status": src.get("status"),
-                      "bytes": path.stat().st_size, "sha256": digest})
+        files.append(
+            {
+                "source": name,
+                "file": src["file"],
+                "status": src.get("status"),
+                "bytes": path.stat().st_size,
+                "sha256": digest,
+            }
+        )
     extract = plan.data_dir / "extract.json"
     if extract.is_file():
-        files.append({"source": "extract.json", "file": "extract.json", "status": "read",
-                      "bytes": extract.stat().st_size, "sha256": plan.memo.sha256(extract)})
+        files.append(
+            {
+                "source": "extract.json",
+                "file": "extract.json",
+                "status": "read",
+                "bytes": extract.stat().st_size,
+                "sha256": plan.memo.sha256(extract),
+            }
+        )
         plan.memo.save()
     return files
 
@@ -129,10 +159,19 @@ def _notebook_path(notebook_dir: Path, name: str) -> Path:
     return path if path.is_absolute() else notebook_dir / path
 
 
-def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
-              period_end: str, folder: Path, notebook_dir: Path, provenance: list,
-              cell_timeout: int, notebook_timeout: int,
-              staged_fingerprint: str = "") -> list[NotebookJob]:
+def plan_jobs(
+    profile: Profile,
+    profile_ref: str,
+    data_dir: Path,
+    outputs: Path,
+    period_end: str,
+    folder: Path,
+    notebook_dir: Path,
+    provenance: list,
+    cell_timeout: int,
+    notebook_timeout: int,
+    staged_fingerprint: str = "",
+) -> list[NotebookJob]:
     """One job per weakness report, plus the board summary and the data-quality report.
 
     ``staged_fingerprint`` pins every notebook to the data the batch staged (see
@@ -140,33 +179,48 @@ def plan_jobs(profile: Profile, profile_ref: str, data_dir: Path, outputs: Path,
     extracts itself, as an analyst's run does.
     """
     period_label = f"Quarter to {long_date(period_end)}"
-    common = {"profile": profile_ref, "data_dir": str(data_dir), "period_end": period_end,
-              "outputs_dir": str(outputs)}
+    common = {
+        "profile": profile_ref,
+        "data_dir": str(data_dir),
+        "period_end": period_end,
+        "outputs_dir": str(outputs),
+    }
     if staged_fingerprint:
         common["staged_fingerprint"] = staged_fingerprint
     specs = [("board_summary", BOARD_SUMMARY, "Board summary", {})]
     for weakness in profile.weaknesses:
         name = weakness.notebook or WEAKNESS_REPORT
-        specs.append((weakness.id, name, f"{weakness.id}: {weakness.title}",
-                      {"weakness_id": weakness.id}))
+        specs.append(
+            (weakness.id, name, f"{weakness.id}: {weakness.title}", {"weakness_id": weakness.id})
+        )
     specs.append(("data_quality", DATA_QUALITY, "Data quality", {}))
     suite_notebooks = {(notebook_dir / f"{n}.ipynb").resolve() for n in _SUITE_NOTEBOOKS}
     jobs = []
     for key, name, title, extra in specs:
         notebook = _notebook_path(notebook_dir, name)
         if not notebook.is_file():
-            raise SendreadyError(f"The notebook {notebook} is missing.",
-                                 hint="Run from a full checkout of sendready, or fix the "
-                                      "profile's `notebook` entry.")
-        jobs.append(NotebookJob(
-            key=key, notebook=str(notebook), title=f"{title} ({profile.area.name})",
-            parameters={**common, **extra},
-            executed_path=str(folder / "notebooks" / f"{key}.ipynb"),
-            html_path=str(folder / f"{key}.html"), period_label=period_label,
-            area=profile.area.name, provenance=provenance, cell_timeout=cell_timeout,
-            notebook_timeout=notebook_timeout, kernel_name=KERNEL_NAME,
-            shared_kernel=notebook.resolve() in suite_notebooks,
-        ))
+            raise SendreadyError(
+                f"The notebook {notebook} is missing.",
+                hint="Run from a full checkout of sendready, or fix the "
+                "profile's `notebook` entry.",
+            )
+        jobs.append(
+            NotebookJob(
+                key=key,
+                notebook=str(notebook),
+                title=f"{title} ({profile.area.name})",
+                parameters={**common, **extra},
+                executed_path=str(folder / "notebooks" / f"{key}.ipynb"),
+                html_path=str(folder / f"{key}.html"),
+                period_label=period_label,
+                area=profile.area.name,
+                provenance=provenance,
+                cell_timeout=cell_timeout,
+                notebook_timeout=notebook_timeout,
+                kernel_name=KERNEL_NAME,
+                shared_kernel=notebook.resolve() in suite_notebooks,
+            )
+        )
     return jobs
 
 
@@ -235,24 +289,39 @@ def run_pack(
     plan = plan_ingest(profile, data_dir, staged_dir(outputs, profile), force=force)
     ingest = ingest_from_plan(plan, force=force)
     timings["ingest"] = time.perf_counter() - t
-    progress(ingest.describe() if not ingest.cached else
-             f"Ingest: inputs unchanged, reusing {ingest.out_dir}")
+    progress(
+        ingest.describe()
+        if not ingest.cached
+        else f"Ingest: inputs unchanged, reusing {ingest.out_dir}"
+    )
     if not ingest.ok:
-        raise SendreadyError("Ingest did not complete, so no reports were run.",
-                             hint="Fix the problems listed above and run again.")
+        raise SendreadyError(
+            "Ingest did not complete, so no reports were run.",
+            hint="Fix the problems listed above and run again.",
+        )
     if not period_ends:
         extract = dt.date.fromisoformat(ingest.summary["extract_date"])
         period_ends = [latest_quarter_end(extract).isoformat()]
-        progress(f"No period end given: using {period_ends[0]}, the last quarter end before "
-                 "the extract date.")
+        progress(
+            f"No period end given: using {period_ends[0]}, the last quarter end before "
+            "the extract date."
+        )
     # Earliest first, so that each pack can say what changed since the one before it.
     period_ends = sorted({iso_date(p).isoformat() for p in period_ends})
     t = time.perf_counter()
     context = {
-        "profile": profile, "profile_ref": nb_profile_ref, "data_dir": data_dir,
-        "outputs": outputs, "ingest": ingest, "notebook_dir": notebook_dir, "jobs": jobs,
-        "force": force, "single_file": single_file, "cell_timeout": cell_timeout,
-        "notebook_timeout": notebook_timeout, "progress": progress,
+        "profile": profile,
+        "profile_ref": nb_profile_ref,
+        "data_dir": data_dir,
+        "outputs": outputs,
+        "ingest": ingest,
+        "notebook_dir": notebook_dir,
+        "jobs": jobs,
+        "force": force,
+        "single_file": single_file,
+        "cell_timeout": cell_timeout,
+        "notebook_timeout": notebook_timeout,
+        "progress": progress,
         "files": input_files(ingest, plan),
         "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
         "code": suite_code_fingerprint(),
@@ -262,9 +331,16 @@ def run_pack(
 
 
 def _job_key(base: dict, job: NotebookJob) -> str:
-    return run_key({"base": base, "notebook": file_sha256(Path(job.notebook)),
-                    "parameters": job.parameters, "title": job.title, "key": job.key,
-                    "kernel": job.kernel_name})
+    return run_key(
+        {
+            "base": base,
+            "notebook": file_sha256(Path(job.notebook)),
+            "parameters": job.parameters,
+            "title": job.title,
+            "key": job.key,
+            "kernel": job.kernel_name,
+        }
+    )
 
 
 def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResult | None:
@@ -272,10 +348,13 @@ def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResul
     if not previous:
         return None
     for rec in previous.get("notebooks", []):
-        if (rec.get("key") == job.key and rec.get("job_key") == job.job_key
-                and rec.get("status") == "ok"
-                and (folder / rec.get("html", "")).is_file()
-                and (folder / rec.get("executed", "")).is_file()):
+        if (
+            rec.get("key") == job.key
+            and rec.get("job_key") == job.job_key
+            and rec.get("status") == "ok"
+            and (folder / rec.get("html", "")).is_file()
+            and (folder / rec.get("executed", "")).is_file()
+        ):
             fields = set(JobResult.__dataclass_fields__)
             result = JobResult(**{k: v for k, v in rec.items() if k in fields})
             result.html, result.executed = str(folder / rec["html"]), str(folder / rec["executed"])
@@ -302,35 +381,70 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         _runlog.info(line)
 
     try:
-        parameters = {"profile": ctx["profile_ref"], "profile_id": profile.id,
-                      "data_dir": str(ctx["data_dir"]), "period_end": period_end,
-                      "outputs": str(ctx["outputs"]), "jobs": ctx["jobs"],
-                      "force": ctx["force"], "single_file": ctx["single_file"],
-                      "cell_timeout": ctx["cell_timeout"],
-                      "notebook_timeout": ctx["notebook_timeout"], "kernel": KERNEL_NAME,
-                      "notebook_dir": str(ctx["notebook_dir"])}
-        base = {"ingest": ingest.fingerprint, "profile": profile.model_dump_json(),
-                "period_end": period_end, "version": __version__, "code": ctx["code"]}
+        parameters = {
+            "profile": ctx["profile_ref"],
+            "profile_id": profile.id,
+            "data_dir": str(ctx["data_dir"]),
+            "period_end": period_end,
+            "outputs": str(ctx["outputs"]),
+            "jobs": ctx["jobs"],
+            "force": ctx["force"],
+            "single_file": ctx["single_file"],
+            "cell_timeout": ctx["cell_timeout"],
+            "notebook_timeout": ctx["notebook_timeout"],
+            "kernel": KERNEL_NAME,
+            "notebook_dir": str(ctx["notebook_dir"]),
+        }
+        base = {
+            "ingest": ingest.fingerprint,
+            "profile": profile.model_dump_json(),
+            "period_end": period_end,
+            "version": __version__,
+            "code": ctx["code"],
+        }
         run_date = today_label()
         provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
-        planned = plan_jobs(profile, ctx["profile_ref"], ctx["data_dir"], ctx["outputs"],
-                            period_end, folder, ctx["notebook_dir"], provenance,
-                            ctx["cell_timeout"], ctx["notebook_timeout"],
-                            staged_fingerprint=ingest.fingerprint)
+        planned = plan_jobs(
+            profile,
+            ctx["profile_ref"],
+            ctx["data_dir"],
+            ctx["outputs"],
+            period_end,
+            folder,
+            ctx["notebook_dir"],
+            provenance,
+            ctx["cell_timeout"],
+            ctx["notebook_timeout"],
+            staged_fingerprint=ingest.fingerprint,
+        )
         for job in planned:
             job.job_key = _job_key(base, job)
         earlier = previous_verdicts(folder)
-        key = run_key({"base": base, "jobs": [j.job_key for j in planned],
-                       "previous_pack": earlier, "single_file": ctx["single_file"]})
-        reused = {job.key: r for job in planned
-                  if (r := _reusable(previous, job, folder)) is not None}
+        key = run_key(
+            {
+                "base": base,
+                "jobs": [j.job_key for j in planned],
+                "previous_pack": earlier,
+                "single_file": ctx["single_file"],
+            }
+        )
+        reused = {
+            job.key: r for job in planned if (r := _reusable(previous, job, folder)) is not None
+        }
         outputs_there = (folder / "index.html").is_file() and (
-            not ctx["single_file"] or (folder / PACK_FILE).is_file())
-        if (previous and previous.get("run_key") == key and previous.get("status") == "ok"
-                and len(reused) == len(planned) and outputs_there):
+            not ctx["single_file"] or (folder / PACK_FILE).is_file()
+        )
+        if (
+            previous
+            and previous.get("run_key") == key
+            and previous.get("status") == "ok"
+            and len(reused) == len(planned)
+            and outputs_there
+        ):
             say(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
-            return PeriodOutcome(period_end, folder, reused=True,
-                                 results=[reused[j.key] for j in planned])
+            return PeriodOutcome(
+                period_end, folder, reused=True, results=[reused[j.key] for j in planned]
+            )
 
         # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
         from sendready.publish.boardpack import build_index, single_file_pack
@@ -350,8 +464,7 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         for path in [*stale, folder / "index.html", folder / PACK_FILE]:
             path.unlink(missing_ok=True)  # a failed report must not keep last run's page
         note = f" ({len(reused)} unchanged, reused)" if reused else ""
-        say(f"{period_end}: running {len(to_run)} notebooks with {ctx['jobs']} "
-            f"workers{note}")
+        say(f"{period_end}: running {len(to_run)} notebooks with {ctx['jobs']} workers{note}")
         t = time.perf_counter()
         ran = run_jobs(to_run, ctx["jobs"], say, log_path=log_path)
         timings["notebooks"] = time.perf_counter() - t
@@ -363,16 +476,17 @@ def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodO
         (folder / "index.html").write_text(index_html, encoding="utf-8")
         if ctx["single_file"]:
             reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-            (folder / PACK_FILE).write_text(single_file_pack(index_html, reports),
-                                            encoding="utf-8")
+            (folder / PACK_FILE).write_text(single_file_pack(index_html, reports), encoding="utf-8")
         timings["index"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
         _write_manifest(folder / MANIFEST, key, parameters, ctx, timings, results, evidence)
         for failed in outcome.failed:
             _runlog.error("%s failed: %s", failed.title, failed.error)
-        say(f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
-            f"ok in {timings['total']:.0f} s; log {log_path}")
+        say(
+            f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
+            f"ok in {timings['total']:.0f} s; log {log_path}"
+        )
         return outcome
     finally:
         for logger in (logging.getLogger("sendready"), _runlog):
@@ -396,8 +510,15 @@ def _relative(path: str, folder: Path) -> str:
         return path
 
 
-def _write_manifest(path: Path, key: str, parameters: dict, ctx: dict, timings: dict,
-                    results: list[JobResult], evidence) -> None:
+def _write_manifest(
+    path: Path,
+    key: str,
+    parameters: dict,
+    ctx: dict,
+    timings: dict,
+    results: list[JobResult],
+    evidence,
+) -> None:
     ingest = ctx["ingest"]
     folder = path.parent
     profile_file = resolve_profile_path(ctx["profile_ref"])
@@ -415,11 +536,17 @@ def _write_manifest(path: Path, key: str, parameters: dict, ctx: dict, timings: 
         "failed": [r.key for r in results if r.status != "ok"],
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "parameters": parameters,
-        "profile": {"id": ctx["profile"].id, "file": str(profile_file),
-                    "sha256": file_sha256(profile_file)},
-        "inputs": {"data_dir": str(ctx["data_dir"]), "fingerprint": ingest.fingerprint,
-                   "extract_date": ingest.summary.get("extract_date"),
-                   "files": ctx["files"]},
+        "profile": {
+            "id": ctx["profile"].id,
+            "file": str(profile_file),
+            "sha256": file_sha256(profile_file),
+        },
+        "inputs": {
+            "data_dir": str(ctx["data_dir"]),
+            "fingerprint": ingest.fingerprint,
+            "extract_date": ingest.summary.get("extract_date"),
+            "files": ctx["files"],
+        },
         "notebooks_sha256": ctx["notebooks"],
         "suite_code_sha256": ctx["code"],
         "versions": package_versions(),

@@ -27,19 +27,30 @@ VERDICT_SYMBOLS = {
     "not_enough_data": "?",
 }
 VARIATION_SYMBOLS = {
-    "common_cause": "●", "special_cause_improvement": "▲", "special_cause_concern": "▼",
-    "special_cause_neutral": "◆", "insufficient_data": "…",
+    "common_cause": "●",
+    "special_cause_improvement": "▲",
+    "special_cause_concern": "▼",
+    "special_cause_neutral": "◆",
+    "insufficient_data": "…",
 }
 ASSURANCE_SYMBOLS = {
-    "consistently_pass": "✓", "consistently_fail": "✗", "hit_and_miss": "~",
-    "process_changing": "⋯", "no_target": "–", "insufficient_data": "…",
+    "consistently_pass": "✓",
+    "consistently_fail": "✗",
+    "hit_and_miss": "~",
+    "process_changing": "⋯",
+    "no_target": "–",
+    "insufficient_data": "…",
 }
 # Making Data Count colours, as shades with at least 4.5:1 contrast on white for text.
 BADGE_COLOURS = {
-    "sustained_improvement": "#1d4f91", "some_improvement": "#1d4f91",
-    "special_cause_improvement": "#1d4f91", "consistently_pass": "#1d4f91",
-    "deterioration": "#8a3b00", "special_cause_concern": "#8a3b00",
-    "consistently_fail": "#8a3b00", "special_cause_neutral": "#5b2a86",
+    "sustained_improvement": "#1d4f91",
+    "some_improvement": "#1d4f91",
+    "special_cause_improvement": "#1d4f91",
+    "consistently_pass": "#1d4f91",
+    "deterioration": "#8a3b00",
+    "special_cause_concern": "#8a3b00",
+    "consistently_fail": "#8a3b00",
+    "special_cause_neutral": "#5b2a86",
 }
 DEFAULT_BADGE = "#4a4a4a"
 
@@ -62,10 +73,12 @@ def badge(code: str, words: str, symbol: str) -> str:
     # its words wrap on a narrow screen or at 400% zoom; ``nowrap`` pushed long badges
     # off the side of the page, which then scrolled sideways (WCAG 1.4.10 reflow).
     colour = BADGE_COLOURS.get(code, DEFAULT_BADGE)
-    return (f'<span class="sr-badge" style="color:{colour};border:2px solid {colour};'
-            f'border-radius:0.25rem;padding:0 0.4rem;font-weight:bold;display:inline-block;'
-            f'max-width:100%">'
-            f'<span aria-hidden="true">{symbol}</span> {escape(words)}</span>')
+    return (
+        f'<span class="sr-badge" style="color:{colour};border:2px solid {colour};'
+        f"border-radius:0.25rem;padding:0 0.4rem;font-weight:bold;display:inline-block;"
+        f'max-width:100%">'
+        f'<span aria-hidden="true">{symbol}</span> {escape(words)}</span>'
+    )
 
 
 def verdict_badge(code: str, label: str) -> str:
@@ -92,8 +105,9 @@ def assurance_code(assessment) -> str:
     return assessment.assurance
 
 
-def table_html(data: pd.DataFrame, caption: str, units: dict[str, str] | None = None,
-               *, fold: bool = False) -> str:
+def table_html(
+    data: pd.DataFrame, caption: str, units: dict[str, str] | None = None, *, fold: bool = False
+) -> str:
     """A report's own table (not the numbers behind a chart), shown open by default.
 
     :func:`~sendready.reports.charts.display.data_table_html` folds long tables behind "Show the
@@ -139,7 +153,11 @@ def provenance_rows(ctx) -> list[tuple[str, str]]:
 
 
 def provenance_html(ctx) -> str:
-    rows = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>"
-                   for k, v in provenance_rows(ctx))
-    return (heading(2, "Provenance") + '<table><caption>What this report was produced '
-            f"from</caption><tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>'
+        for k, v in provenance_rows(ctx)
+    )
+    return (
+        heading(2, "Provenance") + "<table><caption>What this report was produced "
+        f"from</caption><tbody>{rows}</tbody></table>"
+    )

@@ -22,54 +22,75 @@ class DataQualityReport:
         read = sum(s["rows_read"] for s in staged)
         held = sum(s["rows_quarantined"] for s in staged)
         missing = [n for n, s in sources.items() if s.get("status") != "staged"]
-        text = (f"{len(staged)} extracts were read for {self.ctx.profile.area.name}, taken on "
-                f"{format_date(self.summary.get('extract_date'))}: {format_count(read)} rows, of "
-                f"which {format_count(held)} broke a data rule and were set aside in quarantine "
-                "with the reason, so that no row is lost silently. Every count below "
-                "reconciles: rows read = rows staged + rows quarantined.")
+        text = (
+            f"{len(staged)} extracts were read for {self.ctx.profile.area.name}, taken on "
+            f"{format_date(self.summary.get('extract_date'))}: {format_count(read)} rows, of "
+            f"which {format_count(held)} broke a data rule and were set aside in quarantine "
+            "with the reason, so that no row is lost silently. Every count below "
+            "reconciles: rows read = rows staged + rows quarantined."
+        )
         if missing:
             text += f" Not supplied: {', '.join(missing)}."
-        return (f'<h1 id="top">Data quality: {escape(self.ctx.profile.area.name)}</h1>'
-                + paragraph(text))
+        return f'<h1 id="top">Data quality: {escape(self.ctx.profile.area.name)}</h1>' + paragraph(
+            text
+        )
 
     def sources_html(self) -> str:
         table = quality.sources_table(self.summary)
         return heading(2, "Rows read, staged and quarantined") + table_html(
-            table, "Rows per extract", units={"Quarantined (%)": "percent"})
+            table, "Rows per extract", units={"Quarantined (%)": "percent"}
+        )
 
     def reasons_html(self) -> str:
         table = quality.reasons_table(self.summary)
         if table.empty:
             return heading(2, "Why rows were quarantined") + paragraph("No row broke a rule.")
         table["Rule"] = table["Rule"].str.replace("_", " ")
-        return (heading(2, "Why rows were quarantined")
-                + paragraph("Analysts can open each extract's quarantine file (it opens in "
-                            "Excel) to see every row set aside, its original row number, the "
-                            "column, the rule and the value.")
-                + table_html(table, "Quarantined rows by rule", fold=True))
+        return (
+            heading(2, "Why rows were quarantined")
+            + paragraph(
+                "Analysts can open each extract's quarantine file (it opens in "
+                "Excel) to see every row set aside, its original row number, the "
+                "column, the rule and the value."
+            )
+            + table_html(table, "Quarantined rows by rule", fold=True)
+        )
 
     def linkage_html(self) -> str:
         table = quality.linkage_table(self.ctx.data)
-        return (heading(2, "How well the extracts link")
-                + paragraph("Reports join extracts on shared identifiers; a record that does "
-                            "not link cannot count towards indicators that need both.")
-                + table_html(table, "Linkage between extracts",
-                                  units={"Linked (%)": "percent"}))
+        return (
+            heading(2, "How well the extracts link")
+            + paragraph(
+                "Reports join extracts on shared identifiers; a record that does "
+                "not link cannot count towards indicators that need both."
+            )
+            + table_html(table, "Linkage between extracts", units={"Linked (%)": "percent"})
+        )
 
     def completeness_html(self) -> str:
         table = quality.completeness_by_quarter(self.ctx.data, self.ctx.evidence.period_end)
         if table.empty:
             return heading(2, "Completeness over time") + paragraph("No dated records.")
-        wide = table.pivot_table(index="Quarter", columns="Source", values="Records",
-                                 aggfunc="sum").reset_index()
-        filled = table.pivot_table(index="Quarter", columns="Source",
-                                   values="Optional fields filled (%)").reset_index()
-        return (heading(2, "Completeness over time")
-                + paragraph("A sudden fall in records or in filled-in fields usually means an "
-                            "extract problem rather than a change in services.")
-                + table_html(wide, "Records per quarter, by extract", fold=True)
-                + table_html(filled, "Optional fields filled in (%), by quarter and extract",
-                             units={c: "percent" for c in filled.columns[1:]}, fold=True))
+        wide = table.pivot_table(
+            index="Quarter", columns="Source", values="Records", aggfunc="sum"
+        ).reset_index()
+        filled = table.pivot_table(
+            index="Quarter", columns="Source", values="Optional fields filled (%)"
+        ).reset_index()
+        return (
+            heading(2, "Completeness over time")
+            + paragraph(
+                "A sudden fall in records or in filled-in fields usually means an "
+                "extract problem rather than a change in services."
+            )
+            + table_html(wide, "Records per quarter, by extract", fold=True)
+            + table_html(
+                filled,
+                "Optional fields filled in (%), by quarter and extract",
+                units={c: "percent" for c in filled.columns[1:]},
+                fold=True,
+            )
+        )
 
     def show_headline(self) -> None:
         show(self.headline_html())

@@ -71,8 +71,9 @@ def check_within_extract(data: StagedData, period_end: object) -> pd.Timestamp:
     end = as_timestamp(period_end)
     extract = data.extract_date
     if extract is not None and end > extract:
-        raise NoData(f"the extracts were taken on {format_date(extract)}, before the end of "
-                     "this period")
+        raise NoData(
+            f"the extracts were taken on {format_date(extract)}, before the end of this period"
+        )
     return end
 
 
@@ -95,8 +96,9 @@ def parse_month(month: str, period_end: object) -> pd.Timestamp:
     try:
         return pd.Timestamp(text).to_period("M").start_time
     except (ValueError, TypeError):
-        raise SendreadyError(f"The month {text!r} is not a month.",
-                             hint="Write it as year and month, e.g. 2019-03.") from None
+        raise SendreadyError(
+            f"The month {text!r} is not a month.", hint="Write it as year and month, e.g. 2019-03."
+        ) from None
 
 
 # --- a school ----------------------------------------------------------------------------
@@ -131,8 +133,7 @@ def school_name(data: StagedData, school_urn: str) -> str:
     return str(rows["school_name"].iloc[-1]) if len(rows) else f"school {school_urn}"
 
 
-def school_census_profile(data: StagedData, school_urn: str, period_end: object
-                          ) -> pd.DataFrame:
+def school_census_profile(data: StagedData, school_urn: str, period_end: object) -> pd.DataFrame:
     """The school's pupils at each census up to the period end, against the area.
 
     Returns:
@@ -150,26 +151,43 @@ def school_census_profile(data: StagedData, school_urn: str, period_end: object
     census = data.require("school_census")
     mine = census[(census["school_urn"] == school_urn) & (census["census_date"] <= end)]
     if mine.empty:
-        raise NoData(f"no school census on or before {format_date(end)} lists a school with "
-                     f"URN {school_urn}")
+        raise NoData(
+            f"no school census on or before {format_date(end)} lists a school with URN {school_urn}"
+        )
     rows = []
     for day, pupils in mine.groupby("census_date", sort=True):
         provision = pupils["sen_provision"].fillna("")
-        row = {"census_date": day, "pupils": len(pupils),
-               "sen_support": int((provision == "K").sum()),
-               "ehc_plan": int((provision == "E").sum())}
+        row = {
+            "census_date": day,
+            "pupils": len(pupils),
+            "sen_support": int((provision == "K").sum()),
+            "ehc_plan": int((provision == "E").sum()),
+        }
         row["no_sen"] = row["pupils"] - row["sen_support"] - row["ehc_plan"]
         for code, key in (("K", "sen_support"), ("E", "ehc_plan")):
             row[f"{key}_rate"] = row[key] / row["pupils"] * 100
             funnel = school_identification_funnel(data, day, provision=code)
             row[f"area_{key}_rate"] = float(funnel.attrs["p0"]) * 100
             hit = funnel[funnel["school_urn"] == school_urn]
-            row[f"{key}_position"] = (POSITION_WORDS[str(hit["classification"].iloc[0])]
-                                      if len(hit) else NOT_IN_FUNNEL_WORDS)
+            row[f"{key}_position"] = (
+                POSITION_WORDS[str(hit["classification"].iloc[0])]
+                if len(hit)
+                else NOT_IN_FUNNEL_WORDS
+            )
         rows.append(row)
-    columns = ["census_date", "pupils", "no_sen", "sen_support", "ehc_plan",
-               "sen_support_rate", "area_sen_support_rate", "sen_support_position",
-               "ehc_plan_rate", "area_ehc_plan_rate", "ehc_plan_position"]
+    columns = [
+        "census_date",
+        "pupils",
+        "no_sen",
+        "sen_support",
+        "ehc_plan",
+        "sen_support_rate",
+        "area_sen_support_rate",
+        "sen_support_position",
+        "ehc_plan_rate",
+        "area_ehc_plan_rate",
+        "ehc_plan_position",
+    ]
     return pd.DataFrame(rows)[columns]
 
 
@@ -182,14 +200,18 @@ def school_needs(data: StagedData, school_urn: str, census_date: object) -> pd.D
     """
     census = data.require("school_census")
     day = as_timestamp(census_date)
-    pupils = census[(census["school_urn"] == school_urn) & (census["census_date"] == day)
-                    & census["sen_provision"].isin(["K", "E"]).fillna(False)]
+    pupils = census[
+        (census["school_urn"] == school_urn)
+        & (census["census_date"] == day)
+        & census["sen_provision"].isin(["K", "E"]).fillna(False)
+    ]
     if pupils.empty:
         raise NoData(f"no pupil with SEN is recorded at the school on {format_date(day)}")
     need = pupils["primary_need"].fillna("not recorded").astype(str)
     table = pd.crosstab(need, pupils["sen_provision"].astype(str))
     table = table.reindex(columns=["K", "E"], fill_value=0).rename(
-        columns={"K": "sen_support", "E": "ehc_plan"})
+        columns={"K": "sen_support", "E": "ehc_plan"}
+    )
     table["all_sen"] = table["sen_support"] + table["ehc_plan"]
     table = table.sort_values(["all_sen"], ascending=False, kind="stable")
     table.loc["All needs"] = table.sum()
@@ -198,8 +220,7 @@ def school_needs(data: StagedData, school_urn: str, census_date: object) -> pd.D
     return table.astype(int)
 
 
-def _year_windows(period_end: pd.Timestamp, years: int) -> list[tuple[pd.Timestamp,
-                                                                      pd.Timestamp]]:
+def _year_windows(period_end: pd.Timestamp, years: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Twelve-month windows ending on the period end and on the same day in earlier years."""
     windows = []
     for back in range(years - 1, -1, -1):
@@ -208,8 +229,9 @@ def _year_windows(period_end: pd.Timestamp, years: int) -> list[tuple[pd.Timesta
     return windows
 
 
-def school_requests(data: StagedData, school_urn: str, period_end: object,
-                    years: int = YEARS_SHOWN) -> pd.DataFrame:
+def school_requests(
+    data: StagedData, school_urn: str, period_end: object, years: int = YEARS_SHOWN
+) -> pd.DataFrame:
     """Requests for assessment for the school's pupils, and refusals of the school's own.
 
     Counted over twelve-month windows ending on the period end (a month holds too few
@@ -224,8 +246,10 @@ def school_requests(data: StagedData, school_urn: str, period_end: object,
     from_schools = decided[decided["requester"] == "school"]
     rows = []
     for start, stop in _year_windows(end, years):
-        received = requests[requests["received_date"].between(start, stop)
-                            & (requests["school_urn"] == school_urn).fillna(False)]
+        received = requests[
+            requests["received_date"].between(start, stop)
+            & (requests["school_urn"] == school_urn).fillna(False)
+        ]
         window = from_schools[from_schools["decision_date"].between(start, stop)]
         mine = window[(window["school_urn"] == school_urn).fillna(False)]
         refused = int((mine["decision"] == "not_assess").sum())
@@ -235,14 +259,18 @@ def school_requests(data: StagedData, school_urn: str, period_end: object,
             funnel = school_refusal_funnel(data, start, stop)
             hit = funnel[funnel["school_urn"] == school_urn]
             position = POSITION_WORDS[str(hit["classification"].iloc[0])]
-        rows.append({
-            "year_to": stop, "requests_received": len(received),
-            "requested_by_school": int((received["requester"] == "school").sum()),
-            "decisions": len(mine), "refused": refused,
-            "refusal_rate": refused / len(mine) * 100 if len(mine) else pd.NA,
-            "area_refusal_rate": all_refused / len(window) * 100 if len(window) else pd.NA,
-            "funnel_position": position,
-        })
+        rows.append(
+            {
+                "year_to": stop,
+                "requests_received": len(received),
+                "requested_by_school": int((received["requester"] == "school").sum()),
+                "decisions": len(mine),
+                "refused": refused,
+                "refusal_rate": refused / len(mine) * 100 if len(mine) else pd.NA,
+                "area_refusal_rate": all_refused / len(window) * 100 if len(window) else pd.NA,
+                "funnel_position": position,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -268,8 +296,9 @@ def providers(data: StagedData) -> pd.DataFrame:
     table = pd.DataFrame(counts).fillna(0).astype(int)
     table = table.reindex(columns=["health_advice", "referrals"], fill_value=0)
     table.index.name = "provider"
-    order = (table["health_advice"] + table["referrals"]).sort_values(ascending=False,
-                                                                      kind="stable")
+    order = (table["health_advice"] + table["referrals"]).sort_values(
+        ascending=False, kind="stable"
+    )
     return table.loc[order.index].reset_index()
 
 
@@ -281,8 +310,9 @@ def default_provider(data: StagedData) -> str:
     return str(table["provider"].iloc[0])
 
 
-def provider_advice_months(data: StagedData, provider: str, period_end: object,
-                           months: int = MONTHS_SHOWN) -> pd.DataFrame:
+def provider_advice_months(
+    data: StagedData, provider: str, period_end: object, months: int = MONTHS_SHOWN
+) -> pd.DataFrame:
     """HINF01 and HINF02 for one provider, by month.
 
     Returns:
@@ -304,15 +334,18 @@ def provider_advice_months(data: StagedData, provider: str, period_end: object,
     due = health_advice_on_time(own, periods)
     median = median_days_to_health_advice(own, periods)
     median = median[median["breakdown"] == ""].reset_index(drop=True)
-    out = pd.DataFrame({
-        "month": periods["period_start"],
-        "advice_due": due["denominator"].to_numpy(),
-        "on_time": due["numerator"].to_numpy(),
-        "received": median["denominator"].to_numpy(),
-        "median_days": pd.array(median["value"].to_numpy(dtype=float), dtype="Float64"),
-    })
-    out["on_time_rate"] = (out["on_time"] / out["advice_due"].where(out["advice_due"] > 0)
-                           * 100).astype("Float64")
+    out = pd.DataFrame(
+        {
+            "month": periods["period_start"],
+            "advice_due": due["denominator"].to_numpy(),
+            "on_time": due["numerator"].to_numpy(),
+            "received": median["denominator"].to_numpy(),
+            "median_days": pd.array(median["value"].to_numpy(dtype=float), dtype="Float64"),
+        }
+    )
+    out["on_time_rate"] = (
+        out["on_time"] / out["advice_due"].where(out["advice_due"] > 0) * 100
+    ).astype("Float64")
     return out[["month", "advice_due", "on_time", "on_time_rate", "received", "median_days"]]
 
 
@@ -324,8 +357,9 @@ def _provider_referrals(data: StagedData, provider: str) -> pd.DataFrame:
     return mine
 
 
-def provider_wait_months(data: StagedData, provider: str, period_end: object,
-                         months: int = MONTHS_SHOWN) -> pd.DataFrame:
+def provider_wait_months(
+    data: StagedData, provider: str, period_end: object, months: int = MONTHS_SHOWN
+) -> pd.DataFrame:
     """JC03-JC05 for one provider, by month.
 
     Returns:
@@ -340,23 +374,34 @@ def provider_wait_months(data: StagedData, provider: str, period_end: object,
     over_18 = waiting_at_period_end(mine, periods, EIGHTEEN_WEEKS)
     over_52 = waiting_at_period_end(mine, periods, FIFTY_TWO_WEEKS)
     seen = median_wait_of_those_seen(mine, periods)
-    out = pd.DataFrame({
-        "month": periods["period_start"],
-        "waiting": over_18["denominator"].to_numpy(),
-        "over_18_weeks": over_18["numerator"].to_numpy(),
-        "over_52_weeks": over_52["numerator"].to_numpy(),
-        "first_seen": seen["denominator"].to_numpy(),
-        "median_wait": pd.array(seen["value"].to_numpy(dtype=float), dtype="Float64"),
-    })
+    out = pd.DataFrame(
+        {
+            "month": periods["period_start"],
+            "waiting": over_18["denominator"].to_numpy(),
+            "over_18_weeks": over_18["numerator"].to_numpy(),
+            "over_52_weeks": over_52["numerator"].to_numpy(),
+            "first_seen": seen["denominator"].to_numpy(),
+            "median_wait": pd.array(seen["value"].to_numpy(dtype=float), dtype="Float64"),
+        }
+    )
     waiting = out["waiting"].where(out["waiting"] > 0)
     out["over_18_weeks_rate"] = (out["over_18_weeks"] / waiting * 100).astype("Float64")
     out["over_52_weeks_rate"] = (out["over_52_weeks"] / waiting * 100).astype("Float64")
-    return out[["month", "waiting", "over_18_weeks", "over_18_weeks_rate", "over_52_weeks",
-                "over_52_weeks_rate", "first_seen", "median_wait"]]
+    return out[
+        [
+            "month",
+            "waiting",
+            "over_18_weeks",
+            "over_18_weeks_rate",
+            "over_52_weeks",
+            "over_52_weeks_rate",
+            "first_seen",
+            "median_wait",
+        ]
+    ]
 
 
-def provider_waits_by_service(data: StagedData, provider: str, period_end: object
-                              ) -> pd.DataFrame:
+def provider_waits_by_service(data: StagedData, provider: str, period_end: object) -> pd.DataFrame:
     """The provider's waiting list on the period end, by service (JC03 and JC04)."""
     end = check_within_extract(data, period_end)
     mine = _provider_referrals(data, provider)
@@ -366,9 +411,14 @@ def provider_waits_by_service(data: StagedData, provider: str, period_end: objec
         over_18 = waiting_at_period_end(referrals, day, EIGHTEEN_WEEKS)
         over_52 = waiting_at_period_end(referrals, day, FIFTY_TWO_WEEKS)
         waiting = int(over_18["denominator"].iloc[0])
-        rows.append({"service": str(service), "waiting": waiting,
-                     "over_18_weeks": int(over_18["numerator"].iloc[0]),
-                     "over_52_weeks": int(over_52["numerator"].iloc[0])})
+        rows.append(
+            {
+                "service": str(service),
+                "waiting": waiting,
+                "over_18_weeks": int(over_18["numerator"].iloc[0]),
+                "over_52_weeks": int(over_52["numerator"].iloc[0]),
+            }
+        )
     out = pd.DataFrame(rows, columns=["service", "waiting", "over_18_weeks", "over_52_weeks"])
     return out.set_index("service")
 
@@ -391,22 +441,32 @@ def month_indicators(evidence: Evidence, month: pd.Timestamp) -> pd.DataFrame:
     """
     start = as_timestamp(month).to_period("M").start_time
     shown = suppress_indicator_rows(evidence.table, evidence.profile.disclosure)
-    rows = shown[(shown["period_type"] == "month") & (shown["breakdown"] == "")
-                 & (shown["period_start"] == start)]
+    rows = shown[
+        (shown["period_type"] == "month")
+        & (shown["breakdown"] == "")
+        & (shown["period_start"] == start)
+    ]
     out = []
     for indicator_id in profile_indicator_ids(evidence.profile):
         assessment = evidence.assessments[indicator_id]
         hit = rows[rows["indicator_id"] == indicator_id]
-        record = {"indicator_id": indicator_id, "title": assessment.title,
-                  "numerator": "", "denominator": "", "value": "", "interval": "",
-                  "pattern": ""}
+        record = {
+            "indicator_id": indicator_id,
+            "title": assessment.title,
+            "numerator": "",
+            "denominator": "",
+            "value": "",
+            "interval": "",
+            "pattern": "",
+        }
         if hit.empty:
             record["value"] = "no figure for this month"
             out.append(record)
             continue
         row = hit.iloc[0]
-        record.update(numerator=row["numerator"], denominator=row["denominator"],
-                      value=row["value"])
+        record.update(
+            numerator=row["numerator"], denominator=row["denominator"], value=row["value"]
+        )
         if row["ci_low"] not in ("x", "z", SUPPRESSED) and not pd.isna(row["ci_low"]):
             record["interval"] = f"{row['ci_low']} to {row['ci_high']}"
         elif row["ci_low"] == SUPPRESSED:
@@ -456,10 +516,19 @@ def display_counts(
         total_row: The index label of the totals row, if any.
         rounding: Round shown counts to this multiple (the profile's setting).
     """
-    shown = suppress_table(frame, counts, threshold=threshold, rates=rates,
-                           total_column=total_column, total_row=total_row, rounding=rounding)
+    shown = suppress_table(
+        frame,
+        counts,
+        threshold=threshold,
+        rates=rates,
+        total_column=total_column,
+        total_row=total_row,
+        rounding=rounding,
+    )
     for median, basis in (medians or {}).items():
-        texts = [SUPPRESSED if hidden == SUPPRESSED else format_value(value, "days")
-                 for value, hidden in zip(frame[median], shown[basis], strict=True)]
+        texts = [
+            SUPPRESSED if hidden == SUPPRESSED else format_value(value, "days")
+            for value, hidden in zip(frame[median], shown[basis], strict=True)
+        ]
         shown[median] = pd.array(texts, dtype="string")
     return shown

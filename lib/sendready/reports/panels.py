@@ -37,8 +37,10 @@ from sendready.reports.common import (
     variation_badge,
 )
 
-FUNNEL_PROVISION = {"ID01": ("K", "pupils on SEN support"),
-                    "ID02": ("E", "pupils with an EHC plan")}
+FUNNEL_PROVISION = {
+    "ID01": ("K", "pupils on SEN support"),
+    "ID02": ("E", "pupils with an EHC plan"),
+}
 WAIT_INDICATORS = ("JC03", "JC04", "JC05")
 
 
@@ -84,10 +86,15 @@ def benchmark_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
 
 def _small_flags(narrator, indicator_id: str) -> pd.Series:
     table = narrator.table
-    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
-                 & (table["period_type"] == "month") & ~table["no_data"].astype(bool)]
-    return pd.Series(rows["suppressed"].astype(bool).to_numpy(),
-                     index=pd.DatetimeIndex(rows["period_start"]))
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["breakdown"] == "")
+        & (table["period_type"] == "month")
+        & ~table["no_data"].astype(bool)
+    ]
+    return pd.Series(
+        rows["suppressed"].astype(bool).to_numpy(), index=pd.DatetimeIndex(rows["period_start"])
+    )
 
 
 def _funnel(ctx, indicator_id: str, threshold: int) -> str | None:
@@ -103,8 +110,9 @@ def _funnel(ctx, indicator_id: str, threshold: int) -> str | None:
         units = school_identification_funnel(ctx.data, latest, provision=provision)
     except NoData:
         return None
-    chart = funnel_plot(units, f"Schools' share of {words}, {format_date(latest)} census",
-                        rate_label=words)
+    chart = funnel_plot(
+        units, f"Schools' share of {words}, {format_date(latest)} census", rate_label=words
+    )
     chart.data = _suppress_school_counts(chart.data, threshold)
     return _html(chart)
 
@@ -113,8 +121,9 @@ def _suppress_school_counts(data: pd.DataFrame | None, threshold: int) -> pd.Dat
     """Hide a school's count (and its rate, which would give the count away) when small."""
     if data is None:
         return None
-    count_cols = [c for c in data.columns if c.lower().startswith(("pupils on", "pupils with",
-                                                                    "count"))]
+    count_cols = [
+        c for c in data.columns if c.lower().startswith(("pupils on", "pupils with", "count"))
+    ]
     rate_cols = [c for c in data.columns if "%" in c or "rate" in c.lower()]
     out = data.astype(object)
     for col in count_cols:
@@ -134,8 +143,10 @@ def _waits(ctx, indicator_id: str, threshold: int) -> str | None:
     if waits.empty:
         return None
     chart = waiting_times_chart(
-        waits, f"Days waited by children still waiting at {format_date(ctx.evidence.period_end)}",
-        min_count=threshold)
+        waits,
+        f"Days waited by children still waiting at {format_date(ctx.evidence.period_end)}",
+        min_count=threshold,
+    )
     return _html(chart)
 
 
@@ -143,20 +154,24 @@ def _survey(ctx, indicator_id: str) -> str | None:
     questions, answers = ctx.data.get("survey_questions"), ctx.data.get("surveys")
     if questions is None or answers is None:
         return None
-    asked = questions.loc[questions["indicator_id"].fillna("").str.strip().str.upper()
-                          == indicator_id, "question_id"]
-    rows = answers[answers["question_id"].isin(asked)
-                   & (answers["wave_date"] <= ctx.evidence.period_end)]
+    asked = questions.loc[
+        questions["indicator_id"].fillna("").str.strip().str.upper() == indicator_id, "question_id"
+    ]
+    rows = answers[
+        answers["question_id"].isin(asked) & (answers["wave_date"] <= ctx.evidence.period_end)
+    ]
     if rows.empty:
         return None
     text = questions.loc[questions["question_id"].isin(asked), "text"].iloc[0]
-    chart = likert_chart(rows[["wave_date", "answer"]], REGISTRY[indicator_id].title,
-                         subject=str(text))
+    chart = likert_chart(
+        rows[["wave_date", "answer"]], REGISTRY[indicator_id].title, subject=str(text)
+    )
     return _html(chart)
 
 
-def indicator_chart_html(ctx, narrator, indicator_id: str,
-                         drawn: dict[str, str] | None = None) -> list[str]:
+def indicator_chart_html(
+    ctx, narrator, indicator_id: str, drawn: dict[str, str] | None = None
+) -> list[str]:
     """Charts for one indicator (possibly none, when there is nothing to draw).
 
     Args:
@@ -169,16 +184,24 @@ def indicator_chart_html(ctx, narrator, indicator_id: str,
     assessment = ctx.evidence.assessments[indicator_id]
     charts = []
     if assessment.spc is not None:
-        chart = spc_chart(assessment.spc, assessment.title, unit=assessment.unit,
-                          small_number=_small_flags(narrator, indicator_id),
-                          small_threshold=threshold)
+        chart = spc_chart(
+            assessment.spc,
+            assessment.title,
+            unit=assessment.unit,
+            small_number=_small_flags(narrator, indicator_id),
+            small_threshold=threshold,
+        )
         charts.append(_html(chart))
     if indicator_id in FUNNEL_PROVISION:
         charts.append(_funnel(ctx, indicator_id, threshold))
     if indicator_id in WAIT_INDICATORS:
         if drawn is not None and "waits" in drawn:
-            charts.append(paragraph(f"Days waited by children still waiting, by service, are "
-                                    f"charted under {drawn['waits']} above."))
+            charts.append(
+                paragraph(
+                    f"Days waited by children still waiting, by service, are "
+                    f"charted under {drawn['waits']} above."
+                )
+            )
         else:
             waits = _waits(ctx, indicator_id, threshold)
             if waits and drawn is not None:
@@ -190,40 +213,61 @@ def indicator_chart_html(ctx, narrator, indicator_id: str,
     bench = benchmark_rows(ctx, indicator_id)
     quarter = ctx.evidence.quarter(indicator_id)
     if bench is not None and quarter is not None and not bool(quarter["no_data"]):
-        own = pd.DataFrame({"geography": [ctx.profile.area.name], "role": ["area"],
-                            "period": [bench["period"].max()], "value": [quarter["value"]]})
-        if not narrator.table.loc[(narrator.table["indicator_id"] == indicator_id)
-                                  & (narrator.table["period_type"] == "quarter")
-                                  & (narrator.table["breakdown"] == ""), "suppressed"].any():
+        own = pd.DataFrame(
+            {
+                "geography": [ctx.profile.area.name],
+                "role": ["area"],
+                "period": [bench["period"].max()],
+                "value": [quarter["value"]],
+            }
+        )
+        if not narrator.table.loc[
+            (narrator.table["indicator_id"] == indicator_id)
+            & (narrator.table["period_type"] == "quarter")
+            & (narrator.table["breakdown"] == ""),
+            "suppressed",
+        ].any():
             latest = bench[bench["period"] == bench["period"].max()]
-            charts.append(_html(comparison_chart(
-                pd.concat([own, latest], ignore_index=True),
-                f"{assessment.title}: {ctx.profile.area.name} against published figures",
-                unit=assessment.unit, direction=assessment.direction)))
+            charts.append(
+                _html(
+                    comparison_chart(
+                        pd.concat([own, latest], ignore_index=True),
+                        f"{assessment.title}: {ctx.profile.area.name} against published figures",
+                        unit=assessment.unit,
+                        direction=assessment.direction,
+                    )
+                )
+            )
     return [c for c in charts if c]
 
 
-def indicator_panel_html(ctx, narrator, indicator_id: str,
-                         drawn: dict[str, str] | None = None) -> str:
+def indicator_panel_html(
+    ctx, narrator, indicator_id: str, drawn: dict[str, str] | None = None
+) -> str:
     """One indicator's panel as HTML (see module docstring; ``drawn`` as for
     :func:`indicator_chart_html`)."""
     assessment = ctx.evidence.assessments[indicator_id]
     bench = benchmark_rows(ctx, indicator_id)
-    parts = [f'<section class="sr-panel" aria-labelledby="ind-{indicator_id}">',
-             heading(3, f"{indicator_id}: {assessment.title}", f"ind-{indicator_id}")]
+    parts = [
+        f'<section class="sr-panel" aria-labelledby="ind-{indicator_id}">',
+        heading(3, f"{indicator_id}: {assessment.title}", f"ind-{indicator_id}"),
+    ]
     if assessment.signal == "no_data" and assessment.points == 0:
         parts.append(paragraph(f"No data: {assessment.reason}."))
     else:
         parts.append(paragraph(narrator.indicator_paragraph(indicator_id, bench)))
-        parts.append(f"<p>Variation: {variation_badge(assessment.variation)} "
-                     f"Assurance: {assurance_badge(assurance_code(assessment))}</p>")
+        parts.append(
+            f"<p>Variation: {variation_badge(assessment.variation)} "
+            f"Assurance: {assurance_badge(assurance_code(assessment))}</p>"
+        )
         parts.extend(indicator_chart_html(ctx, narrator, indicator_id, drawn))
     parts.append("</section>")
     return "".join(parts)
 
 
-def show_indicator_panel(ctx, narrator, indicator_id: str,
-                         drawn: dict[str, str] | None = None) -> None:
+def show_indicator_panel(
+    ctx, narrator, indicator_id: str, drawn: dict[str, str] | None = None
+) -> None:
     """Display one indicator's panel (see module docstring)."""
     show(indicator_panel_html(ctx, narrator, indicator_id, drawn))
 

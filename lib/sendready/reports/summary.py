@@ -31,14 +31,22 @@ def verdict_rule_text(rule: VerdictRule) -> str:
     written for developers and names configuration keys).
     """
     least = rule.min_indicators_with_data
-    too_few = ("no key indicator can be judged" if least == 1
-               else f"fewer than {count_words(least)} key indicators can be judged")
-    steps = [step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
-             for step in RULE_STEPS]
-    return ("Each verdict follows a fixed rule over the key indicators, taking the first step "
-            "that applies: " + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
-            + ". Only the latest point counts: an improvement that has faded is not evidence "
-            "of progress now.")
+    too_few = (
+        "no key indicator can be judged"
+        if least == 1
+        else f"fewer than {count_words(least)} key indicators can be judged"
+    )
+    steps = [
+        step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
+        for step in RULE_STEPS
+    ]
+    return (
+        "Each verdict follows a fixed rule over the key indicators, taking the first step "
+        "that applies: "
+        + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
+        + ". Only the latest point counts: an improvement that has faded is not evidence "
+        "of progress now."
+    )
 
 
 class BoardSummary:
@@ -65,29 +73,37 @@ class BoardSummary:
         verdicts: list[Verdict] = list(self.evidence.verdicts.values())
         improving = sum(v.improving for v in verdicts)
         period = format_date(self.evidence.period_end)
-        return "".join([
-            f'<h1 id="top">Board summary: SEND improvement evidence for '
-            f"{escape(self.profile.area.name)}</h1>",
-            paragraph(f"Quarter to {period}. Of the {count_words(len(verdicts))} "
-                      f"{self._items(len(verdicts))}, {count_words(improving)} "
-                      f"{'shows' if improving == 1 else 'show'} evidence of improvement that "
-                      "the statistics support."),
-            paragraph(suppression_note(self.threshold)),
-        ])
+        return "".join(
+            [
+                f'<h1 id="top">Board summary: SEND improvement evidence for '
+                f"{escape(self.profile.area.name)}</h1>",
+                paragraph(
+                    f"Quarter to {period}. Of the {count_words(len(verdicts))} "
+                    f"{self._items(len(verdicts))}, {count_words(improving)} "
+                    f"{'shows' if improving == 1 else 'show'} evidence of improvement that "
+                    "the statistics support."
+                ),
+                paragraph(suppression_note(self.threshold)),
+            ]
+        )
 
     def verdicts_html(self) -> str:
         rows = []
         for w in self.profile.weaknesses:
             v = self.evidence.verdicts[w.id]
             link = f'<a href="{escape(w.id)}.html">{escape(w.id)}: {escape(w.title)}</a>'
-            rows.append(f'<tr><th scope="row">{link}</th>'
-                        f"<td>{verdict_badge(v.code, v.label)}</td>"
-                        f"<td>{escape(self.narrator.weakness_summary(w.id))}</td></tr>")
-        return (heading(2, f"Verdict for each {self.item}")
-                + f"<table><caption>Verdicts, quarter to {format_date(self.evidence.period_end)}"
-                f'</caption><thead><tr><th scope="col">{self.item.capitalize()}</th>'
-                '<th scope="col">Verdict</th><th scope="col">Summary</th></tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table>")
+            rows.append(
+                f'<tr><th scope="row">{link}</th>'
+                f"<td>{verdict_badge(v.code, v.label)}</td>"
+                f"<td>{escape(self.narrator.weakness_summary(w.id))}</td></tr>"
+            )
+        return (
+            heading(2, f"Verdict for each {self.item}")
+            + f"<table><caption>Verdicts, quarter to {format_date(self.evidence.period_end)}"
+            f'</caption><thead><tr><th scope="col">{self.item.capitalize()}</th>'
+            '<th scope="col">Verdict</th><th scope="col">Summary</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
 
     def key_indicators_html(self) -> str:
         parts = [heading(2, "Key indicators")]
@@ -97,36 +113,43 @@ class BoardSummary:
                 a = self.evidence.assessments[indicator_id]
                 level = self.narrator.level(indicator_id)
                 change = self.narrator.change_since_previous_quarter(indicator_id) or (
-                    "No comparable figure for the previous quarter.")
+                    "No comparable figure for the previous quarter."
+                )
                 rows.append(
                     f'<tr><th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
                     f"<td>{escape(level)}</td><td>{escape(change)}</td>"
                     f"<td>{variation_badge(a.variation)}</td>"
-                    f"<td>{assurance_badge(assurance_code(a))}</td></tr>")
+                    f"<td>{assurance_badge(assurance_code(a))}</td></tr>"
+                )
             parts.append(
                 heading(3, f"{w.id}: {w.title}", f"key-{w.id}")
                 + f"<table><caption>Key indicators for {escape(w.id)}</caption><thead><tr>"
                 '<th scope="col">Indicator</th><th scope="col">Latest quarter</th>'
                 '<th scope="col">Change since the previous quarter</th>'
                 '<th scope="col">Variation</th><th scope="col">Assurance against target</th>'
-                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            )
         return "".join(parts)
 
     def how_to_read_html(self) -> str:
         items = "".join(f"<li>{escape(label)}</li>" for label in VERDICT_LABELS.values())
-        return "".join([
-            heading(2, "How to read this summary"),
-            paragraph("Variation says whether the latest figures differ from what the service "
-                      "produced before the plan, using NHS England's 'Making Data Count' "
-                      "statistical process control: 'special cause' means a change too large "
-                      "or too sustained to be chance. Assurance says whether the target will "
-                      "be met if the process stays as it is; after a lasting change it is "
-                      "judged on the figures since they settled, and while they are still "
-                      "moving in a way that could change the answer it is not judged yet."),
-            paragraph(verdict_rule_text(self.profile.verdict_rule)),
-            f"<p>The verdicts, from best to worst, then the one given when the data cannot "
-            f"support a judgement:</p><ul>{items}</ul>",
-        ])
+        return "".join(
+            [
+                heading(2, "How to read this summary"),
+                paragraph(
+                    "Variation says whether the latest figures differ from what the service "
+                    "produced before the plan, using NHS England's 'Making Data Count' "
+                    "statistical process control: 'special cause' means a change too large "
+                    "or too sustained to be chance. Assurance says whether the target will "
+                    "be met if the process stays as it is; after a lasting change it is "
+                    "judged on the figures since they settled, and while they are still "
+                    "moving in a way that could change the answer it is not judged yet."
+                ),
+                paragraph(verdict_rule_text(self.profile.verdict_rule)),
+                f"<p>The verdicts, from best to worst, then the one given when the data cannot "
+                f"support a judgement:</p><ul>{items}</ul>",
+            ]
+        )
 
     def show_headline(self) -> None:
         show(self.headline_html())

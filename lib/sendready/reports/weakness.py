@@ -29,10 +29,18 @@ from sendready.reports.common import (
 from sendready.reports.context import shared_narrator
 
 QUOTE_LIMIT = 5
-SOURCE_WORDS = {"parent": "A parent or carer", "cyp": "A young person",
-                "practitioner": "A practitioner"}
-STATUS_WORDS = {"complete": "Complete", "on_track": "On track", "at_risk": "At risk",
-                "overdue": "Overdue", "not_started": "Not started"}
+SOURCE_WORDS = {
+    "parent": "A parent or carer",
+    "cyp": "A young person",
+    "practitioner": "A practitioner",
+}
+STATUS_WORDS = {
+    "complete": "Complete",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "overdue": "Overdue",
+    "not_started": "Not started",
+}
 
 
 class WeaknessReport:
@@ -62,29 +70,42 @@ class WeaknessReport:
         w = self.weakness
         kind = "Area of significant weakness" if self.wsoa else "Area for priority action"
         title = f"{w.id}: {w.title}"
-        quoted = (f"Inspectors' words: “{w.title}”" if w.title_wording == "verbatim"
-                  else "Title summarised from the inspection report")
-        return "".join([
-            f'<h1 id="top">{escape(title)}</h1>',
-            paragraph(f"{kind}, {self.profile.area.name}. Evidence for the quarter to "
-                      f"{format_date(self.evidence.period_end)}. {quoted}."),
-            f'<p><strong>Verdict:</strong> {verdict_badge(self.verdict.code, self.verdict.label)}'
-            "</p>",
-            heading(2, "Summary"),
-            paragraph(self.narrator.weakness_summary(w.id)),
-        ])
+        quoted = (
+            f"Inspectors' words: “{w.title}”"
+            if w.title_wording == "verbatim"
+            else "Title summarised from the inspection report"
+        )
+        return "".join(
+            [
+                f'<h1 id="top">{escape(title)}</h1>',
+                paragraph(
+                    f"{kind}, {self.profile.area.name}. Evidence for the quarter to "
+                    f"{format_date(self.evidence.period_end)}. {quoted}."
+                ),
+                f"<p><strong>Verdict:</strong> {verdict_badge(self.verdict.code, self.verdict.label)}"
+                "</p>",
+                heading(2, "Summary"),
+                paragraph(self.narrator.weakness_summary(w.id)),
+            ]
+        )
 
     def inspection_html(self) -> str:
         w = self.weakness
-        parts = [heading(2, "What inspectors found"), paragraph(w.inspectors_found),
-                 heading(2, "What success looks like"), paragraph(w.success_looks_like)]
+        parts = [
+            heading(2, "What inspectors found"),
+            paragraph(w.inspectors_found),
+            heading(2, "What success looks like"),
+            paragraph(w.success_looks_like),
+        ]
         if w.revisit_outcome:
             parts.append(paragraph(f"Recorded outcome of the re-visit: {w.revisit_outcome}."))
         return "".join(parts)
 
     def evidence_panels(self) -> None:
-        show(heading(2, "Evidence, indicator by indicator")
-             + paragraph(suppression_note(self.threshold)))
+        show(
+            heading(2, "Evidence, indicator by indicator")
+            + paragraph(suppression_note(self.threshold))
+        )
         drawn: dict[str, str] = {}  # charts shared by several panels are drawn once
         for indicator_id in self.weakness.indicators:
             panels.show_indicator_panel(self.ctx, self.narrator, indicator_id, drawn)
@@ -93,14 +114,20 @@ class WeaknessReport:
         parts = [heading(2, "What families and practitioners say")]
         quotes = self._consented_quotes()
         if quotes.empty:
-            parts.append(paragraph("No quotes with consent to publish were recorded for this "
-                                   "area of work up to the period end."))
+            parts.append(
+                paragraph(
+                    "No quotes with consent to publish were recorded for this "
+                    "area of work up to the period end."
+                )
+            )
             return "".join(parts)
         for _, quote in quotes.iterrows():
             who = SOURCE_WORDS.get(str(quote["source"]), "Someone")
-            parts.append(f'<figure class="sr-quote"><blockquote><p>{escape(str(quote["text"]))}'
-                         f"</p></blockquote><figcaption>{escape(who)}, "
-                         f"{escape(format_month(quote['date']))}</figcaption></figure>")
+            parts.append(
+                f'<figure class="sr-quote"><blockquote><p>{escape(str(quote["text"]))}'
+                f"</p></blockquote><figcaption>{escape(who)}, "
+                f"{escape(format_month(quote['date']))}</figcaption></figure>"
+            )
         parts.append(paragraph("Only quotes given with consent to publish are shown."))
         return "".join(parts)
 
@@ -108,30 +135,42 @@ class WeaknessReport:
         quotes = self.ctx.data.get("quotes")
         if quotes is None:
             return pd.DataFrame()
-        mine = quotes[(quotes["weakness_id"] == self.weakness.id)
-                      & quotes["consent"].fillna(False).astype(bool)
-                      & (quotes["date"] <= self.evidence.period_end)]
+        mine = quotes[
+            (quotes["weakness_id"] == self.weakness.id)
+            & quotes["consent"].fillna(False).astype(bool)
+            & (quotes["date"] <= self.evidence.period_end)
+        ]
         return mine.sort_values("date", ascending=False).head(QUOTE_LIMIT)
 
     def actions_html(self) -> str:
         parts = [heading(2, "Actions in the plan")]
         actions = self.ctx.data.get("action_plan")
         if actions is None or actions.empty:
-            parts.append(paragraph("No action plan extract was supplied, so the plan's "
-                                   "actions cannot be shown."))
+            parts.append(
+                paragraph(
+                    "No action plan extract was supplied, so the plan's actions cannot be shown."
+                )
+            )
             return "".join(parts)
         mine = actions[actions["weakness_id"] == self.weakness.id]
         if mine.empty:
             parts.append(paragraph(f"The action plan holds no actions for {self.weakness.id}."))
             return "".join(parts)
         status = actions_status_at(mine, self.evidence.period_end)
-        parts.append(panels.actions_chart_html(pd.DataFrame({"status": status}),
-                                               self.weakness.id,
-                                               format_date(self.evidence.period_end)))
+        parts.append(
+            panels.actions_chart_html(
+                pd.DataFrame({"status": status}),
+                self.weakness.id,
+                format_date(self.evidence.period_end),
+            )
+        )
         overdue = int((status == "overdue").sum())
-        parts.append(paragraph(
-            f"Of {len(mine)} actions for {self.weakness.id}, {int((status == 'complete').sum())} "
-            f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}."))
+        parts.append(
+            paragraph(
+                f"Of {len(mine)} actions for {self.weakness.id}, {int((status == 'complete').sum())} "
+                f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}."
+            )
+        )
         return "".join(parts)
 
     def commentary_html(self) -> str:
@@ -153,18 +192,22 @@ class WeaknessReport:
     def caveats_html(self) -> str:
         parts = [heading(2, "Data quality and caveats")]
         items = []
-        sources = sorted({s for i in self.weakness.indicators if i in REGISTRY
-                          for s in REGISTRY[i].sources})
+        sources = sorted(
+            {s for i in self.weakness.indicators if i in REGISTRY for s in REGISTRY[i].sources}
+        )
         summary = self.ctx.ingest.summary.get("sources", {})
         for source in sources:
             src = summary.get(source)
             if src is None or src.get("status") != "staged":
-                items.append(f"The {source} extract was not supplied: indicators that need it "
-                             "show no data.")
+                items.append(
+                    f"The {source} extract was not supplied: indicators that need it show no data."
+                )
             elif src["rows_read"] and src["rows_quarantined"]:
-                items.append(f"{quarantined_share(src)} of the rows in the {source} extract "
-                             "were set aside in quarantine because they broke a data rule (see "
-                             "the data quality report).")
+                items.append(
+                    f"{quarantined_share(src)} of the rows in the {source} extract "
+                    "were set aside in quarantine because they broke a data rule (see "
+                    "the data quality report)."
+                )
         for indicator_id in self.weakness.indicators:
             a = self.evidence.assessments[indicator_id]
             if a.signal == "no_data":
@@ -177,10 +220,12 @@ class WeaknessReport:
         return "".join(parts)
 
     def verdict_html(self) -> str:
-        return "".join([
-            heading(2, "How the verdict was reached"),
-            paragraph(self.narrator.verdict_explanation(self.weakness.id)),
-        ])
+        return "".join(
+            [
+                heading(2, "How the verdict was reached"),
+                paragraph(self.narrator.verdict_explanation(self.weakness.id)),
+            ]
+        )
 
     # --- notebook entry points (display and return nothing, so no Out[] appears) -------
 
@@ -214,17 +259,27 @@ class WeaknessReport:
     def indicator_table(self) -> None:
         """For analysts: this weakness's rows of the indicator table (aggregates only)."""
         table = self.narrator.table
-        rows = table[table["indicator_id"].isin(self.weakness.indicators)
-                     & (table["period_type"] == "quarter")]
-        cols = ["indicator_id", "breakdown", "numerator", "denominator", "value",
-                "ci_low", "ci_high", "suppressed", "no_data_reason"]
+        rows = table[
+            table["indicator_id"].isin(self.weakness.indicators)
+            & (table["period_type"] == "quarter")
+        ]
+        cols = [
+            "indicator_id",
+            "breakdown",
+            "numerator",
+            "denominator",
+            "value",
+            "ci_low",
+            "ci_high",
+            "suppressed",
+            "no_data_reason",
+        ]
         # Suppressed as the report suppresses (executed notebooks are kept and shared too):
         # the narrator's table was marked over each indicator's every row, as secondary
         # suppression works within an indicator, so the quarter rows keep those marks.
         shown = suppress_indicator_rows(rows, self.profile.disclosure, marked=True)
         shown = assert_aggregate(shown[[c for c in cols if c in shown]])
-        show(table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}",
-                        fold=True))
+        show(table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}", fold=True))
 
 
 def quarantined_share(source: dict) -> str:

@@ -82,25 +82,32 @@ class SampleSummary:
 
     def __str__(self) -> str:
         share = self.total_faults / self.total_rows if self.total_rows else 0.0
-        return (f"{len(self.rows)} sources, {self.total_rows:,} rows, {self.total_faults:,} "
-                f"planted faults ({share:.1%}); seed {self.seed}, scale {self.scale:g}, "
-                f"{self.seconds:.1f} s")
+        return (
+            f"{len(self.rows)} sources, {self.total_rows:,} rows, {self.total_faults:,} "
+            f"planted faults ({share:.1%}); seed {self.seed}, scale {self.scale:g}, "
+            f"{self.seconds:.1f} s"
+        )
 
     def table(self) -> str:
         """Rows and faults per source, one line each."""
         lines = [f"{'source':24} {'file':30} {'rows':>10} {'faults':>7}"]
         for source, rows in self.rows.items():
-            lines.append(f"{source:24} {self.files[source]:30} {rows:>10,} "
-                         f"{self.faults[source]:>7,}")
+            lines.append(
+                f"{source:24} {self.files[source]:30} {rows:>10,} {self.faults[source]:>7,}"
+            )
         return "\n".join(lines)
 
 
-def _nhs_recorded(ctx: tl.Context, size: int, plan_child: np.ndarray,
-                  plan_start: np.ndarray) -> np.ndarray:
+def _nhs_recorded(
+    ctx: tl.Context, size: int, plan_child: np.ndarray, plan_start: np.ndarray
+) -> np.ndarray:
     rng = ctx.rng("nhs_recorded")
     p = np.full(size, NHS_RECORDED["other"])
-    p[plan_child] = np.where(plan_start < tl.CHANGE, NHS_RECORDED["plan_before_change"],
-                             NHS_RECORDED["plan_after_change"])
+    p[plan_child] = np.where(
+        plan_start < tl.CHANGE,
+        NHS_RECORDED["plan_before_change"],
+        NHS_RECORDED["plan_after_change"],
+    )
     return rng.random(size) < p
 
 
@@ -111,11 +118,11 @@ def build_sources(ctx: tl.Context) -> dict[str, pd.DataFrame]:
     ehc = make_ehc(ctx, pool, schools, extra_urns)
     census, census_children = school_census(ctx, pool, schools, ehc.child_plans, ehc.requested)
     referrals = make_referrals(ctx, pool, ehc)
-    used = np.concatenate([census_children, ehc.request_child, ehc.plan_child,
-                           referrals["_child"].to_numpy()])
+    used = np.concatenate(
+        [census_children, ehc.request_child, ehc.plan_child, referrals["_child"].to_numpy()]
+    )
     plan_start = ehc.plans["start_date"].to_numpy().astype("datetime64[D]")
-    persons = persons_frame(pool, used, _nhs_recorded(ctx, len(pool), ehc.plan_child,
-                                                      plan_start))
+    persons = persons_frame(pool, used, _nhs_recorded(ctx, len(pool), ehc.plan_child, plan_start))
     sources = {
         "persons": persons,
         "ehc_requests": ehc.requests,
@@ -171,8 +178,10 @@ def generate_sample(out_dir: Path, scale: float = 1.0, seed: int = 2017) -> Samp
         SendreadyError: ``scale`` is not a positive number or is too large to be useful.
     """
     if not (isinstance(scale, int | float) and 0 < scale <= 20):
-        raise SendreadyError(f"--scale must be a number above 0 and at most 20, not {scale!r}.",
-                             hint="Use 1 for a Bury-sized area or 10 for a large county.")
+        raise SendreadyError(
+            f"--scale must be a number above 0 and at most 20, not {scale!r}.",
+            hint="Use 1 for a Bury-sized area or 10 for a large county.",
+        )
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -183,34 +192,55 @@ def generate_sample(out_dir: Path, scale: float = 1.0, seed: int = 2017) -> Samp
     for source, frame in build_sources(ctx).items():
         contract = CONTRACTS[source]
         table = to_text(frame, contract, source)
-        rate = 0.0 if source in FAULT_FREE else float(ctx.rng(f"fault_rate:{source}").uniform(
-            *FAULT_RATE))
+        rate = (
+            0.0
+            if source in FAULT_FREE
+            else float(ctx.rng(f"fault_rate:{source}").uniform(*FAULT_RATE))
+        )
         protected = ("person_id",) if source == "persons" else ()
         table, fault_col, fault_rule = plant_faults(
-            contract, table, ctx.rng(f"faults:{source}"), rate, extract, protected)
+            contract, table, ctx.rng(f"faults:{source}"), rate, extract, protected
+        )
         ext, _ = file_format(source)
         _remove_stale(out_dir, source, ext)
         path = write_source(out_dir, source, table, contract)
         faulty = np.flatnonzero(fault_rule != "")
-        fault_rows.append(pd.DataFrame({
-            "source": source, "file": path.name, "row_number": faulty + 2,
-            "column": fault_col[faulty], "rule": fault_rule[faulty]}))
+        fault_rows.append(
+            pd.DataFrame(
+                {
+                    "source": source,
+                    "file": path.name,
+                    "row_number": faulty + 2,
+                    "column": fault_col[faulty],
+                    "rule": fault_rule[faulty],
+                }
+            )
+        )
         summary.files[source] = path.name
         summary.rows[source] = len(fault_rule)
         summary.faults[source] = int(faulty.size)
 
-    pd.concat(fault_rows, ignore_index=True).to_csv(out_dir / "planted_faults.csv", index=False,
-                                                    lineterminator="\n")
+    pd.concat(fault_rows, ignore_index=True).to_csv(
+        out_dir / "planted_faults.csv", index=False, lineterminator="\n"
+    )
     (out_dir / "scenario.json").write_text(
         json.dumps(scenario_document(int(seed), float(scale)), indent=2, sort_keys=True) + "\n",
-        encoding="utf-8")
-    (out_dir / "extract.json").write_text(json.dumps({
-        "extract_date": str(tl.EXTRACT),
-        "area": "Sample area (synthetic, Bury-like)",
-        "la_code": tl.LA_CODE,
-        "generator": "sendready sample",
-        "seed": int(seed),
-        "scale": float(scale),
-    }, indent=2) + "\n", encoding="utf-8")
+        encoding="utf-8",
+    )
+    (out_dir / "extract.json").write_text(
+        json.dumps(
+            {
+                "extract_date": str(tl.EXTRACT),
+                "area": "Sample area (synthetic, Bury-like)",
+                "la_code": tl.LA_CODE,
+                "generator": "sendready sample",
+                "seed": int(seed),
+                "scale": float(scale),
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     summary.seconds = time.perf_counter() - started
     return summary

@@ -35,8 +35,9 @@ SOCIAL_CARE_BEFORE_ISSUE = (0.55, 0.96)
 
 def _channel(rng: np.random.Generator, portal: float, n: int) -> np.ndarray:
     u = rng.random(n)
-    return np.where(u < portal, "portal", np.where(u < portal + (1 - portal) * 0.8, "email",
-                                                   "post")).astype(object)
+    return np.where(
+        u < portal, "portal", np.where(u < portal + (1 - portal) * 0.8, "email", "post")
+    ).astype(object)
 
 
 def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.DataFrame:
@@ -52,30 +53,55 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
     n = ids.size
     requested = np.minimum(tl.add_days(decided, rng.integers(0, 6, n)), tl.END)
     school_name = dict(zip(schools["urn"], schools["name"], strict=True))
-    edu_provider = np.array([school_name.get(u, "Bury Council Early Years Team") for u in urn],
-                            dtype=object)
+    edu_provider = np.array(
+        [school_name.get(u, "Bury Council Early Years Team") for u in urn], dtype=object
+    )
 
     parts = []
 
-    def add(mask: np.ndarray, advice_type: str, provider: np.ndarray, discipline: np.ndarray,
-            days: np.ndarray, portal: float) -> None:
+    def add(
+        mask: np.ndarray,
+        advice_type: str,
+        provider: np.ndarray,
+        discipline: np.ndarray,
+        days: np.ndarray,
+        portal: float,
+    ) -> None:
         k = int(mask.sum())
-        received = np.where(np.isnan(days), NAT, tl.add_days(requested[mask],
-                                                             np.nan_to_num(days)))
+        received = np.where(np.isnan(days), NAT, tl.add_days(requested[mask], np.nan_to_num(days)))
         received = tl.censor(received)
         channel = np.where(np.isnat(received), "", _channel(rng, portal, k))
-        parts.append(tl.frame({
-            "request_id": ids[mask], "advice_type": advice_type, "provider": provider,
-            "discipline": discipline, "requested_date": requested[mask],
-            "received_date": received, "channel": channel,
-        }))
+        parts.append(
+            tl.frame(
+                {
+                    "request_id": ids[mask],
+                    "advice_type": advice_type,
+                    "provider": provider,
+                    "discipline": discipline,
+                    "requested_date": requested[mask],
+                    "received_date": received,
+                    "channel": channel,
+                }
+            )
+        )
 
     everyone = np.ones(n, dtype=bool)
-    add(everyone, "education", edu_provider, np.full(n, "senco", dtype=object),
-        tl.lognormal_days(rng, 28, 0.4, n), 0.5)
-    add(everyone, "ep", np.full(n, "Bury Educational Psychology Service", dtype=object),
-        np.full(n, "educational_psychology", dtype=object), tl.lognormal_days(rng, 38, 0.35, n),
-        0.5)
+    add(
+        everyone,
+        "education",
+        edu_provider,
+        np.full(n, "senco", dtype=object),
+        tl.lognormal_days(rng, 28, 0.4, n),
+        0.5,
+    )
+    add(
+        everyone,
+        "ep",
+        np.full(n, "Bury Educational Psychology Service", dtype=object),
+        np.full(n, "educational_psychology", dtype=object),
+        tl.lognormal_days(rng, 38, 0.35, n),
+        0.5,
+    )
 
     # Health advice: one or two disciplines; timing flat (W4).
     hinf = EFFECTS["HINF01"]
@@ -89,28 +115,43 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
         which = rng.choice(disciplines.size, k, p=shares)
         days = tl.lognormal_days(rng, median, 0.45, k)
         days[rng.random(k) < 0.03] = np.nan  # never arrived
-        add(mask, "health", providers[which], disciplines[which], days,
-            EFFECTS["HINF03"].before)
+        add(mask, "health", providers[which], disciplines[which], days, EFFECTS["HINF03"].before)
 
     # Social care advice: before issue far more often once the change took hold (W3).
     p_before = np.where(new_process, SOCIAL_CARE_BEFORE_ISSUE[1], SOCIAL_CARE_BEFORE_ISSUE[0])
     # Without an issued plan, the process in force when the advice was asked applies.
-    p_before = np.where(np.isnat(issue), SOCIAL_CARE_BEFORE_ISSUE[0] + (
-        SOCIAL_CARE_BEFORE_ISSUE[1] - SOCIAL_CARE_BEFORE_ISSUE[0]) * tl.effect(requested),
-        p_before)
+    p_before = np.where(
+        np.isnat(issue),
+        SOCIAL_CARE_BEFORE_ISSUE[0]
+        + (SOCIAL_CARE_BEFORE_ISSUE[1] - SOCIAL_CARE_BEFORE_ISSUE[0]) * tl.effect(requested),
+        p_before,
+    )
     on_time = rng.random(n) < p_before
     room = np.where(np.isnat(issue), 120, (issue - requested).astype(np.int64))
-    days = np.where(on_time, np.minimum(tl.lognormal_days(rng, 35, 0.4, n),
-                                        np.maximum(room, 1)),
-                    np.where(rng.random(n) < 0.3, np.maximum(room, 0) + rng.integers(5, 60, n),
-                             np.nan))
-    add(everyone, "social_care", np.full(n, "Bury Council Children's Social Care", dtype=object),
-        np.full(n, "social_work", dtype=object), days, 0.3)
+    days = np.where(
+        on_time,
+        np.minimum(tl.lognormal_days(rng, 35, 0.4, n), np.maximum(room, 1)),
+        np.where(rng.random(n) < 0.3, np.maximum(room, 0) + rng.integers(5, 60, n), np.nan),
+    )
+    add(
+        everyone,
+        "social_care",
+        np.full(n, "Bury Council Children's Social Care", dtype=object),
+        np.full(n, "social_work", dtype=object),
+        days,
+        0.3,
+    )
 
     other = rng.random(n) < 0.2
     k = int(other.sum())
-    add(other, "other", np.full(k, "Bury Sensory Support Service", dtype=object),
-        np.full(k, "sensory_support", dtype=object), tl.lognormal_days(rng, 30, 0.4, k), 0.4)
+    add(
+        other,
+        "other",
+        np.full(k, "Bury Sensory Support Service", dtype=object),
+        np.full(k, "sensory_support", dtype=object),
+        tl.lognormal_days(rng, 30, 0.4, k),
+        0.4,
+    )
 
     advice = pd.concat(parts, ignore_index=True)
     advice = advice.sort_values(["requested_date", "request_id"], kind="stable")

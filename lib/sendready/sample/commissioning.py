@@ -15,17 +15,35 @@ from sendready.sample.scenario import EFFECTS
 
 NAT = np.datetime64("NaT", "D")
 SERVICE_NAMES = (
-    "Speech and language therapy in schools", "Short breaks: overnight care",
-    "Short breaks: holiday play schemes", "Portage home visiting", "SENDIASS",
-    "Independent supporters", "Autism outreach", "Sensory support service",
-    "Wheelchair service", "Healthy Young Minds (CAMHS)", "Community paediatrics",
-    "Continence service", "Specialist nursing in special schools", "Occupational therapy",
-    "Physiotherapy", "Educational psychology traded service", "Home to school transport",
-    "Travel training", "Supported internships", "Personal assistants for young people",
-    "Early help for families of disabled children", "Parent carer forum grant",
-    "Specialist equipment", "Complex needs residential placements",
-    "Sleep support service", "Behaviour support outreach", "Hospital school",
-    "Neurodevelopmental assessment pathway", "Community learning disability nursing",
+    "Speech and language therapy in schools",
+    "Short breaks: overnight care",
+    "Short breaks: holiday play schemes",
+    "Portage home visiting",
+    "SENDIASS",
+    "Independent supporters",
+    "Autism outreach",
+    "Sensory support service",
+    "Wheelchair service",
+    "Healthy Young Minds (CAMHS)",
+    "Community paediatrics",
+    "Continence service",
+    "Specialist nursing in special schools",
+    "Occupational therapy",
+    "Physiotherapy",
+    "Educational psychology traded service",
+    "Home to school transport",
+    "Travel training",
+    "Supported internships",
+    "Personal assistants for young people",
+    "Early help for families of disabled children",
+    "Parent carer forum grant",
+    "Specialist equipment",
+    "Complex needs residential placements",
+    "Sleep support service",
+    "Behaviour support outreach",
+    "Hospital school",
+    "Neurodevelopmental assessment pathway",
+    "Community learning disability nursing",
     "Preparing for adulthood transition team",
 )
 
@@ -34,9 +52,10 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     """Packages for children with complex needs, funded by one to three partners."""
     rng = ctx.rng("joint_packages")
     plans = ehc.plans
-    complex_need = plans["setting_type"].isin(
-        ["special", "independent_special"]).to_numpy() | plans["primary_need"].isin(
-        ["SLD", "PMLD", "MSI"]).to_numpy()
+    complex_need = (
+        plans["setting_type"].isin(["special", "independent_special"]).to_numpy()
+        | plans["primary_need"].isin(["SLD", "PMLD", "MSI"]).to_numpy()
+    )
     candidates = np.flatnonzero(complex_need)
     n = min(ctx.n(140), candidates.size)
     plan = rng.choice(candidates, n, replace=False)
@@ -50,15 +69,18 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     second = rng.random(n) < 0.5  # which partner joins education when there are two
     health = two_or_more & (second | (rng.random(n) < 0.3))
     social = two_or_more & (~second | (rng.random(n) < 0.3))
-    frame = tl.frame({
-        "person_id": plans["person_id"].to_numpy()[plan],
-        "start_date": start,
-        "end_date": end,
-        "education_gbp": np.round(rng.lognormal(np.log(18_000), 0.6, n), 2),
-        "health_gbp": np.where(health, np.round(rng.lognormal(np.log(9_000), 0.7, n), 2), 0.0),
-        "social_care_gbp": np.where(social, np.round(rng.lognormal(np.log(12_000), 0.7, n), 2),
-                                    0.0),
-    })
+    frame = tl.frame(
+        {
+            "person_id": plans["person_id"].to_numpy()[plan],
+            "start_date": start,
+            "end_date": end,
+            "education_gbp": np.round(rng.lognormal(np.log(18_000), 0.6, n), 2),
+            "health_gbp": np.where(health, np.round(rng.lognormal(np.log(9_000), 0.7, n), 2), 0.0),
+            "social_care_gbp": np.where(
+                social, np.round(rng.lognormal(np.log(12_000), 0.7, n), 2), 0.0
+            ),
+        }
+    )
     frame = frame.sort_values(["start_date", "person_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "package_id", [f"JP{i:05d}" for i in range(1, n + 1)])
     return frame
@@ -73,12 +95,15 @@ def make_services(ctx: tl.Context) -> pd.DataFrame:
     county has more services, but not pro rata.
     """
     rng = ctx.rng("commissioned_services")
-    n = max(10, int(round(30 * ctx.scale ** 0.5)))
-    names = [SERVICE_NAMES[i % len(SERVICE_NAMES)] + (f" (lot {i // len(SERVICE_NAMES) + 1})"
-                                                      if i >= len(SERVICE_NAMES) else "")
-             for i in range(n)]
-    commissioner = rng.choice(np.array(["la", "nhs", "joint"], dtype=object), n,
-                              p=[0.5, 0.35, 0.15])
+    n = max(10, int(round(30 * ctx.scale**0.5)))
+    names = [
+        SERVICE_NAMES[i % len(SERVICE_NAMES)]
+        + (f" (lot {i // len(SERVICE_NAMES) + 1})" if i >= len(SERVICE_NAMES) else "")
+        for i in range(n)
+    ]
+    commissioner = rng.choice(
+        np.array(["la", "nhs", "joint"], dtype=object), n, p=[0.5, 0.35, 0.15]
+    )
     joint_spec = rng.random(n) < EFFECTS["JC02"].before
     outcomes = rng.random(n) < 0.25
     value = rng.lognormal(np.log(250_000), 0.9, n)
@@ -90,10 +115,17 @@ def make_services(ctx: tl.Context) -> pd.DataFrame:
             # The re-let contract starts the day the old one ends, so no day is left
             # without a contract in force.
             end = tl.add_days(start, 365 * years)
-            rows.append({"name": names[i], "commissioner": commissioner[i],
-                         "joint_specification": joint_spec[i], "outcomes_framework": outcomes[i],
-                         "start_date": start, "end_date": end,
-                         "annual_value_gbp": float(np.round(value[i], 0))})
+            rows.append(
+                {
+                    "name": names[i],
+                    "commissioner": commissioner[i],
+                    "joint_specification": joint_spec[i],
+                    "outcomes_framework": outcomes[i],
+                    "start_date": start,
+                    "end_date": end,
+                    "annual_value_gbp": float(np.round(value[i], 0)),
+                }
+            )
             value[i] *= 1.02  # uplift at re-letting
             start = end
     services = pd.DataFrame(rows).sort_values(["start_date", "name"], kind="stable")

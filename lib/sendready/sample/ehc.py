@@ -26,8 +26,18 @@ NAT = np.datetime64("NaT", "D")
 # 29.0%, SEMH 24.5%, ASD 23.3%, MLD 11.6%, PD 4.7%, SLD 1.9%, SPLD 1.0%), the remaining
 # few per cent spread over the rarer needs.
 PLAN_NEEDS = {
-    "SLCN": 0.290, "SEMH": 0.245, "ASD": 0.233, "MLD": 0.116, "PD": 0.047, "SLD": 0.019,
-    "SPLD": 0.010, "HI": 0.012, "VI": 0.008, "PMLD": 0.010, "MSI": 0.002, "OTH": 0.008,
+    "SLCN": 0.290,
+    "SEMH": 0.245,
+    "ASD": 0.233,
+    "MLD": 0.116,
+    "PD": 0.047,
+    "SLD": 0.019,
+    "SPLD": 0.010,
+    "HI": 0.012,
+    "VI": 0.008,
+    "PMLD": 0.010,
+    "MSI": 0.002,
+    "OTH": 0.008,
 }
 EXISTING_PLANS = 1100
 REQUESTS_PER_YEAR = (300, 345)  # at the start and the end of the window, scale 1
@@ -70,14 +80,16 @@ class EhcData:
     requested: np.ndarray
 
 
-def _age_cohorts(rng: np.random.Generator, ncy_weights: dict[int, float], dates: np.ndarray
-                 ) -> np.ndarray:
+def _age_cohorts(
+    rng: np.random.Generator, ncy_weights: dict[int, float], dates: np.ndarray
+) -> np.ndarray:
     ncy = _pick(rng, ncy_weights, len(dates)).astype(np.int64)
     return tl.academic_year(dates) - ncy - 5
 
 
-def make_requests(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
-                  picker: CohortPicker) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def make_requests(
+    ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame, picker: CohortPicker
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Requests for assessment received from November 2015 to March 2019.
 
     Returns:
@@ -96,17 +108,40 @@ def make_requests(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     received = np.sort(tl.uniform_days(rng, start, end, start.size))
     n = received.size
 
-    cohorts = _age_cohorts(rng, {-2: 4, -1: 8, 0: 9, 1: 8, 2: 7, 3: 7, 4: 7, 5: 7, 6: 7,
-                                 7: 7, 8: 6, 9: 5, 10: 4, 11: 4, 12: 4, 13: 3, 14: 3},
-                           received)
+    cohorts = _age_cohorts(
+        rng,
+        {
+            -2: 4,
+            -1: 8,
+            0: 9,
+            1: 8,
+            2: 7,
+            3: 7,
+            4: 7,
+            5: 7,
+            6: 7,
+            7: 7,
+            8: 6,
+            9: 5,
+            10: 4,
+            11: 4,
+            12: 4,
+            13: 3,
+            14: 3,
+        },
+        received,
+    )
     child = picker.take(cohorts, rng.random(n) < 0.68)
     keep = child >= 0
     received, child, n = received[keep], child[keep], int(keep.sum())
 
     ncy = ncy_at(pool, received, child)
     school = base_school_at(pool, child, received)
-    requester = np.where(ncy < 0, _pick(rng, {"parent": 6, "health": 3, "other": 1}, n),
-                         _pick(rng, {"parent": 35, "school": 50, "health": 5, "other": 10}, n))
+    requester = np.where(
+        ncy < 0,
+        _pick(rng, {"parent": 6, "health": 3, "other": 1}, n),
+        _pick(rng, {"parent": 35, "school": 50, "health": 5, "other": 10}, n),
+    )
     requester = np.where((ncy >= 12) & (rng.random(n) < 0.2), "young_person", requester)
 
     # Decision whether to assess (EHC03 is left flat: a control series).
@@ -126,8 +161,9 @@ def make_requests(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     days_issue = np.maximum(days_issue, days_decision + 28 + rng.integers(0, 14, n))
     issued = (decision == "assess") & (rng.random(n) < 0.92)
     plan_issued = tl.add_days(received, days_issue)
-    outcome_issue = np.maximum(tl.add_days(plan_issued, -rng.integers(10, 31, n)),
-                               tl.add_days(decision_date, 7))
+    outcome_issue = np.maximum(
+        tl.add_days(plan_issued, -rng.integers(10, 31, n)), tl.add_days(decision_date, 7)
+    )
     days_no_plan = np.maximum(tl.lognormal_days(rng, 95, 0.2, n), days_decision + 14)
     outcome_no_plan = tl.add_days(received, days_no_plan)
 
@@ -140,32 +176,48 @@ def make_requests(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     outcome_date = np.where(assessed & finished, outcome_date, NAT)
     plan_issued = np.where(assessed & finished & issued, plan_issued, NAT)
 
-    exception = np.where((outcome == "issue") & (rng.random(n) < 0.05),
-                         _pick(rng, {"school_closure": 2, "personal_circumstances": 4,
-                                     "away_from_area": 1, "missed_appointment": 3}, n), "")
+    exception = np.where(
+        (outcome == "issue") & (rng.random(n) < 0.05),
+        _pick(
+            rng,
+            {
+                "school_closure": 2,
+                "personal_circumstances": 4,
+                "away_from_area": 1,
+                "missed_appointment": 3,
+            },
+            n,
+        ),
+        "",
+    )
     mediation = np.where(decided, rng.random(n) < 0.03, None)
     tribunal = np.where(decided, rng.random(n) < 0.015, None)
 
-    frame = tl.frame({
-        "request_id": [f"RQ{i:06d}" for i in range(1, n + 1)],
-        "person_id": pool["person_id"].to_numpy()[child],
-        "received_date": received,
-        "requester": requester,
-        "school_urn": np.where(school >= 0, schools["urn"].to_numpy()[np.maximum(school, 0)], ""),
-        "decision": np.where(decided, decision, ""),
-        "decision_date": np.where(decided, decision_date, NAT),
-        "assessment_outcome": outcome,
-        "outcome_date": outcome_date,
-        "plan_issued_date": plan_issued,
-        "exception_20wk": exception,
-        "mediation": mediation,
-        "tribunal": tribunal,
-    })
+    frame = tl.frame(
+        {
+            "request_id": [f"RQ{i:06d}" for i in range(1, n + 1)],
+            "person_id": pool["person_id"].to_numpy()[child],
+            "received_date": received,
+            "requester": requester,
+            "school_urn": np.where(
+                school >= 0, schools["urn"].to_numpy()[np.maximum(school, 0)], ""
+            ),
+            "decision": np.where(decided, decision, ""),
+            "decision_date": np.where(decided, decision_date, NAT),
+            "assessment_outcome": outcome,
+            "outcome_date": outcome_date,
+            "plan_issued_date": plan_issued,
+            "exception_20wk": exception,
+            "mediation": mediation,
+            "tribunal": tribunal,
+        }
+    )
     return frame, child, new_process
 
 
-def _cease(rng: np.random.Generator, pool: pd.DataFrame, child: np.ndarray,
-           start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cease(
+    rng: np.random.Generator, pool: pd.DataFrame, child: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """When plans end within the window, and why (SEN2 cease reasons, DOMAIN.md section 4)."""
     n = child.size
     dob = pool["dob"].to_numpy().astype("datetime64[D]")[child]
@@ -178,35 +230,56 @@ def _cease(rng: np.random.Generator, pool: pd.DataFrame, child: np.ndarray,
     cease = np.where(aged_out, twenty_fifth, cease)
     cease = np.maximum(cease, tl.add_days(start, 30))
     age_at = (cease - dob).astype(np.int64) / 365.25
-    reason = np.where(age_at >= 19, _pick(rng, {"3": 25, "4": 25, "6": 20, "2": 10, "5": 10,
-                                                "9": 10}, n),
-                      np.where(age_at >= 16, _pick(rng, {"2": 25, "5": 20, "4": 15, "6": 20,
-                                                         "9": 20}, n),
-                               _pick(rng, {"2": 45, "5": 35, "7": 10, "8": 3, "9": 7}, n)))
+    reason = np.where(
+        age_at >= 19,
+        _pick(rng, {"3": 25, "4": 25, "6": 20, "2": 10, "5": 10, "9": 10}, n),
+        np.where(
+            age_at >= 16,
+            _pick(rng, {"2": 25, "5": 20, "4": 15, "6": 20, "9": 20}, n),
+            _pick(rng, {"2": 45, "5": 35, "7": 10, "8": 3, "9": 7}, n),
+        ),
+    )
     reason = np.where(aged_out, "1", reason)
     ended = cease <= tl.END
     return np.where(ended, cease, NAT), np.where(ended, reason, "")
 
 
-def _settings(rng: np.random.Generator, pool: pd.DataFrame, schools: pd.DataFrame,
-              extra_urns: dict[str, np.ndarray], child: np.ndarray, when: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _settings(
+    rng: np.random.Generator,
+    pool: pd.DataFrame,
+    schools: pd.DataFrame,
+    extra_urns: dict[str, np.ndarray],
+    child: np.ndarray,
+    when: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Setting named in each plan at its latest date, its URN and (for the census) the
     position of a special school or PRU in ``schools``."""
     n = child.size
     ncy = ncy_at(pool, when, child)
-    school_age = _pick(rng, {"mainstream": 50, "resourced_provision": 6, "special": 33,
-                             "independent_special": 5, "alternative_provision": 3, "ehe": 3}, n)
-    sixth_age = _pick(rng, {"post16": 50, "special": 30, "mainstream": 12,
-                            "independent_special": 5, "none": 3}, n)
+    school_age = _pick(
+        rng,
+        {
+            "mainstream": 50,
+            "resourced_provision": 6,
+            "special": 33,
+            "independent_special": 5,
+            "alternative_provision": 3,
+            "ehe": 3,
+        },
+        n,
+    )
+    sixth_age = _pick(
+        rng, {"post16": 50, "special": 30, "mainstream": 12, "independent_special": 5, "none": 3}, n
+    )
     adult = _pick(rng, {"post16": 80, "none": 12, "independent_special": 8}, n)
     early = np.where(rng.random(n) < 0.85, "early_years", "special")
     setting = np.select([ncy < 0, ncy <= 11, ncy <= 13], [early, school_age, sixth_age], adult)
     base = base_school_at(pool, child, when)
     mainstream = np.isin(setting, ["mainstream", "resourced_provision"])
     setting = np.where(mainstream & (base < 0), np.where(ncy >= 12, "post16", "none"), setting)
-    setting = np.where((setting == "alternative_provision") & ((ncy < 7) | (ncy > 11)),
-                       "mainstream", setting)
+    setting = np.where(
+        (setting == "alternative_provision") & ((ncy < 7) | (ncy > 11)), "mainstream", setting
+    )
     setting = np.where((setting == "mainstream") & (base < 0), "none", setting)
     setting = np.where((setting == "special") & (ncy < 0), "early_years", setting)
 
@@ -214,39 +287,67 @@ def _settings(rng: np.random.Generator, pool: pd.DataFrame, schools: pd.DataFram
     specials = np.flatnonzero(phase == "special")
     prus = np.flatnonzero(phase == "pru")
     census_school = np.full(n, -1)
-    census_school = np.where(setting == "special", specials[rng.integers(0, specials.size, n)],
-                             census_school)
-    census_school = np.where(setting == "alternative_provision",
-                             prus[rng.integers(0, prus.size, n)], census_school)
+    census_school = np.where(
+        setting == "special", specials[rng.integers(0, specials.size, n)], census_school
+    )
+    census_school = np.where(
+        setting == "alternative_provision", prus[rng.integers(0, prus.size, n)], census_school
+    )
     urn_all = schools["urn"].to_numpy()
     urn = np.full(n, "", dtype=object)
-    urn = np.where(np.isin(setting, ["mainstream", "resourced_provision"]),
-                   urn_all[np.maximum(base, 0)], urn)
+    urn = np.where(
+        np.isin(setting, ["mainstream", "resourced_provision"]), urn_all[np.maximum(base, 0)], urn
+    )
     urn = np.where(census_school >= 0, urn_all[np.maximum(census_school, 0)], urn)
     colleges, independents = extra_urns["college"], extra_urns["independent"]
     urn = np.where(setting == "post16", colleges[rng.integers(0, colleges.size, n)], urn)
-    urn = np.where(setting == "independent_special",
-                   independents[rng.integers(0, independents.size, n)], urn)
+    urn = np.where(
+        setting == "independent_special", independents[rng.integers(0, independents.size, n)], urn
+    )
     return setting.astype(object), urn.astype(object), census_school
 
 
-def make_ehc(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
-             extra_urns: dict[str, np.ndarray]) -> EhcData:
+def make_ehc(
+    ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame, extra_urns: dict[str, np.ndarray]
+) -> EhcData:
     """Requests and plans (existing at April 2016, issued from requests, transferred in)."""
     rng = ctx.rng("ehc_plans")
     stayers = pool["stayer"].to_numpy()
     existing_picker = CohortPicker(pool, ctx.rng("existing_plan_holders"), stayers)
     n_existing = ctx.n(EXISTING_PLANS)
-    cohorts = _age_cohorts(rng, {-2: 1, -1: 3, 0: 4, 1: 5, 2: 6, 3: 6, 4: 7, 5: 7, 6: 7,
-                                 7: 7, 8: 7, 9: 7, 10: 7, 11: 7, 12: 6, 13: 5, 14: 3, 15: 2,
-                                 16: 1, 17: 1},
-                           np.full(n_existing, tl.START))
+    cohorts = _age_cohorts(
+        rng,
+        {
+            -2: 1,
+            -1: 3,
+            0: 4,
+            1: 5,
+            2: 6,
+            3: 6,
+            4: 7,
+            5: 7,
+            6: 7,
+            7: 7,
+            8: 7,
+            9: 7,
+            10: 7,
+            11: 7,
+            12: 6,
+            13: 5,
+            14: 3,
+            15: 2,
+            16: 1,
+            17: 1,
+        },
+        np.full(n_existing, tl.START),
+    )
     existing = existing_picker.take(cohorts, rng.random(n_existing) < 0.72)
     existing = existing[existing >= 0]
     dob = pool["dob"].to_numpy().astype("datetime64[D]")
     earliest = np.maximum(tl.day("2014-09-01"), dob[existing] + 730)
-    existing_start = tl.uniform_days(rng, np.minimum(earliest, tl.day("2016-03-31")),
-                                     tl.day("2016-03-31"), existing.size)
+    existing_start = tl.uniform_days(
+        rng, np.minimum(earliest, tl.day("2016-03-31")), tl.day("2016-03-31"), existing.size
+    )
 
     eligible = stayers & ~np.isin(np.arange(len(pool)), existing)
     request_picker = CohortPicker(pool, ctx.rng("request_children"), eligible)
@@ -282,17 +383,19 @@ def make_ehc(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     budget = np.where(rng.random(n) < EFFECTS["JC07"].before, True, False).astype(object)
     budget[rng.random(n) < 0.03] = None
 
-    plans = tl.frame({
-        "plan_id": [f"PL{i:06d}" for i in range(1, n + 1)],
-        "person_id": pool["person_id"].to_numpy()[child],
-        "start_date": start,
-        "cease_date": cease,
-        "cease_reason": reason,
-        "primary_need": need,
-        "setting_type": setting,
-        "school_urn": urn,
-        "personal_budget": budget,
-    })
+    plans = tl.frame(
+        {
+            "plan_id": [f"PL{i:06d}" for i in range(1, n + 1)],
+            "person_id": pool["person_id"].to_numpy()[child],
+            "start_date": start,
+            "cease_date": cease,
+            "cease_reason": reason,
+            "primary_need": need,
+            "setting_type": setting,
+            "school_urn": urn,
+            "personal_budget": budget,
+        }
+    )
 
     size = len(pool)
     child_plans = {
@@ -311,9 +414,13 @@ def make_ehc(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     requested[request_child] = True
 
     return EhcData(
-        requests=requests, plans=plans, plan_child=child,
+        requests=requests,
+        plans=plans,
+        plan_child=child,
         known_to_social_care=rng.random(n) < 0.25,
         known_to_health=rng.random(n) < 0.70,
-        request_child=request_child, request_new_process=new_process,
-        child_plans=child_plans, requested=requested,
+        request_child=request_child,
+        request_new_process=new_process,
+        child_plans=child_plans,
+        requested=requested,
     )

@@ -98,15 +98,20 @@ def cell_failure(col: Column, raw: str, extract: dt.date) -> str | None:
         return None if col.nullable else "missing_value"
     value = _parse(col, raw)
     if value is _BAD:
-        return {"date": "bad_date", "int": "bad_number", "number": "bad_number",
-                "bool": "bad_bool"}[col.kind]
+        return {
+            "date": "bad_date",
+            "int": "bad_number",
+            "number": "bad_number",
+            "bool": "bad_bool",
+        }[col.kind]
     if col.kind == "code" and text not in col.codes:
         return "unknown_code"
     if col.kind == "id" and col.format and not FORMAT_CHECKS[col.format](text):
         return "bad_format"
     if col.kind in ("int", "number"):
         if (col.minimum is not None and value < col.minimum) or (
-                col.maximum is not None and value > col.maximum):
+            col.maximum is not None and value > col.maximum
+        ):
             return "out_of_range"
     if col.kind == "date" and not col.future_allowed and value > extract:
         return "date_after_extract"
@@ -115,6 +120,7 @@ def cell_failure(col: Column, raw: str, extract: dt.date) -> str | None:
 
 def rule_fails(contract: Contract, rule: Rule, row: dict[str, str]) -> bool:
     """Whether a cross-field rule is broken by a row of text values."""
+
     def value(name: str) -> object:
         parsed = _parse(contract.column(name), row[name])
         return None if parsed is _BAD else parsed
@@ -129,15 +135,17 @@ def rule_fails(contract: Contract, rule: Rule, row: dict[str, str]) -> bool:
         small, large = value(rule.smaller), value(rule.larger)
         return small is not None and large is not None and small > large
     condition = filled(rule.when) and (
-        not rule.when_values or row[rule.when].strip() in rule.when_values)
+        not rule.when_values or row[rule.when].strip() in rule.when_values
+    )
     if isinstance(rule, RequiredWhen):
         return condition and not filled(rule.column)
     holds = filled(rule.column) and (not rule.values or row[rule.column].strip() in rule.values)
     return holds and not condition
 
 
-def row_failures(contract: Contract, row: dict[str, str], changed: set[str],
-                 extract: dt.date) -> set[tuple[str, str]]:
+def row_failures(
+    contract: Contract, row: dict[str, str], changed: set[str], extract: dt.date
+) -> set[tuple[str, str]]:
     """Failures a clean row picks up once the ``changed`` cells are edited.
 
     Cross-field rules are judged twice, once reading an invalid cell as its text and
@@ -153,8 +161,11 @@ def row_failures(contract: Contract, row: dict[str, str], changed: set[str],
             invalid.add(name)
     blanked = {**row, **{name: "" for name in invalid}}
     for rule in contract.rules:
-        names = {getattr(rule, a) for a in ("earlier", "later", "smaller", "larger", "column",
-                                            "when") if hasattr(rule, a)}
+        names = {
+            getattr(rule, a)
+            for a in ("earlier", "later", "smaller", "larger", "column", "when")
+            if hasattr(rule, a)
+        }
         if not names & changed:
             continue
         if rule_fails(contract, rule, row) or rule_fails(contract, rule, blanked):
@@ -170,8 +181,13 @@ def fault_menu(contract: Contract, protected: tuple[str, ...] = ()) -> list[Faul
             continue
         if not col.nullable and col.name not in contract.key:
             menu.append(FaultType("missing_value", col.name))
-        kinds = {"code": ["unknown_code"], "date": ["bad_date"], "int": ["bad_number"],
-                 "number": ["bad_number"], "bool": ["bad_bool"]}.get(col.kind, [])
+        kinds = {
+            "code": ["unknown_code"],
+            "date": ["bad_date"],
+            "int": ["bad_number"],
+            "number": ["bad_number"],
+            "bool": ["bad_bool"],
+        }.get(col.kind, [])
         if col.kind == "date" and not col.future_allowed:
             kinds.append("date_after_extract")
         if col.kind in ("int", "number") and (col.minimum is not None or col.maximum is not None):
@@ -207,8 +223,13 @@ def _bad_format(fmt: str, value: str, rng: np.random.Generator) -> str:
     return value + "?"
 
 
-def _mutations(fault: FaultType, contract: Contract, row: dict[str, str],
-               rng: np.random.Generator, extract: dt.date) -> list[dict[str, str]]:
+def _mutations(
+    fault: FaultType,
+    contract: Contract,
+    row: dict[str, str],
+    rng: np.random.Generator,
+    extract: dt.date,
+) -> list[dict[str, str]]:
     """Candidate edits that would plant ``fault`` in ``row`` (none if it cannot apply)."""
     if fault.rule is not None:
         return _rule_mutations(fault.rule, contract, row, rng)
@@ -239,8 +260,13 @@ def _mutations(fault: FaultType, contract: Contract, row: dict[str, str],
         if col.minimum is not None and (col.maximum is None or rng.random() < 0.5):
             low = col.minimum - int(rng.integers(1, 5))
             if col.kind == "number":
-                return [{name: f"-{raw}" if not raw.startswith("-") and float(raw) > 0
-                         else f"{low:.2f}"}]
+                return [
+                    {
+                        name: f"-{raw}"
+                        if not raw.startswith("-") and float(raw) > 0
+                        else f"{low:.2f}"
+                    }
+                ]
             return [{name: str(int(low))}]
         return [{name: str(int(col.maximum) + int(rng.integers(1, 4)))}]
     if kind == "bad_bool":
@@ -251,8 +277,7 @@ def _mutations(fault: FaultType, contract: Contract, row: dict[str, str],
     return []
 
 
-def _a_date_near(contract: Contract, row: dict[str, str], rng: np.random.Generator
-                 ) -> str | None:
+def _a_date_near(contract: Contract, row: dict[str, str], rng: np.random.Generator) -> str | None:
     """A plausible date for a cell that should be blank: another date of the row, later."""
     for col in contract.columns:
         if col.kind == "date":
@@ -262,8 +287,9 @@ def _a_date_near(contract: Contract, row: dict[str, str], rng: np.random.Generat
     return None
 
 
-def _rule_mutations(rule: Rule, contract: Contract, row: dict[str, str],
-                    rng: np.random.Generator) -> list[dict[str, str]]:
+def _rule_mutations(
+    rule: Rule, contract: Contract, row: dict[str, str], rng: np.random.Generator
+) -> list[dict[str, str]]:
     days = dt.timedelta(days=int(rng.integers(1, 60)))
     if isinstance(rule, DateOrder):
         early = _parse(contract.column(rule.earlier), row[rule.earlier])
@@ -302,9 +328,14 @@ def _rule_mutations(rule: Rule, contract: Contract, row: dict[str, str],
     return options
 
 
-def plant_faults(contract: Contract, table: dict[str, np.ndarray], rng: np.random.Generator,
-                 rate: float, extract: dt.date, protected: tuple[str, ...] = ()
-                 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+def plant_faults(
+    contract: Contract,
+    table: dict[str, np.ndarray],
+    rng: np.random.Generator,
+    rate: float,
+    extract: dt.date,
+    protected: tuple[str, ...] = (),
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Plant faults in a source held as text columns.
 
     Args:
@@ -350,8 +381,12 @@ def plant_faults(contract: Contract, table: dict[str, np.ndarray], rng: np.rando
                     continue
                 if set(edit) & set(contract.key):
                     if keys is None:
-                        keys = set(zip(*(np.char.strip(table[k].astype(str))
-                                         for k in contract.key), strict=True))
+                        keys = set(
+                            zip(
+                                *(np.char.strip(table[k].astype(str)) for k in contract.key),
+                                strict=True,
+                            )
+                        )
                     if key_of(new_row) in keys:
                         continue
                     keys.add(key_of(new_row))
@@ -370,7 +405,7 @@ def plant_faults(contract: Contract, table: dict[str, np.ndarray], rng: np.rando
     out = {c: np.insert(table[c], positions, table[c][originals]) for c in names}
     key_label = "+".join(contract.key)
     fault_col = np.insert(fault_col, positions, np.full(originals.size, key_label, dtype=object))
-    fault_rule = np.insert(fault_rule, positions,
-                           np.full(originals.size, "duplicate_key", dtype=object))
+    fault_rule = np.insert(
+        fault_rule, positions, np.full(originals.size, "duplicate_key", dtype=object)
+    )
     return out, fault_col, fault_rule
-

@@ -32,14 +32,21 @@ SERVICES = {
     "physio": (500, COMMUNITY_TRUST, 1, 15, 50.0, False),
     "community_paediatrics": (1200, ACUTE_TRUST, 1, 12, 150.0, True),
     "camhs": (1100, CAMHS, 6, 17, 120.0, True),
-    "neurodevelopmental": (450, ACUTE_TRUST, 3, 15,
-                           lognormal_for(EFFECTS["JC06"].before, 91, WAIT_SIGMA), True),
+    "neurodevelopmental": (
+        450,
+        ACUTE_TRUST,
+        3,
+        15,
+        lognormal_for(EFFECTS["JC06"].before, 91, WAIT_SIGMA),
+        True,
+    ),
 }
 _NEED_SERVICE = {"ASD": "neurodevelopmental", "SLCN": "slt", "SEMH": "camhs", "PD": "physio"}
 
 
-def _children_of_age(rng: np.random.Generator, dates: np.ndarray, ages: np.ndarray,
-                     cohort_size: int) -> np.ndarray:
+def _children_of_age(
+    rng: np.random.Generator, dates: np.ndarray, ages: np.ndarray, cohort_size: int
+) -> np.ndarray:
     """A random child (pool position) of the given age on each date."""
     cohort = np.clip(tl.academic_year(dates) - ages, FIRST_COHORT, LAST_COHORT - 1)
     return (cohort - FIRST_COHORT) * cohort_size + rng.integers(0, cohort_size, dates.size)
@@ -67,8 +74,9 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     dob = pool["dob"].to_numpy().astype("datetime64[D]")[plan_child]
     lo = np.minimum(np.maximum(FIRST_REFERRAL, dob + 365), tl.END)
     d = tl.uniform_days(rng, lo, tl.END, plan_child.size)
-    services.append(np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need],
-                             dtype=object))
+    services.append(
+        np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need], dtype=object)
+    )
     dates.append(d)
     children.append(plan_child)
 
@@ -91,30 +99,36 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     first_contact = np.where(unseen, NAT, first_contact)
 
     linked = EFFECTS["JOIN03"]
-    nhs = np.where(rng.random(n) < tl.blend(linked.before, linked.after, referral),
-                   pool["nhs_number"].to_numpy()[child], "")
+    nhs = np.where(
+        rng.random(n) < tl.blend(linked.before, linked.after, referral),
+        pool["nhs_number"].to_numpy()[child],
+        "",
+    )
     # The flag is the record as it stands at the extract: about three in ten records of
     # children who have (or had) a plan carry it, whenever the plan began, and slightly
     # fewer of the newer referrals as caseloads grow (HAW01 does not improve).
     has_plan = ~np.isnat(ehc.child_plans["start"][child])
     aware = EFFECTS["HAW01"]
-    flag = np.where(has_plan, rng.random(n) < tl.drift(aware.before, aware.after, referral),
-                    False).astype(object)
+    flag = np.where(
+        has_plan, rng.random(n) < tl.drift(aware.before, aware.after, referral), False
+    ).astype(object)
     flag[rng.random(n) < 0.04] = None
 
     provider = {name: spec[1] for name, spec in SERVICES.items()}
-    frame = tl.frame({
-        "person_id": pool["person_id"].to_numpy()[child],
-        "nhs_number": nhs,
-        "service": service,
-        "provider": np.array([provider[s] for s in service], dtype=object),
-        "referral_date": referral,
-        "triage_date": tl.censor(triage),
-        "first_contact_date": tl.censor(first_contact),
-        "discharge_date": tl.censor(discharge),
-        "ehcp_flag_on_record": flag,
-        "_child": child,
-    })
+    frame = tl.frame(
+        {
+            "person_id": pool["person_id"].to_numpy()[child],
+            "nhs_number": nhs,
+            "service": service,
+            "provider": np.array([provider[s] for s in service], dtype=object),
+            "referral_date": referral,
+            "triage_date": tl.censor(triage),
+            "first_contact_date": tl.censor(first_contact),
+            "discharge_date": tl.censor(discharge),
+            "ehcp_flag_on_record": flag,
+            "_child": child,
+        }
+    )
     frame = frame.sort_values(["referral_date", "person_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "referral_id", [f"HR{i:07d}" for i in range(1, n + 1)])
     return frame

@@ -67,8 +67,10 @@ def postcodes(rng: np.random.Generator, n: int, households: int) -> np.ndarray:
     sectors = np.array(POSTCODE_SECTORS)
     letters = np.array(list(POSTCODE_UNIT_LETTERS))
     pool = np.char.add(
-        np.char.add(sectors[rng.integers(0, sectors.size, households)],
-                    letters[rng.integers(0, letters.size, households)]),
+        np.char.add(
+            sectors[rng.integers(0, sectors.size, households)],
+            letters[rng.integers(0, letters.size, households)],
+        ),
         letters[rng.integers(0, letters.size, households)],
     )
     pool = np.unique(pool)

@@ -27,21 +27,65 @@ COHORT_SIZE = 2500
 STAYERS = 0.91
 # Approximate ethnic mix of a Greater Manchester borough's pupils (illustrative).
 _ETHNIC_MIX = {
-    "WBRI": 0.80, "APKN": 0.06, "WOTH": 0.03, "MWBA": 0.015, "MWAS": 0.015, "MOTH": 0.01,
-    "AIND": 0.01, "ABAN": 0.01, "AOTH": 0.01, "BAFR": 0.01, "BCRB": 0.005, "CHNE": 0.003,
-    "WIRI": 0.003, "OOTH": 0.008, "REFU": 0.006, "NOBT": 0.003,
+    "WBRI": 0.80,
+    "APKN": 0.06,
+    "WOTH": 0.03,
+    "MWBA": 0.015,
+    "MWAS": 0.015,
+    "MOTH": 0.01,
+    "AIND": 0.01,
+    "ABAN": 0.01,
+    "AOTH": 0.01,
+    "BAFR": 0.01,
+    "BCRB": 0.005,
+    "CHNE": 0.003,
+    "WIRI": 0.003,
+    "OOTH": 0.008,
+    "REFU": 0.006,
+    "NOBT": 0.003,
 }
 _SOUTH_ASIAN = ("APKN", "ABAN", "AIND", "AOTH")
-_SA_GIRLS = ("Aisha", "Fatima", "Maryam", "Zainab", "Hafsa", "Amina", "Ayesha", "Inaaya",
-             "Hana", "Safa")
-_SA_BOYS = ("Muhammad", "Ibrahim", "Yusuf", "Ali", "Hamza", "Zayn", "Ayaan", "Rayyan",
-            "Haroon", "Bilal", "Imran")
+_SA_GIRLS = (
+    "Aisha",
+    "Fatima",
+    "Maryam",
+    "Zainab",
+    "Hafsa",
+    "Amina",
+    "Ayesha",
+    "Inaaya",
+    "Hana",
+    "Safa",
+)
+_SA_BOYS = (
+    "Muhammad",
+    "Ibrahim",
+    "Yusuf",
+    "Ali",
+    "Hamza",
+    "Zayn",
+    "Ayaan",
+    "Rayyan",
+    "Haroon",
+    "Bilal",
+    "Imran",
+)
 # Neighbouring authorities' DfE codes (Bolton, Manchester, Rochdale, Salford): children
 # who arrived from elsewhere keep the UPN their first school gave them.
 _OTHER_LA_CODES = np.array([350, 352, 354, 355])
 _K_NEEDS = {
-    "SLCN": 0.25, "MLD": 0.22, "SEMH": 0.18, "SPLD": 0.13, "ASD": 0.08, "OTH": 0.05,
-    "PD": 0.03, "HI": 0.02, "VI": 0.015, "SLD": 0.01, "MSI": 0.003, "PMLD": 0.002,
+    "SLCN": 0.25,
+    "MLD": 0.22,
+    "SEMH": 0.18,
+    "SPLD": 0.13,
+    "ASD": 0.08,
+    "OTH": 0.05,
+    "PD": 0.03,
+    "HI": 0.02,
+    "VI": 0.015,
+    "SLD": 0.01,
+    "MSI": 0.003,
+    "PMLD": 0.002,
 }
 
 
@@ -71,8 +115,9 @@ def make_pool(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     n = cohorts.size
 
     sept_first = (cohorts - 1970).astype("datetime64[Y]").astype("datetime64[M]") + 8
-    dob = tl.uniform_days(rng, sept_first.astype("datetime64[D]"),
-                          (sept_first + 12).astype("datetime64[D]") - 1, n)
+    dob = tl.uniform_days(
+        rng, sept_first.astype("datetime64[D]"), (sept_first + 12).astype("datetime64[D]") - 1, n
+    )
     gender = np.where(rng.random(n) < 0.51, "M", "F").astype(object)
     gender[rng.random(n) < 0.002] = "U"
     ethnicity = _choice(rng, _ETHNIC_MIX, n)
@@ -104,36 +149,41 @@ def make_pool(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     # their fourth birthday); children born too late to have started have none.
     from_elsewhere = (arrive > 2016) & (rng.random(n) < 0.7) | (rng.random(n) < 0.05)
     la = np.where(from_elsewhere, _OTHER_LA_CODES[rng.integers(0, 4, n)], int(tl.LA_CODE))
-    estab = np.where(from_elsewhere, rng.integers(2000, 4000, n),
-                     schools["estab"].to_numpy()[primary])
+    estab = np.where(
+        from_elsewhere, rng.integers(2000, 4000, n), schools["estab"].to_numpy()[primary]
+    )
     upn = identity.upns(la, estab, cohorts + 5)
     upn[cohorts + 5 > 2018] = ""
 
-    return tl.frame({
-        "person_id": identity.person_ids(rng, n),
-        "cohort": cohorts,
-        "dob": dob,
-        "gender": gender,
-        "ethnicity": ethnicity,
-        "forename": forename,
-        "surname": surname,
-        "postcode": identity.postcodes(rng, n, households=max(50, n // 6)),
-        "nhs_number": identity.nhs_numbers(rng, n),
-        "upn": upn,
-        "primary": primary,
-        "secondary": secondary,
-        "sixth_former": sixth,
-        "arrive": arrive,
-        "leave": leave,
-        "stayer": stayer,
-        "sen_u": rng.random(n),
-        "k_need": _choice(rng, _K_NEEDS, n),
-    })
+    return tl.frame(
+        {
+            "person_id": identity.person_ids(rng, n),
+            "cohort": cohorts,
+            "dob": dob,
+            "gender": gender,
+            "ethnicity": ethnicity,
+            "forename": forename,
+            "surname": surname,
+            "postcode": identity.postcodes(rng, n, households=max(50, n // 6)),
+            "nhs_number": identity.nhs_numbers(rng, n),
+            "upn": upn,
+            "primary": primary,
+            "secondary": secondary,
+            "sixth_former": sixth,
+            "arrive": arrive,
+            "leave": leave,
+            "stayer": stayer,
+            "sen_u": rng.random(n),
+            "k_need": _choice(rng, _K_NEEDS, n),
+        }
+    )
 
 
-def _assign_schools(rng: np.random.Generator, schools: pd.DataFrame, n: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _assign_schools(
+    rng: np.random.Generator, schools: pd.DataFrame, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Primary and secondary school of every child, in proportion to school size."""
+
     def pick(phase: str) -> np.ndarray:
         where = np.flatnonzero(schools["phase"].to_numpy() == phase)
         weight = schools["size_weight"].to_numpy()[where]
@@ -158,7 +208,8 @@ def base_school_at(pool: pd.DataFrame, idx: np.ndarray, dates: np.ndarray) -> np
     ncy = ncy_at(pool, dates, idx)
     census_year = tl.academic_year(dates) + 1
     present = (pool["arrive"].to_numpy()[idx] <= census_year) & (
-        census_year <= pool["leave"].to_numpy()[idx])
+        census_year <= pool["leave"].to_numpy()[idx]
+    )
     primary = pool["primary"].to_numpy()[idx]
     secondary = pool["secondary"].to_numpy()[idx]
     sixth = pool["sixth_former"].to_numpy()[idx]
@@ -214,15 +265,17 @@ def persons_frame(pool: pd.DataFrame, used: np.ndarray, nhs_recorded: np.ndarray
     idx = np.unique(used)
     sub = pool.iloc[idx]
     nhs = np.where(nhs_recorded[idx], sub["nhs_number"].to_numpy(), "")
-    frame = tl.frame({
-        "person_id": sub["person_id"].to_numpy(),
-        "upn": sub["upn"].to_numpy(),
-        "nhs_number": nhs,
-        "forename": sub["forename"].to_numpy(),
-        "surname": sub["surname"].to_numpy(),
-        "date_of_birth": sub["dob"].to_numpy(),
-        "gender": sub["gender"].to_numpy(),
-        "ethnicity": sub["ethnicity"].to_numpy(),
-        "postcode": sub["postcode"].to_numpy(),
-    })
+    frame = tl.frame(
+        {
+            "person_id": sub["person_id"].to_numpy(),
+            "upn": sub["upn"].to_numpy(),
+            "nhs_number": nhs,
+            "forename": sub["forename"].to_numpy(),
+            "surname": sub["surname"].to_numpy(),
+            "date_of_birth": sub["dob"].to_numpy(),
+            "gender": sub["gender"].to_numpy(),
+            "ethnicity": sub["ethnicity"].to_numpy(),
+            "postcode": sub["postcode"].to_numpy(),
+        }
+    )
     return frame.sort_values("person_id", kind="stable").reset_index(drop=True)

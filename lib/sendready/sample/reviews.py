@@ -55,8 +55,11 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
         meeting = np.where(meeting >= open_until, NAT, meeting)
         meeting = tl.censor(meeting)
         take = alive & (due >= tl.START)
-        rows.append(tl.frame({"plan": np.flatnonzero(take), "due_date": due[take],
-                                  "meeting_date": meeting[take]}))
+        rows.append(
+            tl.frame(
+                {"plan": np.flatnonzero(take), "due_date": due[take], "meeting_date": meeting[take]}
+            )
+        )
         previous = np.where(np.isnat(meeting), due, meeting)
         previous = np.where(alive, previous, LAST_DUE + 400)
     rev = pd.concat(rows, ignore_index=True)
@@ -65,41 +68,50 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     held = ~np.isnat(meeting)
     n = len(rev)
 
-    decision_date = tl.censor(np.where(held, tl.add_days(meeting, tl.lognormal_days(
-        rng, 30, 0.35, n)), NAT))
+    decision_date = tl.censor(
+        np.where(held, tl.add_days(meeting, tl.lognormal_days(rng, 30, 0.35, n)), NAT)
+    )
     decided = ~np.isnat(decision_date)
     decision = np.where(rng.random(n) < 0.62, "maintain", "amend").astype(object)
     # The last review before a plan ends because needs are met (or the young person moves
     # on to education, training or work) decides to cease the plan.
     ending = np.isin(reason[plan], ["1", "2", "3", "4"]) & (
-        (cease[plan] - meeting).astype(np.int64) <= 150)
+        (cease[plan] - meeting).astype(np.int64) <= 150
+    )
     decision = np.where(ending, "cease", decision)
     decision = np.where(decided, decision, "")
-    amended = tl.censor(np.where(decision == "amend", tl.add_days(
-        meeting, tl.lognormal_days(rng, 100, 0.35, n)), NAT))
+    amended = tl.censor(
+        np.where(
+            decision == "amend", tl.add_days(meeting, tl.lognormal_days(rng, 100, 0.35, n)), NAT
+        )
+    )
 
     known_sc = ehc.known_to_social_care[plan]
     known_health = ehc.known_to_health[plan]
-    health_p = np.select([known_sc & known_health, known_health],
-                         [HEALTH_INPUT["known_to_both"], HEALTH_INPUT["known_to_health"]],
-                         HEALTH_INPUT["not_known"])
-    sc_p = np.where(known_sc, tl.blend(*SOCIAL_CARE_INPUT, np.where(held, meeting, tl.START)),
-                    0.03)
+    health_p = np.select(
+        [known_sc & known_health, known_health],
+        [HEALTH_INPUT["known_to_both"], HEALTH_INPUT["known_to_health"]],
+        HEALTH_INPUT["not_known"],
+    )
+    sc_p = np.where(known_sc, tl.blend(*SOCIAL_CARE_INPUT, np.where(held, meeting, tl.START)), 0.03)
     cyp = EFFECTS["COP04"]
-    frame = tl.frame({
-        "plan_id": plans["plan_id"].to_numpy()[plan],
-        "due_date": rev["due_date"].to_numpy(),
-        "meeting_date": meeting,
-        "decision": decision,
-        "decision_date": decision_date,
-        "amended_plan_date": amended,
-        "cyp_participated": _flag(rng, tl.blend(cyp.before, cyp.after,
-                                                np.where(held, meeting, tl.START)), held),
-        "parent_attended": _flag(rng, 0.85, held),
-        "health_input": _flag(rng, health_p, held),
-        "social_care_input": _flag(rng, sc_p, held),
-        "known_to_social_care": known_sc,
-    })
+    frame = tl.frame(
+        {
+            "plan_id": plans["plan_id"].to_numpy()[plan],
+            "due_date": rev["due_date"].to_numpy(),
+            "meeting_date": meeting,
+            "decision": decision,
+            "decision_date": decision_date,
+            "amended_plan_date": amended,
+            "cyp_participated": _flag(
+                rng, tl.blend(cyp.before, cyp.after, np.where(held, meeting, tl.START)), held
+            ),
+            "parent_attended": _flag(rng, 0.85, held),
+            "health_input": _flag(rng, health_p, held),
+            "social_care_input": _flag(rng, sc_p, held),
+            "known_to_social_care": known_sc,
+        }
+    )
     frame = frame.sort_values(["due_date", "plan_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "review_id", [f"AR{i:06d}" for i in range(1, n + 1)])
     return frame
@@ -107,8 +119,11 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
 
 def _grade(rng: np.random.Generator, good: np.ndarray) -> np.ndarray:
     u = rng.random(good.size)
-    return np.where(good, np.where(u < 0.25, "outstanding", "good"),
-                    np.where(u < 0.7, "requires_improvement", "inadequate")).astype(object)
+    return np.where(
+        good,
+        np.where(u < 0.25, "outstanding", "good"),
+        np.where(u < 0.7, "requires_improvement", "inadequate"),
+    ).astype(object)
 
 
 def make_audits(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
@@ -148,20 +163,26 @@ def make_audits(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     aware = (rng.random(n) < EFFECTS["HAW04"].before).astype(object)
     aware[rng.random(n) < 0.05] = None
 
-    frame = tl.frame({
-        "audit_id": [f"AU{i:05d}" for i in range(1, n + 1)],
-        "plan_id": plans["plan_id"].to_numpy()[plan],
-        "audit_date": audit_date,
-        "auditor_org": rng.choice(["la", "nhs", "joint", "school", "parent_carer_forum"], n,
-                                  p=[0.35, 0.2, 0.3, 0.1, 0.05]).astype(object),
-        "grade_voice": _grade(rng, voice_good),
-        "grade_health_c": _grade(rng, health_c),
-        "grade_health_g": _grade(rng, health_g),
-        "grade_social_care_d": np.where(known_sc, _grade(rng, sc_good), ""),
-        "grade_social_care_h": np.where(known_sc, _grade(rng, sc_good | (rng.random(n) < 0.1)),
-                                        ""),
-        "grade_outcomes": _grade(rng, outcomes_good),
-        "grade_overall": _grade(rng, rng.random(n) < share_good),
-        "health_practitioner_aware": aware,
-    })
+    frame = tl.frame(
+        {
+            "audit_id": [f"AU{i:05d}" for i in range(1, n + 1)],
+            "plan_id": plans["plan_id"].to_numpy()[plan],
+            "audit_date": audit_date,
+            "auditor_org": rng.choice(
+                ["la", "nhs", "joint", "school", "parent_carer_forum"],
+                n,
+                p=[0.35, 0.2, 0.3, 0.1, 0.05],
+            ).astype(object),
+            "grade_voice": _grade(rng, voice_good),
+            "grade_health_c": _grade(rng, health_c),
+            "grade_health_g": _grade(rng, health_g),
+            "grade_social_care_d": np.where(known_sc, _grade(rng, sc_good), ""),
+            "grade_social_care_h": np.where(
+                known_sc, _grade(rng, sc_good | (rng.random(n) < 0.1)), ""
+            ),
+            "grade_outcomes": _grade(rng, outcomes_good),
+            "grade_overall": _grade(rng, rng.random(n) < share_good),
+            "health_practitioner_aware": aware,
+        }
+    )
     return frame

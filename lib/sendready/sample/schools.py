@@ -28,10 +28,17 @@ _PHASES = {
     "pru": (1, (1100, 1200)),
 }
 _NAME_PATTERNS = {
-    "primary": ("{place} Primary School", "{place} Community Primary School",
-                "{place} CofE Primary School", "{place} Methodist Primary School"),
-    "secondary": ("{place} High School", "{place} Academy",
-                  "{place} Church of England High School"),
+    "primary": (
+        "{place} Primary School",
+        "{place} Community Primary School",
+        "{place} CofE Primary School",
+        "{place} Methodist Primary School",
+    ),
+    "secondary": (
+        "{place} High School",
+        "{place} Academy",
+        "{place} Church of England High School",
+    ),
     "special": ("{place} School", "{place} Special School", "{place} Primary Special School"),
     "pru": ("{place} Pupil Referral Unit", "{place} Centre"),
 }
@@ -51,11 +58,20 @@ def _school_names(rng: np.random.Generator, phase: str, count: int) -> list[str]
     simple = [p.format(place=place) for place in names.PLACES for p in _NAME_PATTERNS[phase]]
     simple += [p.format(saint=s) for s in names.SAINTS for p in _SAINT_PATTERNS.get(phase, ())]
     if phase in _SAINT_PATTERNS:
-        extra = [f"{p.format(saint=s)}, {place}" for place in names.PLACES
-                 for s in names.SAINTS for p in _SAINT_PATTERNS[phase]]
+        extra = [
+            f"{p.format(saint=s)}, {place}"
+            for place in names.PLACES
+            for s in names.SAINTS
+            for p in _SAINT_PATTERNS[phase]
+        ]
     else:
-        extra = [p.format(place=f"{a} and {b}") for a in names.PLACES for b in names.PLACES
-                 if a != b for p in _NAME_PATTERNS[phase]]
+        extra = [
+            p.format(place=f"{a} and {b}")
+            for a in names.PLACES
+            for b in names.PLACES
+            if a != b
+            for p in _NAME_PATTERNS[phase]
+        ]
     chosen = [simple[i] for i in rng.permutation(len(simple))[:count]]
     if len(chosen) < count:
         chosen += [extra[i] for i in rng.permutation(len(extra))[: count - len(chosen)]]
@@ -79,13 +95,17 @@ def make_schools(ctx: tl.Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     frames, used = [], 0
     for phase, count in counts.items():
         lo, hi = _PHASES[phase][1]
-        frames.append(tl.frame({
-            "urn": urns[used:used + count],
-            "name": _school_names(rng, phase, count),
-            "phase": phase,
-            "estab": rng.choice(np.arange(lo, hi), size=count, replace=False),
-            "size_weight": np.exp(0.35 * rng.standard_normal(count)),
-        }))
+        frames.append(
+            tl.frame(
+                {
+                    "urn": urns[used : used + count],
+                    "name": _school_names(rng, phase, count),
+                    "phase": phase,
+                    "estab": rng.choice(np.arange(lo, hi), size=count, replace=False),
+                    "size_weight": np.exp(0.35 * rng.standard_normal(count)),
+                }
+            )
+        )
         used += count
     schools = pd.concat(frames, ignore_index=True)
     if schools["name"].duplicated().any():
@@ -101,8 +121,8 @@ def make_schools(ctx: tl.Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     outlier[rng.choice(big, size=min(ctx.n(OUTLIER_SCHOOLS), big.size), replace=False)] = True
     schools["outlier"] = outlier
     extra = {
-        "college": urns[used:used + n_colleges],
-        "independent": urns[used + n_colleges:],
+        "college": urns[used : used + n_colleges],
+        "independent": urns[used + n_colleges :],
     }
     return schools, extra
 
@@ -111,9 +131,13 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def school_census(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
-                  plans: dict[str, np.ndarray], requested: np.ndarray
-                  ) -> tuple[pd.DataFrame, np.ndarray]:
+def school_census(
+    ctx: tl.Context,
+    pool: pd.DataFrame,
+    schools: pd.DataFrame,
+    plans: dict[str, np.ndarray],
+    requested: np.ndarray,
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Pupils on roll at each January census, with SEN provision and primary need.
 
     Args:
@@ -132,8 +156,9 @@ def school_census(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
     n = len(pool)
     idx = np.arange(n)
     cohort = pool["cohort"].to_numpy()
-    gender_shift = np.select([pool["gender"].to_numpy() == "M",
-                              pool["gender"].to_numpy() == "F"], [0.3, -0.45], 0.0)
+    gender_shift = np.select(
+        [pool["gender"].to_numpy() == "M", pool["gender"].to_numpy() == "F"], [0.3, -0.45], 0.0
+    )
     spread = EFFECTS["ID01"]
     nsa = EFFECTS["ID03"]
     frames: list[dict[str, np.ndarray]] = []
@@ -144,55 +169,77 @@ def school_census(ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame,
         school = base_school_at(pool, idx, when)
         present = (pool["arrive"].to_numpy() <= year) & (year <= pool["leave"].to_numpy())
         active = (plans["start"] <= census_day) & (
-            np.isnat(plans["cease"]) | (plans["cease"] > census_day))
+            np.isnat(plans["cease"]) | (plans["cease"] > census_day)
+        )
         setting = plans["setting"]
         special = active & (setting == "special")
-        school = np.where(special, np.where(present & (ncy >= 0) & (ncy <= 14),
-                                            plans["school"], -1), school)
+        school = np.where(
+            special, np.where(present & (ncy >= 0) & (ncy <= 14), plans["school"], -1), school
+        )
         ap = active & (setting == "alternative_provision") & (ncy >= 7) & (ncy <= 11)
         school = np.where(ap & present, plans["school"], school)
-        away = active & (np.isin(setting, ["independent_special", "ehe"])
-                         | ((setting == "post16") & (ncy >= 12)))
+        away = active & (
+            np.isin(setting, ["independent_special", "ehe"]) | ((setting == "post16") & (ncy >= 12))
+        )
         school = np.where(away, -1, school)
         on_roll = np.flatnonzero(school >= 0)
         sch = school[on_roll]
 
         weight = CENSUS_EFFECT[year]
         sd = spread.before + (spread.after - spread.before) * weight
-        logit = (_logit(SEN_SUPPORT_RATE) + sd * schools["effect"].to_numpy()[sch]
-                 + OUTLIER_OFFSET[year] * schools["outlier"].to_numpy()[sch]
-                 + gender_shift[on_roll] + 2.2 * requested[on_roll])
+        logit = (
+            _logit(SEN_SUPPORT_RATE)
+            + sd * schools["effect"].to_numpy()[sch]
+            + OUTLIER_OFFSET[year] * schools["outlier"].to_numpy()[sch]
+            + gender_shift[on_roll]
+            + 2.2 * requested[on_roll]
+        )
         on_support = pool["sen_u"].to_numpy()[on_roll] < 1 / (1 + np.exp(-logit))
         has_plan = active[on_roll]
         provision = np.where(has_plan, "E", np.where(on_support, "K", "N")).astype(object)
-        need = np.where(has_plan, plans["need"][on_roll],
-                        np.where(on_support, pool["k_need"].to_numpy()[on_roll], "")).astype(object)
+        need = np.where(
+            has_plan,
+            plans["need"][on_roll],
+            np.where(on_support, pool["k_need"].to_numpy()[on_roll], ""),
+        ).astype(object)
         nsa_share = nsa.before + (nsa.after - nsa.before) * weight
         need[(provision == "K") & (rng.random(on_roll.size) < nsa_share)] = "NSA"
 
-        frames.append({"year": np.full(on_roll.size, year), "pupil": on_roll, "school": sch,
-                       "ncy": ncy[on_roll], "sen_provision": provision, "primary_need": need})
+        frames.append(
+            {
+                "year": np.full(on_roll.size, year),
+                "pupil": on_roll,
+                "school": sch,
+                "ncy": ncy[on_roll],
+                "sen_provision": provision,
+                "primary_need": need,
+            }
+        )
         seen.append(on_roll)
     parts = {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
     # Sorted by census, school URN, year group and person_id, using ranks (fast) rather
     # than comparing strings.
     urn_rank = np.argsort(np.argsort(schools["urn"].to_numpy().astype(str)))
     pid_rank = np.argsort(np.argsort(pool["person_id"].to_numpy().astype(str)))
-    order = np.lexsort((pid_rank[parts["pupil"]], parts["ncy"], urn_rank[parts["school"]],
-                        parts["year"]))
+    order = np.lexsort(
+        (pid_rank[parts["pupil"]], parts["ncy"], urn_rank[parts["school"]], parts["year"])
+    )
     parts = {k: v[order] for k, v in parts.items()}
     pupil, sch = parts["pupil"], parts["school"]
     census_days = dict(zip(tl.CENSUS_YEARS, tl.CENSUS_DATES, strict=True))
-    census = tl.frame({
-        "census_date": np.array([census_days[y] for y in tl.CENSUS_YEARS])[
-            parts["year"] - tl.CENSUS_YEARS[0]],
-        "school_urn": schools["urn"].to_numpy()[sch],
-        "school_name": schools["name"].to_numpy()[sch],
-        "phase": schools["phase"].to_numpy()[sch],
-        "person_id": pool["person_id"].to_numpy()[pupil],
-        "upn": pool["upn"].to_numpy()[pupil],
-        "ncy": parts["ncy"],
-        "sen_provision": parts["sen_provision"],
-        "primary_need": parts["primary_need"],
-    })
+    census = tl.frame(
+        {
+            "census_date": np.array([census_days[y] for y in tl.CENSUS_YEARS])[
+                parts["year"] - tl.CENSUS_YEARS[0]
+            ],
+            "school_urn": schools["urn"].to_numpy()[sch],
+            "school_name": schools["name"].to_numpy()[sch],
+            "phase": schools["phase"].to_numpy()[sch],
+            "person_id": pool["person_id"].to_numpy()[pupil],
+            "upn": pool["upn"].to_numpy()[pupil],
+            "ncy": parts["ncy"],
+            "sen_provision": parts["sen_provision"],
+            "primary_need": parts["primary_need"],
+        }
+    )
     return census, np.unique(np.concatenate(seen))

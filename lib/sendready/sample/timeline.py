@@ -77,12 +77,17 @@ def blend(before: float, after: float, days: np.ndarray) -> np.ndarray:
 def drift(start_value: float, end_value: float, days: np.ndarray) -> np.ndarray:
     """A parameter that drifts steadily over the window (no step at the change)."""
     frac = (np.asarray(days, dtype="datetime64[D]") - START).astype(np.int64) / float(
-        (END - START).astype(np.int64))
+        (END - START).astype(np.int64)
+    )
     return start_value + (end_value - start_value) * np.clip(frac, 0.0, 1.0)
 
 
-def uniform_days(rng: np.random.Generator, lo: np.datetime64 | np.ndarray,
-                 hi: np.datetime64 | np.ndarray, size: int | None = None) -> np.ndarray:
+def uniform_days(
+    rng: np.random.Generator,
+    lo: np.datetime64 | np.ndarray,
+    hi: np.datetime64 | np.ndarray,
+    size: int | None = None,
+) -> np.ndarray:
     """Days drawn uniformly between ``lo`` and ``hi`` inclusive (either may be arrays)."""
     lo = np.asarray(lo, dtype="datetime64[D]")
     hi = np.asarray(hi, dtype="datetime64[D]")
@@ -99,8 +104,9 @@ def add_days(dates: np.ndarray, days: np.ndarray | int) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[D]") + shift
 
 
-def lognormal_days(rng: np.random.Generator, median: np.ndarray | float, sigma: float,
-                   size: int) -> np.ndarray:
+def lognormal_days(
+    rng: np.random.Generator, median: np.ndarray | float, sigma: float, size: int
+) -> np.ndarray:
     """Durations in days with the given median: waits and turnaround times are skewed."""
     return np.maximum(1.0, np.asarray(median) * np.exp(sigma * rng.standard_normal(size)))
 
@@ -108,7 +114,8 @@ def lognormal_days(rng: np.random.Generator, median: np.ndarray | float, sigma: 
 def month_starts(first: np.datetime64 = START, last: np.datetime64 = END) -> np.ndarray:
     """First day of each month from ``first`` to ``last``."""
     return np.arange(first.astype("datetime64[M]"), last.astype("datetime64[M]") + 1).astype(
-        "datetime64[D]")
+        "datetime64[D]"
+    )
 
 
 def academic_year(dates: np.ndarray) -> np.ndarray:
@@ -138,8 +145,9 @@ def frame(columns: dict[str, object]) -> pd.DataFrame:
     out = {}
     for name, values in arrays.items():
         if values.ndim == 0:
-            values = np.full(n, values.item(), dtype=object if values.dtype.kind in "OUS"
-                             else values.dtype)
+            values = np.full(
+                n, values.item(), dtype=object if values.dtype.kind in "OUS" else values.dtype
+            )
         if values.dtype.kind in "OUS":
             out[name] = pd.Series(values, dtype=object)
         else:

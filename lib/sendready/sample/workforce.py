@@ -39,21 +39,44 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     rows = []
     secondary = schools["phase"].to_numpy() == "secondary"
     sencos = np.where(secondary, 2, 1)
-    teachers = np.maximum(6, np.rint(schools["size_weight"].to_numpy()
-                                     * np.where(secondary, 60, 14)).astype(int))
+    teachers = np.maximum(
+        6, np.rint(schools["size_weight"].to_numpy() * np.where(secondary, 60, 14)).astype(int)
+    )
     for period in periods:
-        rows.append(tl.frame({"organisation": schools["name"], "staff_group": "senco",
-                                  "period": period, "headcount": sencos}))
-        rows.append(tl.frame({"organisation": schools["name"], "staff_group": "teacher",
-                                  "period": period,
-                                  "headcount": teachers + rng.integers(-1, 2, len(schools))}))
+        rows.append(
+            tl.frame(
+                {
+                    "organisation": schools["name"],
+                    "staff_group": "senco",
+                    "period": period,
+                    "headcount": sencos,
+                }
+            )
+        )
+        rows.append(
+            tl.frame(
+                {
+                    "organisation": schools["name"],
+                    "staff_group": "teacher",
+                    "period": period,
+                    "headcount": teachers + rng.integers(-1, 2, len(schools)),
+                }
+            )
+        )
         for org, group, headcount, _, _ in _GROUPS:
             # Health headcounts are held steady so that HAW05 (cumulative training over
             # headcount) is flat by construction, as planted.
             wobble = 0 if group == "health_practitioner" else int(rng.integers(-3, 4))
-            rows.append(tl.frame({
-                "organisation": [org], "staff_group": [group], "period": [period],
-                "headcount": [max(1, ctx.n(headcount) + wobble)]}))
+            rows.append(
+                tl.frame(
+                    {
+                        "organisation": [org],
+                        "staff_group": [group],
+                        "period": [period],
+                        "headcount": [max(1, ctx.n(headcount) + wobble)],
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -68,11 +91,22 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     u = rng.random(k)
     early = u < senco.before
     late = ~early & (u < senco.before + (senco.after - senco.before))
-    dates = np.where(early, tl.uniform_days(rng, tl.START, tl.CHANGE - 1, k),
-                     tl.uniform_days(rng, tl.CHANGE, tl.END, k))
+    dates = np.where(
+        early,
+        tl.uniform_days(rng, tl.START, tl.CHANGE - 1, k),
+        tl.uniform_days(rng, tl.CHANGE, tl.END, k),
+    )
     trained = early | late
-    parts.append(tl.frame({"organisation": org[trained], "staff_group": "senco",
-                               "course": "graduated_approach", "completed_date": dates[trained]}))
+    parts.append(
+        tl.frame(
+            {
+                "organisation": org[trained],
+                "staff_group": "senco",
+                "course": "graduated_approach",
+                "completed_date": dates[trained],
+            }
+        )
+    )
 
     # Teachers: a trickle of graduated approach training that grows after the change.
     days = np.arange(tl.START, tl.END + 1)
@@ -80,22 +114,46 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     per_day = teachers * tl.blend(0.05, 0.15, days) / 365.25
     counts = rng.poisson(per_day)
     d = np.repeat(days, counts)
-    parts.append(tl.frame({"organisation": schools["name"].to_numpy()[
-        rng.integers(0, len(schools), d.size)], "staff_group": "teacher",
-        "course": "graduated_approach", "completed_date": d}))
+    parts.append(
+        tl.frame(
+            {
+                "organisation": schools["name"].to_numpy()[rng.integers(0, len(schools), d.size)],
+                "staff_group": "teacher",
+                "course": "graduated_approach",
+                "completed_date": d,
+            }
+        )
+    )
 
     # Health practitioners: the 2015 session, before the window (HAW05 flat).
     for org_name, group, headcount, course, _ in _GROUPS[:2]:
         k = int(round(ctx.n(headcount) * EFFECTS["HAW05"].before))
-        parts.append(tl.frame({"organisation": org_name, "staff_group": group, "course": course,
-                               "completed_date": tl.uniform_days(rng, tl.day("2015-06-01"),
-                                                                 tl.day("2015-07-31"), k)}))
+        parts.append(
+            tl.frame(
+                {
+                    "organisation": org_name,
+                    "staff_group": group,
+                    "course": course,
+                    "completed_date": tl.uniform_days(
+                        rng, tl.day("2015-06-01"), tl.day("2015-07-31"), k
+                    ),
+                }
+            )
+        )
 
     for org_name, group, headcount, course, (before, after) in _GROUPS:
         per_day = ctx.n(headcount) * tl.blend(before, after, days) / 365.25
         d = np.repeat(days, rng.poisson(per_day))
-        parts.append(tl.frame({"organisation": org_name, "staff_group": group,
-                                   "course": course, "completed_date": d}))
+        parts.append(
+            tl.frame(
+                {
+                    "organisation": org_name,
+                    "staff_group": group,
+                    "course": course,
+                    "completed_date": d,
+                }
+            )
+        )
     training = pd.concat(parts, ignore_index=True)
     training = training.sort_values(["completed_date", "organisation"], kind="stable")
     training.insert(0, "record_id", [f"TR{i:06d}" for i in range(1, len(training) + 1)])

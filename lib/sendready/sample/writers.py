@@ -75,8 +75,10 @@ def to_text(frame: pd.DataFrame, contract: Contract, source: str) -> dict[str, n
         elif col.kind == "number":
             blank = _blank(values)
             fmt = "{:.2f}" if _MONEY.search(col.name) else "{:.10g}"
-            text = np.array(["" if b else fmt.format(float(v)) for v, b in zip(
-                values, blank, strict=True)], dtype=object)
+            text = np.array(
+                ["" if b else fmt.format(float(v)) for v, b in zip(values, blank, strict=True)],
+                dtype=object,
+            )
         elif col.kind == "int":
             text = np.asarray(values).astype(np.int64).astype(str).astype(object)
         else:
@@ -134,33 +136,38 @@ _STATIC_PARTS = {
         '<Override PartName="/docProps/core.xml" ContentType="application/'
         'vnd.openxmlformats-package.core-properties+xml"/>'
         '<Override PartName="/docProps/app.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'),
+        'vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'
+    ),
     "_rels/.rels": (
         f'<Relationships xmlns="{_PKG}">'
         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
         'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
         f'<Relationship Id="rId3" Type="{_REL}/extended-properties" '
-        'Target="docProps/app.xml"/></Relationships>'),
+        'Target="docProps/app.xml"/></Relationships>'
+    ),
     "docProps/app.xml": (
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'extended-properties"><Application>sendready sample generator</Application>'
-        '</Properties>'),
+        "</Properties>"
+    ),
     "docProps/core.xml": (
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
         'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<dc:creator>sendready sample generator</dc:creator>'
+        "<dc:creator>sendready sample generator</dc:creator>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{_FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}'
-        '</dcterms:created>'
+        "</dcterms:created>"
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}'
-        '</dcterms:modified></cp:coreProperties>'),
+        "</dcterms:modified></cp:coreProperties>"
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'<Relationships xmlns="{_PKG}">'
         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
-        '</Relationships>'),
+        "</Relationships>"
+    ),
     # Style 1 is built-in number format 14, the short date Excel shows as 05/04/2019.
     "xl/styles.xml": (
         f'<styleSheet xmlns="{_NS}">'
@@ -173,7 +180,8 @@ _STATIC_PARTS = {
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" '
         'applyNumberFormat="1"/></cellXfs><cellStyles count="1">'
-        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    ),
 }
 
 
@@ -203,8 +211,9 @@ def _xlsx_cells(values: np.ndarray, kind: str) -> list[str | None]:
                 day = dt.date.fromisoformat(text) if _ISO_DATE.match(text) else None
             except ValueError:
                 day = None
-            cells.append(f' s="1"><v>{(day - _EXCEL_EPOCH).days}</v></c>' if day
-                         else _text_cell(text))
+            cells.append(
+                f' s="1"><v>{(day - _EXCEL_EPOCH).days}</v></c>' if day else _text_cell(text)
+            )
         elif kind in ("int", "number") and _NUMBER.match(text):
             cells.append(f"><v>{text}</v></c>")
         else:
@@ -217,18 +226,32 @@ def write_xlsx(path: Path, table: dict[str, np.ndarray], contract: Contract) -> 
     names = list(table)
     letters = [column_letter(i) for i in range(len(names))]
     columns = [_xlsx_cells(table[name], contract.column(name).kind) for name in names]
-    rows = ["<row r=\"1\">" + "".join(f'<c r="{letter}1"{_text_cell(name)}'
-                                      for letter, name in zip(letters, names, strict=True))
-            + "</row>"]
+    rows = [
+        '<row r="1">'
+        + "".join(
+            f'<c r="{letter}1"{_text_cell(name)}'
+            for letter, name in zip(letters, names, strict=True)
+        )
+        + "</row>"
+    ]
     for r, cells in enumerate(zip(*columns, strict=True), start=2):
-        rows.append(f'<row r="{r}">' + "".join(
-            f'<c r="{letter}{r}"{cell}' for letter, cell in zip(letters, cells, strict=True)
-            if cell is not None) + "</row>")
-    sheet = (f'{_XML}<worksheet xmlns="{_NS}"><sheetData>' + "".join(rows)
-             + "</sheetData></worksheet>")
-    workbook = (f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
-                f'<sheet name="{_escape(contract.name[:31])}" sheetId="1" r:id="rId1"/>'
-                "</sheets></workbook>")
+        rows.append(
+            f'<row r="{r}">'
+            + "".join(
+                f'<c r="{letter}{r}"{cell}'
+                for letter, cell in zip(letters, cells, strict=True)
+                if cell is not None
+            )
+            + "</row>"
+        )
+    sheet = (
+        f'{_XML}<worksheet xmlns="{_NS}"><sheetData>' + "".join(rows) + "</sheetData></worksheet>"
+    )
+    workbook = (
+        f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
+        f'<sheet name="{_escape(contract.name[:31])}" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
+    )
     parts = {name: _XML + xml for name, xml in _STATIC_PARTS.items()}
     parts["xl/workbook.xml"] = workbook
     parts["xl/worksheets/sheet1.xml"] = sheet
@@ -240,8 +263,9 @@ def write_xlsx(path: Path, table: dict[str, np.ndarray], contract: Contract) -> 
             archive.writestr(entry, xml.encode("utf-8"))
 
 
-def write_source(out_dir: Path, source: str, table: dict[str, np.ndarray],
-                 contract: Contract) -> Path:
+def write_source(
+    out_dir: Path, source: str, table: dict[str, np.ndarray], contract: Contract
+) -> Path:
     """Write one source in its sample format; returns the file written."""
     ext, encoding = file_format(source)
     path = out_dir / f"{source}.{ext}"

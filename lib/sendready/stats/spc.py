@@ -105,8 +105,9 @@ ASSURANCE_LABELS = {
     "consistently_pass": "The target is consistently met",
     "consistently_fail": "The target is consistently missed",
     "hit_and_miss": "The target is met in some periods and missed in others (hit and miss)",
-    "process_changing": ("The figures are still moving, so whether the target will be met "
-                         "cannot be judged yet"),
+    "process_changing": (
+        "The figures are still moving, so whether the target will be met cannot be judged yet"
+    ),
     "no_target": "No target set",
     "insufficient_data": "Not enough data to judge the target",
 }
@@ -399,8 +400,13 @@ def _trailing_start(mask: np.ndarray) -> int:
     return int(breaks[-1]) + 1 if len(breaks) else 0
 
 
-def _shift_limits(frame: pd.DataFrame, y: np.ndarray, run: np.ndarray, method: str,
-                  clip: tuple[float, float] | None) -> tuple[float, float]:
+def _shift_limits(
+    frame: pd.DataFrame,
+    y: np.ndarray,
+    run: np.ndarray,
+    method: str,
+    clip: tuple[float, float] | None,
+) -> tuple[float, float]:
     """Lower and upper limits at the last point, recalculated from the run's points alone."""
     if method == "p":
         x = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)[run]
@@ -426,8 +432,9 @@ def _moving_towards(values: np.ndarray, target: float) -> bool:
     return bool(np.sign(values[-1] - values[0]) == np.sign(target - values[-1]) != 0)
 
 
-def _judge_assurance(frame, y, centre, idx, flags, in_baseline, method, clip, direction,
-                     target, baseline_limits):
+def _judge_assurance(
+    frame, y, centre, idx, flags, in_baseline, method, clip, direction, target, baseline_limits
+):
     """Assurance, the limits it was judged on, their first date and number of points.
 
     See "Assurance after a sustained shift" in the module docstring.
@@ -445,7 +452,7 @@ def _judge_assurance(frame, y, centre, idx, flags, in_baseline, method, clip, di
         # A climb (or fall) to the new level is not part of the new level: only the
         # points after the last trend point of the run describe the process as it runs.
         trend_points = np.flatnonzero(flags["trend"][run])
-        settled = run[trend_points[-1] + 1:] if len(trend_points) else run
+        settled = run[trend_points[-1] + 1 :] if len(trend_points) else run
         if len(settled) >= RUN_LENGTH:
             limits = _shift_limits(frame, y, idx[settled], method, clip)
             since, points = frame["date"].iloc[idx[settled[0]]], len(settled)
@@ -453,10 +460,13 @@ def _judge_assurance(frame, y, centre, idx, flags, in_baseline, method, clip, di
         else:
             unsettled = y[idx[run]]
     if len(idx) and flags["trend"][-1]:
-        unsettled = y[idx[_trailing_start(flags["trend"]):]]
+        unsettled = y[idx[_trailing_start(flags["trend"]) :]]
     assurance = _assurance(direction, target, *limits)
-    if (assurance not in ("no_target", "insufficient_data") and unsettled is not None
-            and _moving_towards(unsettled, float(target))):
+    if (
+        assurance not in ("no_target", "insufficient_data")
+        and unsettled is not None
+        and _moving_towards(unsettled, float(target))
+    ):
         # Still moving, and the movement could change the answer: claim neither.
         return "process_changing", limits, None, 0
     if assurance in ("no_target", "insufficient_data"):
@@ -537,8 +547,18 @@ def _finish(
             since = frame["date"].iloc[idx[k]]
             since = since.item() if isinstance(since, np.generic) else since
     assurance, assurance_limits, assurance_since, assurance_points = _judge_assurance(
-        frame, y, centre, idx, flags, in_baseline, method, clip, direction, target,
-        (lcl_last, ucl_last))
+        frame,
+        y,
+        centre,
+        idx,
+        flags,
+        in_baseline,
+        method,
+        clip,
+        direction,
+        target,
+        (lcl_last, ucl_last),
+    )
     return SpcResult(
         points=frame,
         method=method,

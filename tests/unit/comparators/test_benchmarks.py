@@ -55,22 +55,32 @@ def sen2_rows() -> list[dict[str, str]]:
 
 
 def _raw(rows, period, level, name, column) -> str:
-    name_col = {"National": "country_name", "Regional": "region_name",
-                "Local authority": "la_name"}[level]
-    hits = [r[column] for r in rows if r["time_period"] == period
-            and r["geographic_level"] == level and r[name_col] == name]
+    name_col = {
+        "National": "country_name",
+        "Regional": "region_name",
+        "Local authority": "la_name",
+    }[level]
+    hits = [
+        r[column]
+        for r in rows
+        if r["time_period"] == period and r["geographic_level"] == level and r[name_col] == name
+    ]
     assert len(hits) == 1
     return hits[0]
 
 
 def _value(frame, period, name, measure):
-    hit = frame[(frame["time_period"] == period) & (frame["geography"] == name)
-                & (frame["measure"] == measure)]
+    hit = frame[
+        (frame["time_period"] == period)
+        & (frame["geography"] == name)
+        & (frame["measure"] == measure)
+    ]
     assert len(hit) == 1, (period, name, measure)
     return hit.iloc[0]
 
 
 # --- the loader on the real DfE file -------------------------------------------------
+
 
 def test_loader_reads_published_twenty_week_rates(sen2):
     # DOMAIN.md section 5: Bury 2019 78.9 (168/213); England 2017 64.9; North West 2017 80.1.
@@ -78,8 +88,7 @@ def test_loader_reads_published_twenty_week_rates(sen2):
     assert _value(sen2, "2019", "Bury", "no_exc_20week_ehc")["value"] == 168
     assert _value(sen2, "2019", "Bury", "tot_no_exc_ehc")["value"] == 213
     assert _value(sen2, "2017", "England", "no_exc_20week_rate")["value"] == pytest.approx(64.9)
-    assert _value(sen2, "2017", "North West", "no_exc_20week_rate")["value"] == pytest.approx(
-        80.1)
+    assert _value(sen2, "2017", "North West", "no_exc_20week_rate")["value"] == pytest.approx(80.1)
     bury = _value(sen2, "2019", "Bury", "no_exc_20week_rate")
     assert (bury["geography_code"], bury["old_la_code"]) == ("E08000002", "351")
     assert bury["region_name"] == "North West"
@@ -87,9 +96,23 @@ def test_loader_reads_published_twenty_week_rates(sen2):
 
 
 def test_loader_is_long_and_typed(sen2, sen2_rows):
-    measures = [c for c in sen2_rows[0] if c not in (
-        "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-        "region_code", "region_name", "new_la_code", "old_la_code", "la_name")]
+    measures = [
+        c
+        for c in sen2_rows[0]
+        if c
+        not in (
+            "time_period",
+            "time_identifier",
+            "geographic_level",
+            "country_code",
+            "country_name",
+            "region_code",
+            "region_name",
+            "new_la_code",
+            "old_la_code",
+            "la_name",
+        )
+    ]
     assert len(sen2) == len(sen2_rows) * len(measures)
     assert str(sen2["value"].dtype) == "Float64"
     assert str(sen2["symbol"].dtype) == "string"
@@ -100,13 +123,13 @@ def test_symbols_become_na_with_the_symbol_kept(sen2, sen2_rows):
     assert _raw(sen2_rows, "2014", "Local authority", "Bury", "no_exc_20week_rate") == "z"
     cell = _value(sen2, "2014", "Bury", "no_exc_20week_rate")
     assert pd.isna(cell["value"]) and cell["symbol"] == "z"
-    assert _raw(sen2_rows, "2022", "Local authority", "West Berkshire",
-                "no_exc_20week_ehc") == "x"
+    assert _raw(sen2_rows, "2022", "Local authority", "West Berkshire", "no_exc_20week_ehc") == "x"
     cell = _value(sen2, "2022", "West Berkshire", "no_exc_20week_ehc")
     assert pd.isna(cell["value"]) and cell["symbol"] == "x"
     # Every symbol cell of the raw file, and nothing else, is NA with its symbol.
-    raw_symbols = sum(1 for r in sen2_rows for c, v in r.items()
-                      if v.strip() in {"z", "x", "c", "low", "u"})
+    raw_symbols = sum(
+        1 for r in sen2_rows for c, v in r.items() if v.strip() in {"z", "x", "c", "low", "u"}
+    )
     assert sen2["symbol"].notna().sum() == raw_symbols
     assert (sen2["value"].isna() == sen2["symbol"].notna()).all()
 
@@ -115,7 +138,8 @@ def test_stray_spaces_are_parsed(sen2, sen2_rows):
     raw = _raw(sen2_rows, "2022", "National", "England", "no_exc_20week_rate")
     assert raw != raw.strip()  # the file really has the stray space
     assert _value(sen2, "2022", "England", "no_exc_20week_rate")["value"] == pytest.approx(
-        float(raw))
+        float(raw)
+    )
     assert _value(sen2, "2022", "Bury", "no_exc_20week_rate")["value"] == pytest.approx(51.049)
 
 
@@ -130,11 +154,11 @@ PERSON_LEVEL = (
     "2024,Calendar year,National,E92000001,England,,,,,,Age,age 5,100,60,60\n"
     "2024,Calendar year,Regional,E92000001,England,E12000002,North West,,,,"
     "All EHC plans,All EHC plans,200,101,50.5\n"
-    '2024,Calendar year,Local authority,E92000001,England,E12000002,North West,E08000002,351,'
+    "2024,Calendar year,Local authority,E92000001,England,E12000002,North West,E08000002,351,"
     '"Bury",All EHC plans,All EHC plans,296,293,99.0\n'
-    '2024,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000023,801,'
+    "2024,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000023,801,"
     '"Bristol, City of",All EHC plans,All EHC plans,c,c,c\n'
-    '2024,Calendar year,Local authority,E92000001,England,E12000002,North West,E08000001,350,'
+    "2024,Calendar year,Local authority,E92000001,England,E12000002,North West,E08000001,350,"
     '"Bolton",All EHC plans,All EHC plans,low,u,x\n'
 )
 
@@ -149,18 +173,30 @@ def person_level(tmp_path) -> Path:
 def test_constructed_file_symbols_bom_quotes_and_filters(person_level):
     frame = read_ees_csv(person_level)
     assert list(frame.columns[:8]) == [
-        "time_period", "time_identifier", "geographic_level", "geography", "geography_code",
-        "old_la_code", "region_code", "region_name"]
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "geography",
+        "geography_code",
+        "old_la_code",
+        "region_code",
+        "region_name",
+    ]
     assert {"breakdown_topic", "breakdown"} <= set(frame.columns)  # filters kept
     assert set(frame["measure"]) == {
-        "plans_issued_den_ex", "plans_issued_20_weeks_ex", "PC_plans_issued_20_weeks_ex"}
+        "plans_issued_den_ex",
+        "plans_issued_20_weeks_ex",
+        "PC_plans_issued_20_weeks_ex",
+    }
     bristol = frame[frame["geography"] == "Bristol, City of"]
     assert len(bristol) == 3 and bristol["value"].isna().all()
     assert set(bristol["symbol"]) == {"c"}
     bolton = frame[frame["geography"] == "Bolton"].set_index("measure")
     assert bolton["symbol"].to_dict() == {
-        "plans_issued_den_ex": "low", "plans_issued_20_weeks_ex": "u",
-        "PC_plans_issued_20_weeks_ex": "x"}
+        "plans_issued_den_ex": "low",
+        "plans_issued_20_weeks_ex": "u",
+        "PC_plans_issued_20_weeks_ex": "x",
+    }
     assert bolton["value"].isna().all()
     england = frame[(frame["geography"] == "England") & (frame["breakdown"] == "All EHC plans")]
     assert england.set_index("measure")["value"]["PC_plans_issued_20_weeks_ex"] == 46.4
@@ -180,7 +216,8 @@ def test_thousands_separators_numeric_filters_and_windows_encoding(tmp_path):
         "time_period,time_identifier,geographic_level,country_code,country_name,age,"
         "num_caseload,note_text\n"
         '2025,Calendar year,National,E92000001,England,5,"1,234",Caf\u00e9\n'
-        "2025,Calendar year,National,E92000001,England,6,77,Caf\u00e9\n".encode("cp1252"))
+        "2025,Calendar year,National,E92000001,England,6,77,Caf\u00e9\n".encode("cp1252")
+    )
     frame = read_ees_csv(path, dimensions=["age"])
     assert set(frame["measure"]) == {"num_caseload"}  # note_text holds words: a filter
     assert frame.set_index("age")["value"].to_dict() == {"5": 1234, "6": 77}
@@ -200,8 +237,10 @@ def test_a_file_in_another_format_is_refused_by_name(tmp_path):
 
 def test_local_authority_rows_need_their_columns(tmp_path):
     path = tmp_path / "la.csv"
-    path.write_text("time_period,time_identifier,geographic_level,country_code,country_name,"
-                    "rate\n2019,Calendar year,Local authority,E92000001,England,5\n")
+    path.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,"
+        "rate\n2019,Calendar year,Local authority,E92000001,England,5\n"
+    )
     with pytest.raises(SendreadyError, match="la_name"):
         read_ees_csv(path)
 
@@ -213,6 +252,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 # --- the mapping ---------------------------------------------------------------------
 
+
 def test_mapped_numerators_and_denominators_reproduce_the_rates(sen2, sen2_rows):
     """For every row of the real file, num / den x 100 equals the published rate."""
     checked = 0
@@ -221,8 +261,9 @@ def test_mapped_numerators_and_denominators_reproduce_the_rates(sen2, sen2_rows)
         if mapping.measure not in sen2_rows[0]:
             continue
         for row in sen2_rows:
-            rate, num, den = (row[c].strip() for c in (
-                mapping.measure, mapping.numerator, mapping.denominator))
+            rate, num, den = (
+                row[c].strip() for c in (mapping.measure, mapping.numerator, mapping.denominator)
+            )
             try:
                 rate, num, den = float(rate), float(num), float(den)
             except ValueError:
@@ -249,6 +290,7 @@ def test_indicator_values_for_ehc01(sen2):
 
 
 # --- statistical neighbours ----------------------------------------------------------
+
 
 def test_bury_neighbours_are_the_files_bury_column():
     path = _need(NEIGHBOURS)
@@ -278,35 +320,50 @@ def test_unknown_authority_suggests_close_names():
 
 # --- England / region / neighbours / area --------------------------------------------
 
+
 def test_benchmarks_for_bury_2019(sen2, sen2_rows):
     neighbours = statistical_neighbours(_need(NEIGHBOURS), "Bury")
     table = benchmarks_for("EHC01", sen2, "Bury", neighbours=neighbours, periods=["2019"])
     roles = table.set_index("role")
     assert list(table["role"]) == ["england", "region"] + ["neighbour"] * 10 + [
-        "neighbour_average", "area"]
+        "neighbour_average",
+        "area",
+    ]
     assert roles.loc["england", "value"] == 60.4
     assert roles.loc["region", "geography"] == "North West"  # found from Bury's own rows
     assert roles.loc["area", "value"] == 78.9
     # The neighbour average, recomputed from the raw file: a mean of the ten rates.
-    rates = [float(_raw(sen2_rows, "2019", "Local authority", n, "no_exc_20week_rate"))
-             for n in neighbours]
+    rates = [
+        float(_raw(sen2_rows, "2019", "Local authority", n, "no_exc_20week_rate"))
+        for n in neighbours
+    ]
     assert roles.loc["neighbour_average", "value"] == pytest.approx(sum(rates) / len(rates))
     assert roles.loc["neighbour_average", "n_areas"] == 10
     assert list(table.loc[table["role"] == "neighbour", "geography"]) == neighbours
 
-    pooled = benchmarks_for("EHC01", sen2, "351", neighbours=neighbours, periods=["2019"],
-                            average="pooled").set_index("role")
-    num = sum(float(_raw(sen2_rows, "2019", "Local authority", n, "no_exc_20week_ehc"))
-              for n in neighbours)
-    den = sum(float(_raw(sen2_rows, "2019", "Local authority", n, "tot_no_exc_ehc"))
-              for n in neighbours)
+    pooled = benchmarks_for(
+        "EHC01", sen2, "351", neighbours=neighbours, periods=["2019"], average="pooled"
+    ).set_index("role")
+    num = sum(
+        float(_raw(sen2_rows, "2019", "Local authority", n, "no_exc_20week_ehc"))
+        for n in neighbours
+    )
+    den = sum(
+        float(_raw(sen2_rows, "2019", "Local authority", n, "tot_no_exc_ehc")) for n in neighbours
+    )
     assert pooled.loc["neighbour_average", "value"] == pytest.approx(100 * num / den)
     assert pooled.loc["area", "geography"] == "Bury"
 
 
 def test_neighbour_missing_from_the_data_is_shown_not_dropped(sen2):
-    table = benchmarks_for("EHC01", sen2, "E08000002", region_name="North West",
-                           neighbours=["Bolton", "Westmorland and Furness"], periods=["2021"])
+    table = benchmarks_for(
+        "EHC01",
+        sen2,
+        "E08000002",
+        region_name="North West",
+        neighbours=["Bolton", "Westmorland and Furness"],
+        periods=["2021"],
+    )
     missing = table[table["geography"] == "Westmorland and Furness"].iloc[0]
     assert pd.isna(missing["value"]) and "not in the published data" in missing["note"]
     average = table[table["role"] == "neighbour_average"].iloc[0]
@@ -323,6 +380,7 @@ def test_benchmarks_for_unknown_area_or_indicator(sen2):
 
 
 # --- the shipped table ---------------------------------------------------------------
+
 
 def _domain_twenty_week_table() -> dict[str, dict[int, str]]:
     path = SHARED / "DOMAIN.md"
@@ -350,7 +408,9 @@ def test_shipped_ehc01_equals_domain_table():
             assert row["value"] == float(match.group(1)), (name, year)
             if match.group(2):
                 assert (row["numerator"], row["denominator"]) == (
-                    int(match.group(2)), int(match.group(3)))
+                    int(match.group(2)),
+                    int(match.group(3)),
+                )
 
 
 def test_shipped_ehc01_agrees_with_the_ees_file(sen2):
@@ -358,10 +418,12 @@ def test_shipped_ehc01_agrees_with_the_ees_file(sen2):
     loaded = indicator_values(sen2, "EHC01")
     for year in range(2015, 2022):
         for name in ("England", "North West", "Bury"):
-            ours = shipped[(shipped["indicator_id"] == "EHC01") & (shipped["geography"] == name)
-                           & (shipped["period"] == str(year))].iloc[0]
-            theirs = loaded[(loaded["geography"] == name)
-                            & (loaded["period"] == str(year))].iloc[0]
+            ours = shipped[
+                (shipped["indicator_id"] == "EHC01")
+                & (shipped["geography"] == name)
+                & (shipped["period"] == str(year))
+            ].iloc[0]
+            theirs = loaded[(loaded["geography"] == name) & (loaded["period"] == str(year))].iloc[0]
             assert ours["value"] == round(theirs["value"], 1), (name, year)
             if pd.notna(ours["numerator"]):
                 assert ours["numerator"] == theirs["numerator"]
@@ -376,10 +438,12 @@ def test_shipped_table_is_well_formed():
     percent = shipped[shipped["unit"] == "percent"]
     assert percent["value"].between(0, 100).all()
     with_counts = shipped.dropna(subset=["numerator"])
-    assert (100 * with_counts["numerator"] / with_counts["denominator"]).round(1).equals(
-        with_counts["value"])
-    needs = shipped.loc[shipped["indicator_id"] == "ID04", "breakdown"].str.removeprefix(
-        "need=")
+    assert (
+        (100 * with_counts["numerator"] / with_counts["denominator"])
+        .round(1)
+        .equals(with_counts["value"])
+    )
+    needs = shipped.loc[shipped["indicator_id"] == "ID04", "breakdown"].str.removeprefix("need=")
     assert set(needs) <= set(SEN_TYPES)
     assert shipped.loc[shipped["indicator_id"] != "ID04", "breakdown"].isna().all()
     # DOMAIN.md section 5: EHC plans in January 2025.
@@ -403,9 +467,11 @@ def test_combined_table_prefers_the_areas_file():
     assert list(bury["period"]) == [str(y) for y in range(2015, 2025)]
     from_file = bury[bury["period"].isin([str(y) for y in range(2015, 2023)])]
     assert from_file["source"].str.contains("dfe_sen2_la_2014_2022.csv").all()
-    england_2017 = combined[(combined["indicator_id"] == "EHC01")
-                            & (combined["geography"] == "England")
-                            & (combined["period"] == "2017")]
+    england_2017 = combined[
+        (combined["indicator_id"] == "EHC01")
+        & (combined["geography"] == "England")
+        & (combined["period"] == "2017")
+    ]
     assert len(england_2017) == 1 and england_2017.iloc[0]["denominator"] == 36702
     # The shipped-only figures survive the merge.
     assert (combined["indicator_id"] == "ID04").sum() == 14

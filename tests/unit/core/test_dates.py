@@ -10,10 +10,18 @@ import pytest
 from sendready.core.dates import iso_date, latest_quarter_end, long_date
 
 
-@pytest.mark.parametrize("value", ["2019-03-31", " 2019-03-31 ", "2019-03-31T00:00:00",
-                                   "2019-03-31 17:45:00", dt.date(2019, 3, 31),
-                                   dt.datetime(2019, 3, 31, 23, 59),
-                                   pd.Timestamp("2019-03-31 12:00")])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2019-03-31",
+        " 2019-03-31 ",
+        "2019-03-31T00:00:00",
+        "2019-03-31 17:45:00",
+        dt.date(2019, 3, 31),
+        dt.datetime(2019, 3, 31, 23, 59),
+        pd.Timestamp("2019-03-31 12:00"),
+    ],
+)
 def test_iso_date_reads_every_form_a_period_end_arrives_in(value):
     assert iso_date(value) == dt.date(2019, 3, 31)
 
@@ -24,9 +32,14 @@ def test_iso_date_refuses_what_is_not_an_iso_date(text):
         iso_date(text)
 
 
-@pytest.mark.parametrize(("value", "words"), [("2019-03-31", "31 March 2019"),
-                                              ("2024-01-05", "5 January 2024"),
-                                              (dt.date(2017, 9, 1), "1 September 2017")])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2019-03-31", "31 March 2019"),
+        ("2024-01-05", "5 January 2024"),
+        (dt.date(2017, 9, 1), "1 September 2017"),
+    ],
+)
 def test_long_date_has_no_leading_zero_and_the_month_in_full(value, words):
     assert long_date(value) == words
 

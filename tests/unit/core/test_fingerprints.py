@@ -101,16 +101,19 @@ def test_force_reads_every_file_again(tmp_path):
     assert forced.hashed == [str(data.resolve())]
 
 
-@pytest.mark.parametrize("content", ["", "not json", "[1, 2]", '{"files": 3}',
-                                     '{"files": {"x": "y"}}'])
+@pytest.mark.parametrize(
+    "content", ["", "not json", "[1, 2]", '{"files": 3}', '{"files": {"x": "y"}}']
+)
 def test_a_corrupt_memo_means_hashing_again_not_an_error(tmp_path, content):
     data = _write(tmp_path / "a.csv", b"abc")
     (tmp_path / MEMO_FILE).write_text(content, encoding="utf-8")
     memo = HashMemo(tmp_path / MEMO_FILE)
     assert memo.sha256(data) == hashlib.sha256(b"abc").hexdigest()
     memo.save()
-    assert json.loads((tmp_path / MEMO_FILE).read_text())["files"][str(data.resolve())][
-        "sha256"] == hashlib.sha256(b"abc").hexdigest()
+    assert (
+        json.loads((tmp_path / MEMO_FILE).read_text())["files"][str(data.resolve())]["sha256"]
+        == hashlib.sha256(b"abc").hexdigest()
+    )
 
 
 def test_a_memo_that_cannot_be_written_is_not_an_error(tmp_path):

@@ -62,8 +62,17 @@ def test_format_percent_places():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0, "0"), (7, "7"), (1234, "1,234"), (1234567, "1,234,567"), (2.5, "3"), (3.5, "4"),
-     (1234.4, "1,234"), (np.int64(999), "999"), (pd.array([12], dtype="Int64")[0], "12")],
+    [
+        (0, "0"),
+        (7, "7"),
+        (1234, "1,234"),
+        (1234567, "1,234,567"),
+        (2.5, "3"),
+        (3.5, "4"),
+        (1234.4, "1,234"),
+        (np.int64(999), "999"),
+        (pd.array([12], dtype="Int64")[0], "12"),
+    ],
 )
 def test_format_count_groups_thousands(value, expected):
     assert format_count(value) == expected
@@ -76,8 +85,13 @@ def test_format_number():
 
 @pytest.mark.parametrize(
     "value",
-    [dt.date(2019, 3, 31), dt.datetime(2019, 3, 31, 14, 5), pd.Timestamp("2019-03-31"),
-     "2019-03-31", np.datetime64("2019-03-31")],
+    [
+        dt.date(2019, 3, 31),
+        dt.datetime(2019, 3, 31, 14, 5),
+        pd.Timestamp("2019-03-31"),
+        "2019-03-31",
+        np.datetime64("2019-03-31"),
+    ],
 )
 def test_format_date_british_without_leading_zero(value):
     assert format_date(value) == "31 March 2019"

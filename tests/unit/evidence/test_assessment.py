@@ -13,8 +13,15 @@ from sendready.metadata.profile import VerdictRule
 BASELINE = ("2016-04-01", "2017-10-31")  # 19 monthly points
 
 
-def _table(indicator_id, numerators, denominators=None, direction="up", start="2016-04-01",
-           statistic="proportion", quarter_reason=""):
+def _table(
+    indicator_id,
+    numerators,
+    denominators=None,
+    direction="up",
+    start="2016-04-01",
+    statistic="proportion",
+    quarter_reason="",
+):
     months = pd.date_range(start, periods=len(numerators), freq="MS")
     num = np.asarray(numerators, dtype=float)
     if denominators is None:
@@ -23,13 +30,24 @@ def _table(indicator_id, numerators, denominators=None, direction="up", start="2
     else:
         den = np.asarray(denominators, dtype=float)
         value = num / den * 100
-    return pd.DataFrame({
-        "indicator_id": indicator_id, "title": f"title of {indicator_id}", "unit": "percent",
-        "direction": direction, "statistic": statistic, "breakdown": "", "period_type": "month",
-        "period_start": months, "period_end": months + pd.offsets.MonthEnd(0),
-        "numerator": num, "denominator": den, "value": value,
-        "no_data": np.isnan(value), "no_data_reason": quarter_reason,
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": indicator_id,
+            "title": f"title of {indicator_id}",
+            "unit": "percent",
+            "direction": direction,
+            "statistic": statistic,
+            "breakdown": "",
+            "period_type": "month",
+            "period_start": months,
+            "period_end": months + pd.offsets.MonthEnd(0),
+            "numerator": num,
+            "denominator": den,
+            "value": value,
+            "no_data": np.isnan(value),
+            "no_data_reason": quarter_reason,
+        }
+    )
 
 
 def _stepped(before, after, n_before=19, n_after=17, den=40, wobble=(0, 1, -1, 2, -2, 1)):
@@ -68,10 +86,10 @@ def test_neutral_measure_never_improves():
 
 def test_sparse_proportion_uses_baseline_comparison():
     # Four January censuses: two in the baseline (pooled 200/1000 = 20%), latest 100/1000.
-    table = _table("ID03", [100, 100, 150, 100], [500, 500, 1000, 1000], direction="down",
-                   start="2016-01-01")
-    table["period_start"] = pd.to_datetime(["2016-01-01", "2017-01-01", "2018-01-01",
-                                            "2019-01-01"])
+    table = _table(
+        "ID03", [100, 100, 150, 100], [500, 500, 1000, 1000], direction="down", start="2016-01-01"
+    )
+    table["period_start"] = pd.to_datetime(["2016-01-01", "2017-01-01", "2018-01-01", "2019-01-01"])
     table["period_end"] = table["period_start"] + pd.offsets.MonthEnd(0)
     a = assess_indicator(table, "ID03", *BASELINE)
     assert a.method == "baseline_comparison"
@@ -80,26 +98,29 @@ def test_sparse_proportion_uses_baseline_comparison():
 
 
 def test_no_rows_is_no_data_with_the_reason():
-    table = _table("HAW05", [np.nan], [np.nan], quarter_reason="the training extract was not "
-                   "supplied")
+    table = _table(
+        "HAW05", [np.nan], [np.nan], quarter_reason="the training extract was not supplied"
+    )
     table["period_type"] = "quarter"
     a = assess_indicator(table, "HAW05", *BASELINE)
     assert a.signal == "no_data" and "training" in a.reason
 
 
 def _assessed(kind):
-    nums, dens = {"up": _stepped(20, 34), "flat": _stepped(20, 20),
-                  "down": _stepped(30, 16)}[kind]
+    nums, dens = {"up": _stepped(20, 34), "flat": _stepped(20, 20), "down": _stepped(30, 16)}[kind]
     return assess_indicator(_table("X", nums, dens), "X", *BASELINE)
 
 
-@pytest.mark.parametrize(("kinds", "expected"), [
-    (["up", "up", "flat"], "sustained_improvement"),   # 2 of 3 >= half
-    (["up", "flat", "flat"], "some_improvement"),      # 1 of 3 < half
-    (["flat", "flat"], "no_evidence_of_change"),
-    (["down", "down", "up"], "deterioration"),
-    (["up", "down"], "some_improvement"),              # a concern blocks "sustained"
-])
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["up", "up", "flat"], "sustained_improvement"),  # 2 of 3 >= half
+        (["up", "flat", "flat"], "some_improvement"),  # 1 of 3 < half
+        (["flat", "flat"], "no_evidence_of_change"),
+        (["down", "down", "up"], "deterioration"),
+        (["up", "down"], "some_improvement"),  # a concern blocks "sustained"
+    ],
+)
 def test_verdict_rule(kinds, expected):
     verdict = weakness_verdict("W9", [_assessed(k) for k in kinds], VerdictRule())
     assert verdict.code == expected

@@ -23,10 +23,15 @@ def test_registry_covers_the_catalogue():
     assert set(REGISTRY) <= set(INDICATOR_IDS)
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    ("2019-04-05", "2019-03-31"), ("2019-03-31", "2019-03-31"), ("2019-03-30", "2018-12-31"),
-    ("2024-01-01", "2023-12-31"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2019-04-05", "2019-03-31"),
+        ("2019-03-31", "2019-03-31"),
+        ("2019-03-30", "2018-12-31"),
+        ("2024-01-01", "2023-12-31"),
+    ],
+)
 def test_latest_quarter_end(day, expected):
     import datetime as dt
 

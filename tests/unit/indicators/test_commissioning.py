@@ -28,26 +28,50 @@ def _pair(row):
 
 
 def _referral(rid, service, referred, seen=None, discharged=None):
-    return dict(referral_id=rid, person_id="P0000001", service=service, provider="Trust",
-                referral_date=referred, first_contact_date=seen, discharge_date=discharged)
+    return dict(
+        referral_id=rid,
+        person_id="P0000001",
+        service=service,
+        provider="Trust",
+        referral_date=referred,
+        first_contact_date=seen,
+        discharge_date=discharged,
+    )
 
 
 # Days waited at 31 January 2019: 27 September 2018 is 126 days before, 26 September 127;
 # 1 February 2018 is 364 days before, 31 January 2018 365.
-REFERRALS = StagedData(tables={"health_referrals": staged("health_referrals", [
-    _referral("A", "slt", "2018-09-27"),                     # 126 days: not over 18 weeks
-    _referral("B", "slt", "2018-09-26"),                     # 127 days: over
-    _referral("C", "slt", "2018-06-01", seen="2019-02-10"),  # seen after January: waiting
-    _referral("D", "ot", "2018-06-01", discharged="2019-01-15"),  # discharged: stops waiting
-    _referral("E", "ot", "2018-06-01", seen="2019-01-31"),   # seen on the month end: not waiting
-    _referral("F", "ot", "2019-01-31"),                      # referred on the month end: 0 days
-    _referral("G", "physio", "2019-02-01"),                  # referred in February
-    _referral("H", "slt", "2017-12-01"),                     # 426 days
-    _referral("I", "camhs", "2018-02-01"),                   # 364 days: not over 52 weeks
-    _referral("J", "camhs", "2018-01-31"),                   # 365 days: over 52 weeks
-    _referral("K", "slt", "2018-12-01", seen="2019-01-10"),  # seen in January after 40 days
-    _referral("L", "slt", "2018-11-01", seen="2019-01-20"),  # seen in January after 80 days
-])})
+REFERRALS = StagedData(
+    tables={
+        "health_referrals": staged(
+            "health_referrals",
+            [
+                _referral("A", "slt", "2018-09-27"),  # 126 days: not over 18 weeks
+                _referral("B", "slt", "2018-09-26"),  # 127 days: over
+                _referral(
+                    "C", "slt", "2018-06-01", seen="2019-02-10"
+                ),  # seen after January: waiting
+                _referral(
+                    "D", "ot", "2018-06-01", discharged="2019-01-15"
+                ),  # discharged: stops waiting
+                _referral(
+                    "E", "ot", "2018-06-01", seen="2019-01-31"
+                ),  # seen on the month end: not waiting
+                _referral("F", "ot", "2019-01-31"),  # referred on the month end: 0 days
+                _referral("G", "physio", "2019-02-01"),  # referred in February
+                _referral("H", "slt", "2017-12-01"),  # 426 days
+                _referral("I", "camhs", "2018-02-01"),  # 364 days: not over 52 weeks
+                _referral("J", "camhs", "2018-01-31"),  # 365 days: over 52 weeks
+                _referral(
+                    "K", "slt", "2018-12-01", seen="2019-01-10"
+                ),  # seen in January after 40 days
+                _referral(
+                    "L", "slt", "2018-11-01", seen="2019-01-20"
+                ),  # seen in January after 80 days
+            ],
+        )
+    }
+)
 
 
 def test_waiting_over_18_weeks_at_month_end_by_service():
@@ -55,7 +79,7 @@ def test_waiting_over_18_weeks_at_month_end_by_service():
     # 31 January: waiting A, B, C, F, H, I, J; over 126 days B, C, H, I, J.
     assert _pair(months.loc[(D("2019-01-01"), "")]) == (5, 7)
     assert _pair(months.loc[(D("2019-01-01"), "service=slt")]) == (3, 4)  # A, B, C, H
-    assert _pair(months.loc[(D("2019-01-01"), "service=ot")]) == (0, 1)   # F only
+    assert _pair(months.loc[(D("2019-01-01"), "service=ot")]) == (0, 1)  # F only
     assert _pair(months.loc[(D("2019-01-01"), "service=physio")]) == (0, 0)
     # 28 February: C has been seen, G joins; A is now 154 days: A, B, H, I, J of
     # A, B, F, G, H, I, J.
@@ -85,15 +109,28 @@ def test_median_wait_of_those_first_seen():
 
 
 def test_autism_assessment_within_13_weeks_counted_by_deadline_month():
-    pathway = StagedData(tables={"health_referrals": staged("health_referrals", [
-        # 15 November 2018 + 91 days = 14 February 2019.
-        _referral("N1", "neurodevelopmental", "2018-11-15", seen="2019-02-14"),  # day 91
-        _referral("N2", "neurodevelopmental", "2018-11-15", seen="2019-02-15"),  # day 92
-        _referral("N3", "neurodevelopmental", "2018-11-20"),                     # never seen
-        _referral("N4", "neurodevelopmental", "2018-11-20", discharged="2018-12-20"),
-        _referral("N5", "neurodevelopmental", "2018-12-10", seen="2019-01-05"),  # due 11 March
-        _referral("N6", "slt", "2018-11-15", seen="2019-01-01"),                 # other service
-    ])})
+    pathway = StagedData(
+        tables={
+            "health_referrals": staged(
+                "health_referrals",
+                [
+                    # 15 November 2018 + 91 days = 14 February 2019.
+                    _referral(
+                        "N1", "neurodevelopmental", "2018-11-15", seen="2019-02-14"
+                    ),  # day 91
+                    _referral(
+                        "N2", "neurodevelopmental", "2018-11-15", seen="2019-02-15"
+                    ),  # day 92
+                    _referral("N3", "neurodevelopmental", "2018-11-20"),  # never seen
+                    _referral("N4", "neurodevelopmental", "2018-11-20", discharged="2018-12-20"),
+                    _referral(
+                        "N5", "neurodevelopmental", "2018-12-10", seen="2019-01-05"
+                    ),  # due 11 March
+                    _referral("N6", "slt", "2018-11-15", seen="2019-01-01"),  # other service
+                ],
+            )
+        }
+    )
     months, quarter = _rows("JC06", pathway)
     assert _pair(months.loc[(D("2019-02-01"), "")]) == (1, 4)  # N1 of N1-N4
     assert _pair(months.loc[(D("2019-03-01"), "")]) == (1, 1)  # N5
@@ -101,17 +138,33 @@ def test_autism_assessment_within_13_weeks_counted_by_deadline_month():
 
 
 def _package(pid, start, end=None, education=0, health=0, social_care=0):
-    return dict(package_id=pid, person_id="P0000001", start_date=start, end_date=end,
-                education_gbp=education, health_gbp=health, social_care_gbp=social_care)
+    return dict(
+        package_id=pid,
+        person_id="P0000001",
+        start_date=start,
+        end_date=end,
+        education_gbp=education,
+        health_gbp=health,
+        social_care_gbp=social_care,
+    )
 
 
-PACKAGES = StagedData(tables={"joint_packages": staged("joint_packages", [
-    _package("K1", "2018-01-01", education=10000, health=5000),                   # joint
-    _package("K2", "2018-01-01", "2019-01-31", education=1000, health=1000, social_care=1000),
-    _package("K3", "2019-01-31", education=2000),                                 # single
-    _package("K4", "2019-02-01", health=3000, social_care=3000),                  # joint
-    _package("K5", "2018-05-01", "2019-12-31", social_care=4000),                 # planned end
-])})
+PACKAGES = StagedData(
+    tables={
+        "joint_packages": staged(
+            "joint_packages",
+            [
+                _package("K1", "2018-01-01", education=10000, health=5000),  # joint
+                _package(
+                    "K2", "2018-01-01", "2019-01-31", education=1000, health=1000, social_care=1000
+                ),
+                _package("K3", "2019-01-31", education=2000),  # single
+                _package("K4", "2019-02-01", health=3000, social_care=3000),  # joint
+                _package("K5", "2018-05-01", "2019-12-31", social_care=4000),  # planned end
+            ],
+        )
+    }
+)
 
 
 def test_jointly_funded_packages_active_at_month_end():
@@ -141,13 +194,30 @@ def test_joint_funding_split_by_funder():
 
 def test_jointly_specified_contracts():
     def contract(sid, start, end=None, joint=True):
-        return dict(service_id=sid, name=f"Service {sid}", commissioner="joint",
-                    joint_specification=joint, outcomes_framework=False, start_date=start,
-                    end_date=end, annual_value_gbp=1000)
-    services = StagedData(tables={"commissioned_services": staged("commissioned_services", [
-        contract("S1", "2018-04-01"), contract("S2", "2018-04-01", "2019-01-31"),
-        contract("S3", "2017-04-01", joint=False), contract("S4", "2019-02-15", joint=False),
-    ])})
+        return dict(
+            service_id=sid,
+            name=f"Service {sid}",
+            commissioner="joint",
+            joint_specification=joint,
+            outcomes_framework=False,
+            start_date=start,
+            end_date=end,
+            annual_value_gbp=1000,
+        )
+
+    services = StagedData(
+        tables={
+            "commissioned_services": staged(
+                "commissioned_services",
+                [
+                    contract("S1", "2018-04-01"),
+                    contract("S2", "2018-04-01", "2019-01-31"),
+                    contract("S3", "2017-04-01", joint=False),
+                    contract("S4", "2019-02-15", joint=False),
+                ],
+            )
+        }
+    )
     months, _ = _rows("JC02", services)
     # S2's contract runs to 31 January inclusive: S1 and S2 of S1, S2, S3.
     assert _pair(months.loc[(D("2019-01-01"), "")]) == (2, 3)
@@ -156,29 +226,48 @@ def test_jointly_specified_contracts():
 
 def test_personal_budgets_among_active_plans():
     def plan(pid, start, cease=None, budget=None):
-        return dict(plan_id=pid, person_id="P0000001", start_date=start, cease_date=cease,
-                    cease_reason="2" if cease else None, primary_need="SEMH",
-                    setting_type="mainstream", personal_budget=budget)
-    plans = StagedData(tables={"ehc_plans": staged("ehc_plans", [
-        plan("X1", "2018-01-01", budget=True), plan("X2", "2018-01-01", "2019-01-31", True),
-        plan("X3", "2018-06-01"), plan("X4", "2019-01-15", budget=False),
-    ])})
+        return dict(
+            plan_id=pid,
+            person_id="P0000001",
+            start_date=start,
+            cease_date=cease,
+            cease_reason="2" if cease else None,
+            primary_need="SEMH",
+            setting_type="mainstream",
+            personal_budget=budget,
+        )
+
+    plans = StagedData(
+        tables={
+            "ehc_plans": staged(
+                "ehc_plans",
+                [
+                    plan("X1", "2018-01-01", budget=True),
+                    plan("X2", "2018-01-01", "2019-01-31", True),
+                    plan("X3", "2018-06-01"),
+                    plan("X4", "2019-01-15", budget=False),
+                ],
+            )
+        }
+    )
     months, _ = _rows("JC07", plans)
     # 31 January: X1, X3 (blank: no budget), X4 active; X2 ceased that day.
     assert _pair(months.loc[(D("2019-01-01"), "")]) == (1, 3)
 
 
 def test_missing_referrals_say_no_data_with_reason():
-    table = compute_indicator(REGISTRY["JC03"], StagedData(tables={"health_referrals": None}),
-                              END, START)
+    table = compute_indicator(
+        REGISTRY["JC03"], StagedData(tables={"health_referrals": None}), END, START
+    )
     assert len(table) == 1 and bool(table.iloc[0]["no_data"])
     assert "health_referrals" in table.iloc[0]["no_data_reason"]
 
 
 def test_stock_count_matches_the_periods_by_rows_matrix():
     rng = np.random.default_rng(7)
-    opened = pd.Series(pd.to_datetime("2016-01-01") + pd.to_timedelta(
-        rng.integers(0, 1200, 500), unit="D"))
+    opened = pd.Series(
+        pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 1200, 500), unit="D")
+    )
     closed = opened + pd.to_timedelta(rng.integers(-5, 400, 500), unit="D")
     closed[rng.random(500) < 0.3] = pd.NaT
     opened[rng.random(500) < 0.05] = pd.NaT

@@ -28,8 +28,7 @@ def test_member_of_agrees_with_isin_and_never_counts_a_blank(dtype):
 
 def test_member_of_keeps_the_index_and_takes_any_collection():
     values = pd.Series(["a", "b", None, "c"], index=[10, 11, 12, 13], dtype="str")
-    assert member_of(values, {"a", "c"}).to_dict() == {10: True, 11: False, 12: False,
-                                                       13: True}
+    assert member_of(values, {"a", "c"}).to_dict() == {10: True, 11: False, 12: False, 13: True}
     assert member_of(values, []).tolist() == [False] * 4
 
 
@@ -42,5 +41,4 @@ def test_a_blank_is_never_a_member_even_of_a_set_holding_a_blank():
     numbers = pd.Series([1.0, np.nan, 3.0])
     assert member_of(numbers, [np.nan, 3.0]).tolist() == [False, False, True]
     text = pd.Series(["a", None, "c"], dtype="str")
-    assert member_of(text, pd.Series(["a", None], dtype="str")).tolist() == [True, False,
-                                                                              False]
+    assert member_of(text, pd.Series(["a", None], dtype="str")).tolist() == [True, False, False]

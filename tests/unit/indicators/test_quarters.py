@@ -34,8 +34,14 @@ def test_previous_quarter_of_a_flow_indicator_is_the_sum_of_its_three_months(tab
 
 def test_previous_quarter_of_a_stock_indicator_is_the_month_before_the_quarter():
     nums = list(range(100, 136))  # active plans at each month end, rising by one
-    stock = _table(nums, den=0, indicator_id="EHC09", title="Active EHC plans",
-                   quarter=(135, 0), statistic="count")
+    stock = _table(
+        nums,
+        den=0,
+        indicator_id="EHC09",
+        title="Active EHC plans",
+        quarter=(135, 0),
+        statistic="count",
+    )
     stock["denominator"] = pd.array([pd.NA] * len(stock), dtype="Float64")
     stock["value"] = stock["numerator"]
     stock["no_data"] = False
@@ -76,8 +82,13 @@ def test_no_previous_quarter_for_a_median():
 
 def _users(nums, quarter_value):
     """Website users a month (statistic "sum"), with the quarter row's value given."""
-    users = _table(nums, den=0, indicator_id="LO01", title="Local offer website users per month",
-                   statistic="sum")
+    users = _table(
+        nums,
+        den=0,
+        indicator_id="LO01",
+        title="Local offer website users per month",
+        statistic="sum",
+    )
     users["denominator"] = pd.array([pd.NA] * len(users), dtype="Float64")
     users["value"] = users["numerator"]
     users.loc[users.index[-1], "value"] = quarter_value
@@ -107,6 +118,7 @@ def test_previous_quarter_of_a_three_month_total_is_a_total():
 
 # --- quarter composition against a row-by-row reading --------------------------------------
 
+
 def _random_table(seed: int) -> pd.DataFrame:
     """Several breakdowns and two quarters, some quarters sums of their months, some last
     months, some neither; blank counts, missing months and a breakdown with no months."""
@@ -117,10 +129,12 @@ def _random_table(seed: int) -> pd.DataFrame:
         part = monthly_table(nums, den=10, quarter=(sum(nums[-3:]), 30))
         if b % 2:  # a stock: the quarter holds the last month's counts
             part.loc[part["period_type"] == "quarter", ["numerator", "denominator"]] = [
-                nums[-1], 10.0]
+                nums[-1],
+                10.0,
+            ]
         if b == 3:
-            part.loc[part.index[4], "numerator"] = pd.NA      # a blank month
-            part = part.drop(index=part.index[10])            # a month missing
+            part.loc[part.index[4], "numerator"] = pd.NA  # a blank month
+            part = part.drop(index=part.index[10])  # a month missing
         if label == "no months":
             part = part[part["period_type"] == "quarter"]
         earlier = part[part["period_type"] == "quarter"].copy()
@@ -139,8 +153,12 @@ def test_quarter_composition_matches_the_row_by_row_reading(seed):
     assert set(fast.index) == set(slow)
     for label, (covered, flow, stock, months) in slow.items():
         got = fast.loc[label]
-        assert (bool(got["covered"]), bool(got["flow"]), bool(got["stock"]),
-                list(got["months"])) == (covered, flow, stock, months), label
+        assert (
+            bool(got["covered"]),
+            bool(got["flow"]),
+            bool(got["stock"]),
+            list(got["months"]),
+        ) == (covered, flow, stock, months), label
     # The random tables do exercise every outcome.
     assert fast["covered"].any() and not fast["covered"].all()
     assert fast["flow"].any() and fast["stock"].any()

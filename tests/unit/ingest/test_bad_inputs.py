@@ -53,10 +53,8 @@ UNREADABLE = {
     "persons--garbage.parquet": ["is not a complete Parquet file"],
     "persons--utf16.csv": ["UTF-16", "CSV UTF-8"],
     "persons--neither-utf8-nor-1252.csv": ["neither UTF-8 nor Windows-1252"],
-    "persons--duplicate-headers.csv": ["'Surname' appears more than once",
-                                       "(columns E and J)"],
-    "persons--duplicate-headers.xlsx": ["'Surname' appears more than once",
-                                        "(columns E and J)"],
+    "persons--duplicate-headers.csv": ["'Surname' appears more than once", "(columns E and J)"],
+    "persons--duplicate-headers.xlsx": ["'Surname' appears more than once", "(columns E and J)"],
     "persons--empty.csv": ["is empty (0 bytes)"],
     "persons--blank.csv": ["holds no header row"],
     "persons--empty-sheet.xlsx": ["Sheet 'Extract'", "is empty"],
@@ -72,72 +70,118 @@ READABLE = {
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
     # Cut off after "Si" in row 4: its date of birth and gender never arrived.
-    "persons--truncated.csv": dict(read=3, encoding="UTF-8", failures={
-        (4, "date_of_birth", "missing_value"), (4, "gender", "missing_value")}),
-    "ehc_requests--mixed-dates.csv": dict(read=10, encoding="UTF-8", failures={
-        (7, "received_date", "bad_date"),       # 01/15/2019: month first
-        (8, "received_date", "bad_date"),       # 31/02/2019
-        (9, "received_date", "bad_date"),       # 15-01-2019
-        (10, "received_date", "bad_date"),      # 12345: a 1933 serial
-        (11, "decision_date", "decision_date_not_before_received_date"),
-    }),
-    "ehc_requests--mixed-dates.xlsx": dict(read=6, encoding=None, failures={
-        (7, "received_date", "bad_date")}),
-    "ehc_plans--no-valid-rows.csv": dict(read=4, encoding="UTF-8", exit_code=1, failures={
-        (row, "start_date", "bad_date") for row in range(2, 6)}),
-    "training--no-valid-rows.csv": dict(read=3, encoding="UTF-8", failures={
-        (row, "staff_group", "unknown_code") for row in range(2, 5)}),
-    "persons--absurd.csv": dict(read=7, encoding="UTF-8", failures={
-        (2, "date_of_birth", DATE_OUT),          # 1066-10-14
-        (3, "date_of_birth", DATE_OUT),          # 14/10/1066
-        (4, "date_of_birth", DATE_OUT),          # 2999-12-31: once, not also "after extract"
-        (5, "date_of_birth", DATE_OUT),          # 1899-12-31, the day before the range
-        (6, "date_of_birth", "bad_date"),        # 99999: a serial beyond 2099
-    }),
-    "workforce--absurd.csv": dict(read=8, encoding="UTF-8", failures={
-        (2, "headcount", "out_of_range"),        # -5
-        (3, "headcount", "out_of_range"),        # 10**12
-        (5, "headcount", "out_of_range"),        # 1,000,000: one over the maximum
-        (6, "headcount", "bad_number"),          # 12.5
-        (8, "headcount", "bad_number"),          # 20 digits: not a number the suite keeps
-    }),
-    "school_census--absurd.csv": dict(read=6, encoding="UTF-8", failures={
-        (2, "ncy", "out_of_range"),              # 99
-        (3, "ncy", "out_of_range"),              # -3
-        (6, "ncy", "bad_number"),                # Y7
-        (7, "census_date", DATE_OUT),            # 2999-01-17
-    }),
-    "action_plan--absurd.csv": dict(read=4, encoding="UTF-8", failures={
-        (2, "due_date", DATE_OUT),               # 2999-12-31, though due dates may be future
-        # 1066-10-14: one fault, not also "completed_date required when complete".
-        (4, "completed_date", DATE_OUT),
-    }),
+    "persons--truncated.csv": dict(
+        read=3,
+        encoding="UTF-8",
+        failures={(4, "date_of_birth", "missing_value"), (4, "gender", "missing_value")},
+    ),
+    "ehc_requests--mixed-dates.csv": dict(
+        read=10,
+        encoding="UTF-8",
+        failures={
+            (7, "received_date", "bad_date"),  # 01/15/2019: month first
+            (8, "received_date", "bad_date"),  # 31/02/2019
+            (9, "received_date", "bad_date"),  # 15-01-2019
+            (10, "received_date", "bad_date"),  # 12345: a 1933 serial
+            (11, "decision_date", "decision_date_not_before_received_date"),
+        },
+    ),
+    "ehc_requests--mixed-dates.xlsx": dict(
+        read=6, encoding=None, failures={(7, "received_date", "bad_date")}
+    ),
+    "ehc_plans--no-valid-rows.csv": dict(
+        read=4,
+        encoding="UTF-8",
+        exit_code=1,
+        failures={(row, "start_date", "bad_date") for row in range(2, 6)},
+    ),
+    "training--no-valid-rows.csv": dict(
+        read=3,
+        encoding="UTF-8",
+        failures={(row, "staff_group", "unknown_code") for row in range(2, 5)},
+    ),
+    "persons--absurd.csv": dict(
+        read=7,
+        encoding="UTF-8",
+        failures={
+            (2, "date_of_birth", DATE_OUT),  # 1066-10-14
+            (3, "date_of_birth", DATE_OUT),  # 14/10/1066
+            (4, "date_of_birth", DATE_OUT),  # 2999-12-31: once, not also "after extract"
+            (5, "date_of_birth", DATE_OUT),  # 1899-12-31, the day before the range
+            (6, "date_of_birth", "bad_date"),  # 99999: a serial beyond 2099
+        },
+    ),
+    "workforce--absurd.csv": dict(
+        read=8,
+        encoding="UTF-8",
+        failures={
+            (2, "headcount", "out_of_range"),  # -5
+            (3, "headcount", "out_of_range"),  # 10**12
+            (5, "headcount", "out_of_range"),  # 1,000,000: one over the maximum
+            (6, "headcount", "bad_number"),  # 12.5
+            (8, "headcount", "bad_number"),  # 20 digits: not a number the suite keeps
+        },
+    ),
+    "school_census--absurd.csv": dict(
+        read=6,
+        encoding="UTF-8",
+        failures={
+            (2, "ncy", "out_of_range"),  # 99
+            (3, "ncy", "out_of_range"),  # -3
+            (6, "ncy", "bad_number"),  # Y7
+            (7, "census_date", DATE_OUT),  # 2999-01-17
+        },
+    ),
+    "action_plan--absurd.csv": dict(
+        read=4,
+        encoding="UTF-8",
+        failures={
+            (2, "due_date", DATE_OUT),  # 2999-12-31, though due dates may be future
+            # 1066-10-14: one fault, not also "completed_date required when complete".
+            (4, "completed_date", DATE_OUT),
+        },
+    ),
 }
 
 # Staged values, checked after ingest (source column -> values in file order).
 STAGED = {
-    "persons--bom.csv": {"forename": ["Ann", "Bob", "Zoë"], "surname": ["Smith", "Jones", "Siân"],
-                         "date_of_birth": ["2010-05-01", "2011-03-12", "2012-07-19"]},
-    "persons--double-bom.csv": {"person_id": ["P0000001", "P0000002", "P0000003"],
-                                "surname": ["Smith", "Jones", "Siân"]},
-    "persons--cp1252.csv": {"forename": ["Ann", "Bob", "Zoë"],
-                            "surname": ["Smith", "Jones", "O’Brien"]},
+    "persons--bom.csv": {
+        "forename": ["Ann", "Bob", "Zoë"],
+        "surname": ["Smith", "Jones", "Siân"],
+        "date_of_birth": ["2010-05-01", "2011-03-12", "2012-07-19"],
+    },
+    "persons--double-bom.csv": {
+        "person_id": ["P0000001", "P0000002", "P0000003"],
+        "surname": ["Smith", "Jones", "Siân"],
+    },
+    "persons--cp1252.csv": {
+        "forename": ["Ann", "Bob", "Zoë"],
+        "surname": ["Smith", "Jones", "O’Brien"],
+    },
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
     # Every way of writing 15 January and 26 February 2019 is the same pair of days.
     "ehc_requests--mixed-dates.csv": {
         "request_id": ["R01", "R02", "R03", "R04", "R05"],
-        "received_date": ["2019-01-15"] * 5, "decision_date": ["2019-02-26"] * 5},
+        "received_date": ["2019-01-15"] * 5,
+        "decision_date": ["2019-02-26"] * 5,
+    },
     "ehc_requests--mixed-dates.xlsx": {
         "request_id": ["R01", "R02", "R03", "R04", "R05"],
-        "received_date": ["2019-01-15"] * 5, "decision_date": ["2019-02-26"] * 5},
+        "received_date": ["2019-01-15"] * 5,
+        "decision_date": ["2019-02-26"] * 5,
+    },
     "ehc_plans--no-valid-rows.csv": {"plan_id": []},
     "training--no-valid-rows.csv": {"record_id": []},
-    "persons--absurd.csv": {"person_id": ["P0000006", "P0000007"],
-                            "date_of_birth": ["1900-01-01", "2011-09-30"]},
+    "persons--absurd.csv": {
+        "person_id": ["P0000006", "P0000007"],
+        "date_of_birth": ["1900-01-01", "2011-09-30"],
+    },
     "workforce--absurd.csv": {"headcount": [999_999, 1200, 340]},
     "school_census--absurd.csv": {"ncy": [14, -2]},
-    "action_plan--absurd.csv": {"action_id": ["A2", "A4"],
-                                "due_date": ["2030-06-30", "2018-06-30"]},
+    "action_plan--absurd.csv": {
+        "action_id": ["A2", "A4"],
+        "due_date": ["2030-06-30", "2018-06-30"],
+    },
 }
 
 # Required sources in the base folder, as raw_fixtures writes them.
@@ -163,14 +207,23 @@ def _data_with(root: Path, name: str) -> Path:
 
 def _profile_file(root: Path) -> Path:
     path = root / "profile.yaml"
-    path.write_text(yaml.safe_dump(json.loads(make_profile().model_dump_json())),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(json.loads(make_profile().model_dump_json())), encoding="utf-8")
     return path
 
 
 def _cli_ingest(data: Path, out: Path, capsys, caplog) -> tuple[int, str, str]:
-    code = cli.main(["ingest", "--data", str(data), "--out", str(out),
-                     "--profile", str(_profile_file(data.parent)), "--force"])
+    code = cli.main(
+        [
+            "ingest",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--profile",
+            str(_profile_file(data.parent)),
+            "--force",
+        ]
+    )
     captured = capsys.readouterr()
     for text in (captured.out, captured.err, caplog.text):
         assert "Traceback" not in text
@@ -232,8 +285,11 @@ def _as_text(value) -> object:
 
 def test_committed_corpus_is_exactly_what_the_script_writes(tmp_path):
     written = {p.name: p.read_bytes() for p in make_corpus.write_corpus(tmp_path)}
-    committed = {p.name: p.read_bytes() for p in CORPUS.iterdir()
-                 if p.is_file() and p.name != "make_corpus.py"}
+    committed = {
+        p.name: p.read_bytes()
+        for p in CORPUS.iterdir()
+        if p.is_file() and p.name != "make_corpus.py"
+    }
     assert written.keys() == committed.keys(), "run tests/bad_inputs/make_corpus.py"
     changed = sorted(n for n in written if written[n] != committed[n])
     assert not changed, f"regenerate the corpus: {changed} differ from make_corpus.py"
@@ -310,15 +366,14 @@ def test_readable_file_is_staged_or_quarantined_with_reasons(name, tmp_path, cap
     assert "internal error" not in stderr
     # The terminal table names the file and shows the reconciliation for the source.
     encoding = f" ({expected['encoding']})" if expected["encoding"] else ""
-    row = re.search(rf"^{source} +{re.escape(file_name + encoding)} +(\S+) +(\S+) +(\S+)",
-                    stdout, re.MULTILINE)
+    row = re.search(
+        rf"^{source} +{re.escape(file_name + encoding)} +(\S+) +(\S+) +(\S+)", stdout, re.MULTILINE
+    )
     assert row, stdout
-    assert row.groups() == (str(expected["read"]), str(expected["read"] - n_failed),
-                            str(n_failed))
+    assert row.groups() == (str(expected["read"]), str(expected["read"] - n_failed), str(n_failed))
     if expected["read"] == n_failed:  # every row lost: said, with the quarantine file
         verdict = "Problem" if code else "Warning"
-        assert (f"{verdict}: every one of the {n_failed} rows of {source} was quarantined"
-                in stdout)
+        assert f"{verdict}: every one of the {n_failed} rows of {source} was quarantined" in stdout
         assert str(out / "quarantine" / f"{source}.csv") in stdout
 
     result = run_ingest(make_profile(), data, tmp_path / "api-out")
@@ -333,8 +388,10 @@ def test_readable_file_is_staged_or_quarantined_with_reasons(name, tmp_path, cap
                 assert quality["sources"][base]["rows_staged"] == rows
 
         lines = _quarantine(folder, source)
-        found = {(int(r), c, rule) for r, c, rule in
-                 lines[["row_number", "column", "rule"]].itertuples(index=False)}
+        found = {
+            (int(r), c, rule)
+            for r, c, rule in lines[["row_number", "column", "rule"]].itertuples(index=False)
+        }
         assert found == expected["failures"]
         assert len(lines) == len(found)  # one line per fault, none repeated
 
@@ -355,7 +412,8 @@ def test_quarantine_lines_name_the_value_and_the_reason(tmp_path):
     assert persons.loc["2", "value"] == "1066-10-14"
     assert persons.loc["2", "reason"] == (
         "'1066-10-14' is outside the years 1900 to 2099, so it is taken for a typing error "
-        "or a placeholder date")
+        "or a placeholder date"
+    )
     assert persons.loc["6", "reason"].startswith("'99999' is not a date")
     assert persons.loc["2", "surname"] == "Smith"  # the whole row follows
 
@@ -364,9 +422,11 @@ def test_quarantine_lines_name_the_value_and_the_reason(tmp_path):
     # first, so it is not.
     assert workforce.loc["2", "value"] == "'-5"
     assert workforce.loc["2", "reason"] == (
-        "headcount of -5 is outside the allowed range (0 to 999999)")
+        "headcount of -5 is outside the allowed range (0 to 999999)"
+    )
     assert workforce.loc["3", "reason"] == (
-        "headcount of 1000000000000 is outside the allowed range (0 to 999999)")
+        "headcount of 1000000000000 is outside the allowed range (0 to 999999)"
+    )
     assert workforce.loc["6", "reason"] == "'12.5' is not a whole number"
 
     census = _quarantine(out, "school_census").set_index("row_number")
@@ -393,9 +453,11 @@ def test_a_ten_megabyte_cell_is_quarantined_not_staged(tmp_path, capsys, caplog)
     _assert_reconciled(out, data)
     lines = _quarantine(out, "persons")
     assert lines[["row_number", "column", "rule"]].values.tolist() == [
-        ["3", "surname", "value_too_long"]]
+        ["3", "surname", "value_too_long"]
+    ]
     assert lines.loc[0, "reason"] == (
-        "surname holds 10,485,760 characters, more than a spreadsheet cell can hold (32,767)")
+        "surname holds 10,485,760 characters, more than a spreadsheet cell can hold (32,767)"
+    )
     assert lines.loc[0, "value"] == "J" * 40 + "..."
     staged = pd.read_parquet(out / "persons.parquet")
     assert staged["person_id"].tolist() == ["P0000001"]

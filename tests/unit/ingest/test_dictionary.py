@@ -94,8 +94,9 @@ def test_documented_mapping_example_is_a_valid_profile():
 
 
 def test_templates_are_header_only_with_bom(tmp_path):
-    written = write_data_dictionary(readme=tmp_path / "README.md",
-                                    templates_dir=tmp_path / "templates")
+    written = write_data_dictionary(
+        readme=tmp_path / "README.md", templates_dir=tmp_path / "templates"
+    )
     assert written[0] == tmp_path / "README.md"
     assert {p.name for p in written[1:]} == {f"{n}.csv" for n in CONTRACTS}
     for name, contract in CONTRACTS.items():
@@ -113,7 +114,8 @@ def test_committed_templates_match_the_contracts(tmp_path):
     assert committed == sorted(f"{n}.csv" for n in CONTRACTS)
     for name in committed:
         assert (DATA / "templates" / name).read_bytes() == (
-            tmp_path / "templates" / name).read_bytes(), name
+            tmp_path / "templates" / name
+        ).read_bytes(), name
 
 
 def test_dictionary_command_writes_the_files(tmp_path, capsys):

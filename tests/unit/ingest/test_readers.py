@@ -23,8 +23,11 @@ def _values(table, column):
 
 @pytest.mark.parametrize(
     ("prefix", "encoding", "label"),
-    [(b"", "utf-8", "UTF-8"), (b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"),
-     (b"", "cp1252", "Windows-1252")],
+    [
+        (b"", "utf-8", "UTF-8"),
+        (b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"),
+        (b"", "cp1252", "Windows-1252"),
+    ],
 )
 def test_csv_encodings_are_detected_and_decoded(tmp_path, prefix, encoding, label):
     text = "provider,cost\r\nCafé Ltd,£12\r\nNaïve Trust,£7\r\n"
@@ -118,11 +121,14 @@ def _workbook(path, rows, title="Sheet"):
 
 
 def test_xlsx_cells_become_the_text_a_csv_would_hold(tmp_path):
-    path = _workbook(tmp_path / "x.xlsx", [
-        ["id", "received", "count", "cost", "flag"],
-        ["007", dt.date(2019, 3, 31), 12.0, 12.5, True],
-        [8, dt.datetime(2019, 4, 1, 14, 5), 3, None, False],
-    ])
+    path = _workbook(
+        tmp_path / "x.xlsx",
+        [
+            ["id", "received", "count", "cost", "flag"],
+            ["007", dt.date(2019, 3, 31), 12.0, 12.5, True],
+            [8, dt.datetime(2019, 4, 1, 14, 5), 3, None, False],
+        ],
+    )
     table = read_source(path)
     assert table.file_format == "xlsx" and table.encoding is None
     assert table.frame.loc[2].tolist() == ["007", "2019-03-31", "12", "12.5", "TRUE"]
@@ -130,10 +136,17 @@ def test_xlsx_cells_become_the_text_a_csv_would_hold(tmp_path):
 
 
 def test_xlsx_row_numbers_are_sheet_rows_even_below_a_title(tmp_path):
-    path = _workbook(tmp_path / "x.xlsx", [
-        ["Requests extract, June 2019"], [], ["request_id", "decision"],
-        ["R1", "assess"], [None, None], ["R2", " not_assess "],
-    ])
+    path = _workbook(
+        tmp_path / "x.xlsx",
+        [
+            ["Requests extract, June 2019"],
+            [],
+            ["request_id", "decision"],
+            ["R1", "assess"],
+            [None, None],
+            ["R2", " not_assess "],
+        ],
+    )
     table = read_source(path, expected_headers=["request_id"])
     assert table.frame.index.tolist() == [4, 6]
     assert _values(table, "decision") == ["assess", "not_assess"]
@@ -157,13 +170,15 @@ def test_xlsx_named_sheet_and_missing_sheet(tmp_path):
 
 def test_parquet_columns_become_text(tmp_path):
     path = tmp_path / "x.parquet"
-    pd.DataFrame({
-        "id": ["007", None],
-        "when": pd.to_datetime(["2019-03-31", None]),
-        "n": [12.0, 1.5],
-        "k": pd.array([4, None], dtype="Int64"),
-        "flag": [True, False],
-    }).to_parquet(path)
+    pd.DataFrame(
+        {
+            "id": ["007", None],
+            "when": pd.to_datetime(["2019-03-31", None]),
+            "n": [12.0, 1.5],
+            "k": pd.array([4, None], dtype="Int64"),
+            "flag": [True, False],
+        }
+    ).to_parquet(path)
     table = read_source(path)
     assert table.frame.index.tolist() == [2, 3]
     assert table.frame.loc[2].tolist() == ["007", "2019-03-31", "12", "4", "TRUE"]

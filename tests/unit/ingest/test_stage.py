@@ -94,7 +94,10 @@ def test_clean_run_stages_every_supplied_source(data, tmp_path):
     assert persons["encoding"] == "UTF-8" and persons["quarantine_file"] is None
     assert quality["sources"]["school_census"]["status"] == "missing_optional"
     assert quality["sources"]["school_census"]["looked_for"] == [
-        "school_census.csv", "school_census.xlsx", "school_census.parquet"]
+        "school_census.csv",
+        "school_census.xlsx",
+        "school_census.parquet",
+    ]
     assert (out / "ingest_cache.json").is_file()
     assert not list(out.glob(".ingest-*"))
 
@@ -106,8 +109,10 @@ def test_staged_tables_have_agreed_dtypes_and_row_numbers(data, tmp_path):
     assert persons["person_id"].tolist() == ["P0000001", "P0000002"]
     assert persons["source_row"].tolist() == [2, 3]
     assert str(persons["date_of_birth"].dtype) == "datetime64[ms]"
-    assert persons["date_of_birth"].tolist() == [pd.Timestamp("2010-05-01"),
-                                                 pd.Timestamp("2011-03-12")]
+    assert persons["date_of_birth"].tolist() == [
+        pd.Timestamp("2010-05-01"),
+        pd.Timestamp("2011-03-12"),
+    ]
     assert str(persons["person_id"].dtype) == "string"
     assert str(load_staged(out, "ehc_requests")["mediation"].dtype) == "boolean"
     assert str(persons["source_row"].dtype) == "Int64"
@@ -124,16 +129,27 @@ def test_describe_lists_sources_and_where_files_went(data, tmp_path):
     out = tmp_path / "staged"
     text = _run(data, out).describe()
     assert "30 June 2019" in text
-    assert any(line.startswith("persons ") and "persons.csv (UTF-8)" in line
-               for line in text.splitlines())
+    assert any(
+        line.startswith("persons ") and "persons.csv (UTF-8)" in line for line in text.splitlines()
+    )
     assert "school_census            not supplied (optional)" in text
     assert str(out / "quarantine") in text and str(out / "data_quality.json") in text
 
 
 def test_cli_ingest_succeeds_and_prints_the_table(data, tmp_path, capsys):
     out = tmp_path / "staged"
-    code, stdout, err = _cli(["ingest", "--data", str(data), "--out", str(out), "--profile",
-                              str(_profile_file(tmp_path))], capsys)
+    code, stdout, err = _cli(
+        [
+            "ingest",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--profile",
+            str(_profile_file(tmp_path)),
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert "ehc_requests" in stdout and "Traceback" not in stdout + err
 
@@ -142,9 +158,16 @@ def test_cli_ingest_succeeds_and_prints_the_table(data, tmp_path, capsys):
 
 
 def test_quarantine_lines_carry_the_whole_original_row(data, tmp_path):
-    rows = [PERSONS[0],
-            {**PERSONS[1], "upn": BAD_UPN, "gender": "=HYPERLINK(1)", "note": "-1 day",
-             "forename": 'Bob "B",\nJr'}]
+    rows = [
+        PERSONS[0],
+        {
+            **PERSONS[1],
+            "upn": BAD_UPN,
+            "gender": "=HYPERLINK(1)",
+            "note": "-1 day",
+            "forename": 'Bob "B",\nJr',
+        },
+    ]
     header = [*PERSONS[0], "note"]
     write_csv(data / "persons.csv", rows, header=header)
     out = tmp_path / "staged"
@@ -155,11 +178,14 @@ def test_quarantine_lines_carry_the_whole_original_row(data, tmp_path):
     assert persons["columns_unknown"] == ["note"]
     raw = (out / "quarantine" / "persons.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM so Excel reads UTF-8
-    q = pd.read_csv(out / "quarantine" / "persons.csv", dtype=str, keep_default_na=False,
-                    encoding="utf-8-sig")
+    q = pd.read_csv(
+        out / "quarantine" / "persons.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     assert list(q.columns) == ["row_number", "column", "rule", "value", "reason", *header]
     assert q[["row_number", "column", "rule"]].values.tolist() == [
-        ["3", "upn", "bad_format"], ["3", "gender", "unknown_code"]]
+        ["3", "upn", "bad_format"],
+        ["3", "gender", "unknown_code"],
+    ]
     # Formula-like cells are neutralised wherever they appear.
     assert q["value"].tolist() == [BAD_UPN, "'=HYPERLINK(1)"]
     assert set(q["gender"]) == {"'=HYPERLINK(1)"} and set(q["note"]) == {"'-1 day"}
@@ -171,8 +197,15 @@ def test_quarantine_lines_carry_the_whole_original_row(data, tmp_path):
 def test_quarantine_headers_that_clash_with_ours_are_suffixed(tmp_path):
     # benchmarks has a column called "value", as does the quarantine layout.
     data = write_required(tmp_path / "raw")
-    row = {"indicator_id": "X1", "geography": "England", "period": "2019", "value": "abc",
-           "numerator": "", "denominator": "", "source": "DfE"}
+    row = {
+        "indicator_id": "X1",
+        "geography": "England",
+        "period": "2019",
+        "value": "abc",
+        "numerator": "",
+        "denominator": "",
+        "source": "DfE",
+    }
     write_csv(data / "benchmarks.csv", [row])
     out = tmp_path / "staged"
     _run(data, out)
@@ -182,22 +215,33 @@ def test_quarantine_headers_that_clash_with_ours_are_suffixed(tmp_path):
 
 
 def test_rows_read_equal_staged_plus_quarantined_for_every_source(data, tmp_path):
-    rows = [EHC_REQUESTS[0], {**EHC_REQUESTS[0]},  # duplicate key
-            {**EHC_REQUESTS[1], "request_id": "R3", "received_date": "2019-13-01"},
-            {**EHC_REQUESTS[1], "request_id": "R4", "mediation": "perhaps", "requester": "x"}]
+    rows = [
+        EHC_REQUESTS[0],
+        {**EHC_REQUESTS[0]},  # duplicate key
+        {**EHC_REQUESTS[1], "request_id": "R3", "received_date": "2019-13-01"},
+        {**EHC_REQUESTS[1], "request_id": "R4", "mediation": "perhaps", "requester": "x"},
+    ]
     write_csv(data / "ehc_requests.csv", rows)
-    write_csv(data / "school_census.csv", [SCHOOL_CENSUS[0],
-                                           {**SCHOOL_CENSUS[0], "person_id": "P0000002",
-                                            "sen_provision": "E"}])
+    write_csv(
+        data / "school_census.csv",
+        [SCHOOL_CENSUS[0], {**SCHOOL_CENSUS[0], "person_id": "P0000002", "sen_provision": "E"}],
+    )
     out = tmp_path / "staged"
     result = _run(data, out)
     for name, src in result.summary["sources"].items():
         assert src["rows_read"] == src["rows_staged"] + src["rows_quarantined"], name
     requests = result.summary["sources"]["ehc_requests"]
     assert (requests["rows_read"], requests["rows_staged"], requests["rows_quarantined"]) == (
-        4, 1, 3)
-    assert requests["reasons"] == {"bad_bool": 1, "bad_date": 1, "duplicate_key": 1,
-                                   "unknown_code": 1}
+        4,
+        1,
+        3,
+    )
+    assert requests["reasons"] == {
+        "bad_bool": 1,
+        "bad_date": 1,
+        "duplicate_key": 1,
+        "unknown_code": 1,
+    }
     census = result.summary["sources"]["school_census"]
     assert census["reasons"] == {"nsa_only_when_sen_provision": 1}
 
@@ -207,8 +251,9 @@ def test_reconciliation_failure_is_an_internal_error(data, tmp_path, monkeypatch
 
     def lossy(frame, *args, **kwargs):
         result = real(frame, *args, **kwargs)
-        return type(result)(valid=result.valid.iloc[1:], failures=result.failures,
-                            rows_read=result.rows_read)
+        return type(result)(
+            valid=result.valid.iloc[1:], failures=result.failures, rows_read=result.rows_read
+        )
 
     monkeypatch.setattr(ingest, "validate", lossy)
     with pytest.raises(ingest.ReconciliationError, match="Internal error"):
@@ -221,8 +266,18 @@ def test_a_required_source_that_loses_every_row_is_not_ok(data, tmp_path, capsys
     result = _run(data, out)
     assert not result.ok and "ehc_plans" in result.problems[0]
     assert "Problem:" in result.describe()
-    code, stdout, _ = _cli(["ingest", "--data", str(data), "--out", str(out), "--profile",
-                            str(_profile_file(tmp_path))], capsys)
+    code, stdout, _ = _cli(
+        [
+            "ingest",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--profile",
+            str(_profile_file(tmp_path)),
+        ],
+        capsys,
+    )
     assert code == 1 and "every one of the 1 rows of ehc_plans" in stdout
 
 
@@ -240,14 +295,27 @@ def test_profile_maps_own_headers_and_matching_ignores_case(data, tmp_path):
     rows = [{own.get(k, k.upper()): v for k, v in row.items()} for row in PERSONS]
     write_csv(data / "persons.csv", [{**r, "Team": "East"} for r in rows])
     # tribunal is an optional column: a file without it is still staged.
-    write_csv(data / "ehc_requests.csv",
-              [{k: v for k, v in r.items() if k != "tribunal"} for r in EHC_REQUESTS])
-    profile_path = _profile_file(tmp_path, {"persons": {"columns": {
-        "Child ID": "person_id", "dob": "date_of_birth", "Sex": "gender",
-        "Unused header": "postcode"}}})
+    write_csv(
+        data / "ehc_requests.csv",
+        [{k: v for k, v in r.items() if k != "tribunal"} for r in EHC_REQUESTS],
+    )
+    profile_path = _profile_file(
+        tmp_path,
+        {
+            "persons": {
+                "columns": {
+                    "Child ID": "person_id",
+                    "dob": "date_of_birth",
+                    "Sex": "gender",
+                    "Unused header": "postcode",
+                }
+            }
+        },
+    )
     out = tmp_path / "staged"
-    code = cli.main(["ingest", "--data", str(data), "--out", str(out),
-                     "--profile", str(profile_path)])
+    code = cli.main(
+        ["ingest", "--data", str(data), "--out", str(out), "--profile", str(profile_path)]
+    )
     assert code == 0
     persons = _quality(out)["sources"]["persons"]
     assert persons["columns_mapped"]["Child ID"] == "person_id"
@@ -257,8 +325,10 @@ def test_profile_maps_own_headers_and_matching_ignores_case(data, tmp_path):
     assert persons["columns_missing_optional"] == []
     staged = load_staged(out, "persons")
     assert staged["gender"].tolist() == ["F", "M"]
-    assert staged["date_of_birth"].tolist() == [pd.Timestamp("2010-05-01"),
-                                                pd.Timestamp("2011-03-12")]
+    assert staged["date_of_birth"].tolist() == [
+        pd.Timestamp("2010-05-01"),
+        pd.Timestamp("2011-03-12"),
+    ]
     assert list(staged.columns) == [*CONTRACTS["persons"].column_names, "source_row"]
     requests = _quality(out)["sources"]["ehc_requests"]
     assert requests["columns_missing_optional"] == ["tribunal"]
@@ -268,8 +338,9 @@ def test_profile_maps_own_headers_and_matching_ignores_case(data, tmp_path):
 
 
 def test_a_required_column_may_not_be_left_out_even_if_it_may_be_blank(data, tmp_path):
-    write_csv(data / "persons.csv",
-              [{k: v for k, v in r.items() if k != "ethnicity"} for r in PERSONS])
+    write_csv(
+        data / "persons.csv", [{k: v for k, v in r.items() if k != "ethnicity"} for r in PERSONS]
+    )
     with pytest.raises(SourceError, match="ethnicity"):
         _run(data, tmp_path / "staged")
 
@@ -326,8 +397,9 @@ def test_profile_names_file_and_sheet(data, tmp_path):
     ws = wb.create_sheet("Plans")
     header = list(EHC_PLANS[0])
     ws.append(header)
-    ws.append([dt.date(2019, 5, 1) if h == "start_date" else EHC_PLANS[0][h] or None
-               for h in header])
+    ws.append(
+        [dt.date(2019, 5, 1) if h == "start_date" else EHC_PLANS[0][h] or None for h in header]
+    )
     (data / "exports").mkdir()
     wb.save(data / "exports" / "EHCP list.xlsx")
     profile = make_profile({"ehc_plans": {"file": "exports/EHCP list.xlsx", "sheet": "Plans"}})
@@ -362,12 +434,18 @@ def test_xlsx_and_parquet_sources(data, tmp_path):
     assert load_staged(tmp_path / "staged", "persons")["source_row"].tolist() == [2, 3]
 
 
-@pytest.mark.parametrize("case", ["empty", "garbage", "truncated_xlsx", "duplicated_headers",
-                                  "too_large"])
+@pytest.mark.parametrize(
+    "case", ["empty", "garbage", "truncated_xlsx", "duplicated_headers", "too_large"]
+)
 def test_unusable_files_stop_with_a_clear_message(data, tmp_path, capsys, monkeypatch, case):
     target = data / "ehc_requests.csv"
-    expect = {"empty": "empty", "garbage": "binary", "truncated_xlsx": "damaged",
-              "duplicated_headers": "more than once", "too_large": "MB limit"}[case]
+    expect = {
+        "empty": "empty",
+        "garbage": "binary",
+        "truncated_xlsx": "damaged",
+        "duplicated_headers": "more than once",
+        "too_large": "MB limit",
+    }[case]
     if case == "empty":
         target.write_bytes(b"")
     elif case == "garbage":
@@ -402,8 +480,9 @@ def test_header_only_file_is_staged_with_no_rows(data, tmp_path):
 
 
 def test_missing_data_folder(tmp_path, capsys):
-    err = _cli_error(tmp_path / "nowhere", tmp_path / "out", capsys,
-                     profile_path=_profile_file(tmp_path))
+    err = _cli_error(
+        tmp_path / "nowhere", tmp_path / "out", capsys, profile_path=_profile_file(tmp_path)
+    )
     assert "does not exist" in err
 
 
@@ -603,10 +682,18 @@ def test_quarantine_finds_exactly_the_sample_s_planted_faults(tmp_path):
     result = _run(raw, out)
     planted = pd.read_csv(raw / "planted_faults.csv", dtype=str, keep_default_na=False)
     found = pd.concat(
-        [pd.read_csv(out / src["quarantine_file"], dtype=str, keep_default_na=False,
-                     encoding="utf-8-sig", usecols=["row_number", "column", "rule"]
-                     ).assign(source=name)
-         for name, src in result.summary["sources"].items() if src["quarantine_file"]])
+        [
+            pd.read_csv(
+                out / src["quarantine_file"],
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                usecols=["row_number", "column", "rule"],
+            ).assign(source=name)
+            for name, src in result.summary["sources"].items()
+            if src["quarantine_file"]
+        ]
+    )
     key = ["source", "row_number", "column", "rule"]
     assert len(planted) > 100
     assert sorted(map(tuple, found[key].values)) == sorted(map(tuple, planted[key].values))

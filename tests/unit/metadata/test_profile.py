@@ -153,8 +153,9 @@ def test_wsoa_weaknesses_use_their_catalogue_section():
     for w in profile.weaknesses:
         assert set(sections[w.id]) <= set(w.indicators), w.id
     # INDICATORS.md: "Leadership is also judged by outcomes: EHC01, EHC06."
-    outcomes = re.search(r"Leadership is also judged by outcomes: ([A-Z0-9, ]+)\.",
-                         _shared_text("INDICATORS.md"))
+    outcomes = re.search(
+        r"Leadership is also judged by outcomes: ([A-Z0-9, ]+)\.", _shared_text("INDICATORS.md")
+    )
     assert outcomes
     named = set(re.findall(r"[A-Z]+\d{2}", outcomes.group(1)))
     assert named == {"EHC01", "EHC06"}
@@ -167,7 +168,8 @@ def test_priority_areas_reuse_the_named_ids():
     assert set(_catalogue_ids_by_section()["W6"]) <= set(profile.weakness("P2").indicators)
     assert {"JC03", "JC04", "JC05", "JC06"} <= set(profile.weakness("P3").indicators)
     assert {"EHC01", "EHC06", "EHC07", "EHC08", "HINF01", "JOIN01", "COP03", "HAW03"} <= set(
-        profile.weakness("P6").indicators)
+        profile.weakness("P6").indicators
+    )
     for wid in ("P4", "P5"):
         assert "need data" in profile.weakness(wid).caveats
 
@@ -200,8 +202,13 @@ def test_own_yaml_path_loads_like_the_builtin(tmp_path):
 
 def test_a_valid_source_mapping_is_accepted(tmp_path):
     raw = _raw(WSOA)
-    raw["sources"] = {"ehc_plans": {"file": "EHCP extract.xlsx", "sheet": "Plans",
-                                    "columns": {"Plan Ref": "plan_id", "Start": "start_date"}}}
+    raw["sources"] = {
+        "ehc_plans": {
+            "file": "EHCP extract.xlsx",
+            "sheet": "Plans",
+            "columns": {"Plan Ref": "plan_id", "Start": "start_date"},
+        }
+    }
     path = tmp_path / "mapped.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     profile = load_profile(path)
@@ -256,8 +263,16 @@ def _baseline_reversed(raw):
         (_key_not_listed, ["weaknesses.0", "W1", "COP01"]),
         (_baseline_reversed, ["framework", "baseline_end"]),
     ],
-    ids=["typo-key", "missing-title", "bad-la-code", "unknown-source", "unknown-column",
-         "unknown-indicator", "key-not-listed", "baseline-reversed"],
+    ids=[
+        "typo-key",
+        "missing-title",
+        "bad-la-code",
+        "unknown-source",
+        "unknown-column",
+        "unknown-indicator",
+        "key-not-listed",
+        "baseline-reversed",
+    ],
 )
 def test_schema_errors_name_the_file_and_key(tmp_path, mutate, expected):
     raw = _raw(WSOA)
@@ -312,8 +327,17 @@ def test_ingest_with_a_broken_profile_exits_cleanly(tmp_path, capsys):
     _typo_key(raw)
     path = tmp_path / "broken.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    code = cli.main(["ingest", "--profile", str(path), "--data", str(tmp_path),
-                     "--out", str(tmp_path / "staged")])
+    code = cli.main(
+        [
+            "ingest",
+            "--profile",
+            str(path),
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "staged"),
+        ]
+    )
     assert code != 0
     err = capsys.readouterr().err
     assert "inspectors_fund" in err and "Traceback" not in err

@@ -38,13 +38,20 @@ def _two_by_three() -> pd.DataFrame:
     # r1     3  10  12     25
     # r2     8   9  20     37
     # Total 11  19  32     62
-    return pd.DataFrame({"A": [3, 8, 11], "B": [10, 9, 19], "C": [12, 20, 32],
-                         "total": [25, 37, 62]}, index=["r1", "r2", "Total"])
+    return pd.DataFrame(
+        {"A": [3, 8, 11], "B": [10, 9, 19], "C": [12, 20, 32], "total": [25, 37, 62]},
+        index=["r1", "r2", "Total"],
+    )
 
 
 def test_secondary_suppression_picks_a_cell_in_the_same_row_and_the_same_column():
-    why = table_suppression(_two_by_three(), ["A", "B", "C", "total"], threshold=6,
-                            total_row="Total", total_column="total")
+    why = table_suppression(
+        _two_by_three(),
+        ["A", "B", "C", "total"],
+        threshold=6,
+        total_row="Total",
+        total_column="total",
+    )
     # By hand: r1/A (3) is primary. Row r1 then has one hidden cell: hide its smallest other
     # part, r1/B (10 < 12). Column A has one: hide r2/A (8, the only other part). Column B
     # now has one (r1/B): hide r2/B (9). Every row and column then has two hidden cells.
@@ -56,25 +63,36 @@ def test_secondary_suppression_picks_a_cell_in_the_same_row_and_the_same_column(
 
 
 def test_secondary_suppression_iterates_until_no_line_has_a_single_hidden_cell():
-    frame = pd.DataFrame({"A": [2, 50, 8, 60], "B": [30, 20, 45, 95], "C": [40, 25, 35, 100]},
-                         index=["r1", "r2", "r3", "Total"])
+    frame = pd.DataFrame(
+        {"A": [2, 50, 8, 60], "B": [30, 20, 45, 95], "C": [40, 25, 35, 100]},
+        index=["r1", "r2", "r3", "Total"],
+    )
     frame["total"] = frame[["A", "B", "C"]].sum(axis=1)
-    why = table_suppression(frame, ["A", "B", "C", "total"], threshold=6,
-                            total_row="Total", total_column="total")
+    why = table_suppression(
+        frame, ["A", "B", "C", "total"], threshold=6, total_row="Total", total_column="total"
+    )
     # Rows are checked before columns in each pass. Pass 1: row r1 -> r1/B (30 < 40);
     # column A -> r3/A (8 < 50); column B (r1/B alone) -> r2/B (20 < 45). That leaves rows
     # r2 and r3 with one hidden cell each, which only a second pass sees: r2 -> r2/C
     # (25 < 50), r3 -> r3/C (35 < 45). Column C then has two; a third pass changes nothing.
-    assert _hidden(why) == {("r1", "A"), ("r1", "B"), ("r3", "A"), ("r2", "B"),
-                            ("r2", "C"), ("r3", "C")}
+    assert _hidden(why) == {
+        ("r1", "A"),
+        ("r1", "B"),
+        ("r3", "A"),
+        ("r2", "B"),
+        ("r2", "C"),
+        ("r3", "C"),
+    }
 
 
 def test_zero_is_shown_and_is_not_chosen_to_cover_a_small_count():
-    frame = pd.DataFrame({"within": [3, 40], "late": [0, 10], "other": [15, 5]},
-                         index=["school a", "school b"])
+    frame = pd.DataFrame(
+        {"within": [3, 40], "late": [0, 10], "other": [15, 5]}, index=["school a", "school b"]
+    )
     frame["total"] = frame.sum(axis=1)
-    shown = suppress_table(frame, ["within", "late", "other", "total"], threshold=6,
-                           total_column="total")
+    shown = suppress_table(
+        frame, ["within", "late", "other", "total"], threshold=6, total_column="total"
+    )
     # Row a: 3 is hidden; its partner is 15, not the 0 (a hidden zero gives no cover).
     assert shown.loc["school a"].tolist() == [SUPPRESSED, "0", SUPPRESSED, "18"]
     # Row b: 5 is below 6, so hidden; its partner is the smallest other part above zero.
@@ -82,25 +100,40 @@ def test_zero_is_shown_and_is_not_chosen_to_cover_a_small_count():
 
 
 def test_rates_on_hidden_counts_and_shares_of_a_shown_total_are_hidden():
-    frame = pd.DataFrame({"within": [3, 30, 33], "late": [7, 20, 27]},
-                         index=["slt", "ot", "all"])
+    frame = pd.DataFrame({"within": [3, 30, 33], "late": [7, 20, 27]}, index=["slt", "ot", "all"])
     frame["total"] = frame["within"] + frame["late"]
     frame["pct_within"] = frame["within"] / frame["total"] * 100
     frame["share_of_plans"] = frame["total"] / frame.at["all", "total"] * 100
     rates = {"pct_within": ("within", "total"), "share_of_plans": ("total", None)}
-    why = table_suppression(frame, ["within", "late", "total"], threshold=6,
-                            total_row="all", total_column="total", rates=rates)
+    why = table_suppression(
+        frame,
+        ["within", "late", "total"],
+        threshold=6,
+        total_row="all",
+        total_column="total",
+        rates=rates,
+    )
     # slt/within (3) is primary; row slt -> late (7); column within -> ot/within (30);
     # row ot -> ot/late (20). Totals stay shown.
     assert _hidden(why) - {("slt", "pct_within"), ("ot", "pct_within")} == {
-        ("slt", "within"), ("slt", "late"), ("ot", "within"), ("ot", "late")}
+        ("slt", "within"),
+        ("slt", "late"),
+        ("ot", "within"),
+        ("ot", "late"),
+    }
     # 30.0% of a shown 10 is 3: the rate goes with its numerator.
     assert why.at["slt", "pct_within"] == "rate" and why.at["ot", "pct_within"] == "rate"
     assert why.at["all", "pct_within"] == ""
     # Each service's share of all plans rests on shown totals (10 and 50 of 60): shown.
     assert not why["share_of_plans"].astype(bool).any()
-    shown = suppress_table(frame, ["within", "late", "total"], threshold=6, total_row="all",
-                           total_column="total", rates=rates)
+    shown = suppress_table(
+        frame,
+        ["within", "late", "total"],
+        threshold=6,
+        total_row="all",
+        total_column="total",
+        rates=rates,
+    )
     assert shown.at["slt", "pct_within"] == SUPPRESSED
     assert shown.at["all", "pct_within"] == "55.0%"  # 33 of 60
     assert shown.at["slt", "share_of_plans"] == "16.7%"  # 10 of 60
@@ -109,8 +142,9 @@ def test_rates_on_hidden_counts_and_shares_of_a_shown_total_are_hidden():
 def test_a_share_of_the_column_total_is_hidden_with_its_count():
     frame = pd.DataFrame({"plans": [4, 50, 46, 100]}, index=["a", "b", "c", "all"])
     frame["share"] = frame["plans"] / 100 * 100
-    why = table_suppression(frame, ["plans"], threshold=6, total_row="all",
-                            rates={"share": ("plans", None)})
+    why = table_suppression(
+        frame, ["plans"], threshold=6, total_row="all", rates={"share": ("plans", None)}
+    )
     # a (4) is primary; column plans -> c (46 < 50). 4.0% of a shown 100 would give 4.
     assert why.at["a", "share"] == "rate" and why.at["c", "share"] == "rate"
     assert why.at["b", "share"] == ""
@@ -162,14 +196,20 @@ def _lp_range(table, hidden, lines):
     return out
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "dfe_sen2_la_2014_2022.csv").exists(),
-                    reason="published DfE data (shared/data) not available on this machine")
+@pytest.mark.skipif(
+    not (SHARED_DATA / "dfe_sen2_la_2014_2022.csv").exists(),
+    reason="published DfE data (shared/data) not available on this machine",
+)
 def test_real_table_every_small_count_hidden_and_none_recoverable():
     # DfE SEN2 2019: EHC plans ceased, by reason, in the North West's local authorities.
     raw = pd.read_csv(SHARED_DATA / "dfe_sen2_la_2014_2022.csv", dtype=str)
     raw = raw[(raw["time_period"] == "2019") & (raw["region_name"] == "North West")]
-    reasons = ["discontinued_lea_ehc", "discontinued_left_ehc", "discontinued_met_ehc",
-               "discontinued_other_ehc"]
+    reasons = [
+        "discontinued_lea_ehc",
+        "discontinued_left_ehc",
+        "discontinued_met_ehc",
+        "discontinued_other_ehc",
+    ]
     las = raw[raw["geographic_level"] == "Local authority"].set_index("la_name")[reasons]
     las = las.apply(lambda s: s.str.strip().astype(int))
     region = raw[raw["geographic_level"] == "Regional"][reasons].iloc[0].str.strip().astype(int)
@@ -178,8 +218,9 @@ def test_real_table_every_small_count_hidden_and_none_recoverable():
     table.loc["North West"] = region
     table["total"] = table[reasons].sum(axis=1)
     columns = [*reasons, "total"]
-    why = table_suppression(table, columns, threshold=6, total_row="North West",
-                            total_column="total")
+    why = table_suppression(
+        table, columns, threshold=6, total_row="North West", total_column="total"
+    )
     small = {(r, c) for r in table.index for c in columns if 0 < table.at[r, c] < 6}
     hidden = _hidden(why)
     assert small <= hidden and len(small) > 20  # many 1-5 counts in this real table
@@ -198,17 +239,33 @@ def test_real_table_every_small_count_hidden_and_none_recoverable():
 
 def _rows(indicator_id, rows, statistic="proportion", unit="percent"):
     """Indicator-table rows from (breakdown, period_type, start, end, numerator, denominator)."""
-    frame = pd.DataFrame(rows, columns=["breakdown", "period_type", "period_start",
-                                        "period_end", "numerator", "denominator"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "breakdown",
+            "period_type",
+            "period_start",
+            "period_end",
+            "numerator",
+            "denominator",
+        ],
+    )
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     num = frame["numerator"].astype("Float64")
     den = frame["denominator"].astype("Float64")
     frame = frame.assign(
-        indicator_id=indicator_id, title=f"title of {indicator_id}", unit=unit,
-        direction="up", statistic=statistic, numerator=num, denominator=den,
+        indicator_id=indicator_id,
+        title=f"title of {indicator_id}",
+        unit=unit,
+        direction="up",
+        statistic=statistic,
+        numerator=num,
+        denominator=den,
         value=num / den * 100 if statistic == "proportion" else num,
-        ci_low=pd.NA, ci_high=pd.NA, small_number=False,
+        ci_low=pd.NA,
+        ci_high=pd.NA,
+        small_number=False,
         no_data=(den.fillna(0) == 0) if statistic == "proportion" else num.isna(),
         no_data_reason="",
     )
@@ -219,12 +276,15 @@ Q = ("quarter", "2019-01-01", "2019-03-31")
 
 
 def test_breakdown_that_subtraction_would_reveal_is_covered_by_another_breakdown():
-    table = _rows("JC03", [
-        ("", *Q, 40, 50),
-        ("service=slt", *Q, 3, 4),
-        ("service=ot", *Q, 10, 16),
-        ("service=physio", *Q, 27, 30),
-    ])
+    table = _rows(
+        "JC03",
+        [
+            ("", *Q, 40, 50),
+            ("service=slt", *Q, 3, 4),
+            ("service=ot", *Q, 10, 16),
+            ("service=physio", *Q, 27, 30),
+        ],
+    )
     marked = mark_suppression(table, 6)
     # slt (3 of 4) is primary. With the whole-area row shown, 40 - 10 - 27 = 3 and
     # 50 - 16 - 30 = 4 would give it back, so the smallest other service (ot, 16 cases)
@@ -239,9 +299,11 @@ def test_breakdown_that_subtraction_would_reveal_is_covered_by_another_breakdown
 
 
 def test_a_hidden_month_of_a_flow_quarter_is_covered_by_another_month():
-    months = [("", "month", "2019-01-01", "2019-01-31", 2, 4),
-              ("", "month", "2019-02-01", "2019-02-28", 15, 20),
-              ("", "month", "2019-03-01", "2019-03-31", 25, 30)]
+    months = [
+        ("", "month", "2019-01-01", "2019-01-31", 2, 4),
+        ("", "month", "2019-02-01", "2019-02-28", 15, 20),
+        ("", "month", "2019-03-01", "2019-03-31", 25, 30),
+    ]
     table = _rows("EHC01", [*months, ("", *Q, 42, 54)])  # the quarter is their sum
     marked = mark_suppression(table, 6)
     # January (2 of 4) is primary; quarter minus February and March would give it back,
@@ -250,22 +312,27 @@ def test_a_hidden_month_of_a_flow_quarter_is_covered_by_another_month():
 
 
 def test_a_stock_quarter_is_not_treated_as_a_sum_of_months():
-    months = [("", "month", "2019-01-01", "2019-01-31", 2, 40),
-              ("", "month", "2019-02-01", "2019-02-28", 9, 41),
-              ("", "month", "2019-03-01", "2019-03-31", 10, 42)]
+    months = [
+        ("", "month", "2019-01-01", "2019-01-31", 2, 40),
+        ("", "month", "2019-02-01", "2019-02-28", 9, 41),
+        ("", "month", "2019-03-01", "2019-03-31", 10, 42),
+    ]
     table = _rows("EHC01", [*months, ("", *Q, 10, 42)])  # the quarter is March's position
     # Only January (2) is small; no line links it to the others, so nothing else is hidden.
     assert mark_suppression(table, 6)["suppressed"].tolist() == [True, False, False, False]
 
 
 def test_a_quarter_repeating_a_hidden_month_is_hidden_with_it():
-    table = _rows("JC03", [
-        ("", "month", "2019-01-01", "2019-01-31", 40, 50),
-        ("", "month", "2019-02-01", "2019-02-28", 42, 50),
-        ("", "month", "2019-03-01", "2019-03-31", 45, 50),
-        ("service=a", "month", "2019-03-01", "2019-03-31", 3, 4),
-        ("", *Q, 45, 50),  # a stock: the quarter is March's position
-    ])
+    table = _rows(
+        "JC03",
+        [
+            ("", "month", "2019-01-01", "2019-01-31", 40, 50),
+            ("", "month", "2019-02-01", "2019-02-28", 42, 50),
+            ("", "month", "2019-03-01", "2019-03-31", 45, 50),
+            ("service=a", "month", "2019-03-01", "2019-03-31", 3, 4),
+            ("", *Q, 45, 50),  # a stock: the quarter is March's position
+        ],
+    )
     marked = mark_suppression(table, 6)
     # March's one breakdown (3 of 4) is primary; with no other breakdown to cover it, March's
     # whole-area row is hidden instead; the quarter repeats March's figures, so it goes too.
@@ -273,10 +340,13 @@ def test_a_quarter_repeating_a_hidden_month_is_hidden_with_it():
 
 
 def test_zero_numerator_is_shown_and_non_person_indicators_are_not_suppressed():
-    table = pd.concat([
-        _rows("EHC01", [("", *Q, 0, 12)]),
-        _rows("COP01", [("", *Q, 3, 4)]),  # board meetings: not children
-    ], ignore_index=True)
+    table = pd.concat(
+        [
+            _rows("EHC01", [("", *Q, 0, 12)]),
+            _rows("COP01", [("", *Q, 3, 4)]),  # board meetings: not children
+        ],
+        ignore_index=True,
+    )
     shown = suppress_indicator_rows(table, 6)
     assert shown["numerator"].tolist() == ["0", "3"]
     assert shown["value"].tolist() == ["0.0%", "75.0%"]
@@ -284,8 +354,12 @@ def test_zero_numerator_is_shown_and_non_person_indicators_are_not_suppressed():
 
 
 def test_count_indicator_denominator_is_not_applicable():
-    table = _rows("EHC09", [("", *Q, 3, None), ("", "month", "2019-03-01", "2019-03-31", 7,
-                                                  None)], statistic="count", unit="count")
+    table = _rows(
+        "EHC09",
+        [("", *Q, 3, None), ("", "month", "2019-03-01", "2019-03-31", 7, None)],
+        statistic="count",
+        unit="count",
+    )
     shown = suppress_indicator_rows(table, 6)
     assert shown["numerator"].tolist() == ["c", "7"]
     assert shown["denominator"].tolist() == ["c", "z"]
@@ -318,8 +392,9 @@ def test_assert_aggregate_passes_aggregates_and_refuses_a_person_id_column():
 
 def test_assert_aggregate_finds_identifiers_hidden_in_text_without_repeating_them():
     upn = _valid_upn()
-    frame = pd.DataFrame({"service": ["slt", "ot"],
-                          "comment": ["waiting", f"see record {upn} for detail"]})
+    frame = pd.DataFrame(
+        {"service": ["slt", "ot"], "comment": ["waiting", f"see record {upn} for detail"]}
+    )
     with pytest.raises(DisclosureError) as caught:
         assert_aggregate(frame)
     assert "a UPN in column 'comment' (row 2)" in str(caught.value)
@@ -343,9 +418,11 @@ def test_assert_aggregate_ignores_strings_that_fail_the_identifier_checks():
 
 
 def test_rows_already_marked_display_as_marking_the_whole_indicator_would():
-    months = [("", "month", "2019-01-01", "2019-01-31", 2, 4),
-              ("", "month", "2019-02-01", "2019-02-28", 15, 20),
-              ("", "month", "2019-03-01", "2019-03-31", 25, 30)]
+    months = [
+        ("", "month", "2019-01-01", "2019-01-31", 2, 4),
+        ("", "month", "2019-02-01", "2019-02-28", 15, 20),
+        ("", "month", "2019-03-01", "2019-03-31", 25, 30),
+    ]
     table = _rows("EHC01", [*months, ("", *Q, 42, 54)])
     marked = mark_suppression(table, 6)
     # February is hidden only because of the line through the quarter (secondary): shown

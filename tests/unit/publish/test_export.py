@@ -25,26 +25,42 @@ def exporter():
 
 
 def _notebook() -> nbformat.NotebookNode:
-    figure = ('<h2 id="evidence">Evidence</h2><figure><img src="data:image/png;base64,AAAA" '
-              'alt="Line chart of plans issued within 20 weeks, rising from 55% to 88%">'
-              "</figure>")
-    return new_notebook(cells=[
-        new_code_cell('profile = "x"', metadata={"tags": ["parameters"]}),
-        new_markdown_cell("# A weakness report"),
-        new_code_cell("secret_code_line = 42", outputs=[
-            new_output("display_data", data={"text/html": figure}),
-            new_output("stream", name="stderr", text="UserWarning: something internal\n"),
-        ], execution_count=3),
-        new_markdown_cell("## What inspectors found\nThey found things."),
-        new_code_cell("analyst_table()", metadata={"tags": ["analyst-only"]}, outputs=[
-            new_output("display_data", data={"text/plain": "ANALYST ONLY"})]),
-    ])
+    figure = (
+        '<h2 id="evidence">Evidence</h2><figure><img src="data:image/png;base64,AAAA" '
+        'alt="Line chart of plans issued within 20 weeks, rising from 55% to 88%">'
+        "</figure>"
+    )
+    return new_notebook(
+        cells=[
+            new_code_cell('profile = "x"', metadata={"tags": ["parameters"]}),
+            new_markdown_cell("# A weakness report"),
+            new_code_cell(
+                "secret_code_line = 42",
+                outputs=[
+                    new_output("display_data", data={"text/html": figure}),
+                    new_output("stream", name="stderr", text="UserWarning: something internal\n"),
+                ],
+                execution_count=3,
+            ),
+            new_markdown_cell("## What inspectors found\nThey found things."),
+            new_code_cell(
+                "analyst_table()",
+                metadata={"tags": ["analyst-only"]},
+                outputs=[new_output("display_data", data={"text/plain": "ANALYST ONLY"})],
+            ),
+        ]
+    )
 
 
 def test_export_has_no_code_prompts_scripts_or_stderr(exporter):
-    html = export_html(_notebook(), exporter, title="W1 report", area="Bury",
-                       period_label="Quarter to 31 March 2019",
-                       provenance=[("Area profile", "bury-2017-wsoa")])
+    html = export_html(
+        _notebook(),
+        exporter,
+        title="W1 report",
+        area="Bury",
+        period_label="Quarter to 31 March 2019",
+        provenance=[("Area profile", "bury-2017-wsoa")],
+    )
     assert '<html lang="en-GB">' in html
     assert "<title>W1 report</title>" in html
     assert "secret_code_line" not in html and "In&nbsp;[" not in html and "Out[" not in html
@@ -75,8 +91,10 @@ def test_board_html_checks_refuse_bad_pages():
 
 
 def test_tidy_html_drops_css_comments_and_tabstops():
-    html = ('<style>/* see https://example.org */ a { color: red; }</style>'
-            '<div class="jp-OutputArea-output" tabindex="0">x</div>')
+    html = (
+        "<style>/* see https://example.org */ a { color: red; }</style>"
+        '<div class="jp-OutputArea-output" tabindex="0">x</div>'
+    )
     tidy = tidy_html(html)
     assert "example.org" not in tidy and "color: red" in tidy
     assert "tabindex" not in tidy

@@ -66,8 +66,11 @@ def legend_texts(chart):
 
 def collections_by_edge(chart, colour):
     wanted = mcolors.to_rgba(colour)
-    return [c for c in chart.figure.axes[0].collections
-            if len(c.get_edgecolors()) and tuple(c.get_edgecolors()[0]) == wanted]
+    return [
+        c
+        for c in chart.figure.axes[0].collections
+        if len(c.get_edgecolors()) and tuple(c.get_edgecolors()[0]) == wanted
+    ]
 
 
 # --- SPC -------------------------------------------------------------------------------------
@@ -102,14 +105,19 @@ def test_spc_alt_text_states_latest_value_direction_and_finding():
 
 def test_spc_alt_text_follows_the_data_not_a_template():
     # The baseline ends at 70, above the mean, so seven points at 40 are exactly the run.
-    falling = xmr_chart(BASELINE + [40] * 7, DATES[:19], direction="up",
-                        baseline=[True] * 12 + [False] * 7)
+    falling = xmr_chart(
+        BASELINE + [40] * 7, DATES[:19], direction="up", baseline=[True] * 12 + [False] * 7
+    )
     alt = spc_alt_text(falling, "Reviews on time", "percent")
     assert "Latest: 40.0% in October 2020, down from a baseline average of 65.0%." in alt
     assert "Special-cause concern (getting worse) since April 2020." in alt
     assert "target" not in alt
-    flat = xmr_chart(BASELINE * 2, pd.date_range("2019-04-01", periods=24, freq="MS"),
-                     baseline=[True] * 12 + [False] * 12, direction="up")
+    flat = xmr_chart(
+        BASELINE * 2,
+        pd.date_range("2019-04-01", periods=24, freq="MS"),
+        baseline=[True] * 12 + [False] * 12,
+        direction="up",
+    )
     assert "Common-cause variation only: no significant change" in spc_alt_text(flat, "X")
     assert "Special-cause concern" in spc_alt_text(spc(direction="down"), "X")
 
@@ -123,13 +131,19 @@ def test_spc_chart_marks_signals_by_colour_shape_and_legend():
     assert sorted(grey[0].get_offsets()[:, 1]) == sorted([*BASELINE, 60])
     assert blue[0].get_paths()[0] != grey[0].get_paths()[0]  # diamond versus circle
     assert legend_texts(chart) == [
-        "Baseline period (sets the average and limits)", "Average (from the baseline)",
-        "Process limits", "Target 95.0%", "Common cause (no special pattern)",
+        "Baseline period (sets the average and limits)",
+        "Average (from the baseline)",
+        "Process limits",
+        "Target 95.0%",
+        "Common cause (no special pattern)",
         "Special cause: improvement",
     ]
     handles = chart.figure.axes[0].get_legend().legend_handles
-    styles = {t: h.get_linestyle() for t, h in zip(legend_texts(chart), handles, strict=True)
-              if hasattr(h, "get_linestyle") and not hasattr(h, "get_hatch")}
+    styles = {
+        t: h.get_linestyle()
+        for t, h in zip(legend_texts(chart), handles, strict=True)
+        if hasattr(h, "get_linestyle") and not hasattr(h, "get_hatch")
+    }
     assert styles["Process limits"] == ":" and styles["Target 95.0%"] == "--"
     ax = chart.figure.axes[0]
     assert ax.get_ylim() == (0, 100)
@@ -146,8 +160,11 @@ def test_spc_small_number_points_are_hollow_and_explained():
     small = pd.Series(False, index=DATES)
     small.iloc[3] = True
     chart, _ = build(spc_chart, spc(), "Plans", small_number=small, small_threshold=6)
-    hollow = [c for c in chart.figure.axes[0].collections
-              if tuple(c.get_facecolors()[0]) == mcolors.to_rgba(WHITE)]
+    hollow = [
+        c
+        for c in chart.figure.axes[0].collections
+        if tuple(c.get_facecolors()[0]) == mcolors.to_rgba(WHITE)
+    ]
     assert len(hollow) == 1 and list(hollow[0].get_offsets()[:, 1]) == [SERIES[3]]
     assert "Hollow marker: fewer than 6 cases" in legend_texts(chart)
     assert "1 point rests on fewer than 6 cases (hollow markers)." in chart.alt_text
@@ -156,13 +173,20 @@ def test_spc_small_number_points_are_hollow_and_explained():
 
 def test_p_chart_on_pandas_nullable_data_with_gaps():
     numerators = pd.array([5, 7, None, 6, 8, 6, 7, 5, 6, 8, 7, 6, 9, 9, 10, 9], dtype="Int64")
-    denominators = pd.array([10, 12, 0, 10, 12, 10, 11, 9, 10, 12, 11, 10, 10, 10, 11, 10],
-                            dtype="Int64")
-    result = p_chart(numerators.fillna(0), denominators, pd.date_range(
-        "2020-01-01", periods=16, freq="MS"), direction="up", baseline_end="2020-12-31",
-        scale=100.0)
-    chart, markup = build(spc_chart, result, "A $5 budget (£) title", unit="percent",
-                          small_number=denominators < 11)
+    denominators = pd.array(
+        [10, 12, 0, 10, 12, 10, 11, 9, 10, 12, 11, 10, 10, 10, 11, 10], dtype="Int64"
+    )
+    result = p_chart(
+        numerators.fillna(0),
+        denominators,
+        pd.date_range("2020-01-01", periods=16, freq="MS"),
+        direction="up",
+        baseline_end="2020-12-31",
+        scale=100.0,
+    )
+    chart, markup = build(
+        spc_chart, result, "A $5 budget (£) title", unit="percent", small_number=denominators < 11
+    )
     assert "Limits are provisional" in chart.alt_text  # 11 observed baseline points < 12
     assert chart.figure.axes[0].get_title(loc="left") == plain_text("A $5 budget (£) title")
     assert "A $5 budget (£) title" in markup  # the caption and alt keep the real text
@@ -178,9 +202,13 @@ def schools():
     names = [f"School {i}" for i in range(30)]
     counts[8], names[8] = 120, f"{XSS} St Mary's $5$ Church of England Voluntary Aided Primary"
     counts[19], names[19] = 2, "Low & Co Academy"
-    return pd.DataFrame({"school_name": pd.array(names, dtype="str"),
-                         "pupils": pd.array(pupils, dtype="Int64"),
-                         "count": pd.array(counts, dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "school_name": pd.array(names, dtype="str"),
+            "pupils": pd.array(pupils, dtype="Int64"),
+            "count": pd.array(counts, dtype="Int64"),
+        }
+    )
 
 
 def test_funnel_names_exactly_the_schools_outside_the_998_limits():
@@ -219,10 +247,12 @@ def test_funnel_from_school_identification_frame_keeps_its_area_rate():
 def test_waits_chart_summarises_by_service_and_hides_small_services():
     slt = list(range(20, 420, 20))  # 20 waits: 20, 40, ..., 400 days
     ot = [30, 50, 70, 90, 110, 130]
-    waits = pd.DataFrame({
-        "service": pd.array(["slt"] * 20 + ["ot"] * 6 + ["camhs"] * 3, dtype="str"),
-        "days_waited": pd.array(slt + ot + [500, 600, None], dtype="Int64"),
-    })
+    waits = pd.DataFrame(
+        {
+            "service": pd.array(["slt"] * 20 + ["ot"] * 6 + ["camhs"] * 3, dtype="str"),
+            "days_waited": pd.array(slt + ot + [500, 600, None], dtype="Int64"),
+        }
+    )
     chart, markup = build(waiting_times_chart, waits)
     table = chart.data.set_index("Service")
     assert list(table.index) == ["Speech and language therapy", "Occupational therapy"]
@@ -232,8 +262,11 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
     assert table.loc["Speech and language therapy", "Over 18 weeks (%)"] == pytest.approx(70)
     assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == pytest.approx(10)
     assert table.loc["Occupational therapy", "Median (days)"] == 80
-    lines = {round(line.get_xdata()[0]) for line in chart.figure.axes[0].lines
-             if len(set(line.get_xdata())) == 1 and line.get_label().endswith("days)")}
+    lines = {
+        round(line.get_xdata()[0])
+        for line in chart.figure.axes[0].lines
+        if len(set(line.get_xdata())) == 1 and line.get_label().endswith("days)")
+    }
     assert lines == {126, 364}
     # 26 waits shown; over 126 days: 14 SLT + 1 OT = 15 -> 57.7%; over 364: 2 -> 7.7%.
     assert "57.7% of waits were over 18 weeks and 7.7% over 52 weeks" in chart.alt_text
@@ -246,44 +279,72 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
 
 
 def survey_answers():
-    first = {"strongly_disagree": 10, "disagree": 20, "neutral": 10, "agree": 40,
-             "strongly_agree": 20, "dont_know": 5}
-    second = {"strongly_disagree": 5, "disagree": 10, "neutral": 15, "agree": 50,
-              "strongly_agree": 20}
-    rows = [(pd.Timestamp(date), answer) for date, counts in
-            (("2018-03-31", first), ("2019-03-31", second))
-            for answer, n in counts.items() for _ in range(n)]
+    first = {
+        "strongly_disagree": 10,
+        "disagree": 20,
+        "neutral": 10,
+        "agree": 40,
+        "strongly_agree": 20,
+        "dont_know": 5,
+    }
+    second = {
+        "strongly_disagree": 5,
+        "disagree": 10,
+        "neutral": 15,
+        "agree": 50,
+        "strongly_agree": 20,
+    }
+    rows = [
+        (pd.Timestamp(date), answer)
+        for date, counts in (("2018-03-31", first), ("2019-03-31", second))
+        for answer, n in counts.items()
+        for _ in range(n)
+    ]
     frame = pd.DataFrame(rows, columns=["wave_date", "answer"])
     frame["answer"] = frame["answer"].astype("str")
     return frame.sample(frac=1, random_state=1)  # order must not matter
 
 
 def test_likert_bars_are_100_percent_stacked_in_scale_order():
-    chart, markup = build(likert_chart, survey_answers(), "Parents feel listened to",
-                          subject="“I feel listened to”")
+    chart, markup = build(
+        likert_chart, survey_answers(), "Parents feel listened to", subject="“I feel listened to”"
+    )
     ax = chart.figure.axes[0]
     widths = [round(p.get_width(), 6) for p in ax.patches]
     # Five categories x two waves, category by category: 10/100, 5/100, 20/100, ...
     assert widths == [10, 5, 20, 10, 10, 15, 40, 50, 20, 20]
     hatches = [p.get_hatch() or "" for p in ax.patches][::2]
     assert hatches == list(LIKERT_HATCHES.values()) and len(set(hatches)) == 5
-    assert legend_texts(chart) == ["Strongly disagree", "Disagree", "Neither agree nor disagree",
-                                   "Agree", "Strongly agree"]
+    assert legend_texts(chart) == [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "March 2018 (100 answers)", "March 2019 (100 answers)"]
+        "March 2018 (100 answers)",
+        "March 2019 (100 answers)",
+    ]
     assert sorted(t.get_text() for t in ax.texts) == sorted(
-        ["20.0%", "40.0%", "20.0%", "15.0%", "50.0%", "20.0%"])  # 10% and less left to table
-    assert ("In March 2019 70.0% agreed or strongly agreed (100 answers), up from 60.0% in "
-            "March 2018; 15.0% disagreed or strongly disagreed.") in chart.alt_text
+        ["20.0%", "40.0%", "20.0%", "15.0%", "50.0%", "20.0%"]
+    )  # 10% and less left to table
+    assert (
+        "In March 2019 70.0% agreed or strongly agreed (100 answers), up from 60.0% in "
+        "March 2018; 15.0% disagreed or strongly disagreed."
+    ) in chart.alt_text
     assert "5 answers of don't know or no answer not shown." in chart.alt_text
     assert "<td>70.0%</td>" in markup
 
 
 def test_likert_accepts_counts_and_text_waves():
-    counts = pd.DataFrame({"wave": pd.array(["Wave 1"] * 5, dtype="str"),
-                           "answer": ["strongly_disagree", "disagree", "neutral", "agree",
-                                      "strongly_agree"],
-                           "n": pd.array([1, 1, 1, 1, 4], dtype="Int64")})
+    counts = pd.DataFrame(
+        {
+            "wave": pd.array(["Wave 1"] * 5, dtype="str"),
+            "answer": ["strongly_disagree", "disagree", "neutral", "agree", "strongly_agree"],
+            "n": pd.array([1, 1, 1, 1, 4], dtype="Int64"),
+        }
+    )
     chart, _ = build(likert_chart, counts, "One wave", wave_column="wave", count_column="n")
     assert chart.facts["agree"] == [62.5]
     assert "(1 wave, Wave 1)" in chart.alt_text
@@ -293,19 +354,44 @@ def test_likert_accepts_counts_and_text_waves():
 
 
 def test_comparison_chart_orders_labels_and_ranks():
-    rows = pd.DataFrame({
-        "period": "2021",
-        "role": ["england", "region", "neighbour_average", "neighbour", "neighbour",
-                 "neighbour", "area"],
-        "geography": pd.array(["England", "North West", "Statistical neighbours", "Alpha",
-                               f"Beta {XSS}", "Gamma", "Bury"], dtype="str"),
-        "value": pd.array([58.0, 55.1, 60.2, 70.0, 40.0, None, 51.0], dtype="Float64"),
-    })
+    rows = pd.DataFrame(
+        {
+            "period": "2021",
+            "role": [
+                "england",
+                "region",
+                "neighbour_average",
+                "neighbour",
+                "neighbour",
+                "neighbour",
+                "area",
+            ],
+            "geography": pd.array(
+                [
+                    "England",
+                    "North West",
+                    "Statistical neighbours",
+                    "Alpha",
+                    f"Beta {XSS}",
+                    "Gamma",
+                    "Bury",
+                ],
+                dtype="str",
+            ),
+            "value": pd.array([58.0, 55.1, 60.2, 70.0, 40.0, None, 51.0], dtype="Float64"),
+        }
+    )
     chart, markup = build(comparison_chart, rows, "Plans within 20 weeks", direction="up")
     ax = chart.figure.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Bury (this area)", "England", "North West", "Statistical neighbours", "Alpha",
-        plain_text(f"Beta {XSS}", 32), "Gamma"]
+        "Bury (this area)",
+        "England",
+        "North West",
+        "Statistical neighbours",
+        "Alpha",
+        plain_text(f"Beta {XSS}", 32),
+        "Gamma",
+    ]
     assert ax.get_yticklabels()[0].get_fontweight() == "bold"
     values = [t.get_text() for t in ax.texts]
     assert values == ["51.0%", "58.0%", "55.1%", "60.2%", "70.0%", "40.0%", "no data"]
@@ -313,7 +399,8 @@ def test_comparison_chart_orders_labels_and_ranks():
         "Bar chart of Plans within 20 weeks, 2021: Bury 51.0%, England 58.0%, North West "
         "55.1%, Statistical neighbours 60.2%. Bury is below England and below the neighbour "
         "average (higher is better). Among Bury and its 2 neighbours with a figure, Bury is "
-        "2nd highest.")
+        "2nd highest."
+    )
     assert "<script>" not in markup and "Beta &lt;script&gt;" in markup
 
 
@@ -328,21 +415,28 @@ def test_comparison_chart_on_published_dfe_figures():
     bury = rows.loc[rows["role"] == "area", "value"].iloc[0]
     england = rows.loc[rows["role"] == "england", "value"].iloc[0]
     assert chart.alt_text.startswith(
-        f"Bar chart of Plans issued within 20 weeks, 2018: Bury {bury:.1f}%, "
-        f"England {england:.1f}%")
+        f"Bar chart of Plans issued within 20 weeks, 2018: Bury {bury:.1f}%, England {england:.1f}%"
+    )
 
 
 def test_actions_chart_counts_every_status():
-    actions = pd.DataFrame({"status": pd.array(
-        ["complete"] * 5 + ["overdue"] * 2 + ["on_track"] * 3, dtype="str")})
+    actions = pd.DataFrame(
+        {"status": pd.array(["complete"] * 5 + ["overdue"] * 2 + ["on_track"] * 3, dtype="str")}
+    )
     chart, markup = build(actions_chart, actions, as_at="31 March 2019")
     ax = chart.figure.axes[0]
     assert [p.get_width() for p in ax.patches] == [5, 3, 0, 0, 2]
-    assert [t.get_text() for t in ax.texts] == ["5 (50.0%)", "3 (30.0%)", "0 (0.0%)",
-                                                "0 (0.0%)", "2 (20.0%)"]
+    assert [t.get_text() for t in ax.texts] == [
+        "5 (50.0%)",
+        "3 (30.0%)",
+        "0 (0.0%)",
+        "0 (0.0%)",
+        "2 (20.0%)",
+    ]
     assert chart.alt_text == (
         "Bar chart of 10 plan actions by status at 31 March 2019: 5 complete (50.0%), "
-        "3 on track (30.0%), 0 not started (0.0%), 0 at risk (0.0%) and 2 overdue (20.0%).")
+        "3 on track (30.0%), 0 not started (0.0%), 0 at risk (0.0%) and 2 overdue (20.0%)."
+    )
     assert "<figcaption>Plan actions by status, at 31 March 2019</figcaption>" in markup
     with pytest.raises(ValueError, match="unknown action status"):
         actions_chart(pd.DataFrame({"status": ["done"]}))
@@ -351,25 +445,40 @@ def test_actions_chart_counts_every_status():
 def test_spc_table_and_alt_text_withhold_suppressed_months():
     # The narrator marks March 2019 (and, by secondary suppression, January) as resting on
     # fewer than 6 cases: the chart may draw them hollow but must not write their values.
-    result = p_chart([5, 7, 6, 8, 6, 7, 5, 6, 8, 7, 6, 9, 1, 9, 0],
-                     [10, 12, 10, 12, 10, 11, 9, 10, 12, 11, 10, 10, 3, 10, 2],
-                     pd.date_range("2018-01-01", periods=15, freq="MS"), direction="up",
-                     baseline_end="2018-12-31", scale=100.0)
-    small = pd.Series([False] * 12 + [True, False, True],
-                      index=pd.date_range("2018-01-01", periods=15, freq="MS"))
-    chart, markup = build(spc_chart, result, "Health advice through the portal",
-                          unit="percent", small_number=small, small_threshold=6)
+    result = p_chart(
+        [5, 7, 6, 8, 6, 7, 5, 6, 8, 7, 6, 9, 1, 9, 0],
+        [10, 12, 10, 12, 10, 11, 9, 10, 12, 11, 10, 10, 3, 10, 2],
+        pd.date_range("2018-01-01", periods=15, freq="MS"),
+        direction="up",
+        baseline_end="2018-12-31",
+        scale=100.0,
+    )
+    small = pd.Series(
+        [False] * 12 + [True, False, True], index=pd.date_range("2018-01-01", periods=15, freq="MS")
+    )
+    chart, markup = build(
+        spc_chart,
+        result,
+        "Health advice through the portal",
+        unit="percent",
+        small_number=small,
+        small_threshold=6,
+    )
     values = chart.data["Value (%)"]
     assert list(values.iloc[12:]) == ["c", 90.0, "c"]
     assert values.iloc[0] == pytest.approx(50.0)
     assert '<th scope="row">March 2019</th><td>c</td>' in markup  # limits stay beside it
     assert "Latest: 0.0%" not in chart.alt_text and "0.0%" not in chart.alt_text
-    assert ("The latest figure, for March 2019, is not shown because it rests on fewer than "
-            "6 cases.") in chart.alt_text
+    assert (
+        "The latest figure, for March 2019, is not shown because it rests on fewer than 6 cases."
+    ) in chart.alt_text
     assert chart.facts["latest_value"] is None
     # The point itself is still drawn, hollow.
-    hollow = [c for c in chart.figure.axes[0].collections
-              if tuple(c.get_facecolors()[0]) == mcolors.to_rgba(WHITE)]
+    hollow = [
+        c
+        for c in chart.figure.axes[0].collections
+        if tuple(c.get_facecolors()[0]) == mcolors.to_rgba(WHITE)
+    ]
     drawn = sorted(np.concatenate([c.get_offsets()[:, 1] for c in hollow]))
     assert drawn == pytest.approx([0.0, 100 / 3])
 

@@ -64,12 +64,24 @@ def small_figure():
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "   ", None, 42, "image", "Chart", "Figure.", "graph", "alt text",
-     "No description has been provided for this image",
-     "no description has been provided for this image.",
-     "<Figure size 800x450 with 1 Axes>", "<matplotlib.figure.Figure at 0x7f>",
-     "TODO: describe the chart properly later", "A short description",
-     "Chart of waits"],
+    [
+        "",
+        "   ",
+        None,
+        42,
+        "image",
+        "Chart",
+        "Figure.",
+        "graph",
+        "alt text",
+        "No description has been provided for this image",
+        "no description has been provided for this image.",
+        "<Figure size 800x450 with 1 Axes>",
+        "<matplotlib.figure.Figure at 0x7f>",
+        "TODO: describe the chart properly later",
+        "A short description",
+        "Chart of waits",
+    ],
 )
 def test_placeholder_alt_text_is_refused(bad, shown):
     with pytest.raises(ValueError):
@@ -82,7 +94,8 @@ def test_placeholder_alt_text_is_refused(bad, shown):
 def test_real_alt_text_passes_with_whitespace_tidied():
     assert check_alt_text(f"  {ALT}\n ") == ALT
     assert check_alt_text("Line chart  of\nwaits by month, falling.") == (
-        "Line chart of waits by month, falling.")
+        "Line chart of waits by month, falling."
+    )
 
 
 # --- show_figure -----------------------------------------------------------------------------
@@ -125,8 +138,9 @@ def test_show_figure_closes_even_when_alt_text_is_refused(shown):
 
 def test_everything_free_text_is_escaped(shown):
     data = pd.DataFrame({XSS: [f"St {XSS} School", "b & c"], "Pupils": [120, 1234]})
-    markup = show_figure(small_figure(), f"Bar chart of schools {XSS} with quotes \" here",
-                         data, f"Caption {XSS}")
+    markup = show_figure(
+        small_figure(), f'Bar chart of schools {XSS} with quotes " here', data, f"Caption {XSS}"
+    )
     assert "<script>" not in markup
     # alt, figure caption, table caption, column heading, cell
     assert markup.count("&lt;script&gt;") == 5
@@ -137,10 +151,12 @@ def test_everything_free_text_is_escaped(shown):
 
 def test_table_has_no_index_and_british_numbers():
     data = pd.DataFrame(
-        {"Month": pd.to_datetime(["2019-03-31", "2019-04-30"]),
-         "Rate": pd.array([58.25, None], dtype="Float64"),
-         "Cases": pd.array([1234, 5], dtype="Int64"),
-         "Small": pd.array([False, True], dtype="boolean")},
+        {
+            "Month": pd.to_datetime(["2019-03-31", "2019-04-30"]),
+            "Rate": pd.array([58.25, None], dtype="Float64"),
+            "Cases": pd.array([1234, 5], dtype="Int64"),
+            "Small": pd.array([False, True], dtype="boolean"),
+        },
         index=pd.Index(["index-one", "index-two"], name="hidden"),
     )
     markup = display_module.data_table_html(data, "Caption", {"Rate": "percent"})
@@ -166,17 +182,28 @@ def test_table_with_identifiers_is_refused():
 
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
-    [(1234, None, "1,234"), (12.345, None, "12.3"), (58.25, "percent", "58.3%"),
-     (pd.Timestamp("2019-03-01"), "month", "March 2019"), (pd.NA, "percent", "no data"),
-     ("already text", "percent", "already text"), (True, None, "Yes"), (42.0, "days", "42 days")],
+    [
+        (1234, None, "1,234"),
+        (12.345, None, "12.3"),
+        (58.25, "percent", "58.3%"),
+        (pd.Timestamp("2019-03-01"), "month", "March 2019"),
+        (pd.NA, "percent", "no data"),
+        ("already text", "percent", "already text"),
+        (True, None, "Yes"),
+        (42.0, "days", "42 days"),
+    ],
 )
 def test_format_cell(value, unit, expected):
     assert format_cell(value, unit) == expected
 
 
 def test_chart_show_goes_through_show_figure(shown):
-    chart = Chart(figure=small_figure(), alt_text=ALT,
-                  data=pd.DataFrame({"Item": ["a"], "Value": [1]}), caption="Caption")
+    chart = Chart(
+        figure=small_figure(),
+        alt_text=ALT,
+        data=pd.DataFrame({"Item": ["a"], "Value": [1]}),
+        caption="Caption",
+    )
     markup = chart.show()
     assert len(shown) == 1 and 'alt="Bar chart of three' in markup
     with pytest.raises(ValueError):
@@ -206,16 +233,21 @@ def test_contrast_ratio_matches_wcag_reference_values():
 
 @pytest.mark.parametrize(
     ("name", "colour"),
-    [*LINE_COLOURS.items(), *(("likert " + k, v) for k, v in LIKERT_COLOURS.items()),
-     *(("status " + k, v) for k, v in STATUS_COLOURS.items())],
+    [
+        *LINE_COLOURS.items(),
+        *(("likert " + k, v) for k, v in LIKERT_COLOURS.items()),
+        *(("status " + k, v) for k, v in STATUS_COLOURS.items()),
+    ],
 )
 def test_every_graphic_colour_has_3_to_1_contrast_on_white(name, colour):
     assert contrast_ratio(colour) >= 3.0, name
 
 
 def test_spc_palette_keeps_making_data_count_hues():
-    hue = {k: matplotlib.colors.rgb_to_hsv(matplotlib.colors.to_rgb(v))[0] * 360
-           for k, v in SPC_COLOURS.items()}
+    hue = {
+        k: matplotlib.colors.rgb_to_hsv(matplotlib.colors.to_rgb(v))[0] * 360
+        for k, v in SPC_COLOURS.items()
+    }
     assert 190 <= hue["special_cause_improvement"] <= 230  # blue
     assert 15 <= hue["special_cause_concern"] <= 40  # orange
     assert 260 <= hue["special_cause_neutral"] <= 290  # purple
@@ -246,17 +278,19 @@ def test_theme_leaves_global_settings_alone():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Price $5 and $6", r"Price \$5 and \$6"),
-     ("Tab\there\nnew  line", "Tab here new line"),
-     ("a\x07bell", "a bell"),
-     ("A very long school name indeed", "A very long…")],
+    [
+        ("Price $5 and $6", r"Price \$5 and \$6"),
+        ("Tab\there\nnew  line", "Tab here new line"),
+        ("a\x07bell", "a bell"),
+        ("A very long school name indeed", "A very long…"),
+    ],
 )
 def test_plain_text(raw, expected):
     assert plain_text(raw, 12 if "long" in raw else None) == expected
 
 
 def test_plain_text_is_never_mathtext_and_draws_without_warnings():
-    label = plain_text("Fund $x^2$ and $y$ \U0001F600 \u4e2d")  # DejaVu has no CJK
+    label = plain_text("Fund $x^2$ and $y$ \U0001f600 \u4e2d")  # DejaVu has no CJK
     assert not matplotlib.cbook.is_math_text(label)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph would warn here
@@ -267,7 +301,7 @@ def test_plain_text_is_never_mathtext_and_draws_without_warnings():
     # What matplotlib will draw: the text with dollars shown, not parsed as mathematics.
     (title,) = [t for t in figure.findobj(matplotlib.text.Text) if t.get_text() == label]
     drawn, is_math = title._preprocess_math(title.get_text())
-    assert (drawn, is_math) == ("Fund $x^2$ and $y$ \U0001F600 \ufffd", False)
+    assert (drawn, is_math) == ("Fund $x^2$ and $y$ \U0001f600 \ufffd", False)
 
 
 def test_returned_html_is_not_echoed_as_a_cell_result(shown):

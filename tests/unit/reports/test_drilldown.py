@@ -17,15 +17,24 @@ D = pd.Timestamp
 JAN_2018, JAN_2019, JAN_2020 = "2018-01-18", "2019-01-17", "2020-01-16"
 
 
-def _pupils(census_date: str, urn: str, name: str, phase: str, counts: dict[str, int],
-            need: str = "MLD") -> list[dict]:
+def _pupils(
+    census_date: str, urn: str, name: str, phase: str, counts: dict[str, int], need: str = "MLD"
+) -> list[dict]:
     """Census rows for one school: ``counts`` is provision code -> pupils."""
     rows = []
     for provision, n in counts.items():
         for _ in range(n):
-            rows.append({"census_date": census_date, "school_urn": urn, "school_name": name,
-                         "phase": phase, "ncy": 5, "sen_provision": provision,
-                         "primary_need": need if provision in "KE" else None})
+            rows.append(
+                {
+                    "census_date": census_date,
+                    "school_urn": urn,
+                    "school_name": name,
+                    "phase": phase,
+                    "ncy": 5,
+                    "sen_provision": provision,
+                    "primary_need": need if provision in "KE" else None,
+                }
+            )
     return rows
 
 
@@ -68,7 +77,11 @@ def test_school_census_profile_counts_each_census_up_to_the_period_end():
     assert profile["census_date"].tolist() == [D(JAN_2018), D(JAN_2019)]
     last = profile.iloc[-1]
     assert (last["pupils"], last["no_sen"], last["sen_support"], last["ehc_plan"]) == (
-        200, 176, 20, 4)
+        200,
+        176,
+        20,
+        4,
+    )
     assert last["sen_support_rate"] == pytest.approx(10.0)
     # The area is the funnel's centre: mainstream schools only (80 K of 400 pupils; 7 E).
     assert last["area_sen_support_rate"] == pytest.approx(80 / 400 * 100)
@@ -81,8 +94,10 @@ def test_funnel_positions_in_words_and_special_schools_outside_the_funnel():
     dale = dd.school_census_profile(data, "100002", "2019-03-31").iloc[-1]
     assert dale["sen_support_position"] == "above the 99.8% limit"
     # Hill: 10% of 200 against 20% is more than 3 standard errors below (sd 2.8 points).
-    assert dd.school_census_profile(data, "100001", "2019-03-31").iloc[-1][
-        "sen_support_position"] == "below the 99.8% limit"
+    assert (
+        dd.school_census_profile(data, "100001", "2019-03-31").iloc[-1]["sen_support_position"]
+        == "below the 99.8% limit"
+    )
     brook = dd.school_census_profile(data, "100009", "2019-03-31").iloc[-1]
     assert brook["ehc_plan_position"] == dd.NOT_IN_FUNNEL_WORDS
     assert brook["ehc_plan_rate"] == pytest.approx(100.0)
@@ -104,27 +119,37 @@ def test_school_needs_cross_tabulates_with_totals():
     assert needs.index[-1] == "All needs"
 
 
-def _request(rid: str, received: str, requester: str, urn: str | None, decision: str,
-             decided: str | None) -> dict:
-    return {"request_id": rid, "person_id": "P0000001", "received_date": received,
-            "requester": requester, "school_urn": urn, "decision": decision,
-            "decision_date": decided}
+def _request(
+    rid: str, received: str, requester: str, urn: str | None, decision: str, decided: str | None
+) -> dict:
+    return {
+        "request_id": rid,
+        "person_id": "P0000001",
+        "received_date": received,
+        "requester": requester,
+        "school_urn": urn,
+        "decision": decision,
+        "decision_date": decided,
+    }
 
 
 def test_school_requests_count_twelve_month_windows_to_the_period_end():
-    requests = staged("ehc_requests", [
-        # Year to 31 March 2019.
-        _request("R1", "2018-04-01", "school", "100001", "not_assess", "2018-05-10"),
-        _request("R2", "2018-06-01", "school", "100001", "assess", "2018-07-01"),
-        _request("R3", "2018-09-01", "parent", "100001", "not_assess", "2018-10-01"),
-        _request("R4", "2019-01-05", "school", "100001", "withdrawn", "2019-02-01"),
-        _request("R5", "2018-08-01", "school", "100002", "not_assess", "2018-09-01"),
-        _request("R6", "2018-08-01", "school", "100002", "assess", "2018-09-03"),
-        # Received in the earlier year, decided in the later one: counted where each falls.
-        _request("R7", "2018-03-20", "school", "100001", "assess", "2018-04-20"),
-        # After the period end: nowhere.
-        _request("R8", "2019-04-01", "school", "100001", "not_assess", "2019-04-02"),
-    ])
+    requests = staged(
+        "ehc_requests",
+        [
+            # Year to 31 March 2019.
+            _request("R1", "2018-04-01", "school", "100001", "not_assess", "2018-05-10"),
+            _request("R2", "2018-06-01", "school", "100001", "assess", "2018-07-01"),
+            _request("R3", "2018-09-01", "parent", "100001", "not_assess", "2018-10-01"),
+            _request("R4", "2019-01-05", "school", "100001", "withdrawn", "2019-02-01"),
+            _request("R5", "2018-08-01", "school", "100002", "not_assess", "2018-09-01"),
+            _request("R6", "2018-08-01", "school", "100002", "assess", "2018-09-03"),
+            # Received in the earlier year, decided in the later one: counted where each falls.
+            _request("R7", "2018-03-20", "school", "100001", "assess", "2018-04-20"),
+            # After the period end: nowhere.
+            _request("R8", "2019-04-01", "school", "100001", "not_assess", "2019-04-02"),
+        ],
+    )
     table = dd.school_requests(_data(ehc_requests=requests), "100001", "2019-03-31", years=2)
     assert table["year_to"].tolist() == [D("2018-03-31"), D("2019-03-31")]
     earlier, latest = table.iloc[0], table.iloc[1]
@@ -140,24 +165,34 @@ def test_school_requests_count_twelve_month_windows_to_the_period_end():
     assert latest["area_refusal_rate"] == pytest.approx(40.0)
 
 
-def _advice(aid: str, provider: str, requested: str, received: str | None,
-            advice_type: str = "health") -> dict:
-    return {"advice_id": aid, "request_id": "R1", "advice_type": advice_type,
-            "provider": provider, "discipline": "paediatrics", "requested_date": requested,
-            "received_date": received, "channel": "email"}
+def _advice(
+    aid: str, provider: str, requested: str, received: str | None, advice_type: str = "health"
+) -> dict:
+    return {
+        "advice_id": aid,
+        "request_id": "R1",
+        "advice_type": advice_type,
+        "provider": provider,
+        "discipline": "paediatrics",
+        "requested_date": requested,
+        "received_date": received,
+        "channel": "email",
+    }
 
 
 def test_provider_advice_months_follow_hinf01_and_hinf02_for_that_provider():
-    advice = staged("ehc_advice", [
-        _advice("A1", "Trust A", "2019-01-10", "2019-02-15"),  # 36 days; deadline Feb
-        _advice("A2", "Trust A", "2019-01-20", "2019-03-10"),  # 49 days, late; deadline Mar
-        _advice("A3", "Trust A", "2019-02-01", "2019-03-15"),  # day 42: on time; deadline Mar
-        _advice("A4", "Trust A", "2019-02-10", None),          # never received; deadline Mar
-        _advice("A5", "Trust B", "2019-01-10", "2019-01-20"),  # another provider
-        _advice("A6", "Trust A", "2019-01-10", "2019-01-11", advice_type="education"),
-    ])
-    months = dd.provider_advice_months(_data(ehc_advice=advice), "Trust A", "2019-03-31",
-                                       months=3)
+    advice = staged(
+        "ehc_advice",
+        [
+            _advice("A1", "Trust A", "2019-01-10", "2019-02-15"),  # 36 days; deadline Feb
+            _advice("A2", "Trust A", "2019-01-20", "2019-03-10"),  # 49 days, late; deadline Mar
+            _advice("A3", "Trust A", "2019-02-01", "2019-03-15"),  # day 42: on time; deadline Mar
+            _advice("A4", "Trust A", "2019-02-10", None),  # never received; deadline Mar
+            _advice("A5", "Trust B", "2019-01-10", "2019-01-20"),  # another provider
+            _advice("A6", "Trust A", "2019-01-10", "2019-01-11", advice_type="education"),
+        ],
+    )
+    months = dd.provider_advice_months(_data(ehc_advice=advice), "Trust A", "2019-03-31", months=3)
     months = months.set_index(months["month"].dt.strftime("%Y-%m"))
     assert months.loc["2019-01", ["advice_due", "received"]].tolist() == [0, 0]
     assert months.loc["2019-02", ["advice_due", "on_time", "received"]].tolist() == [1, 1, 1]
@@ -169,42 +204,66 @@ def test_provider_advice_months_follow_hinf01_and_hinf02_for_that_provider():
         dd.provider_advice_months(_data(ehc_advice=advice), "Trust C", "2019-03-31")
 
 
-def _referral(rid: str, service: str, referred: str, seen: str | None,
-              provider: str = "Trust A", discharged: str | None = None) -> dict:
-    return {"referral_id": rid, "person_id": "P0000001", "nhs_number": None,
-            "service": service, "provider": provider, "referral_date": referred,
-            "first_contact_date": seen, "discharge_date": discharged}
+def _referral(
+    rid: str,
+    service: str,
+    referred: str,
+    seen: str | None,
+    provider: str = "Trust A",
+    discharged: str | None = None,
+) -> dict:
+    return {
+        "referral_id": rid,
+        "person_id": "P0000001",
+        "nhs_number": None,
+        "service": service,
+        "provider": provider,
+        "referral_date": referred,
+        "first_contact_date": seen,
+        "discharge_date": discharged,
+    }
 
 
 def _referrals() -> pd.DataFrame:
-    return staged("health_referrals", [
-        # 1 October 2018 to 31 January 2019 is 122 days; to 28 February 150; to 31 March 181.
-        _referral("H1", "slt", "2018-10-01", None),
-        # Waiting at the end of January only; first seen in February after 36 days.
-        _referral("H2", "ot", "2019-01-15", "2019-02-20"),
-        # Referred 30 November 2017: 366 days at 1 December 2018, over 52 weeks from then on
-        # until discharged on 15 February 2019 without being seen.
-        _referral("H3", "slt", "2017-11-30", None, discharged="2019-02-15"),
-        _referral("H4", "slt", "2018-06-01", None, provider="Trust B"),
-    ])
+    return staged(
+        "health_referrals",
+        [
+            # 1 October 2018 to 31 January 2019 is 122 days; to 28 February 150; to 31 March 181.
+            _referral("H1", "slt", "2018-10-01", None),
+            # Waiting at the end of January only; first seen in February after 36 days.
+            _referral("H2", "ot", "2019-01-15", "2019-02-20"),
+            # Referred 30 November 2017: 366 days at 1 December 2018, over 52 weeks from then on
+            # until discharged on 15 February 2019 without being seen.
+            _referral("H3", "slt", "2017-11-30", None, discharged="2019-02-15"),
+            _referral("H4", "slt", "2018-06-01", None, provider="Trust B"),
+        ],
+    )
 
 
 def test_provider_wait_months_censor_waits_at_each_month_end():
-    months = dd.provider_wait_months(_data(health_referrals=_referrals()), "Trust A",
-                                     "2019-03-31", months=3)
+    months = dd.provider_wait_months(
+        _data(health_referrals=_referrals()), "Trust A", "2019-03-31", months=3
+    )
     months = months.set_index(months["month"].dt.strftime("%Y-%m"))
     assert months.loc["2019-01", ["waiting", "over_18_weeks", "over_52_weeks"]].tolist() == [
-        3, 1, 1]  # H1 (122 days: not over 18 weeks), H2, H3
+        3,
+        1,
+        1,
+    ]  # H1 (122 days: not over 18 weeks), H2, H3
     assert months.loc["2019-02", ["waiting", "over_18_weeks", "over_52_weeks"]].tolist() == [
-        1, 1, 0]  # H1 only: H2 seen, H3 discharged
+        1,
+        1,
+        0,
+    ]  # H1 only: H2 seen, H3 discharged
     assert months.loc["2019-02", ["first_seen", "median_wait"]].tolist() == [1, 36]
     assert months.loc["2019-03", "over_18_weeks_rate"] == pytest.approx(100.0)
     assert months.loc["2019-01", "over_18_weeks_rate"] == pytest.approx(100 / 3)  # H3 only
 
 
 def test_provider_waits_by_service_on_the_period_end():
-    by_service = dd.provider_waits_by_service(_data(health_referrals=_referrals()), "Trust A",
-                                              "2019-01-31")
+    by_service = dd.provider_waits_by_service(
+        _data(health_referrals=_referrals()), "Trust A", "2019-01-31"
+    )
     assert by_service.loc["slt"].tolist() == [2, 1, 1]
     assert by_service.loc["ot"].tolist() == [1, 0, 0]
 
@@ -227,11 +286,23 @@ def test_parse_month():
 
 
 def test_display_counts_hides_small_counts_what_rests_on_them_and_keeps_zeros():
-    frame = pd.DataFrame({"waiting": [40, 3, 0], "over": [10, 2, 0], "seen": [8, 4, 0],
-                          "rate": [25.0, 66.7, float("nan")], "median": [30.0, 12.0, None]},
-                         index=["Jan", "Feb", "Mar"])
-    shown = dd.display_counts(frame, ["waiting", "over", "seen"], 6,
-                              rates={"rate": ("over", "waiting")}, medians={"median": "seen"})
+    frame = pd.DataFrame(
+        {
+            "waiting": [40, 3, 0],
+            "over": [10, 2, 0],
+            "seen": [8, 4, 0],
+            "rate": [25.0, 66.7, float("nan")],
+            "median": [30.0, 12.0, None],
+        },
+        index=["Jan", "Feb", "Mar"],
+    )
+    shown = dd.display_counts(
+        frame,
+        ["waiting", "over", "seen"],
+        6,
+        rates={"rate": ("over", "waiting")},
+        medians={"median": "seen"},
+    )
     assert shown.loc["Jan"].tolist() == ["40", "10", "8", "25.0%", "30 days"]
     assert shown.loc["Feb"].tolist() == ["c", "c", "c", "c", "c"]
     assert shown.loc["Mar", ["waiting", "over", "seen"]].tolist() == ["0", "0", "0"]
@@ -239,10 +310,17 @@ def test_display_counts_hides_small_counts_what_rests_on_them_and_keeps_zeros():
 
 
 def test_display_counts_secondary_suppression_with_totals():
-    needs = pd.DataFrame({"sen_support": [30, 10, 40], "ehc_plan": [3, 8, 11],
-                          "all_sen": [33, 18, 51]}, index=["MLD", "ASD", "All needs"])
-    shown = dd.display_counts(needs, ["sen_support", "ehc_plan", "all_sen"], 6,
-                              total_column="all_sen", total_row="All needs")
+    needs = pd.DataFrame(
+        {"sen_support": [30, 10, 40], "ehc_plan": [3, 8, 11], "all_sen": [33, 18, 51]},
+        index=["MLD", "ASD", "All needs"],
+    )
+    shown = dd.display_counts(
+        needs,
+        ["sen_support", "ehc_plan", "all_sen"],
+        6,
+        total_column="all_sen",
+        total_row="All needs",
+    )
     # 3 is hidden; its row then needs a second hidden cell (30, the only other part) and
     # its column one more (8, the smallest other part), which pulls in 10 in ASD's row.
     assert shown.loc["MLD"].tolist() == ["c", "c", "33"]
@@ -256,15 +334,27 @@ def test_month_indicators_read_the_evidence_with_the_reports_suppression():
     assert march.index.tolist() == ["EHC01", "JC03", "JC04"]
     # March's one plan is hidden with everything that rests on it.
     assert march.loc["EHC01", ["numerator", "denominator", "value", "interval"]].tolist() == [
-        "c", "c", "c", "c"]
+        "c",
+        "c",
+        "c",
+        "c",
+    ]
     table = evidence.table
-    row = table[(table["indicator_id"] == "JC03") & (table["period_type"] == "month")
-                & (table["breakdown"] == "") & (table["period_start"] == D("2019-03-01"))].iloc[0]
+    row = table[
+        (table["indicator_id"] == "JC03")
+        & (table["period_type"] == "month")
+        & (table["breakdown"] == "")
+        & (table["period_start"] == D("2019-03-01"))
+    ].iloc[0]
     assert march.loc["JC03", "numerator"] == f"{int(row['numerator']):,}"
     assert march.loc["JC03", "denominator"] == f"{int(row['denominator']):,}"
     assert march.loc["JC03", "value"] == f"{row['value']:.1f}%"
     points = evidence.assessments["JC03"].spc.points
-    assert march.loc["JC03", "pattern"] == VARIATION_LABELS[
-        str(points.loc[points["date"] == D("2019-03-01"), "point_type"].iloc[0])]
+    assert (
+        march.loc["JC03", "pattern"]
+        == VARIATION_LABELS[
+            str(points.loc[points["date"] == D("2019-03-01"), "point_type"].iloc[0])
+        ]
+    )
     before = dd.month_indicators(evidence, D("2015-01-01"))
     assert (before["value"] == "no figure for this month").all()

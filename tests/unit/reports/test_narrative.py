@@ -42,23 +42,28 @@ def assessment(table):
 
 @pytest.fixture(scope="module")
 def narrator(table, assessment):
-    return Narrator(table=table, assessments={"EHC01": assessment}, threshold=6,
-                    baseline=BASELINE)
+    return Narrator(table=table, assessments={"EHC01": assessment}, threshold=6, baseline=BASELINE)
 
 
 def _assessment(signal, sustained=False, since="2018-06-01", **extra):
     return IndicatorAssessment(
-        indicator_id=extra.pop("indicator_id", "EHC01"), title=extra.pop("title", TITLE),
-        direction=extra.pop("direction", "up"), unit="percent", method="p_chart", points=36,
+        indicator_id=extra.pop("indicator_id", "EHC01"),
+        title=extra.pop("title", TITLE),
+        direction=extra.pop("direction", "up"),
+        unit="percent",
+        method="p_chart",
+        points=36,
         signal=signal,
-        sustained=sustained, since=pd.Timestamp(since) if signal != "no_change" else None,
-        reason="", **extra)
+        sustained=sustained,
+        since=pd.Timestamp(since) if signal != "no_change" else None,
+        reason="",
+        **extra,
+    )
 
 
 # --- every number comes from the table -------------------------------------------------------
 
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-          "December")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(?:\d{{1,2}} )?(?:{MONTHS}) \d{{4}}\b")
 PERCENT = re.compile(r"(?<![\d.])\d[\d,]*\.\d%")
 NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w%])")
@@ -74,15 +79,19 @@ def _numbers(text: str, title: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def test_every_number_in_the_paragraph_is_a_table_figure(narrator, table):
-    benchmarks = pd.DataFrame({"geography": ["England", "North West"], "period": ["2019"] * 2,
-                               "value": [60.4, 60.1]})  # DOMAIN.md section 5, 2019 column
-    text = narrator.indicator_paragraph("EHC01", benchmarks=benchmarks,
-                                        data_quality={"ehc_requests": 2.5})
+    benchmarks = pd.DataFrame(
+        {"geography": ["England", "North West"], "period": ["2019"] * 2, "value": [60.4, 60.1]}
+    )  # DOMAIN.md section 5, 2019 column
+    text = narrator.indicator_paragraph(
+        "EHC01", benchmarks=benchmarks, data_quality={"ehc_requests": 2.5}
+    )
     dates, percents, counts = _numbers(text, TITLE)
     months = table[table["period_type"] == "month"]
-    allowed_dates = ({format_date(d) for d in table["period_start"]}
-                     | {format_date(d) for d in table["period_end"]}
-                     | {format_month(d) for d in table["period_start"]})
+    allowed_dates = (
+        {format_date(d) for d in table["period_start"]}
+        | {format_date(d) for d in table["period_end"]}
+        | {format_month(d) for d in table["period_start"]}
+    )
     allowed_percents = {format_percent(v) for v in table["value"]}
     allowed_counts = {format_count(v) for v in [*table["numerator"], *table["denominator"]]}
     # Figures pooled from the table's own monthly rows, worked out by hand above.
@@ -105,14 +114,16 @@ def test_level_sentence_reads_the_quarter_row(table):
     quarter = table[table["period_type"] == "quarter"].iloc[0]
     assert level_sentence(quarter, 6) == (
         "In the quarter to 31 March 2019, the figure for EHC plans issued within 20 weeks was "
-        "71.7% (43 of 60).")
+        "71.7% (43 of 60)."
+    )
 
 
 def test_spc_sentence_names_the_signal_its_start_and_rule(assessment):
     assert assessment.signal == "improvement" and assessment.sustained
     assert spc_sentence(assessment) == (
         "Special cause variation – improvement since November 2017 (seven or more points in "
-        "a row above the average).")
+        "a row above the average)."
+    )
 
 
 def test_target_and_benchmark_sentences(narrator):
@@ -120,12 +131,19 @@ def test_target_and_benchmark_sentences(narrator):
     # The months from November 2017 are a sustained shift, so the target is judged on
     # limits from those 17 months alone: p-bar 239 / 340 = 70.3%, sigma at 20 cases
     # sqrt(0.703 x 0.297 / 20) = 10.2%, limits 39.7% and 100% (clipped): hit and miss.
-    assert target == ("Target 90.0%: the target is met in some periods and missed in others "
-                      "(hit and miss), judged on the figures since November 2017, when they "
-                      "settled at a new level. The latest figure of 71.7% is lower than the "
-                      "target.")
-    benchmarks = pd.DataFrame({"geography": ["England", "North West", "England"],
-                               "period": ["2019", "2019", "2018"], "value": [60.4, 80.1, 60.1]})
+    assert target == (
+        "Target 90.0%: the target is met in some periods and missed in others "
+        "(hit and miss), judged on the figures since November 2017, when they "
+        "settled at a new level. The latest figure of 71.7% is lower than the "
+        "target."
+    )
+    benchmarks = pd.DataFrame(
+        {
+            "geography": ["England", "North West", "England"],
+            "period": ["2019", "2019", "2018"],
+            "value": [60.4, 80.1, 60.1],
+        }
+    )
     text = narrator.benchmark_comparison("EHC01", benchmarks)
     assert "higher than England's 60.4% in 2019" in text
     assert "lower than the North West's 80.1% in 2019" in text
@@ -136,11 +154,15 @@ def test_target_and_benchmark_sentences(narrator):
 # --- claims only as far as the statistics go --------------------------------------------------
 
 
-@pytest.mark.parametrize("signal", ["improvement", "concern", "neutral_change", "no_change",
-                                    "no_data"])
+@pytest.mark.parametrize(
+    "signal", ["improvement", "concern", "neutral_change", "no_change", "no_data"]
+)
 def test_improvement_words_only_with_an_improvement_signal(table, signal):
-    a = _assessment(signal, sustained=signal == "improvement",
-                    direction="neutral" if signal == "neutral_change" else "up")
+    a = _assessment(
+        signal,
+        sustained=signal == "improvement",
+        direction="neutral" if signal == "neutral_change" else "up",
+    )
     quarter = table[table["period_type"] == "quarter"].iloc[0]
     previous = previous_quarter(table, "EHC01")
     texts = [
@@ -148,8 +170,13 @@ def test_improvement_words_only_with_an_improvement_signal(table, signal):
         previous_quarter_sentence(quarter, previous, a, 6),
         spc_sentence(a),
     ]
-    weakness = Weakness(id="W9", title="timeliness of plans", inspectors_found="late plans",
-                        success_looks_like="plans on time", indicators=["EHC01"])
+    weakness = Weakness(
+        id="W9",
+        title="timeliness of plans",
+        inspectors_found="late plans",
+        success_looks_like="plans on time",
+        indicators=["EHC01"],
+    )
     verdict = weakness_verdict("W9", [a], VerdictRule())
     texts.append(weakness_summary(weakness, verdict, table, 6))
     text = " ".join(texts).lower()
@@ -168,7 +195,8 @@ def test_a_rise_without_a_signal_is_not_called_an_improvement(table):
     assert sentence == (
         "The figure of 71.7% is higher than the 70.0% (42 of 60) in the quarter to "
         "31 December 2018; over time the statistics show no significant change, so a "
-        "difference between two quarters may be due to chance.")
+        "difference between two quarters may be due to chance."
+    )
 
 
 # --- suppression -----------------------------------------------------------------------------
@@ -189,10 +217,16 @@ def test_small_numbers_never_appear_in_sentences():
     assert "(3 of 10)" not in text and "30.0%" not in text
     # The previous quarter (October-December 2018) is itself fine to show.
     summary_table = mark_suppression(small, 6)
-    weakness = Weakness(id="W9", title="timeliness", inspectors_found="x",
-                        success_looks_like="y", indicators=["EHC01"])
-    summary = weakness_summary(weakness, weakness_verdict("W9", [a], VerdictRule()),
-                               summary_table, 6)
+    weakness = Weakness(
+        id="W9",
+        title="timeliness",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["EHC01"],
+    )
+    summary = weakness_summary(
+        weakness, weakness_verdict("W9", [a], VerdictRule()), summary_table, 6
+    )
     assert "suppressed" in summary and "(3 of 10)" not in summary
 
 
@@ -201,8 +235,9 @@ def test_a_derived_previous_quarter_is_withheld_when_it_would_reveal_a_hidden_mo
     table = _table(nums)
     # December 2018 rests on 4 cases: shown months Oct and Nov plus a published quarter
     # total would give it back by subtraction.
-    dec = table.index[(table["period_type"] == "month")
-                      & (table["period_start"] == pd.Timestamp("2018-12-01"))][0]
+    dec = table.index[
+        (table["period_type"] == "month") & (table["period_start"] == pd.Timestamp("2018-12-01"))
+    ][0]
     table.loc[dec, ["numerator", "denominator"]] = [3.0, 4.0]
     marked = mark_suppression(table, 6)
     quarter = marked[marked["period_type"] == "quarter"].iloc[0]
@@ -219,7 +254,8 @@ def test_target_without_a_control_chart_is_not_given_an_assurance_icon(table):
     a = _assessment("no_change", target=75.0)  # assurance stays "no_target"
     assert target_sentence(quarter, a, 6) == (
         "Target 75.0%: there are too few points over time to judge whether the process can "
-        "meet it. The latest figure of 71.7% is lower than the target.")
+        "meet it. The latest figure of 71.7% is lower than the target."
+    )
     assert target_sentence(quarter, _assessment("no_change"), 6) is None
 
 
@@ -233,7 +269,8 @@ def test_caveats_cover_quality_no_data_and_trial_limits(table):
     quarter["no_data_reason"] = "the ehc_requests extract was not supplied"
     assert level_sentence(quarter, 6) == (
         "In the quarter to 31 March 2019, there is no figure for EHC plans issued within 20 "
-        "weeks: the ehc_requests extract was not supplied.")
+        "weeks: the ehc_requests extract was not supplied."
+    )
     assert "not supplied" in caveat_sentences(quarter, a, 6)[0]
 
 
@@ -249,19 +286,32 @@ def test_dates_are_british(narrator):
 
 def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
     improving = _assessment("improvement", sustained=True)
-    flat = _assessment("no_change", indicator_id="EHC06", title="Annual reviews held on time",
-                       target=95.0, assurance="consistently_fail")
+    flat = _assessment(
+        "no_change",
+        indicator_id="EHC06",
+        title="Annual reviews held on time",
+        target=95.0,
+        assurance="consistently_fail",
+    )
     verdict = weakness_verdict("W9", [improving, flat], VerdictRule())
-    weakness = Weakness(id="W9", title="timeliness of plans", inspectors_found="late plans",
-                        success_looks_like="plans on time", indicators=["EHC01", "EHC06"])
+    weakness = Weakness(
+        id="W9",
+        title="timeliness of plans",
+        inspectors_found="late plans",
+        success_looks_like="plans on time",
+        indicators=["EHC01", "EHC06"],
+    )
     summary = weakness_summary(weakness, verdict, table, 6)
     # One of two improving and sustained: half, which meets the default share of 0.5.
     assert verdict.code == "sustained_improvement"
     assert summary.startswith("W9, timeliness of plans: evidence of sustained improvement.")
-    assert "EHC plans issued within 20 weeks, at 71.7% (43 of 60) in the quarter to 31 March " \
-           "2019, has improved significantly since June 2018" in summary
-    assert ("Still not good enough: annual reviews held on time will keep missing its "
-            "target of 95.0%") in summary
+    assert (
+        "EHC plans issued within 20 weeks, at 71.7% (43 of 60) in the quarter to 31 March "
+        "2019, has improved significantly since June 2018" in summary
+    )
+    assert (
+        "Still not good enough: annual reviews held on time will keep missing its target of 95.0%"
+    ) in summary
     explanation = verdict_explanation(verdict, VerdictRule())
     for a in verdict.assessments:
         assert a.indicator_id in explanation
@@ -288,11 +338,17 @@ def test_a_stock_baseline_is_the_position_at_the_baseline_end_not_summed_month_e
     # March 2019's (15 of 20). Summing the 19 baseline month-ends (227 of 380) would count
     # each child once a month; the baseline end, October 2017, is 11 of 20 (BASE_NUMS[18]).
     stock = _table(NUMS, quarter=(NUMS[-1], DEN))
-    narrator = Narrator(table=stock, assessments={"EHC01": _assessment("improvement")},
-                        threshold=6, baseline=BASELINE)
+    narrator = Narrator(
+        table=stock,
+        assessments={"EHC01": _assessment("improvement")},
+        threshold=6,
+        baseline=BASELINE,
+    )
     text = narrator.change_since_baseline("EHC01")
-    assert text.startswith("The latest figure of 70.0% compares with 55.0% (11 of 20) at the "
-                           "end of the baseline, 31 October 2017.")
+    assert text.startswith(
+        "The latest figure of 70.0% compares with 55.0% (11 of 20) at the "
+        "end of the baseline, 31 October 2017."
+    )
     assert "227" not in text and "380" not in text
 
 
@@ -300,71 +356,116 @@ def test_a_stock_count_baseline_is_not_called_a_monthly_average():
     # A running total (pieces of work co-produced): 64 now against the total on the
     # baseline's last day, not against the average month-end total.
     totals = [2 + i for i in range(36)]
-    stock = _table(totals, den=0, indicator_id="COP02", title="Pieces of work co-produced",
-                   quarter=(totals[-1], 0), statistic="count")
+    stock = _table(
+        totals,
+        den=0,
+        indicator_id="COP02",
+        title="Pieces of work co-produced",
+        quarter=(totals[-1], 0),
+        statistic="count",
+    )
     stock["denominator"] = pd.array([pd.NA] * len(stock), dtype="Float64")
     stock["value"], stock["unit"], stock["no_data"] = stock["numerator"], "count", False
-    narrator = Narrator(table=stock, assessments={"COP02": _assessment(
-        "improvement", indicator_id="COP02", title="Pieces of work co-produced")},
-        threshold=1, baseline=BASELINE)
+    narrator = Narrator(
+        table=stock,
+        assessments={
+            "COP02": _assessment(
+                "improvement", indicator_id="COP02", title="Pieces of work co-produced"
+            )
+        },
+        threshold=1,
+        baseline=BASELINE,
+    )
     text = narrator.change_since_baseline("COP02")
-    assert text.startswith("The latest figure of 37 compares with 20 at the end of the "
-                           "baseline, 31 October 2017.")  # October 2017 is month 19: 2 + 18
+    assert text.startswith(
+        "The latest figure of 37 compares with 20 at the end of the baseline, 31 October 2017."
+    )  # October 2017 is month 19: 2 + 18
     assert "monthly average" not in text
 
 
 def _wave(signal):
     return IndicatorAssessment(
-        indicator_id="ID01", title="Schools whose SEN support rate is outside the expected "
-        "range", direction="down", unit="percent", method="baseline_comparison", points=3,
-        signal=signal, sustained=signal == "improvement",
-        since=pd.Timestamp("2019-01-01"), reason="")
+        indicator_id="ID01",
+        title="Schools whose SEN support rate is outside the expected range",
+        direction="down",
+        unit="percent",
+        method="baseline_comparison",
+        points=3,
+        signal=signal,
+        sustained=signal == "improvement",
+        since=pd.Timestamp("2019-01-01"),
+        reason="",
+    )
 
 
 def test_a_single_wave_comparison_is_not_said_to_have_held():
     a = _wave("improvement")
     verdict = weakness_verdict("W6", [a], VerdictRule())
-    weakness = Weakness(id="W6", title="identification", inspectors_found="x",
-                        success_looks_like="y", indicators=["ID01"])
+    weakness = Weakness(
+        id="W6",
+        title="identification",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["ID01"],
+    )
     summary = weakness_summary(weakness, verdict, _table(NUMS, indicator_id="EHC01"), 6)
-    assert ("Schools whose SEN support rate is outside the expected range is significantly "
-            "better than the baseline at the latest census or survey wave.") in summary
+    assert (
+        "Schools whose SEN support rate is outside the expected range is significantly "
+        "better than the baseline at the latest census or survey wave."
+    ) in summary
     explanation = verdict_explanation(verdict, VerdictRule())
     # The key indicators walked through, between the rule and the step that decided.
     walked = explanation.split("Key indicators:")[1].split(". Here")[0]
     assert "has held" not in summary  # (its verdict label may say "sustained")
     assert "has held" not in walked and "sustained" not in walked
-    assert ("shows a significant improvement against the baseline at the latest census or "
-            "survey wave (January 2019)") in explanation
-    worse = weakness_summary(weakness, weakness_verdict("W6", [_wave("concern")],
-                                                        VerdictRule()), _table(NUMS), 6)
-    assert ("Still not good enough: schools whose SEN support rate is outside the expected "
-            "range is significantly worse than the baseline at the latest census or survey "
-            "wave.") in worse
+    assert (
+        "shows a significant improvement against the baseline at the latest census or "
+        "survey wave (January 2019)"
+    ) in explanation
+    worse = weakness_summary(
+        weakness, weakness_verdict("W6", [_wave("concern")], VerdictRule()), _table(NUMS), 6
+    )
+    assert (
+        "Still not good enough: schools whose SEN support rate is outside the expected "
+        "range is significantly worse than the baseline at the latest census or survey "
+        "wave."
+    ) in worse
 
 
 def test_indicators_without_data_are_not_listed_as_not_good_enough(table):
     improving = _assessment("improvement", sustained=True)
     empty = _assessment("no_data", indicator_id="EHC07", title="Plans with a health outcome")
     verdict = weakness_verdict("P3", [improving, empty], VerdictRule())
-    weakness = Weakness(id="P3", title="Support children and young people into adulthood",
-                        inspectors_found="x", success_looks_like="y",
-                        indicators=["EHC01", "EHC07"])
+    weakness = Weakness(
+        id="P3",
+        title="Support children and young people into adulthood",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["EHC01", "EHC07"],
+    )
     summary = weakness_summary(weakness, verdict, table, 6)
     assert summary.startswith("P3, support children and young people into adulthood: ")
     assert "Still not good enough" not in summary
-    assert ("Every key indicator that can be judged with a better direction has improved "
-            "significantly") in summary
+    assert (
+        "Every key indicator that can be judged with a better direction has improved significantly"
+    ) in summary
     assert summary.endswith("Not enough data yet to judge: plans with a health outcome.")
-    acronym = Weakness(id="P4", title="EHC plans on time", inspectors_found="x",
-                       success_looks_like="y", indicators=["EHC01"])
+    acronym = Weakness(
+        id="P4",
+        title="EHC plans on time",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["EHC01"],
+    )
     assert weakness_summary(acronym, verdict, table, 6).startswith("P4, EHC plans on time: ")
 
 
 # Developer text that has no place in a board caveat: design-document references, code
 # names (snake_case functions and columns), breakdown keys and placeholders.
-DEVELOPER_TEXT = re.compile(r"\w+\.md\b|\bsection \d|\b[a-z]+_[a-z_]+\b|\w+=|<\w+>|"
-                            r"\bcatalogue\b|\bprofile's\b")
+DEVELOPER_TEXT = re.compile(
+    r"\w+\.md\b|\bsection \d|\b[a-z]+_[a-z_]+\b|\w+=|<\w+>|"
+    r"\bcatalogue\b|\bprofile's\b"
+)
 
 
 def test_indicator_notes_read_as_plain_english_for_a_board():

@@ -120,12 +120,14 @@ def test_assurance_badge_agrees_with_a_target_that_cannot_yet_be_judged():
 def test_board_summary_headline_and_rule_in_plain_words():
     summary = BoardSummary(small_context())
     assert "Of the one weakness, none show evidence of improvement" in _text(
-        summary.headline_html())
+        summary.headline_html()
+    )
     how = _text(summary.how_to_read_html())
     assert "``" not in how and "verdict_rule" not in how and "min_indicators" not in how
     assert "(1) not enough data when no key indicator can be judged" in how
-    stricter = verdict_rule_text(VerdictRule(min_indicators_with_data=2,
-                                             sustained_improvement_share=2 / 3))
+    stricter = verdict_rule_text(
+        VerdictRule(min_indicators_with_data=2, sustained_improvement_share=2 / 3)
+    )
     assert "fewer than two key indicators can be judged" in stricter
     assert "at least two thirds of those that can be judged" in stricter
 
@@ -138,7 +140,8 @@ def test_table_html_shows_a_report_table_open_or_folds_it_with_words():
     assert "<details>" not in open_table and "numbers behind this chart" not in open_table
     assert open_table.count("<tr>") == 14 and "<caption>Records per quarter</caption>" in open_table
     assert "Show the table: Records per quarter (13 rows)" in table_html(
-        long, "Records per quarter", fold=True)
+        long, "Records per quarter", fold=True
+    )
     short = long.head(3)
     assert table_html(short, "Three") == data_table_html(short, "Three")
 

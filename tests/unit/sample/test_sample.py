@@ -35,8 +35,13 @@ SCALE = 0.25
 SEED = 11
 EXTRACT = pd.Timestamp("2019-04-05")
 CHANGE = pd.Timestamp("2017-12-01")
-PERSON_SOURCES = ("ehc_requests", "ehc_plans", "school_census", "health_referrals",
-                  "joint_packages")
+PERSON_SOURCES = (
+    "ehc_requests",
+    "ehc_plans",
+    "school_census",
+    "health_referrals",
+    "joint_packages",
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +84,9 @@ def read_text(folder: Path, source: str) -> pd.DataFrame:
 
 
 def planted(folder: Path) -> pd.DataFrame:
-    return pd.read_csv(folder / "planted_faults.csv", dtype={"row_number": int},
-                       keep_default_na=False)
+    return pd.read_csv(
+        folder / "planted_faults.csv", dtype={"row_number": int}, keep_default_na=False
+    )
 
 
 def clean_rows(folder: Path, source: str) -> pd.DataFrame:
@@ -96,10 +102,12 @@ def clean_rows(folder: Path, source: str) -> pd.DataFrame:
 
 
 def _dates(text: pd.Series) -> pd.Series:
-    iso = pd.to_datetime(text.where(text.str.match(r"^\d{4}-\d{2}-\d{2}$")),
-                         format="%Y-%m-%d", errors="coerce")
-    dmy = pd.to_datetime(text.where(text.str.match(r"^\d{2}/\d{2}/\d{4}$")),
-                         format="%d/%m/%Y", errors="coerce")
+    iso = pd.to_datetime(
+        text.where(text.str.match(r"^\d{4}-\d{2}-\d{2}$")), format="%Y-%m-%d", errors="coerce"
+    )
+    dmy = pd.to_datetime(
+        text.where(text.str.match(r"^\d{2}/\d{2}/\d{4}$")), format="%d/%m/%Y", errors="coerce"
+    )
     return iso.fillna(dmy)
 
 
@@ -133,8 +141,11 @@ def check_contract(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
             parsed[col.name] = d.where(~late)
         elif col.kind in ("int", "number"):
             n = pd.to_numeric(s.where(~b), errors="coerce")
-            wrong = ~b & (n.isna() | ((n % 1 != 0) if col.kind == "int" else False)
-                          | (s.str.contains(r"\.") if col.kind == "int" else False))
+            wrong = ~b & (
+                n.isna()
+                | ((n % 1 != 0) if col.kind == "int" else False)
+                | (s.str.contains(r"\.") if col.kind == "int" else False)
+            )
             fail(wrong, col.name, "bad_number")
             out = pd.Series(False, index=frame.index)
             if col.minimum is not None:
@@ -207,8 +218,9 @@ def test_formats_and_encodings_are_a_realistic_mix(sample: Path):
     persons = (sample / "persons.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         persons.decode("utf-8")
-    assert re.search("Zoë|Chloé|Siân|Renée|Anaïs|Noémie|Seán|Joël|René|Brontë",
-                     persons.decode("cp1252"))
+    assert re.search(
+        "Zoë|Chloé|Siân|Renée|Anaïs|Noémie|Seán|Joël|René|Brontë", persons.decode("cp1252")
+    )
     feedback = (sample / "local_offer_feedback.csv").read_bytes()
     assert feedback.startswith(b"\xef\xbb\xbf") and "£" in feedback.decode("utf-8-sig")
     plans = pd.read_excel(sample / "ehc_plans.xlsx", engine="calamine", dtype=object)
@@ -225,8 +237,10 @@ def test_planted_faults_are_exactly_what_an_independent_checker_finds(sample: Pa
         frame.index = np.arange(2, len(frame) + 2)
         found = check_contract(frame, contract)
         # One failure per faulty row: the ground truth is unambiguous.
-        assert not found["row_number"].duplicated().any(), (name, found[
-            found["row_number"].duplicated(keep=False)])
+        assert not found["row_number"].duplicated().any(), (
+            name,
+            found[found["row_number"].duplicated(keep=False)],
+        )
         expected = faults.loc[faults["source"] == name, ["row_number", "column", "rule"]]
         got = set(map(tuple, found.to_numpy().tolist()))
         want = set(map(tuple, expected.to_numpy().tolist()))
@@ -240,8 +254,17 @@ def test_fault_rate_and_spread(sample: Path):
     # Spread over sources and over kinds of fault, including cross-field rules.
     assert faults["source"].nunique() >= 12
     rules = set(faults["rule"])
-    assert {"missing_value", "unknown_code", "bad_date", "date_after_extract", "bad_format",
-            "duplicate_key", "bad_bool", "bad_number", "out_of_range"} <= rules
+    assert {
+        "missing_value",
+        "unknown_code",
+        "bad_date",
+        "date_after_extract",
+        "bad_format",
+        "duplicate_key",
+        "bad_bool",
+        "bad_number",
+        "out_of_range",
+    } <= rules
     assert any("_not_before_" in r for r in rules) and any("_only_when_" in r for r in rules)
     assert set(faults["file"]) <= {p.name for p in sample.iterdir()}
 
@@ -279,14 +302,20 @@ def test_plans_reviews_audits_and_advice_link_up(sample: Path):
     requests = clean_rows(sample, "ehc_requests")
     plans = clean_rows(sample, "ehc_plans")
     issued = requests[requests["plan_issued_date"] != ""]
-    linked = issued.merge(plans, left_on=["person_id", "plan_issued_date"],
-                          right_on=["person_id", "start_date"], how="left", validate="1:1")
+    linked = issued.merge(
+        plans,
+        left_on=["person_id", "plan_issued_date"],
+        right_on=["person_id", "start_date"],
+        how="left",
+        validate="1:1",
+    )
     assert linked["plan_id"].notna().mean() > 0.97  # the rest lost to planted faults
     all_plans = set(read_text(sample, "ehc_plans")["plan_id"])
     for name in ("annual_reviews", "ehcp_audits"):
         assert set(clean_rows(sample, name)["plan_id"]) <= all_plans
     assert set(clean_rows(sample, "ehc_advice")["request_id"]) <= set(
-        read_text(sample, "ehc_requests")["request_id"])
+        read_text(sample, "ehc_requests")["request_id"]
+    )
     # Not every plan comes from a request in the window: most were already in place.
     assert len(plans) > 2 * len(issued)
 
@@ -315,8 +344,12 @@ def test_identifiers_are_valid_and_consistent(sample: Path):
     assert persons["person_id"].is_unique
     # Dates of birth agree with the national curriculum year recorded at each census.
     census = clean_rows(sample, "school_census")
-    both = census.merge(persons[["person_id", "date_of_birth", "upn"]], on="person_id",
-                        suffixes=("", "_person"), validate="m:1")
+    both = census.merge(
+        persons[["person_id", "date_of_birth", "upn"]],
+        on="person_id",
+        suffixes=("", "_person"),
+        validate="m:1",
+    )
     dob = pd.to_datetime(both["date_of_birth"])
     born_year = dob.dt.year - (dob.dt.month < 9)  # academic year of birth
     census_year = pd.to_datetime(both["census_date"]).dt.year
@@ -348,18 +381,25 @@ def test_sizes_match_a_bury_sized_area_scaled(sample: Path):
 
 
 def _issued_within_20_weeks(requests: pd.DataFrame) -> pd.DataFrame:
-    issued = requests[(requests["plan_issued_date"] != "") & (requests["exception_20wk"] == "")
-                      & ~requests["mediation"].isin(["Y"]) & ~requests["tribunal"].isin(["Y"])]
-    days = (pd.to_datetime(issued["plan_issued_date"])
-            - pd.to_datetime(issued["received_date"])).dt.days
-    return pd.DataFrame({"day": pd.to_datetime(issued["plan_issued_date"]),
-                         "ok": days <= 140})
+    issued = requests[
+        (requests["plan_issued_date"] != "")
+        & (requests["exception_20wk"] == "")
+        & ~requests["mediation"].isin(["Y"])
+        & ~requests["tribunal"].isin(["Y"])
+    ]
+    days = (
+        pd.to_datetime(issued["plan_issued_date"]) - pd.to_datetime(issued["received_date"])
+    ).dt.days
+    return pd.DataFrame({"day": pd.to_datetime(issued["plan_issued_date"]), "ok": days <= 140})
 
 
 def _before_after(frame: pd.DataFrame, date: str, value: str) -> tuple[float, float]:
     d = pd.to_datetime(frame[date])
-    before = frame.loc[(d >= pd.Timestamp("2016-04-01")) & (d < pd.Timestamp("2017-11-01")),
-                       value].astype(float).mean()
+    before = (
+        frame.loc[(d >= pd.Timestamp("2016-04-01")) & (d < pd.Timestamp("2017-11-01")), value]
+        .astype(float)
+        .mean()
+    )
     after = frame.loc[d >= CHANGE + pd.Timedelta(days=60), value].astype(float).mean()
     return before, after
 
@@ -368,12 +408,18 @@ def test_the_declared_scenario_is_in_the_raw_data(sample: Path):
     scenario = json.loads((sample / "scenario.json").read_text())
     assert scenario["change_date"] == "2017-12-01"
     assert {w for w, v in scenario["weaknesses"].items() if v == "improves"} == {
-        "W1", "W2", "W3", "W5", "W6"}
+        "W1",
+        "W2",
+        "W3",
+        "W5",
+        "W6",
+    }
     assert scenario["weaknesses"]["W8"] == "worsens"
 
     # W1 improves: 20-week timeliness by month of issue.
-    before, after = _before_after(_issued_within_20_weeks(clean_rows(sample, "ehc_requests")),
-                                  "day", "ok")
+    before, after = _before_after(
+        _issued_within_20_weeks(clean_rows(sample, "ehc_requests")), "day", "ok"
+    )
     assert before < 0.7 and after > 0.8 and after - before > 0.2
 
     # W4 does not: health advice within six weeks, by date requested.
@@ -387,9 +433,10 @@ def test_the_declared_scenario_is_in_the_raw_data(sample: Path):
 
     # W8 waits do not improve: median days to first contact for the services that worsen.
     referrals = clean_rows(sample, "health_referrals")
-    seen = referrals[referrals["service"].isin(["camhs", "neurodevelopmental",
-                                                "community_paediatrics"])
-                     & (referrals["first_contact_date"] != "")].copy()
+    seen = referrals[
+        referrals["service"].isin(["camhs", "neurodevelopmental", "community_paediatrics"])
+        & (referrals["first_contact_date"] != "")
+    ].copy()
     ref = pd.to_datetime(seen["referral_date"])
     seen["wait"] = (pd.to_datetime(seen["first_contact_date"]) - ref).dt.days
     early = seen.loc[ref.dt.year == 2015, "wait"].median()
@@ -399,10 +446,11 @@ def test_the_declared_scenario_is_in_the_raw_data(sample: Path):
     # W7 flat: the EHC plan flag on referrals of children with an active plan.
     plans = clean_rows(sample, "ehc_plans")[["person_id", "start_date", "cease_date"]]
     with_plan = referrals.merge(plans, on="person_id", validate="m:1")
-    active = ((with_plan["start_date"] <= with_plan["referral_date"])
-              & ((with_plan["cease_date"] == "")
-                 | (with_plan["cease_date"] > with_plan["referral_date"]))
-              & (with_plan["ehcp_flag_on_record"] != ""))
+    active = (
+        (with_plan["start_date"] <= with_plan["referral_date"])
+        & ((with_plan["cease_date"] == "") | (with_plan["cease_date"] > with_plan["referral_date"]))
+        & (with_plan["ehcp_flag_on_record"] != "")
+    )
     with_plan = with_plan[active].assign(flag=lambda f: f["ehcp_flag_on_record"] == "1")
     before, after = _before_after(with_plan, "referral_date", "flag")
     assert 0.15 < before < 0.45 and abs(after - before) < 0.12
@@ -433,8 +481,9 @@ def test_the_declared_scenario_is_in_the_raw_data(sample: Path):
 
 def test_same_seed_same_bytes_and_another_seed_differs(sample: Path, tmp_path: Path):
     def digests(folder: Path) -> dict[str, str]:
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.iterdir())}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+        }
 
     again = tmp_path / "again"
     generate_sample(again, scale=SCALE, seed=SEED)
@@ -442,15 +491,22 @@ def test_same_seed_same_bytes_and_another_seed_differs(sample: Path, tmp_path: P
     other = tmp_path / "other"
     generate_sample(other, scale=SCALE, seed=SEED + 1)
     theirs, ours = digests(other), digests(sample)
-    changed = [n for n in ours if n not in ("benchmarks.csv", "survey_questions.csv")
-               and theirs[n] != ours[n]]
+    changed = [
+        n
+        for n in ours
+        if n not in ("benchmarks.csv", "survey_questions.csv") and theirs[n] != ours[n]
+    ]
     assert len(changed) >= len(ours) - 3
 
 
 def test_scenario_is_read_by_no_analysis_code():
     lib = REPO_ROOT / "lib" / "sendready"
-    readers = [p for p in lib.rglob("*.py") if "scenario.json" in p.read_text(encoding="utf-8")
-               and "sample" not in p.relative_to(lib).parts]
+    readers = [
+        p
+        for p in lib.rglob("*.py")
+        if "scenario.json" in p.read_text(encoding="utf-8")
+        and "sample" not in p.relative_to(lib).parts
+    ]
     assert readers == []
 
 
@@ -466,7 +522,8 @@ def _outside_funnel(census: pd.DataFrame, day: str) -> pd.Series:
 
     rows = census[(census["census_date"] == day) & ~census["phase"].isin(["special", "pru"])]
     per_school = rows.groupby("school_urn")["sen_provision"].agg(
-        pupils="size", support=lambda s: int((s == "K").sum()))
+        pupils="size", support=lambda s: int((s == "K").sum())
+    )
     p0 = per_school["support"].sum() / per_school["pupils"].sum()
     low = binom.ppf(0.001, per_school["pupils"], p0)
     high = binom.ppf(0.999, per_school["pupils"], p0)

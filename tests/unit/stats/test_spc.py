@@ -279,13 +279,15 @@ SHIFT_VALUES = [50.0, 54.0] * 6 + [90.0, 92.0] * 4
 
 
 def _shifted(target, **kw):
-    return xmr_chart(SHIFT_VALUES, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                     target=target, **kw)
+    return xmr_chart(
+        SHIFT_VALUES, SHIFT_DATES, direction="up", baseline_end="2018-03-01", target=target, **kw
+    )
 
 
-@pytest.mark.parametrize(("target", "expected"), [(80.0, "consistently_pass"),
-                                                  (88.0, "hit_and_miss"),
-                                                  (98.0, "consistently_fail")])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [(80.0, "consistently_pass"), (88.0, "hit_and_miss"), (98.0, "consistently_fail")],
+)
 def test_assurance_after_a_sustained_shift_uses_limits_from_the_shift(target, expected):
     result = _shifted(target)
     assert result.assurance == expected
@@ -301,17 +303,16 @@ def test_assurance_after_a_sustained_shift_uses_limits_from_the_shift(target, ex
 def test_against_the_baseline_limits_the_same_target_would_read_consistently_missed():
     # Six shifted months: not yet 7 after the baseline, so the baseline limits stand, and
     # a target of 80 sits above their upper limit of 62.64.
-    result = xmr_chart(SHIFT_VALUES[:18], SHIFT_DATES[:18], direction="up",
-                       baseline_end="2018-03-01", target=80.0)
+    result = xmr_chart(
+        SHIFT_VALUES[:18], SHIFT_DATES[:18], direction="up", baseline_end="2018-03-01", target=80.0
+    )
     assert result.assurance == "consistently_fail" and result.assurance_since is None
-    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4),
-                                       pytest.approx(52 + 2.66 * 4))
+    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4), pytest.approx(52 + 2.66 * 4))
 
 
 def test_no_shift_at_the_latest_point_keeps_the_baseline_limits():
     values = [*SHIFT_VALUES[:19], 52.0]  # back to the old centre in the last month
-    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                       target=80.0)
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01", target=80.0)
     assert result.assurance == "consistently_fail" and result.assurance_since is None
 
 
@@ -320,8 +321,9 @@ def test_p_chart_assurance_after_a_shift_is_recalculated_from_the_shift_counts()
     # Shift limits by hand: p-bar 384 / 400 = 0.96, sigma at n = 50 is
     # sqrt(0.96 x 0.04 / 50) = 0.027713, so 96 -/+ 8.31 = 87.69% to 104.3% (clipped to 100).
     nums, dens = [40] * 12 + [48] * 8, [50] * 20
-    result = p_chart(nums, dens, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                     target=85.0, scale=100)
+    result = p_chart(
+        nums, dens, SHIFT_DATES, direction="up", baseline_end="2018-03-01", target=85.0, scale=100
+    )
     lcl, ucl = result.assurance_limits
     assert lcl == pytest.approx((0.96 - 3 * (0.96 * 0.04 / 50) ** 0.5) * 100)
     assert ucl == 100.0
@@ -329,10 +331,19 @@ def test_p_chart_assurance_after_a_shift_is_recalculated_from_the_shift_counts()
     assert result.assurance_since == pd.Timestamp("2018-04-01")
     # Against the baseline process (80%, limits 63.0% to 97.0%) the target of 85% would
     # have read "hit and miss"; a target of 90% is still "hit and miss" after the shift.
-    assert result.points["ucl"].iloc[-1] == pytest.approx((0.8 + 3 * (0.8 * 0.2 / 50) ** 0.5)
-                                                          * 100)
-    assert p_chart(nums, dens, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                   target=90.0, scale=100).assurance == "hit_and_miss"
+    assert result.points["ucl"].iloc[-1] == pytest.approx((0.8 + 3 * (0.8 * 0.2 / 50) ** 0.5) * 100)
+    assert (
+        p_chart(
+            nums,
+            dens,
+            SHIFT_DATES,
+            direction="up",
+            baseline_end="2018-03-01",
+            target=90.0,
+            scale=100,
+        ).assurance
+        == "hit_and_miss"
+    )
 
 
 def test_with_no_baseline_given_a_final_shift_is_rebased_on_its_own_points():
@@ -347,8 +358,9 @@ def test_with_no_baseline_given_a_final_shift_is_rebased_on_its_own_points():
 
 def test_a_neutral_measure_or_no_target_has_no_assurance_date():
     assert _shifted(None).assurance_since is None
-    neutral = xmr_chart(SHIFT_VALUES, SHIFT_DATES, direction="neutral",
-                        baseline_end="2018-03-01", target=80.0)
+    neutral = xmr_chart(
+        SHIFT_VALUES, SHIFT_DATES, direction="neutral", baseline_end="2018-03-01", target=80.0
+    )
     assert neutral.assurance == "no_target" and neutral.assurance_since is None
 
 
@@ -358,17 +370,20 @@ def test_a_series_still_climbing_at_the_latest_point_cannot_be_judged_against_it
     # minus 2.66 x 5 = 64.2 to 90.8), a target of 90 would read "missed" or "hit and miss"
     # while the latest month is at 95: neither describes a process that has not settled.
     values = [50.0, 54.0] * 6 + [60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0]
-    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                       target=90.0)
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01", target=90.0)
     assert bool(result.points["rule_trend"].iloc[-1])
     assert result.assurance == "process_changing" and result.assurance_since is None
     assert "cannot be judged yet" in ASSURANCE_LABELS[result.assurance]
     # Once the climb levels off (seven months at 95 after it), the new level is judged
     # on its own: the climb is left out, so the limits are 95 to 95 (no variation) and the
     # target of 90 is consistently met, provisionally (7 months, fewer than 12).
-    settled = xmr_chart(values + [95.0] * 7,
-                        pd.date_range("2017-04-01", periods=27, freq="MS"), direction="up",
-                        baseline_end="2018-03-01", target=90.0)
+    settled = xmr_chart(
+        values + [95.0] * 7,
+        pd.date_range("2017-04-01", periods=27, freq="MS"),
+        direction="up",
+        baseline_end="2018-03-01",
+        target=90.0,
+    )
     assert not bool(settled.points["rule_trend"].iloc[-1])
     assert settled.assurance_since == pd.Timestamp("2018-12-01")
     assert settled.assurance_limits == (95.0, 95.0)
@@ -380,9 +395,7 @@ def test_a_series_falling_away_from_its_target_is_still_judged_missed():
     # Falling from 49 to 35 (direction up, target 80): still trending, but away from a
     # target it has never reached, so the baseline limits' verdict stands.
     values = [50.0, 54.0] * 6 + [49.0, 47.0, 45.0, 43.0, 41.0, 39.0, 37.0, 35.0]
-    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01",
-                       target=80.0)
+    result = xmr_chart(values, SHIFT_DATES, direction="up", baseline_end="2018-03-01", target=80.0)
     assert bool(result.points["rule_trend"].iloc[-1])
     assert result.assurance == "consistently_fail" and result.assurance_since is None
-    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4),
-                                       pytest.approx(52 + 2.66 * 4))
+    assert result.assurance_limits == (pytest.approx(52 - 2.66 * 4), pytest.approx(52 + 2.66 * 4))

@@ -25,9 +25,13 @@ from sendready.reports.charts.theme import (
     styled,
 )
 
-ROLE_WORDS = {"area": "This area", "england": "England", "region": "Region",
-              "neighbour_average": "Statistical neighbour average",
-              "neighbour": "Statistical neighbour"}
+ROLE_WORDS = {
+    "area": "This area",
+    "england": "England",
+    "region": "Region",
+    "neighbour_average": "Statistical neighbour average",
+    "neighbour": "Statistical neighbour",
+}
 COMPARATOR_GREY = LINE_GREY
 NEIGHBOUR_GREY = SPC_COLOURS["common_cause"]
 
@@ -41,17 +45,21 @@ def _rows_for_period(benchmarks: pd.DataFrame, period: str | None) -> tuple[pd.D
     return benchmarks[(periods == period).fillna(False).astype(bool)], period
 
 
-def comparison_alt_text(rows: pd.DataFrame, title: str, period: str, unit: str,
-                        direction: str | None) -> str:
+def comparison_alt_text(
+    rows: pd.DataFrame, title: str, period: str, unit: str, direction: str | None
+) -> str:
     """Alt text: each headline comparator's figure, then where the area sits among them."""
+
     def first(role: str) -> pd.Series | None:
         found = rows[rows["role"] == role]
         return None if found.empty else found.iloc[0]
 
     area = first("area")
-    listed = [f"{clean_text(r['geography'])} {format_value(r['value'], unit)}"
-              for role in ("area", "england", "region", "neighbour_average")
-              if (r := first(role)) is not None]
+    listed = [
+        f"{clean_text(r['geography'])} {format_value(r['value'], unit)}"
+        for role in ("area", "england", "region", "neighbour_average")
+        if (r := first(role)) is not None
+    ]
     sentences = [f"Bar chart of {title}, {period}: " + ", ".join(listed) + "."]
     if area is not None and pd.notna(area["value"]):
         name = clean_text(area["geography"])
@@ -61,18 +69,26 @@ def comparison_alt_text(rows: pd.DataFrame, title: str, period: str, unit: str,
             if other is None or pd.isna(other["value"]):
                 continue
             mine, theirs = format_value(area["value"], unit), format_value(other["value"], unit)
-            word = ("the same as" if mine == theirs
-                    else "above" if area["value"] > other["value"] else "below")
+            word = (
+                "the same as"
+                if mine == theirs
+                else "above"
+                if area["value"] > other["value"]
+                else "below"
+            )
             comparisons.append(f"{word} {label}")
         if comparisons:
             better = {"up": " (higher is better)", "down": " (lower is better)"}.get(
-                direction or "", "")
+                direction or "", ""
+            )
             sentences.append(f"{name} is {' and '.join(comparisons)}{better}.")
         peers = rows[rows["role"].isin(["area", "neighbour"]) & rows["value"].notna()]
         if len(peers) > 1:
             rank = int((peers["value"] > area["value"]).sum()) + 1
-            sentences.append(f"Among {name} and its {len(peers) - 1} neighbours with a figure, "
-                             f"{name} is {_ordinal(rank)} highest.")
+            sentences.append(
+                f"Among {name} and its {len(peers) - 1} neighbours with a figure, "
+                f"{name} is {_ordinal(rank)} highest."
+            )
     return " ".join(sentences)
 
 
@@ -101,18 +117,22 @@ def comparison_chart(
     """
     rows, period = _rows_for_period(benchmarks, period)
     order = {"area": 0, "england": 1, "region": 2, "neighbour_average": 3, "neighbour": 4}
-    rows = rows.assign(_order=rows["role"].map(order).astype("Int64"),
-                       _value=rows["value"].astype("Float64"))
-    rows = rows.sort_values(["_order", "_value"], ascending=[True, False], kind="stable",
-                            na_position="last")
+    rows = rows.assign(
+        _order=rows["role"].map(order).astype("Int64"), _value=rows["value"].astype("Float64")
+    )
+    rows = rows.sort_values(
+        ["_order", "_value"], ascending=[True, False], kind="stable", na_position="last"
+    )
     rows = rows[rows["_order"].notna()].reset_index(drop=True)
     values = rows["value"].to_numpy(dtype=float, na_value=np.nan)
     # A gap between the headline comparators and the individual neighbours.
     y = np.arange(len(rows), dtype=float) + np.where(rows["role"] == "neighbour", 0.6, 0.0)
     with styled():
         figure, ax = new_figure((8.0, max(3.6, 1.8 + 0.42 * len(rows))))
-        colours = [HIGHLIGHT if r == "area" else NEIGHBOUR_GREY if r == "neighbour"
-                   else COMPARATOR_GREY for r in rows["role"]]
+        colours = [
+            HIGHLIGHT if r == "area" else NEIGHBOUR_GREY if r == "neighbour" else COMPARATOR_GREY
+            for r in rows["role"]
+        ]
         bars = ax.barh(y, np.nan_to_num(values), height=0.7, color=colours)
         for bar, role in zip(bars, rows["role"], strict=True):
             if role == "area":
@@ -121,10 +141,13 @@ def comparison_chart(
         top = 100.0 if unit == "percent" else float(np.nanmax(values, initial=1.0)) * 1.2
         for yi, value in zip(y, values, strict=True):
             text = format_value(value, unit)
-            ax.text((0 if np.isnan(value) else value) + top * 0.01, yi, text, va="center",
-                    fontsize=11)
-        labels = [plain_text(g, 32) + (" (this area)" if r == "area" else "")
-                  for g, r in zip(rows["geography"].fillna(""), rows["role"], strict=True)]
+            ax.text(
+                (0 if np.isnan(value) else value) + top * 0.01, yi, text, va="center", fontsize=11
+            )
+        labels = [
+            plain_text(g, 32) + (" (this area)" if r == "area" else "")
+            for g, r in zip(rows["geography"].fillna(""), rows["role"], strict=True)
+        ]
         ax.set_yticks(y, labels)
         for tick, role in zip(ax.get_yticklabels(), rows["role"], strict=True):
             if role == "area":
@@ -136,21 +159,35 @@ def comparison_chart(
             ax.set_xlim(0, top)
         ax.grid(axis="y", visible=False)
         ax.set_title(plain_text(f"{title}, {period}"))
-        ax.legend(handles=[Patch(facecolor=HIGHLIGHT, hatch="//", edgecolor="white",
-                                 label="This area"),
-                           Patch(facecolor=COMPARATOR_GREY, label="England, region, average"),
-                           Patch(facecolor=NEIGHBOUR_GREY, label="Each statistical neighbour")],
-                  loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=3, fontsize=10.5)
-    table = pd.DataFrame({
-        "Area": rows["geography"].astype("string").map(clean_text, na_action="ignore"),
-        "Compared as": rows["role"].map(ROLE_WORDS),
-        "Value": rows["value"].astype("Float64"),
-    })
+        ax.legend(
+            handles=[
+                Patch(facecolor=HIGHLIGHT, hatch="//", edgecolor="white", label="This area"),
+                Patch(facecolor=COMPARATOR_GREY, label="England, region, average"),
+                Patch(facecolor=NEIGHBOUR_GREY, label="Each statistical neighbour"),
+            ],
+            loc="upper center",
+            bbox_to_anchor=(0.4, -0.12),
+            ncol=3,
+            fontsize=10.5,
+        )
+    table = pd.DataFrame(
+        {
+            "Area": rows["geography"].astype("string").map(clean_text, na_action="ignore"),
+            "Compared as": rows["role"].map(ROLE_WORDS),
+            "Value": rows["value"].astype("Float64"),
+        }
+    )
     if "note" in rows:
         table["Note"] = rows["note"].astype("string").fillna("")
     facts = {"period": period, "values": dict(zip(table["Area"], values, strict=True))}
-    return Chart(figure=figure, alt_text=comparison_alt_text(rows, title, period, unit, direction),
-                 data=table, caption=f"{title}, {period}", units={"Value": unit}, facts=facts)
+    return Chart(
+        figure=figure,
+        alt_text=comparison_alt_text(rows, title, period, unit, direction),
+        data=table,
+        caption=f"{title}, {period}",
+        units={"Value": unit},
+        facts=facts,
+    )
 
 
 # --- plan actions by status -------------------------------------------------------------------
@@ -158,15 +195,27 @@ def comparison_chart(
 # action_plan contract status codes, best first; colour follows MDC meaning, hatching and
 # the labels carry it too.
 STATUS_ORDER = ("complete", "on_track", "not_started", "at_risk", "overdue")
-STATUS_WORDS = {"complete": "Complete", "on_track": "On track", "not_started": "Not started",
-                "at_risk": "At risk", "overdue": "Overdue"}
-STATUS_COLOURS = {"complete": SPC_COLOURS["special_cause_improvement"],
-                  "on_track": SPC_COLOURS["common_cause"],
-                  "not_started": SPC_COLOURS["common_cause"],
-                  "at_risk": SPC_COLOURS["special_cause_concern"],
-                  "overdue": SPC_COLOURS["special_cause_concern"]}
-STATUS_HATCHES = {"complete": "", "on_track": "", "not_started": "..", "at_risk": "",
-                  "overdue": "//"}
+STATUS_WORDS = {
+    "complete": "Complete",
+    "on_track": "On track",
+    "not_started": "Not started",
+    "at_risk": "At risk",
+    "overdue": "Overdue",
+}
+STATUS_COLOURS = {
+    "complete": SPC_COLOURS["special_cause_improvement"],
+    "on_track": SPC_COLOURS["common_cause"],
+    "not_started": SPC_COLOURS["common_cause"],
+    "at_risk": SPC_COLOURS["special_cause_concern"],
+    "overdue": SPC_COLOURS["special_cause_concern"],
+}
+STATUS_HATCHES = {
+    "complete": "",
+    "on_track": "",
+    "not_started": "..",
+    "at_risk": "",
+    "overdue": "//",
+}
 
 
 def actions_alt_text(counts: pd.Series, as_at: str | None = None) -> str:
@@ -175,8 +224,10 @@ def actions_alt_text(counts: pd.Series, as_at: str | None = None) -> str:
     when = f" at {as_at}" if as_at else ""
     if total == 0:
         return f"Bar chart of plan actions by status{when}: there are no actions."
-    parts = [f"{format_count(n)} {STATUS_WORDS[s].lower()} ({format_percent(n / total * 100)})"
-             for s, n in counts.items()]
+    parts = [
+        f"{format_count(n)} {STATUS_WORDS[s].lower()} ({format_percent(n / total * 100)})"
+        for s, n in counts.items()
+    ]
     listing = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     return f"Bar chart of {format_count(total)} plan actions by status{when}: {listing}."
 
@@ -208,8 +259,13 @@ def actions_chart(
     with styled():
         figure, ax = new_figure((8.0, 3.8))
         y = np.arange(len(counts))
-        bars = ax.barh(y, counts.to_numpy(), height=0.65,
-                       color=[STATUS_COLOURS[s] for s in counts.index], edgecolor="white")
+        bars = ax.barh(
+            y,
+            counts.to_numpy(),
+            height=0.65,
+            color=[STATUS_COLOURS[s] for s in counts.index],
+            edgecolor="white",
+        )
         for bar, key in zip(bars, counts.index, strict=True):
             bar.set_hatch(STATUS_HATCHES[key])
         right = max(1, int(counts.max()))
@@ -224,10 +280,21 @@ def actions_chart(
         ax.grid(axis="y", visible=False)
         ax.set_title(plain_text(title))
     caption = f"{title}, at {as_at}" if as_at else title
-    table = pd.DataFrame({"Status": [STATUS_WORDS[s] for s in counts.index],
-                          "Actions": pd.array(counts.to_numpy(), dtype="Int64"),
-                          "Share (%)": pd.array(counts.to_numpy() / total * 100 if total
-                                                else [np.nan] * len(counts), dtype="Float64")})
-    return Chart(figure=figure, alt_text=actions_alt_text(counts, as_at), data=table,
-                 caption=caption, units={"Actions": "count", "Share (%)": "percent"},
-                 facts={"counts": counts.to_dict(), "total": total})
+    table = pd.DataFrame(
+        {
+            "Status": [STATUS_WORDS[s] for s in counts.index],
+            "Actions": pd.array(counts.to_numpy(), dtype="Int64"),
+            "Share (%)": pd.array(
+                counts.to_numpy() / total * 100 if total else [np.nan] * len(counts),
+                dtype="Float64",
+            ),
+        }
+    )
+    return Chart(
+        figure=figure,
+        alt_text=actions_alt_text(counts, as_at),
+        data=table,
+        caption=caption,
+        units={"Actions": "count", "Share (%)": "percent"},
+        facts={"counts": counts.to_dict(), "total": total},
+    )

@@ -51,12 +51,32 @@ LONG_TABLE_ROWS = 12  # longer tables fold away behind <details> so the report s
 
 # Texts tools and people put in when they have nothing to say (compared lower-case,
 # without surrounding punctuation).
-PLACEHOLDER_ALT_TEXTS = frozenset({
-    "image", "img", "chart", "figure", "graph", "plot", "picture", "diagram", "photo",
-    "alt", "alt text", "alternative text", "description", "untitled", "placeholder",
-    "this is a chart", "a chart", "a graph", "chart of data", "figure 1", "image of chart",
-    "no description has been provided for this image",
-})
+PLACEHOLDER_ALT_TEXTS = frozenset(
+    {
+        "image",
+        "img",
+        "chart",
+        "figure",
+        "graph",
+        "plot",
+        "picture",
+        "diagram",
+        "photo",
+        "alt",
+        "alt text",
+        "alternative text",
+        "description",
+        "untitled",
+        "placeholder",
+        "this is a chart",
+        "a chart",
+        "a graph",
+        "chart of data",
+        "figure 1",
+        "image of chart",
+        "no description has been provided for this image",
+    }
+)
 _PLACEHOLDER_PATTERNS = (
     re.compile(r"no description has been provided"),  # nbconvert's filler
     re.compile(r"^<?matplotlib\b"),  # the repr of a Figure object
@@ -88,16 +108,21 @@ def check_alt_text(alt_text: object) -> str:
             :data:`MIN_ALT_TEXT_LENGTH` characters.
     """
     if not isinstance(alt_text, str) or not alt_text.strip():
-        raise ValueError("A chart needs alt text: describe the chart type and its main "
-                         "finding (the charts module's *_alt_text functions build one).")
+        raise ValueError(
+            "A chart needs alt text: describe the chart type and its main "
+            "finding (the charts module's *_alt_text functions build one)."
+        )
     text = " ".join(alt_text.split())
     key = text.lower().strip(" .:;,!-–")
     if key in PLACEHOLDER_ALT_TEXTS or any(p.search(key) for p in _PLACEHOLDER_PATTERNS):
-        raise ValueError(f"Alt text {text!r} is a placeholder: say what the chart shows "
-                         "and what it finds.")
+        raise ValueError(
+            f"Alt text {text!r} is a placeholder: say what the chart shows and what it finds."
+        )
     if len(text) < MIN_ALT_TEXT_LENGTH:
-        raise ValueError(f"Alt text {text!r} is too short ({len(text)} characters, at least "
-                         f"{MIN_ALT_TEXT_LENGTH}): give the chart type and the main finding.")
+        raise ValueError(
+            f"Alt text {text!r} is too short ({len(text)} characters, at least "
+            f"{MIN_ALT_TEXT_LENGTH}): give the chart type and the main finding."
+        )
     return text
 
 
@@ -109,8 +134,14 @@ def figure_png(figure: Figure, dpi: int = DPI, *, compact: bool = True) -> bytes
     base64 in every report) is about a third of the size.
     """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor=WHITE, bbox_inches="tight",
-                   metadata={"Software": None})
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        facecolor=WHITE,
+        bbox_inches="tight",
+        metadata={"Software": None},
+    )
     if not compact:
         return buffer.getvalue()
     buffer.seek(0)
@@ -175,8 +206,10 @@ def data_table_html(
             text = esc(format_cell(value, units.get(column)))
             cells.append(f'<th scope="row">{text}</th>' if position == 0 else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    table = (f'<table class="chart-data"><caption>{esc(caption)}</caption>'
-             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    table = (
+        f'<table class="chart-data"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
     if len(data) > LONG_TABLE_ROWS:
         summary = f"Show the numbers behind this chart ({format_count(len(data))} rows)"
         return f"<details><summary>{esc(summary)}</summary>{table}</details>"
@@ -205,8 +238,9 @@ def figure_html(
         parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
     parts.append("</figure>")
     if data is not None and len(data.columns):
-        table_caption = (f"Numbers behind the chart: {caption}" if caption
-                         else "Numbers behind the chart above")
+        table_caption = (
+            f"Numbers behind the chart: {caption}" if caption else "Numbers behind the chart above"
+        )
         parts.append(data_table_html(data, table_caption, units))
     return "\n".join(parts)
 
@@ -271,10 +305,20 @@ class Chart:
 
     def html(self, caption: str | None = None) -> str:
         """The figure's HTML without displaying it (the figure stays open)."""
-        return figure_html(self.figure, self.alt_text, self.data,
-                           caption if caption is not None else self.caption, units=self.units)
+        return figure_html(
+            self.figure,
+            self.alt_text,
+            self.data,
+            caption if caption is not None else self.caption,
+            units=self.units,
+        )
 
     def show(self, caption: str | None = None, alt_text: str | None = None) -> ShownHTML:
         """Display through :func:`show_figure`; an analyst may give better alt text."""
-        return show_figure(self.figure, alt_text or self.alt_text, self.data,
-                           caption if caption is not None else self.caption, units=self.units)
+        return show_figure(
+            self.figure,
+            alt_text or self.alt_text,
+            self.data,
+            caption if caption is not None else self.caption,
+            units=self.units,
+        )

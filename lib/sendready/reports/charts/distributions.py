@@ -40,24 +40,49 @@ from sendready.reports.charts.theme import (
 WAIT_THRESHOLDS = ((126, "18 weeks"), (364, "52 weeks"))
 THRESHOLD_DASHES = ((0, (6, 3)), (0, (2, 2, 8, 2)))  # dashed; dash-dot-dash for the second
 SERVICE_WORDS = {
-    "slt": "Speech and language therapy", "ot": "Occupational therapy",
-    "physio": "Physiotherapy", "community_paediatrics": "Community paediatrics",
-    "camhs": "CAMHS (mental health)", "neurodevelopmental": "Neurodevelopmental (autism, ADHD)",
+    "slt": "Speech and language therapy",
+    "ot": "Occupational therapy",
+    "physio": "Physiotherapy",
+    "community_paediatrics": "Community paediatrics",
+    "camhs": "CAMHS (mental health)",
+    "neurodevelopmental": "Neurodevelopmental (autism, ADHD)",
 }
 BOX_FILL = "#CFE0F3"
-SUMMARY_COLUMNS = ["Service", "Waits", "Median (days)", "25th percentile", "75th percentile",
-                   "10th percentile", "90th percentile", "Over 18 weeks (%)",
-                   "Over 52 weeks (%)"]
+SUMMARY_COLUMNS = [
+    "Service",
+    "Waits",
+    "Median (days)",
+    "25th percentile",
+    "75th percentile",
+    "10th percentile",
+    "90th percentile",
+    "Over 18 weeks (%)",
+    "Over 52 weeks (%)",
+]
 
 LIKERT_ORDER = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
-LIKERT_WORDS = {"strongly_disagree": "Strongly disagree", "disagree": "Disagree",
-                "neutral": "Neither agree nor disagree", "agree": "Agree",
-                "strongly_agree": "Strongly agree"}
+LIKERT_WORDS = {
+    "strongly_disagree": "Strongly disagree",
+    "disagree": "Disagree",
+    "neutral": "Neither agree nor disagree",
+    "agree": "Agree",
+    "strongly_agree": "Strongly agree",
+}
 # Diverging orange-grey-blue, dark enough for white labels (>= 4.5:1) on every segment.
-LIKERT_COLOURS = {"strongly_disagree": "#7A3100", "disagree": "#C25400",
-                  "neutral": "#767676", "agree": "#2F6DB5", "strongly_agree": "#003B74"}
-LIKERT_HATCHES = {"strongly_disagree": "xx", "disagree": "//", "neutral": "",
-                  "agree": "\\\\", "strongly_agree": ".."}
+LIKERT_COLOURS = {
+    "strongly_disagree": "#7A3100",
+    "disagree": "#C25400",
+    "neutral": "#767676",
+    "agree": "#2F6DB5",
+    "strongly_agree": "#003B74",
+}
+LIKERT_HATCHES = {
+    "strongly_disagree": "xx",
+    "disagree": "//",
+    "neutral": "",
+    "agree": "\\\\",
+    "strongly_agree": "..",
+}
 MIN_LABELLED_SHARE = 12.0  # percent: narrower segments are left to the table
 
 
@@ -66,7 +91,10 @@ def _list(words: list[str]) -> str:
 
 
 def wait_summary(
-    waits: pd.DataFrame, service_column: str, days_column: str, min_count: int,
+    waits: pd.DataFrame,
+    service_column: str,
+    days_column: str,
+    min_count: int,
     labels: dict[str, str],
 ) -> tuple[pd.DataFrame, list[str], np.ndarray]:
     """Per service shown: quantiles and shares over 18 and 52 weeks.
@@ -87,36 +115,53 @@ def wait_summary(
             continue
         kept.append(values)
         q10, q25, q50, q75, q90 = np.percentile(values, [10, 25, 50, 75, 90])
-        rows.append({"Service": name, "Waits": len(values), "Median (days)": q50,
-                     "25th percentile": q25, "75th percentile": q75,
-                     "10th percentile": q10, "90th percentile": q90,
-                     "Over 18 weeks (%)": float((values > 126).mean() * 100),
-                     "Over 52 weeks (%)": float((values > 364).mean() * 100)})
+        rows.append(
+            {
+                "Service": name,
+                "Waits": len(values),
+                "Median (days)": q50,
+                "25th percentile": q25,
+                "75th percentile": q75,
+                "10th percentile": q10,
+                "90th percentile": q90,
+                "Over 18 weeks (%)": float((values > 126).mean() * 100),
+                "Over 52 weeks (%)": float((values > 364).mean() * 100),
+            }
+        )
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if len(summary):
         summary = summary.sort_values("Median (days)", ascending=False, kind="stable")
     return summary.reset_index(drop=True), hidden, np.concatenate(kept)
 
 
-def waits_alt_text(summary: pd.DataFrame, all_days: np.ndarray, hidden: list[str],
-                   min_count: int) -> str:
+def waits_alt_text(
+    summary: pd.DataFrame, all_days: np.ndarray, hidden: list[str], min_count: int
+) -> str:
     """Alt text for the waits chart from its summary table."""
     if summary.empty:
-        return ("Box plot of days waited by service: no service has enough waits to show "
-                f"(at least {min_count} are needed).")
+        return (
+            "Box plot of days waited by service: no service has enough waits to show "
+            f"(at least {min_count} are needed)."
+        )
     total = int(summary["Waits"].sum())
-    sentences = [f"Box plot of days waited for {format_count(total)} referrals in "
-                 f"{len(summary)} service{'s' if len(summary) != 1 else ''}, with lines at 18 "
-                 "weeks (126 days) and 52 weeks (364 days)."]
+    sentences = [
+        f"Box plot of days waited for {format_count(total)} referrals in "
+        f"{len(summary)} service{'s' if len(summary) != 1 else ''}, with lines at 18 "
+        "weeks (126 days) and 52 weeks (364 days)."
+    ]
     longest, shortest = summary.iloc[0], summary.iloc[-1]
-    sentences.append(f"Longest median wait: {longest['Service']}, "
-                     f"{format_count(longest['Median (days)'])} days.")
+    sentences.append(
+        f"Longest median wait: {longest['Service']}, {format_count(longest['Median (days)'])} days."
+    )
     if len(summary) > 1:
-        sentences.append(f"Shortest: {shortest['Service']}, "
-                         f"{format_count(shortest['Median (days)'])} days.")
-    sentences.append(f"Across these services {format_percent((all_days > 126).mean() * 100)} "
-                     f"of waits were over 18 weeks and "
-                     f"{format_percent((all_days > 364).mean() * 100)} over 52 weeks.")
+        sentences.append(
+            f"Shortest: {shortest['Service']}, {format_count(shortest['Median (days)'])} days."
+        )
+    sentences.append(
+        f"Across these services {format_percent((all_days > 126).mean() * 100)} "
+        f"of waits were over 18 weeks and "
+        f"{format_percent((all_days > 364).mean() * 100)} over 52 weeks."
+    )
     if hidden:
         sentences.append(f"Not shown (fewer than {min_count} waits): {_list(hidden)}.")
     return " ".join(sentences)
@@ -141,48 +186,88 @@ def waiting_times_chart(
         min_count: Services with fewer waits are left out (the disclosure threshold).
     """
     labels = SERVICE_WORDS if service_labels is None else service_labels
-    summary, hidden, all_days = wait_summary(waits, service_column, days_column, min_count,
-                                             labels)
+    summary, hidden, all_days = wait_summary(waits, service_column, days_column, min_count, labels)
     with styled():
         figure, ax = new_figure((8.0, max(3.6, 1.6 + 0.6 * len(summary))))
-        stats = [{"label": plain_text(r["Service"], 34), "med": r["Median (days)"],
-                  "q1": r["25th percentile"], "q3": r["75th percentile"],
-                  "whislo": r["10th percentile"], "whishi": r["90th percentile"],
-                  "fliers": []}
-                 for _, r in summary.iloc[::-1].iterrows()]  # longest wait at the top
+        stats = [
+            {
+                "label": plain_text(r["Service"], 34),
+                "med": r["Median (days)"],
+                "q1": r["25th percentile"],
+                "q3": r["75th percentile"],
+                "whislo": r["10th percentile"],
+                "whishi": r["90th percentile"],
+                "fliers": [],
+            }
+            for _, r in summary.iloc[::-1].iterrows()
+        ]  # longest wait at the top
         if stats:
-            orientation = ({"orientation": "horizontal"} if _has_orientation()
-                           else {"vert": False})
-            ax.bxp(stats, showfliers=False, patch_artist=True, widths=0.55,
-                   boxprops={"facecolor": BOX_FILL, "edgecolor": HIGHLIGHT, "linewidth": 1.4},
-                   medianprops={"color": INK, "linewidth": 2.4},
-                   whiskerprops={"color": HIGHLIGHT, "linewidth": 1.4},
-                   capprops={"color": HIGHLIGHT, "linewidth": 1.4}, **orientation)
+            orientation = {"orientation": "horizontal"} if _has_orientation() else {"vert": False}
+            ax.bxp(
+                stats,
+                showfliers=False,
+                patch_artist=True,
+                widths=0.55,
+                boxprops={"facecolor": BOX_FILL, "edgecolor": HIGHLIGHT, "linewidth": 1.4},
+                medianprops={"color": INK, "linewidth": 2.4},
+                whiskerprops={"color": HIGHLIGHT, "linewidth": 1.4},
+                capprops={"color": HIGHLIGHT, "linewidth": 1.4},
+                **orientation,
+            )
             for position, entry in enumerate(stats, start=1):
-                ax.annotate(f"median {format_count(entry['med'])}", (entry["whishi"], position),
-                            xytext=(6, 0), textcoords="offset points", va="center",
-                            fontsize=10.5)
-        handles = [Patch(facecolor=BOX_FILL, edgecolor=HIGHLIGHT, label="Middle half of waits"),
-                   Line2D([], [], color=INK, linewidth=2.4, label="Median"),
-                   Line2D([], [], color=HIGHLIGHT, label="10th to 90th percentile")]
+                ax.annotate(
+                    f"median {format_count(entry['med'])}",
+                    (entry["whishi"], position),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=10.5,
+                )
+        handles = [
+            Patch(facecolor=BOX_FILL, edgecolor=HIGHLIGHT, label="Middle half of waits"),
+            Line2D([], [], color=INK, linewidth=2.4, label="Median"),
+            Line2D([], [], color=HIGHLIGHT, label="10th to 90th percentile"),
+        ]
         for (days, words), dashes in zip(WAIT_THRESHOLDS, THRESHOLD_DASHES, strict=True):
-            handles.append(ax.axvline(days, **{**TARGET_STYLE, "linestyle": dashes},
-                                      label=f"{words} ({days} days)"))
+            handles.append(
+                ax.axvline(
+                    days, **{**TARGET_STYLE, "linestyle": dashes}, label=f"{words} ({days} days)"
+                )
+            )
         right = max([364.0] + [entry["whishi"] for entry in stats])
         ax.set_xlim(0, right * 1.2)
         ax.set_xlabel("Days waited")
         ax.grid(axis="y", visible=False)
         ax.set_title(plain_text(title))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
-    table = summary[["Service", "Waits", "Median (days)", "25th percentile", "75th percentile",
-                     "Over 18 weeks (%)", "Over 52 weeks (%)"]]
-    units = {"Waits": "count", "Median (days)": "days", "25th percentile": "days",
-             "75th percentile": "days", "Over 18 weeks (%)": "percent",
-             "Over 52 weeks (%)": "percent"}
-    facts = {"services": summary["Service"].tolist(), "hidden": hidden,
-             "waits": len(all_days)}
-    return Chart(figure=figure, alt_text=waits_alt_text(summary, all_days, hidden, min_count),
-                 data=table, caption=title, units=units, facts=facts)
+    table = summary[
+        [
+            "Service",
+            "Waits",
+            "Median (days)",
+            "25th percentile",
+            "75th percentile",
+            "Over 18 weeks (%)",
+            "Over 52 weeks (%)",
+        ]
+    ]
+    units = {
+        "Waits": "count",
+        "Median (days)": "days",
+        "25th percentile": "days",
+        "75th percentile": "days",
+        "Over 18 weeks (%)": "percent",
+        "Over 52 weeks (%)": "percent",
+    }
+    facts = {"services": summary["Service"].tolist(), "hidden": hidden, "waits": len(all_days)}
+    return Chart(
+        figure=figure,
+        alt_text=waits_alt_text(summary, all_days, hidden, min_count),
+        data=table,
+        caption=title,
+        units=units,
+        facts=facts,
+    )
 
 
 def _has_orientation() -> bool:
@@ -200,14 +285,20 @@ def _wave_label(value: object) -> str:
     return clean_text(value)
 
 
-def likert_shares(answers: pd.DataFrame, wave_column: str, answer_column: str,
-                  count_column: str | None) -> pd.DataFrame:
+def likert_shares(
+    answers: pd.DataFrame, wave_column: str, answer_column: str, count_column: str | None
+) -> pd.DataFrame:
     """Answers on the agree scale per wave: counts, percentages and the others left out."""
-    counts = (answers[count_column] if count_column
-              else pd.Series(1, index=answers.index, dtype="Int64"))
-    frame = pd.DataFrame({"wave": answers[wave_column],
-                          "answer": answers[answer_column].astype("string"),
-                          "n": pd.to_numeric(counts, errors="coerce").fillna(0)})
+    counts = (
+        answers[count_column] if count_column else pd.Series(1, index=answers.index, dtype="Int64")
+    )
+    frame = pd.DataFrame(
+        {
+            "wave": answers[wave_column],
+            "answer": answers[answer_column].astype("string"),
+            "n": pd.to_numeric(counts, errors="coerce").fillna(0),
+        }
+    )
     waves = frame["wave"].drop_duplicates().dropna()
     if pd.api.types.is_datetime64_any_dtype(waves):
         waves = waves.sort_values()
@@ -217,8 +308,11 @@ def likert_shares(answers: pd.DataFrame, wave_column: str, answer_column: str,
         by_answer = one.groupby("answer", dropna=False)["n"].sum()
         on_scale = {key: float(by_answer.get(key, 0)) for key in LIKERT_ORDER}
         answered = sum(on_scale.values())
-        row = {"Wave": _wave_label(wave), "Answers": answered,
-               "Not on the scale": float(one["n"].sum()) - answered}
+        row = {
+            "Wave": _wave_label(wave),
+            "Answers": answered,
+            "Not on the scale": float(one["n"].sum()) - answered,
+        }
         for key in LIKERT_ORDER:
             row[f"{LIKERT_WORDS[key]} (%)"] = on_scale[key] / answered * 100 if answered else np.nan
         row["Agree or strongly agree (%)"] = row["Agree (%)"] + row["Strongly agree (%)"]
@@ -228,15 +322,19 @@ def likert_shares(answers: pd.DataFrame, wave_column: str, answer_column: str,
 
 def _latest_wave_sentence(first: pd.Series | None, last: pd.Series) -> str:
     agree = last["Agree or strongly agree (%)"]
-    text = (f"In {last['Wave']} {format_percent(agree)} agreed or strongly agreed "
-            f"({format_count(last['Answers'])} answers)")
+    text = (
+        f"In {last['Wave']} {format_percent(agree)} agreed or strongly agreed "
+        f"({format_count(last['Answers'])} answers)"
+    )
     if first is not None and first["Answers"] > 0:
         before = first["Agree or strongly agree (%)"]
         if format_percent(before) == format_percent(agree):
             text += f", the same as in {first['Wave']}"
         else:
-            text += (f", {'up' if agree > before else 'down'} from {format_percent(before)} "
-                     f"in {first['Wave']}")
+            text += (
+                f", {'up' if agree > before else 'down'} from {format_percent(before)} "
+                f"in {first['Wave']}"
+            )
     disagree = last["Disagree (%)"] + last["Strongly disagree (%)"]
     return f"{text}; {format_percent(disagree)} disagreed or strongly disagreed."
 
@@ -247,17 +345,21 @@ def likert_alt_text(shares: pd.DataFrame, subject: str) -> str:
         return f"100% stacked bar chart of answers to {subject}: no answers yet."
     first, last = shares.iloc[0], shares.iloc[-1]
     n = len(shares)
-    sentences = [f"100% stacked bar chart of answers to {subject}, one bar per survey wave "
-                 f"({n} wave{'s' if n != 1 else ''}"
-                 + (f", {first['Wave']} to {last['Wave']})." if n > 1 else f", {first['Wave']}).")]
+    sentences = [
+        f"100% stacked bar chart of answers to {subject}, one bar per survey wave "
+        f"({n} wave{'s' if n != 1 else ''}"
+        + (f", {first['Wave']} to {last['Wave']})." if n > 1 else f", {first['Wave']}).")
+    ]
     if last["Answers"] == 0:
         sentences.append(f"No answers on the agree-disagree scale in {last['Wave']}.")
     else:
         sentences.append(_latest_wave_sentence(first if n > 1 else None, last))
     left_out = int(shares["Not on the scale"].sum())
     if left_out:
-        sentences.append(f"{format_count(left_out)} answer{'s' if left_out != 1 else ''} of "
-                         "don't know or no answer not shown.")
+        sentences.append(
+            f"{format_count(left_out)} answer{'s' if left_out != 1 else ''} of "
+            "don't know or no answer not shown."
+        )
     return " ".join(sentences)
 
 
@@ -287,34 +389,74 @@ def likert_chart(
         y = np.arange(len(shares))
         left = np.zeros(len(shares))
         for key in LIKERT_ORDER:
-            width = shares[f"{LIKERT_WORDS[key]} (%)"].to_numpy(dtype=float) if len(shares) \
+            width = (
+                shares[f"{LIKERT_WORDS[key]} (%)"].to_numpy(dtype=float)
+                if len(shares)
                 else np.zeros(0)
+            )
             width = np.nan_to_num(width)
             colour = LIKERT_COLOURS[key]
-            ax.barh(y, width, left=left, height=0.6, color=colour, edgecolor=WHITE,
-                    linewidth=1.2, hatch=LIKERT_HATCHES[key], label=LIKERT_WORDS[key])
+            ax.barh(
+                y,
+                width,
+                left=left,
+                height=0.6,
+                color=colour,
+                edgecolor=WHITE,
+                linewidth=1.2,
+                hatch=LIKERT_HATCHES[key],
+                label=LIKERT_WORDS[key],
+            )
             for yi, (start, share) in enumerate(zip(left, width, strict=True)):
                 if share >= MIN_LABELLED_SHARE:
-                    ax.text(start + share / 2, yi, format_percent(share), ha="center",
-                            va="center", fontsize=10.5, color=text_colour_on(colour),
-                            bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.2})
+                    ax.text(
+                        start + share / 2,
+                        yi,
+                        format_percent(share),
+                        ha="center",
+                        va="center",
+                        fontsize=10.5,
+                        color=text_colour_on(colour),
+                        bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.2},
+                    )
             left = left + width
-        ax.set_yticks(y, [plain_text(f"{w} ({format_count(n)} answers)", 40)
-                          for w, n in zip(shares.get("Wave", []), shares.get("Answers", []),
-                                          strict=True)])
+        ax.set_yticks(
+            y,
+            [
+                plain_text(f"{w} ({format_count(n)} answers)", 40)
+                for w, n in zip(shares.get("Wave", []), shares.get("Answers", []), strict=True)
+            ],
+        )
         ax.invert_yaxis()  # earliest wave on top: read down in time order
         percent_axis(ax, which="x")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Share of answers on the agree-disagree scale")
         ax.set_title(plain_text(title))
         # One row, in scale order, so the legend reads left to right like the bars.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.22), ncol=5, handleheight=1.4,
-                  handlelength=1.6, columnspacing=0.9, handletextpad=0.4, fontsize=10.5)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.45, -0.22),
+            ncol=5,
+            handleheight=1.4,
+            handlelength=1.6,
+            columnspacing=0.9,
+            handletextpad=0.4,
+            fontsize=10.5,
+        )
     percent_columns = [c for c in shares.columns if c.endswith("(%)")]
-    units = {c: "percent" for c in percent_columns} | {"Answers": "count",
-                                                       "Not on the scale": "count"}
-    facts = {"waves": shares.get("Wave", pd.Series(dtype="string")).tolist(),
-             "agree": shares.get("Agree or strongly agree (%)",
-                                 pd.Series(dtype="Float64")).tolist()}
-    return Chart(figure=figure, alt_text=likert_alt_text(shares, subject or title),
-                 data=shares, caption=title, units=units, facts=facts)
+    units = {c: "percent" for c in percent_columns} | {
+        "Answers": "count",
+        "Not on the scale": "count",
+    }
+    facts = {
+        "waves": shares.get("Wave", pd.Series(dtype="string")).tolist(),
+        "agree": shares.get("Agree or strongly agree (%)", pd.Series(dtype="Float64")).tolist(),
+    }
+    return Chart(
+        figure=figure,
+        alt_text=likert_alt_text(shares, subject or title),
+        data=shares,
+        caption=title,
+        units=units,
+        facts=facts,
+    )

@@ -89,8 +89,10 @@ def funnel_alt_text(
     else:
         sentences.append(f"None of the {units_word} is outside the 99.8% limits.")
     within = int(counts.get("within 95% limits", 0))
-    sentences.append(f"Outside the 95% limit only: {outside_95}. Within the 95% limits, "
-                     f"where chance alone explains the differences: {within}.")
+    sentences.append(
+        f"Outside the 95% limit only: {outside_95}. Within the 95% limits, "
+        f"where chance alone explains the differences: {within}."
+    )
     return " ".join(sentences)
 
 
@@ -126,8 +128,9 @@ def funnel_plot(
     """
     if p0 is None:
         p0 = units.attrs.get("p0")
-    bands = classify_units(units[count_column], units[size_column], p0,
-                           overdispersion=overdispersion)
+    bands = classify_units(
+        units[count_column], units[size_column], p0, overdispersion=overdispersion
+    )
     p0 = float(bands.attrs["p0"])
     size = bands["denominator"].to_numpy(dtype=float, na_value=np.nan)
     rate = bands["proportion"].to_numpy(dtype=float, na_value=np.nan) * 100
@@ -138,31 +141,60 @@ def funnel_plot(
         figure, ax = new_figure((8.0, 5.4))
         n_max = int(np.nanmax(size[keep]) * 1.05) + 1
         n_min = max(1, int(np.nanmin(size[keep]) * 0.8))
-        curves = funnel_curves(p0, n_max, n_min=n_min, phi=bands.attrs["phi"],
-                               tau2=bands.attrs["tau2"])
+        curves = funnel_curves(
+            p0, n_max, n_min=n_min, phi=bands.attrs["phi"], tau2=bands.attrs["tau2"]
+        )
         grid = curves["denominator"].to_numpy(dtype=float)
-        handles = ax.plot([grid[0], grid[-1]], [p0 * 100] * 2, **MEAN_STYLE,
-                          label=f"Area rate {format_percent(p0 * 100)}")
+        handles = ax.plot(
+            [grid[0], grid[-1]],
+            [p0 * 100] * 2,
+            **MEAN_STYLE,
+            label=f"Area rate {format_percent(p0 * 100)}",
+        )
         for level, width, words in (("95", 1.2, "95% limits"), ("998", 2.0, "99.8% limits")):
             for side in ("lower", "upper"):
-                line = ax.plot(grid, curves[f"{side}_{level}"].to_numpy(dtype=float) * 100,
-                               **{**LIMIT_STYLE, "linewidth": width}, label=words)
+                line = ax.plot(
+                    grid,
+                    curves[f"{side}_{level}"].to_numpy(dtype=float) * 100,
+                    **{**LIMIT_STYLE, "linewidth": width},
+                    label=words,
+                )
             handles += line
         for key, marker, face, edge, words in POSITIONS:
             mask = keep & (position == key).to_numpy(dtype=bool)
             if mask.any():
-                handles.append(ax.scatter(size[mask], rate[mask], marker=marker, s=50,
-                                          facecolors=face, edgecolors=edge, linewidths=1.4,
-                                          zorder=4, label=words))
+                handles.append(
+                    ax.scatter(
+                        size[mask],
+                        rate[mask],
+                        marker=marker,
+                        s=50,
+                        facecolors=face,
+                        edgecolors=edge,
+                        linewidths=1.4,
+                        zorder=4,
+                        label=words,
+                    )
+                )
         outside = np.flatnonzero(keep & position.str.contains("99.8").to_numpy(dtype=bool))
         z = np.abs(bands["z"].to_numpy(dtype=float, na_value=0.0))
         for i in outside[np.argsort(-z[outside], kind="stable")][:max_labels]:
             right_half = size[i] > n_max * 0.6
-            ax.annotate(plain_text(names.iloc[i], MAX_NAME_LENGTH), (size[i], rate[i]),
-                        xytext=(-6 if right_half else 6, 6), textcoords="offset points",
-                        ha="right" if right_half else "left", fontsize=10.5, zorder=5)
-        top = np.nanmax(np.r_[rate[keep], curves["upper_998"].to_numpy(dtype=float)[
-            grid >= np.nanmin(size[keep])] * 100])
+            ax.annotate(
+                plain_text(names.iloc[i], MAX_NAME_LENGTH),
+                (size[i], rate[i]),
+                xytext=(-6 if right_half else 6, 6),
+                textcoords="offset points",
+                ha="right" if right_half else "left",
+                fontsize=10.5,
+                zorder=5,
+            )
+        top = np.nanmax(
+            np.r_[
+                rate[keep],
+                curves["upper_998"].to_numpy(dtype=float)[grid >= np.nanmin(size[keep])] * 100,
+            ]
+        )
         percent_axis(ax, top=min(100.0, float(np.ceil(top * 1.15 / 5) * 5)))
         ax.set_xlim(0, n_max)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_count(v)))
@@ -175,19 +207,39 @@ def funnel_plot(
             if isinstance(artist, Line2D):
                 artist.set_zorder(3)
 
-    table = pd.DataFrame({
-        "name": names.to_numpy(), "size": pd.array(size, dtype="Float64"),
-        "rate": pd.array(rate, dtype="Float64"), "position": position.to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "name": names.to_numpy(),
+            "size": pd.array(size, dtype="Float64"),
+            "rate": pd.array(rate, dtype="Float64"),
+            "position": position.to_numpy(),
+        }
+    )
     order = {key: rank for rank, (key, *_rest) in enumerate(POSITIONS)}
     rank = table["position"].map(order).to_numpy(dtype=float)
     table = table.iloc[np.lexsort((-size, rank))].reset_index(drop=True)
     alt = funnel_alt_text(table[table["size"].fillna(0) > 0], p0, rate_label, units_word)
-    shown = table.rename(columns={"name": name_heading, "size": size_label,
-                                  "rate": "Rate (%)", "position": "Position"})
-    facts = {"p0": p0, "units": int(keep.sum()),
-             "above_998": table.loc[table["position"] == "above 99.8% limit", "name"].tolist(),
-             "below_998": table.loc[table["position"] == "below 99.8% limit", "name"].tolist(),
-             "phi": bands.attrs["phi"], "tau2": bands.attrs["tau2"]}
-    return Chart(figure=figure, alt_text=alt, data=shown, caption=title,
-                 units={size_label: "count", "Rate (%)": "percent"}, facts=facts)
+    shown = table.rename(
+        columns={
+            "name": name_heading,
+            "size": size_label,
+            "rate": "Rate (%)",
+            "position": "Position",
+        }
+    )
+    facts = {
+        "p0": p0,
+        "units": int(keep.sum()),
+        "above_998": table.loc[table["position"] == "above 99.8% limit", "name"].tolist(),
+        "below_998": table.loc[table["position"] == "below 99.8% limit", "name"].tolist(),
+        "phi": bands.attrs["phi"],
+        "tau2": bands.attrs["tau2"],
+    }
+    return Chart(
+        figure=figure,
+        alt_text=alt,
+        data=shown,
+        caption=title,
+        units={size_label: "count", "Rate (%)": "percent"},
+        facts=facts,
+    )

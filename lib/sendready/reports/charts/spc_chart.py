@@ -40,11 +40,21 @@ from sendready.stats.spc import MIN_BASELINE_POINTS, SpcResult
 
 SPC_FIGSIZE = (8.0, 5.4)  # taller than the default: the legend sits under the axes
 
-Y_LABELS = {"percent": "Percentage (%)", "days": "Days", "count": "Number",
-            "per_10000": "Per 10,000", "gbp": "Pounds (£)"}
+Y_LABELS = {
+    "percent": "Percentage (%)",
+    "days": "Days",
+    "count": "Number",
+    "per_10000": "Per 10,000",
+    "gbp": "Pounds (£)",
+}
 # The data table's value heading: the unit alone, not the axis label in brackets.
-VALUE_HEADINGS = {"percent": "Value (%)", "days": "Value (days)", "count": "Value",
-                  "per_10000": "Value (per 10,000)", "gbp": "Value (£)"}
+VALUE_HEADINGS = {
+    "percent": "Value (%)",
+    "days": "Value (days)",
+    "count": "Value",
+    "per_10000": "Value (per 10,000)",
+    "gbp": "Value (£)",
+}
 # A table cell for a point that is not shown, and for a point with no special cause.
 SUPPRESSED = "c"
 NO_SIGNAL = "No signal"
@@ -54,8 +64,11 @@ RULE_WORDS = {
     "two_in_three": "two of three points close to a limit",
     "shift": "seven points in a row on one side of the average",
 }
-SHORT_TYPE = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
-              "special_cause_neutral": "neither better nor worse"}
+SHORT_TYPE = {
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral": "neither better nor worse",
+}
 
 
 def _small_mask(result: SpcResult, small_number: ArrayLike | pd.Series | None) -> np.ndarray:
@@ -121,8 +134,10 @@ def spc_alt_text(
     latest_text = f"Latest: {format_value(latest, unit)} in {_when(dates.iloc[-1])}"
     if _small_mask(result, small_number)[points["value"].notna().to_numpy()][-1]:
         cases = f"fewer than {small_threshold} cases" if small_threshold else "small numbers"
-        latest_text = (f"The latest figure, for {_when(dates.iloc[-1])}, is not shown because "
-                       f"it rests on {cases}")
+        latest_text = (
+            f"The latest figure, for {_when(dates.iloc[-1])}, is not shown because "
+            f"it rests on {cases}"
+        )
         if pd.notna(centre):
             latest_text += f". The baseline average is {format_value(float(centre), unit)}"
     elif pd.notna(centre):
@@ -138,8 +153,9 @@ def spc_alt_text(
     finding = {
         "special_cause_improvement": f"Special-cause improvement since {since}",
         "special_cause_concern": f"Special-cause concern (getting worse) since {since}",
-        "special_cause_neutral": (f"Special-cause variation since {since}, on a measure "
-                                  "where neither direction is better"),
+        "special_cause_neutral": (
+            f"Special-cause variation since {since}, on a measure where neither direction is better"
+        ),
         "common_cause": "Common-cause variation only: no significant change at the latest point",
         "insufficient_data": "Too few points to set process limits",
     }[result.variation]
@@ -149,8 +165,10 @@ def spc_alt_text(
             "consistently_pass": f"; the target of {target} is consistently met",
             "consistently_fail": f"; the target of {target} is consistently missed",
             "hit_and_miss": f"; the target of {target} is not consistently met (hit and miss)",
-            "process_changing": (f"; the figures are still moving, so whether the target of "
-                                 f"{target} will be met cannot be judged yet"),
+            "process_changing": (
+                f"; the figures are still moving, so whether the target of "
+                f"{target} will be met cannot be judged yet"
+            ),
         }.get(result.assurance, f"; the target is {target}")
         if result.assurance_since is not None:  # limits recalculated after a shift
             finding += f", judged on the figures since {_when(result.assurance_since)}"
@@ -163,8 +181,9 @@ def spc_alt_text(
     if special:
         sentences.append("Special-cause points: " + ", ".join(special) + ".")
     if result.trial_limits and result.variation != "insufficient_data":
-        sentences.append(f"Limits are provisional: the baseline has fewer than "
-                         f"{MIN_BASELINE_POINTS} points.")
+        sentences.append(
+            f"Limits are provisional: the baseline has fewer than {MIN_BASELINE_POINTS} points."
+        )
     small = int(_small_mask(result, small_number)[points["value"].notna().to_numpy()].sum())
     if small:
         cases = f"fewer than {small_threshold} cases" if small_threshold else "small numbers"
@@ -181,9 +200,17 @@ def _baseline_span(ax: object, x: np.ndarray, in_baseline: np.ndarray) -> Patch 
     start, end = x[where[0]] - half, x[where[-1]] + half
     ax.axvspan(start, end, color=SHADE, zorder=0, linewidth=0)
     blended = transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    ax.text(start + (end - start) / 2, 0.98, "Baseline", transform=blended, ha="center",
-            va="top", fontsize=11, zorder=5,
-            bbox={"facecolor": SHADE, "edgecolor": "none", "pad": 1.5})
+    ax.text(
+        start + (end - start) / 2,
+        0.98,
+        "Baseline",
+        transform=blended,
+        ha="center",
+        va="top",
+        fontsize=11,
+        zorder=5,
+        bbox={"facecolor": SHADE, "edgecolor": "none", "pad": 1.5},
+    )
     return Patch(facecolor=SHADE, label="Baseline period (sets the average and limits)")
 
 
@@ -225,36 +252,78 @@ def spc_chart(
     point_type = points["point_type"].fillna("").to_numpy(dtype=str)
     with styled():
         figure, ax = new_figure(SPC_FIGSIZE)
-        handles = [h for h in [_baseline_span(ax, x, points["in_baseline"].fillna(False)
-                                              .to_numpy(dtype=bool))] if h is not None]
+        handles = [
+            h
+            for h in [
+                _baseline_span(ax, x, points["in_baseline"].fillna(False).to_numpy(dtype=bool))
+            ]
+            if h is not None
+        ]
         ax.plot(x[observed], value[observed], color=SERIES_GREY, linewidth=1.5, zorder=2)
         centre = points["centre"].to_numpy(dtype=float, na_value=np.nan)
         handles += ax.plot(x, centre, **MEAN_STYLE, zorder=3, label="Average (from the baseline)")
         step = {"drawstyle": "steps-mid"} if result.method == "p" else {}
         limit_label = "Process limits" + (" (provisional)" if result.trial_limits else "")
         for column in ("ucl", "lcl"):
-            line = ax.plot(x, points[column].to_numpy(dtype=float, na_value=np.nan),
-                           **LIMIT_STYLE, **step, zorder=3, label=limit_label)
+            line = ax.plot(
+                x,
+                points[column].to_numpy(dtype=float, na_value=np.nan),
+                **LIMIT_STYLE,
+                **step,
+                zorder=3,
+                label=limit_label,
+            )
         handles += line
         if result.target is not None:
-            handles.append(ax.axhline(result.target, **TARGET_STYLE, zorder=3,
-                                      label=f"Target {format_value(result.target, unit)}"))
+            handles.append(
+                ax.axhline(
+                    result.target,
+                    **TARGET_STYLE,
+                    zorder=3,
+                    label=f"Target {format_value(result.target, unit)}",
+                )
+            )
         for kind, colour in SPC_COLOURS.items():
             for hollow in (False, True):
                 mask = observed & (point_type == kind) & (small == hollow)
                 if not mask.any():
                     continue
-                ax.scatter(x[mask], value[mask], marker=SPC_MARKERS[kind], s=48, zorder=4,
-                           facecolors=WHITE if hollow else colour, edgecolors=colour,
-                           linewidths=1.6)
+                ax.scatter(
+                    x[mask],
+                    value[mask],
+                    marker=SPC_MARKERS[kind],
+                    s=48,
+                    zorder=4,
+                    facecolors=WHITE if hollow else colour,
+                    edgecolors=colour,
+                    linewidths=1.6,
+                )
             if (observed & (point_type == kind)).any():
-                handles.append(Line2D([], [], linestyle="none", marker=SPC_MARKERS[kind],
-                                      markersize=8, color=colour, label=SPC_POINT_WORDS[kind]))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=SPC_MARKERS[kind],
+                        markersize=8,
+                        color=colour,
+                        label=SPC_POINT_WORDS[kind],
+                    )
+                )
         if (small & observed).any():
             words = f"fewer than {small_threshold} cases" if small_threshold else "small numbers"
-            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=8,
-                                  markerfacecolor=WHITE, color=SERIES_GREY,
-                                  label=f"Hollow marker: {words}"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=8,
+                    markerfacecolor=WHITE,
+                    color=SERIES_GREY,
+                    label=f"Hollow marker: {words}",
+                )
+            )
         if unit == "percent":
             # Headroom above 100% so a target or points at 100% are not hidden by the frame.
             near_top = max(np.nanmax(value, initial=0), result.target or 0) >= 98
@@ -268,29 +337,40 @@ def spc_chart(
 
     value_heading = VALUE_HEADINGS.get(unit, f"Value ({unit})")
     shown = points["value"].astype(object).where(~(small & observed), SUPPRESSED)
-    table = pd.DataFrame({
-        "Month" if dated else "Period": points["date"],
-        value_heading: shown,
-        "Average": points["centre"],
-        "Lower limit": points["lcl"],
-        "Upper limit": points["ucl"],
-        "Pattern": [
-            f"{SHORT_TYPE[t].capitalize()}: {RULE_WORDS.get(r, r)}" if t in SHORT_TYPE
-            else NO_SIGNAL
-            for t, r in zip(point_type, points["special_cause_rule"].fillna(""), strict=True)
-        ],
-    })
+    table = pd.DataFrame(
+        {
+            "Month" if dated else "Period": points["date"],
+            value_heading: shown,
+            "Average": points["centre"],
+            "Lower limit": points["lcl"],
+            "Upper limit": points["ucl"],
+            "Pattern": [
+                f"{SHORT_TYPE[t].capitalize()}: {RULE_WORDS.get(r, r)}"
+                if t in SHORT_TYPE
+                else NO_SIGNAL
+                for t, r in zip(point_type, points["special_cause_rule"].fillna(""), strict=True)
+            ],
+        }
+    )
     if small_number is not None:
         table["Small number"] = pd.array(small, dtype="boolean")
     units = {c: unit for c in (value_heading, "Average", "Lower limit", "Upper limit")}
     if dated:
         units["Month"] = "month"
-    facts = {**result.summary(), "title": title, "unit": unit,
-             "latest_value": (float(value[observed][-1])
-                              if observed.any() and not small[observed][-1] else None),
-             "small_points": int((small & observed).sum())}
+    facts = {
+        **result.summary(),
+        "title": title,
+        "unit": unit,
+        "latest_value": (
+            float(value[observed][-1]) if observed.any() and not small[observed][-1] else None
+        ),
+        "small_points": int((small & observed).sum()),
+    }
     return Chart(
         figure=figure,
         alt_text=spc_alt_text(result, title, unit, small, small_threshold),
-        data=table, caption=title, units=units, facts=facts,
+        data=table,
+        caption=title,
+        units=units,
+        facts=facts,
     )

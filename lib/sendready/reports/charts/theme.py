@@ -154,8 +154,9 @@ def text_colour_on(fill: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _glyphs() -> frozenset[int]:
-    path = font_manager.findfont(font_manager.FontProperties(family=FONT),
-                                 fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=FONT), fallback_to_default=False
+    )
     return frozenset(FT2Font(path).get_charmap())
 
 
@@ -168,9 +169,7 @@ def clean_text(text: object) -> str:
     For alt text and table cells, which are HTML-escaped later; see :func:`plain_text`
     for text drawn on a chart.
     """
-    cleaned = "".join(
-        " " if unicodedata.category(ch).startswith("C") else ch for ch in str(text)
-    )
+    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in str(text))
     return _SPACE.sub(" ", cleaned).strip()
 
 

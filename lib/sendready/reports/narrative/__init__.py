@@ -23,7 +23,15 @@ from sendready.reports.narrative.sentences import (
 from sendready.reports.narrative.summaries import verdict_explanation, weakness_summary
 
 __all__ = [
-    "Narrator", "baseline_row", "baseline_sentence", "benchmark_sentence",
-    "caveat_sentences", "level_sentence", "previous_quarter_sentence", "spc_sentence",
-    "target_sentence", "verdict_explanation", "weakness_summary",
+    "Narrator",
+    "baseline_row",
+    "baseline_sentence",
+    "benchmark_sentence",
+    "caveat_sentences",
+    "level_sentence",
+    "previous_quarter_sentence",
+    "spc_sentence",
+    "target_sentence",
+    "verdict_explanation",
+    "weakness_summary",
 ]

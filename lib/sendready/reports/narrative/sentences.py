@@ -65,8 +65,11 @@ def figure(row: pd.Series) -> str:
     value = format_value(row["value"], str(row["unit"]))
     num, den = row["numerator"], row["denominator"]
     statistic = str(row["statistic"])
-    if (row["period_type"] == "baseline" and statistic != "proportion"
-            and row.get("reading", "pooled") == "pooled"):
+    if (
+        row["period_type"] == "baseline"
+        and statistic != "proportion"
+        and row.get("reading", "pooled") == "pooled"
+    ):
         return f"a monthly average of {value}"
     if statistic == "median" and not pd.isna(den):
         return f"{value} (the median of {format_count(den)} cases)"
@@ -87,8 +90,9 @@ def level_sentence(row: pd.Series, threshold: int) -> str:
     return f"{when}, the figure for {subject} was {figure(row)}."
 
 
-def baseline_row(table: pd.DataFrame, indicator_id: str, start: object, end: object,
-                 breakdown: str = "") -> pd.Series | None:
+def baseline_row(
+    table: pd.DataFrame, indicator_id: str, start: object, end: object, breakdown: str = ""
+) -> pd.Series | None:
     """The baseline as one row, read so that it compares with the quarter row.
 
     - **stock** indicators (a position on a day, such as plans linked to health records or
@@ -103,10 +107,15 @@ def baseline_row(table: pd.DataFrame, indicator_id: str, start: object, end: obj
     ``reading`` is ``"end"`` or ``"pooled"``; ``months`` holds the index of the monthly
     rows behind the figure, so that disclosure can be checked.
     """
-    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)
-                 & (table["period_type"] == "month") & ~table["no_data"].astype(bool)]
-    rows = rows[(rows["period_end"] >= pd.Timestamp(start))
-                & (rows["period_start"] <= pd.Timestamp(end))].sort_values("period_start")
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["breakdown"] == breakdown)
+        & (table["period_type"] == "month")
+        & ~table["no_data"].astype(bool)
+    ]
+    rows = rows[
+        (rows["period_end"] >= pd.Timestamp(start)) & (rows["period_start"] <= pd.Timestamp(end))
+    ].sort_values("period_start")
     if rows.empty:
         return None
     if quarter_kind(table, indicator_id) == "stock":
@@ -127,8 +136,7 @@ def baseline_row(table: pd.DataFrame, indicator_id: str, start: object, end: obj
     return row
 
 
-def derived_hidden(table: pd.DataFrame, months: list, derived: pd.Series,
-                   threshold: int) -> bool:
+def derived_hidden(table: pd.DataFrame, months: list, derived: pd.Series, threshold: int) -> bool:
     """Whether a figure pooled from monthly rows must be withheld: it is small itself, or
     exactly one of its months is hidden (subtraction would reveal that month)."""
     if row_is_primary(derived, threshold):
@@ -166,9 +174,13 @@ def signal_clause(assessment: IndicatorAssessment, against: str = "") -> str:
     return phrase
 
 
-def baseline_sentence(row: pd.Series, baseline: pd.Series | None,
-                      assessment: IndicatorAssessment, threshold: int,
-                      table: pd.DataFrame | None = None) -> str:
+def baseline_sentence(
+    row: pd.Series,
+    baseline: pd.Series | None,
+    assessment: IndicatorAssessment,
+    threshold: int,
+    table: pd.DataFrame | None = None,
+) -> str:
     """The quarter against the baseline, and what the statistics say about the change."""
     verdict = f"The statistics show {signal_clause(assessment, 'against the baseline')}."
     if baseline is None:
@@ -178,14 +190,18 @@ def baseline_sentence(row: pd.Series, baseline: pd.Series | None,
         span = format_date(baseline["period_end"])
         over = f"at the end of the baseline, {span}"
     else:
-        span = (f"{format_date(baseline['period_start'])} to "
-                f"{format_date(baseline['period_end'])}")
+        span = f"{format_date(baseline['period_start'])} to {format_date(baseline['period_end'])}"
         over = f"over the baseline, {span}"
-    hidden = (derived_hidden(table, baseline["months"], baseline, threshold)
-              if table is not None else row_hidden(baseline, threshold))
+    hidden = (
+        derived_hidden(table, baseline["months"], baseline, threshold)
+        if table is not None
+        else row_hidden(baseline, threshold)
+    )
     if hidden:
-        then = (f"The baseline figure ({span}) is not shown because it would reveal a number "
-                f"below {threshold} (suppressed).")
+        then = (
+            f"The baseline figure ({span}) is not shown because it would reveal a number "
+            f"below {threshold} (suppressed)."
+        )
     elif bool(row["no_data"]) or row_hidden(row, threshold):
         then = f"{over[:1].upper()}{over[1:]}, the figure was {figure(baseline)}."
     else:
@@ -200,9 +216,13 @@ def _compare(a: float, b: float, unit: str) -> str:
     return "higher than" if a > b else "lower than"
 
 
-def previous_quarter_sentence(row: pd.Series, previous: pd.Series | None,
-                              assessment: IndicatorAssessment, threshold: int,
-                              table: pd.DataFrame | None = None) -> str | None:
+def previous_quarter_sentence(
+    row: pd.Series,
+    previous: pd.Series | None,
+    assessment: IndicatorAssessment,
+    threshold: int,
+    table: pd.DataFrame | None = None,
+) -> str | None:
     """The quarter against the one before; None when the previous quarter is unknown.
 
     A movement from one quarter to the next is not tested on its own, so the sentence
@@ -212,63 +232,81 @@ def previous_quarter_sentence(row: pd.Series, previous: pd.Series | None,
         return None
     # A previous quarter summed from months carries no suppression mark of its own.
     derived = table is not None and "suppressed" not in previous.index
-    if row_hidden(row, threshold) or row_hidden(previous, threshold) or (
-            derived and derived_hidden(table, _months_between(table, previous), previous,
-                                       threshold)):
-        return ("A comparison with the previous quarter is not shown because it would rest "
-                f"on fewer than {threshold} cases (suppressed).")
+    if (
+        row_hidden(row, threshold)
+        or row_hidden(previous, threshold)
+        or (
+            derived and derived_hidden(table, _months_between(table, previous), previous, threshold)
+        )
+    ):
+        return (
+            "A comparison with the previous quarter is not shown because it would rest "
+            f"on fewer than {threshold} cases (suppressed)."
+        )
     unit = str(row["unit"])
     value = format_value(row["value"], unit)
     cmp = _compare(float(row["value"]), float(previous["value"]), unit)
-    sentence = (f"The figure of {value} is {cmp} the {figure(previous)} in the quarter to "
-                f"{format_date(previous['period_end'])}")
+    sentence = (
+        f"The figure of {value} is {cmp} the {figure(previous)} in the quarter to "
+        f"{format_date(previous['period_end'])}"
+    )
     if assessment.signal in ("no_change", "no_data"):
-        return (f"{sentence}; over time the statistics show {SIGNAL_PHRASES[assessment.signal]}"
-                ", so a difference between two quarters may be due to chance.")
+        return (
+            f"{sentence}; over time the statistics show {SIGNAL_PHRASES[assessment.signal]}"
+            ", so a difference between two quarters may be due to chance."
+        )
     return f"{sentence}; over time the statistics show {signal_clause(assessment)}."
 
 
 def _months_between(table: pd.DataFrame, previous: pd.Series) -> list:
-    rows = table[(table["indicator_id"] == previous["indicator_id"])
-                 & (table["breakdown"] == previous["breakdown"])
-                 & (table["period_type"] == "month")
-                 & (table["period_start"] >= previous["period_start"])
-                 & (table["period_end"] <= previous["period_end"])]
+    rows = table[
+        (table["indicator_id"] == previous["indicator_id"])
+        & (table["breakdown"] == previous["breakdown"])
+        & (table["period_type"] == "month")
+        & (table["period_start"] >= previous["period_start"])
+        & (table["period_end"] <= previous["period_end"])
+    ]
     return list(rows.index)
 
 
 def spc_sentence(assessment: IndicatorAssessment) -> str:
     """The control chart's verdict in Making Data Count words, with the rule and date."""
     if assessment.method == "baseline_comparison":
-        return ("There are too few points over time for a control chart, so the latest "
-                "census or survey wave is compared with the pooled baseline instead.")
+        return (
+            "There are too few points over time for a control chart, so the latest "
+            "census or survey wave is compared with the pooled baseline instead."
+        )
     if assessment.method not in ("p_chart", "xmr_chart"):
         return f"{VARIATION_LABELS['insufficient_data']}."
     variation = assessment.variation
-    label = (NEUTRAL_VARIATION if variation == "special_cause_neutral"
-             else VARIATION_LABELS[variation])
+    label = (
+        NEUTRAL_VARIATION if variation == "special_cause_neutral" else VARIATION_LABELS[variation]
+    )
     if assessment.since is not None and variation.startswith("special_cause"):
         label += f" since {month_label(assessment.since)}"
     rule = rule_words(assessment)
     return f"{label} ({rule})." if rule else f"{label}."
 
 
-def target_sentence(row: pd.Series, assessment: IndicatorAssessment,
-                    threshold: int) -> str | None:
+def target_sentence(row: pd.Series, assessment: IndicatorAssessment, threshold: int) -> str | None:
     """Target assurance (MDC) and, plainly, where the quarter stands against the target."""
     if assessment.target is None:
         return None
     unit = str(row["unit"])
     target = format_value(assessment.target, unit)
     if assessment.assurance == "no_target":  # a target, but no control chart to test it on
-        sentence = (f"Target {target}: there are too few points over time to judge whether "
-                    "the process can meet it.")
+        sentence = (
+            f"Target {target}: there are too few points over time to judge whether "
+            "the process can meet it."
+        )
     else:
         sentence = f"Target {target}: {ASSURANCE_LABELS[assessment.assurance].lower()}"
         if assessment.assurance_since is not None:  # limits recalculated after a shift
-            sentence += (f", judged on the figures since "
-                         f"{month_label(assessment.assurance_since)}, when they settled at "
-                         "a new level")
+            sentence += (
+                f", judged on the figures since "
+                f"{month_label(assessment.assurance_since)}, when they settled at "
+                "a new level"
+            )
             if 0 < assessment.assurance_points < MIN_BASELINE_POINTS:
                 sentence += f" (provisional: {assessment.assurance_points} months so far)"
         sentence += "."
@@ -288,8 +326,7 @@ def _benchmark_name(bench: pd.Series) -> str:
     return f"the {geography}'s" if geography.startswith(regions) else f"{geography}'s"
 
 
-def benchmark_sentence(row: pd.Series, benchmarks: pd.DataFrame, threshold: int
-                       ) -> str | None:
+def benchmark_sentence(row: pd.Series, benchmarks: pd.DataFrame, threshold: int) -> str | None:
     """A plain comparison with published figures (England, region, neighbours).
 
     Args:
@@ -309,17 +346,25 @@ def benchmark_sentence(row: pd.Series, benchmarks: pd.DataFrame, threshold: int
     rows = rows.sort_values("period").groupby("geography", sort=False).tail(1)
     unit = str(row["unit"])
     value = format_value(row["value"], unit)
-    clauses = [f"{_compare(float(row['value']), float(b['value']), unit)} "
-               f"{_benchmark_name(b)} {format_value(b['value'], unit)} in {b['period']}"
-               for _, b in rows.iterrows()]
-    return (f"The latest figure of {value} is {'; '.join(clauses)}. Published figures cover "
-            f"other periods than the quarter to {format_date(row['period_end'])} and may "
-            "define the measure slightly differently, so this is a plain comparison, not a "
-            "test of difference.")
+    clauses = [
+        f"{_compare(float(row['value']), float(b['value']), unit)} "
+        f"{_benchmark_name(b)} {format_value(b['value'], unit)} in {b['period']}"
+        for _, b in rows.iterrows()
+    ]
+    return (
+        f"The latest figure of {value} is {'; '.join(clauses)}. Published figures cover "
+        f"other periods than the quarter to {format_date(row['period_end'])} and may "
+        "define the measure slightly differently, so this is a plain comparison, not a "
+        "test of difference."
+    )
 
 
-def caveat_sentences(row: pd.Series, assessment: IndicatorAssessment, threshold: int,
-                     data_quality: Mapping[str, float] | None = None) -> list[str]:
+def caveat_sentences(
+    row: pd.Series,
+    assessment: IndicatorAssessment,
+    threshold: int,
+    data_quality: Mapping[str, float] | None = None,
+) -> list[str]:
     """What a reader should bear in mind: small numbers, data quality, no data, trial limits.
 
     Args:
@@ -330,21 +375,28 @@ def caveat_sentences(row: pd.Series, assessment: IndicatorAssessment, threshold:
     if bool(row["no_data"]):
         notes.append(f"There is no figure for the latest quarter: {row['no_data_reason']}.")
     elif row_hidden(row, threshold):
-        notes.append(f"Figures resting on fewer than {threshold} cases, and any figure from "
-                     "which one could be worked out, are not shown (marked c) to protect "
-                     "privacy.")
+        notes.append(
+            f"Figures resting on fewer than {threshold} cases, and any figure from "
+            "which one could be worked out, are not shown (marked c) to protect "
+            "privacy."
+        )
     elif bool(row.get("small_number", False)):
-        notes.append("The latest figure rests on few cases, so it can move a long way by "
-                     "chance from one quarter to the next.")
+        notes.append(
+            "The latest figure rests on few cases, so it can move a long way by "
+            "chance from one quarter to the next."
+        )
     for source, share in (data_quality or {}).items():
         if share and share > 0:
-            notes.append(f"{format_percent(share)} of the rows in the {source} extract were "
-                         "set aside (quarantined) for data-quality faults; the figures count "
-                         "only rows that passed the checks.")
+            notes.append(
+                f"{format_percent(share)} of the rows in the {source} extract were "
+                "set aside (quarantined) for data-quality faults; the figures count "
+                "only rows that passed the checks."
+            )
     if assessment.trial_limits:
-        notes.append("The control chart's limits are trial limits, set from fewer than "
-                     "twelve monthly points, and may move as more months are added.")
+        notes.append(
+            "The control chart's limits are trial limits, set from fewer than "
+            "twelve monthly points, and may move as more months are added."
+        )
     if assessment.signal == "no_data" and not bool(row["no_data"]):
-        notes.append("There are too few points over time to judge whether the figure has "
-                     "changed.")
+        notes.append("There are too few points over time to judge whether the figure has changed.")
     return notes

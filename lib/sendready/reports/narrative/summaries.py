@@ -29,14 +29,16 @@ from sendready.reports.narrative.words import (
 
 
 def _quarter(table: pd.DataFrame, indicator_id: str) -> pd.Series | None:
-    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
-                 & (table["period_type"] == "quarter")]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["breakdown"] == "")
+        & (table["period_type"] == "quarter")
+    ]
     return rows.iloc[0] if len(rows) else None
 
 
-def _with_figure(a: IndicatorAssessment, table: pd.DataFrame, threshold: int
-                 ) -> tuple[str, bool]:
-    """"EHC plans issued within 20 weeks, at 88.0% (44 of 50) in the quarter to ...,", and
+def _with_figure(a: IndicatorAssessment, table: pd.DataFrame, threshold: int) -> tuple[str, bool]:
+    """ "EHC plans issued within 20 weeks, at 88.0% (44 of 50) in the quarter to ...,", and
     whether the text names the period of the figure."""
     name = capitalise(indicator_name(a.title))
     row = _quarter(table, a.indicator_id)
@@ -62,7 +64,7 @@ def _shows(a: IndicatorAssessment, period_named: bool = False) -> str:
 
 def _not_good_enough(a: IndicatorAssessment) -> str | None:
     name = indicator_name(a.title)
-    target = (format_value(a.target, a.unit) if a.target is not None else "")
+    target = format_value(a.target, a.unit) if a.target is not None else ""
     if a.assurance == "consistently_fail":
         return f"{name} will keep missing its target of {target} unless the process changes"
     if a.assurance == "hit_and_miss":
@@ -74,8 +76,9 @@ def _not_good_enough(a: IndicatorAssessment) -> str | None:
     return None
 
 
-def weakness_summary(weakness: Weakness, verdict: Verdict, table: pd.DataFrame,
-                     threshold: int) -> str:
+def weakness_summary(
+    weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
+) -> str:
     """Verdict, each key indicator's signal in words, and what is still not good enough.
 
     Args:
@@ -97,13 +100,18 @@ def weakness_summary(weakness: Weakness, verdict: Verdict, table: pd.DataFrame,
         parts.append("Still not good enough: " + "; ".join(short) + ".")
     elif any(a.direction != "neutral" for a in judged):
         every = "Every key indicator" + (" that can be judged" if unjudged else "")
-        parts.append(f"{every} with a better direction has improved significantly and none "
-                     "is missing its target.")
+        parts.append(
+            f"{every} with a better direction has improved significantly and none "
+            "is missing its target."
+        )
     elif judged:
-        parts.append("The key indicators that can be judged are context measures with no "
-                     "better direction, so none can fall short." if unjudged else
-                     "The key indicators are context measures with no better direction, so "
-                     "none can fall short.")
+        parts.append(
+            "The key indicators that can be judged are context measures with no "
+            "better direction, so none can fall short."
+            if unjudged
+            else "The key indicators are context measures with no better direction, so "
+            "none can fall short."
+        )
     if unjudged:
         parts.append("Not enough data yet to judge: " + "; ".join(unjudged) + ".")
     return " ".join(parts)
@@ -132,23 +140,28 @@ def _applied(verdict: Verdict, rule: VerdictRule) -> str:
     if n == 1:
         can = f"the one key indicator {'can' if j else 'cannot'} be judged"
     elif j == n:
-        can = ("both key indicators can be judged" if n == 2
-               else f"all {count_words(n)} key indicators can be judged")
+        can = (
+            "both key indicators can be judged"
+            if n == 2
+            else f"all {count_words(n)} key indicators can be judged"
+        )
     else:
         can = f"{count_words(j)} of the {count_words(n)} key indicators can be judged"
-    counts = (f"{can}; {count_words(len(improving))} "
-              f"{'shows' if len(improving) == 1 else 'show'} a significant improvement "
-              f"({count_words(len(sustained))} sustained) and {count_words(len(concerns))} a "
-              "significant deterioration")
+    counts = (
+        f"{can}; {count_words(len(improving))} "
+        f"{'shows' if len(improving) == 1 else 'show'} a significant improvement "
+        f"({count_words(len(sustained))} sustained) and {count_words(len(concerns))} a "
+        "significant deterioration"
+    )
     why = {
         "not_enough_data": "fewer than the rule needs "
-                           f"({count_words(rule.min_indicators_with_data)})",
+        f"({count_words(rule.min_indicators_with_data)})",
         "deterioration": "deteriorations outnumber improvements",
         "sustained_improvement": f"none has deteriorated and at least "
-                                 f"{share_words(rule.sustained_improvement_share)} of those "
-                                 "judged show sustained improvement",
+        f"{share_words(rule.sustained_improvement_share)} of those "
+        "judged show sustained improvement",
         "some_improvement": "at least one shows improvement, but the test for sustained "
-                            "improvement is not met",
+        "improvement is not met",
         "no_evidence_of_change": "none shows a significant improvement or deterioration",
     }[verdict.code]
     return f"Here {counts}: {why}, so the verdict is \u201c{VERDICT_LABELS[verdict.code]}\u201d."
@@ -157,17 +170,26 @@ def _applied(verdict: Verdict, rule: VerdictRule) -> str:
 def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
     """The verdict rule in words, then each key indicator's signal and the step that decided."""
     least = rule.min_indicators_with_data
-    too_few = ("no key indicator can be judged" if least == 1
-               else f"fewer than {count_words(least)} key indicators can be judged")
-    steps = [step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
-             for step in RULE_STEPS]
-    rule_text = ("The verdict follows a fixed rule over the key indicators, taking the first "
-                 "step that applies: " + "; ".join(f"({i}) {s}" for i, s in
-                                                   enumerate(steps, start=1))
-                 + ". Only the latest point counts: an improvement that has faded is not "
-                 "evidence of progress now.")
+    too_few = (
+        "no key indicator can be judged"
+        if least == 1
+        else f"fewer than {count_words(least)} key indicators can be judged"
+    )
+    steps = [
+        step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
+        for step in RULE_STEPS
+    ]
+    rule_text = (
+        "The verdict follows a fixed rule over the key indicators, taking the first "
+        "step that applies: "
+        + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
+        + ". Only the latest point counts: an improvement that has faded is not "
+        "evidence of progress now."
+    )
     if not verdict.assessments:
         return f"{rule_text} This weakness has no key indicators, so it cannot be judged."
-    each = [f"{a.indicator_id} ({indicator_name(a.title)}) shows {signal_clause(a)}"
-            for a in verdict.assessments]
+    each = [
+        f"{a.indicator_id} ({indicator_name(a.title)}) shows {signal_clause(a)}"
+        for a in verdict.assessments
+    ]
     return f"{rule_text} Key indicators: {'; '.join(each)}. {_applied(verdict, rule)}"

@@ -12,10 +12,15 @@ import pandas as pd
 from sendready.core.formatting import format_count, format_date, format_month, format_percent
 from sendready.evidence.assessment import IndicatorAssessment
 
-_NUMBER_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                 "nine")
-_FRACTIONS = {1.0: "all", 0.75: "three quarters", 2 / 3: "two thirds", 0.5: "half",
-              1 / 3: "a third", 0.25: "a quarter"}
+_NUMBER_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_FRACTIONS = {
+    1.0: "all",
+    0.75: "three quarters",
+    2 / 3: "two thirds",
+    0.5: "half",
+    1 / 3: "a third",
+    0.25: "a quarter",
+}
 
 # What the statistics say, by assessment signal. Only the improvement entry may say
 # "improve": the narrative never claims change the statistics do not support.
@@ -48,14 +53,22 @@ WAVE = "at the latest census or survey wave"
 NEUTRAL_VARIATION = "Special cause variation on a measure where neither direction is better"
 
 _RULES = {
-    "outside_limits": ("a point above the upper process limit",
-                       "a point below the lower process limit"),
-    "trend": ("seven points in a row, each higher than the one before",
-              "seven points in a row, each lower than the one before"),
-    "two_in_three": ("two of three points close to the upper process limit",
-                     "two of three points close to the lower process limit"),
-    "shift": ("seven or more points in a row above the average",
-              "seven or more points in a row below the average"),
+    "outside_limits": (
+        "a point above the upper process limit",
+        "a point below the lower process limit",
+    ),
+    "trend": (
+        "seven points in a row, each higher than the one before",
+        "seven points in a row, each lower than the one before",
+    ),
+    "two_in_three": (
+        "two of three points close to the upper process limit",
+        "two of three points close to the lower process limit",
+    ),
+    "shift": (
+        "seven or more points in a row above the average",
+        "seven or more points in a row below the average",
+    ),
 }
 
 
@@ -114,7 +127,7 @@ def period_words(row: pd.Series) -> str:
 
 
 def period_phrase(row: pd.Series) -> str:
-    """"In the quarter to 31 March 2019", to open a sentence."""
+    """ "In the quarter to 31 March 2019", to open a sentence."""
     return f"In {period_words(row)}"
 
 

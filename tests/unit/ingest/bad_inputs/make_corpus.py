@@ -26,8 +26,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 _ZIP_TIME = (2019, 4, 5, 8, 0, 0)
 
-PERSONS_HEADER = ["person_id", "upn", "nhs_number", "forename", "surname", "date_of_birth",
-                  "gender", "ethnicity", "postcode"]
+PERSONS_HEADER = [
+    "person_id",
+    "upn",
+    "nhs_number",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "postcode",
+]
 PERSONS = [
     ["P0000001", "", "", "Ann", "Smith", "2010-05-01", "F", "WBRI", ""],
     ["P0000002", "", "", "Bob", "Jones", "12/03/2011", "M", "", ""],
@@ -36,14 +45,39 @@ PERSONS = [
 # Windows-1252 has a curly apostrophe (0x92) and accented letters as single bytes.
 PERSONS_1252 = [*PERSONS[:2], ["P0000003", "", "", "Zoë", "O’Brien", "2012-07-19", "F", "", ""]]
 
-EHC_REQUESTS_HEADER = ["request_id", "person_id", "received_date", "requester", "school_urn",
-                       "decision", "decision_date", "assessment_outcome", "outcome_date",
-                       "plan_issued_date", "exception_20wk", "mediation", "tribunal"]
+EHC_REQUESTS_HEADER = [
+    "request_id",
+    "person_id",
+    "received_date",
+    "requester",
+    "school_urn",
+    "decision",
+    "decision_date",
+    "assessment_outcome",
+    "outcome_date",
+    "plan_issued_date",
+    "exception_20wk",
+    "mediation",
+    "tribunal",
+]
 
 
 def _request(request_id: str, received: str | float, decided: str | float) -> list:
-    return [request_id, "P0000001", received, "parent", "", "assess", decided, "ongoing", "",
-            "", "", "", ""]
+    return [
+        request_id,
+        "P0000001",
+        received,
+        "parent",
+        "",
+        "assess",
+        decided,
+        "ongoing",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
 
 
 # 15 January 2019 and 26 February 2019 written every way an export writes a date. Excel
@@ -55,15 +89,24 @@ MIXED_DATE_REQUESTS = [
     _request("R03", "43480", "43522"),
     _request("R04", "15/1/2019", "2019-02-26 00:00:00"),
     _request("R05", "2019-01-15T09:30:00", "26/2/2019"),
-    _request("R06", "01/15/2019", "2019-02-26"),    # month first (US): not a date
-    _request("R07", "31/02/2019", "2019-02-26"),    # no 31 February
-    _request("R08", "15-01-2019", "2019-02-26"),    # day first with dashes: not accepted
-    _request("R09", "12345", "2019-02-26"),         # a serial for 1933: not read as a date
-    _request("R10", "2019-01-15", "14/01/2019"),    # decided the day before it arrived
+    _request("R06", "01/15/2019", "2019-02-26"),  # month first (US): not a date
+    _request("R07", "31/02/2019", "2019-02-26"),  # no 31 February
+    _request("R08", "15-01-2019", "2019-02-26"),  # day first with dashes: not accepted
+    _request("R09", "12345", "2019-02-26"),  # a serial for 1933: not read as a date
+    _request("R10", "2019-01-15", "14/01/2019"),  # decided the day before it arrived
 ]
 
-EHC_PLANS_HEADER = ["plan_id", "person_id", "start_date", "cease_date", "cease_reason",
-                    "primary_need", "setting_type", "school_urn", "personal_budget"]
+EHC_PLANS_HEADER = [
+    "plan_id",
+    "person_id",
+    "start_date",
+    "cease_date",
+    "cease_reason",
+    "primary_need",
+    "setting_type",
+    "school_urn",
+    "personal_budget",
+]
 # Every start date written month first, as a US-configured export does: none is a date.
 US_DATED_PLANS = [
     ["E1", "P0000001", "12/31/2018", "", "", "ASD", "mainstream", "", "N"],
@@ -102,8 +145,16 @@ ABSURD_WORKFORCE = [
     ["Bury CCG", "health_practitioner", "2019-03-31", "340"],
 ]
 
-SCHOOL_CENSUS_HEADER = ["census_date", "school_urn", "school_name", "phase", "person_id",
-                        "ncy", "sen_provision", "primary_need"]
+SCHOOL_CENSUS_HEADER = [
+    "census_date",
+    "school_urn",
+    "school_name",
+    "phase",
+    "person_id",
+    "ncy",
+    "sen_provision",
+    "primary_need",
+]
 
 
 def _pupil(person: str, ncy: str, census: str = "2019-01-17") -> list[str]:
@@ -119,8 +170,14 @@ ABSURD_CENSUS = [
     _pupil("P0000006", "4", census="2999-01-17"),
 ]
 
-ACTION_PLAN_HEADER = ["action_id", "weakness_id", "owner_org", "due_date", "status",
-                      "completed_date"]
+ACTION_PLAN_HEADER = [
+    "action_id",
+    "weakness_id",
+    "owner_org",
+    "due_date",
+    "status",
+    "completed_date",
+]
 ABSURD_ACTIONS = [
     ["A1", "W1", "Bury Council", "2999-12-31", "on_track", ""],
     ["A2", "W1", "Bury Council", "2030-06-30", "on_track", ""],
@@ -129,8 +186,9 @@ ABSURD_ACTIONS = [
 ]
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]],
-              encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    header: Sequence[str], rows: Sequence[Sequence[str]], encoding: str = "utf-8"
+) -> bytes:
     """Rows as CSV with Windows line endings, as Excel writes them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -156,15 +214,18 @@ _PARTS = {
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/styles.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
     "_rels/.rels": (
         f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
-        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'<Relationships xmlns="{_PKG}">'
         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
-        '</Relationships>'),
+        "</Relationships>"
+    ),
     # Style 1 is built-in number format 14, Excel's short date.
     "xl/styles.xml": (
         f'<styleSheet xmlns="{_NS}"><fonts count="1"><font><sz val="11"/>'
@@ -174,10 +235,12 @@ _PARTS = {
         'borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" '
         'fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" '
         'borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1">'
-        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    ),
     "xl/workbook.xml": (
         f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
-        '<sheet name="Extract" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        '<sheet name="Extract" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
 }
 
 
@@ -245,15 +308,16 @@ def corpus() -> dict[str, bytes]:
         "persons--utf16.csv": csv_bytes(PERSONS_HEADER, PERSONS, "utf-16"),
         # 0x81 is invalid as UTF-8 and has no character in Windows-1252 either.
         "persons--neither-utf8-nor-1252.csv": persons_csv.replace(b"Smith", b"Sm\x81th"),
-        "persons--duplicate-headers.csv": csv_bytes(
-            duplicated, [[*row, "x"] for row in PERSONS]),
+        "persons--duplicate-headers.csv": csv_bytes(duplicated, [[*row, "x"] for row in PERSONS]),
         "persons--duplicate-headers.xlsx": xlsx_bytes(
-            [duplicated, *([*row, "x"] for row in PERSONS)]),
+            [duplicated, *([*row, "x"] for row in PERSONS)]
+        ),
         "persons--empty.csv": b"",
         "persons--blank.csv": b"\r\n   \r\n\t\r\n",
         "persons--empty-sheet.xlsx": xlsx_bytes([]),
-        "persons--wrong-file.csv": csv_bytes(["invoice_no", "supplier", "amount"],
-                                             [["1001", "Acme Ltd", "250.00"]]),
+        "persons--wrong-file.csv": csv_bytes(
+            ["invoice_no", "supplier", "amount"], [["1001", "Acme Ltd", "250.00"]]
+        ),
         # Readable files: staged, or quarantined row by row.
         "persons--bom.csv": b"\xef\xbb\xbf" + persons_csv,
         "persons--double-bom.csv": b"\xef\xbb\xbf\xef\xbb\xbf" + persons_csv,
@@ -261,17 +325,19 @@ def corpus() -> dict[str, bytes]:
         # Cut off in the middle of its last row, as an interrupted copy leaves it.
         "persons--truncated.csv": persons_csv[: persons_csv.index("Siân".encode()) + 2],
         "ehc_requests--mixed-dates.csv": csv_bytes(EHC_REQUESTS_HEADER, MIXED_DATE_REQUESTS),
-        "ehc_requests--mixed-dates.xlsx": xlsx_bytes([
-            EHC_REQUESTS_HEADER,
-            # The same two days as a date cell, a plain number, UK text, ISO text, and a
-            # date cell holding a time of day (43480.5 is noon on 15 January 2019).
-            _request("R01", Date(43480), Date(43522)),
-            _request("R02", Number(43480), Number(43522)),
-            _request("R03", "15/01/2019", "26/02/2019"),
-            _request("R04", "2019-01-15", "2019-02-26"),
-            _request("R05", Date(43480.5), Date(43522)),
-            _request("R06", "01/15/2019", Date(43522)),
-        ]),
+        "ehc_requests--mixed-dates.xlsx": xlsx_bytes(
+            [
+                EHC_REQUESTS_HEADER,
+                # The same two days as a date cell, a plain number, UK text, ISO text, and a
+                # date cell holding a time of day (43480.5 is noon on 15 January 2019).
+                _request("R01", Date(43480), Date(43522)),
+                _request("R02", Number(43480), Number(43522)),
+                _request("R03", "15/01/2019", "26/02/2019"),
+                _request("R04", "2019-01-15", "2019-02-26"),
+                _request("R05", Date(43480.5), Date(43522)),
+                _request("R06", "01/15/2019", Date(43522)),
+            ]
+        ),
         "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
