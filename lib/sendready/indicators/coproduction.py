@@ -63,7 +63,9 @@ register(
         direction="up",
         statistic="proportion",
         weaknesses=_W2,
-        numerator="meetings in the period at which the parent carer forum was recorded as attending",
+        numerator=(
+            "meetings in the period at which the parent carer forum was recorded as attending"
+        ),
         denominator="board meetings held in the period",
         compute=forum_at_boards,
         notes="A meeting is one board on one date. Every board in the governance extract counts, "

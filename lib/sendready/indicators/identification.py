@@ -293,7 +293,9 @@ for indicator_id, provision, rate_words, pupils_words in (
             compute=partial(schools_outside_limits, provision=provision),
             numerator=f"schools whose share of pupils {pupils_words} lies outside the 99.8% funnel "
             "limits (above or below)",
-            denominator="schools in the census (excluding special schools and pupil referral units)",
+            denominator=(
+                "schools in the census (excluding special schools and pupil referral units)"
+            ),
             notes=FUNNEL_NOTES,
         )
     )

@@ -166,7 +166,9 @@ register(
         statistic="proportion",
         weaknesses=(),
         numerator="decisions on whether to assess made within 42 days of the request",
-        denominator="decisions on whether to assess made in the period (withdrawn requests excluded)",
+        denominator=(
+            "decisions on whether to assess made in the period (withdrawn requests excluded)"
+        ),
         compute=six_week_decisions,
         benchmark_key="EHC03",
     )

@@ -82,8 +82,8 @@ class WeaknessReport:
                     f"{kind}, {self.profile.area.name}. Evidence for the quarter to "
                     f"{format_date(self.evidence.period_end)}. {quoted}."
                 ),
-                f"<p><strong>Verdict:</strong> {verdict_badge(self.verdict.code, self.verdict.label)}"
-                "</p>",
+                "<p><strong>Verdict:</strong> "
+                f"{verdict_badge(self.verdict.code, self.verdict.label)}</p>",
                 heading(2, "Summary"),
                 paragraph(self.narrator.weakness_summary(w.id)),
             ]
@@ -165,9 +165,10 @@ class WeaknessReport:
             )
         )
         overdue = int((status == "overdue").sum())
+        complete = int((status == "complete").sum())
         parts.append(
             paragraph(
-                f"Of {len(mine)} actions for {self.weakness.id}, {int((status == 'complete').sum())} "
+                f"Of {len(mine)} actions for {self.weakness.id}, {complete} "
                 f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}."
             )
         )
