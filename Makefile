@@ -44,8 +44,9 @@ test-fast: setup ## run the unit tests only (tests/unit/): the quick loop while 
 lab: setup ## open the notebooks in JupyterLab, reachable from this machine only
 	$(BIN)/jupyter lab notebooks/ --ip=localhost $(ALLOW_ROOT)
 
-lint: setup ## check the code style with ruff
-	$(BIN)/ruff check lib tests
+# The same hooks as at commit time (.pre-commit-config.yaml), on every file in git.
+lint: setup ## run the pre-commit checks on all files: ruff, format, notebook outputs, sizes, secrets
+	$(BIN)/pre-commit run --all-files
 
 bench: setup ## time every stage at scales 1 and 10; writes outputs/bench/bench.md
 	$(BIN)/python -m sendready.dev.bench
