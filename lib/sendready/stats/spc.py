@@ -213,7 +213,8 @@ def xmr_chart(
         centre[:] = float(np.mean(base))
         sigma[:] = XMR_LIMIT_FACTOR / 3 * mr_bar
     frame = pd.DataFrame({"date": labels, "value": pd.array(y, dtype="Float64")})
-    return _finish(frame, y, centre, sigma, in_baseline, n_base, "xmr", direction, target, None)
+    process = _Process(frame, y, centre, sigma, in_baseline, n_base, "xmr")
+    return _finish(process, direction, target)
 
 
 def p_chart(
@@ -267,21 +268,42 @@ def p_chart(
             "denominator": pd.array(n, dtype="Float64"),
         }
     )
-    return _finish(
-        frame,
-        p * scale,
-        centre * scale,
-        sigma * scale,
-        in_baseline,
-        n_base,
-        "p",
-        direction,
-        target,
-        (0.0, scale),
+    process = _Process(
+        frame, p * scale, centre * scale, sigma * scale, in_baseline, n_base, "p", (0.0, scale)
     )
+    return _finish(process, direction, target)
 
 
 # --- internals ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Process:
+    """What each chart hands to :func:`_finish`: its points, centre and sigma per point.
+
+    ``frame`` has one row per period (``date``, ``value`` and, for a p-chart, ``numerator``
+    and ``denominator``); :func:`_finish` adds the limit, rule and judgement columns to it.
+    ``y``, ``centre`` and ``sigma`` are on the output scale; ``clip`` bounds the lines of
+    a proportion (``None`` for an XmR chart).
+    """
+
+    frame: pd.DataFrame
+    y: np.ndarray
+    centre: np.ndarray
+    sigma: np.ndarray
+    in_baseline: np.ndarray
+    n_base: int
+    method: str
+    clip: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class _Classified:
+    """Each point's judgement: special cause or not, the rule, the side and the MDC type."""
+
+    special: np.ndarray
+    side: np.ndarray
+    point_type: np.ndarray
 
 
 def _values_and_labels(values: ArrayLike, dates: ArrayLike | None) -> tuple[np.ndarray, pd.Index]:
@@ -432,8 +454,42 @@ def _moving_towards(values: np.ndarray, target: float) -> bool:
     return bool(np.sign(values[-1] - values[0]) == np.sign(target - values[-1]) != 0)
 
 
+def _settled_shift(
+    process: _Process, idx: np.ndarray, flags: dict[str, np.ndarray]
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """After a shift at the last point: (settled positions, unsettled values); one is None.
+
+    Positions count observed points only (``idx`` maps them to the series).
+    """
+    y, centre = process.y, process.centre
+    side = np.sign(y[idx] - centre[idx])
+    run = np.arange(_trailing_start(side == side[-1]), len(idx))
+    # Baseline points belong to the old process by definition, unless the baseline is
+    # the whole series (no baseline given).
+    after = run[~process.in_baseline[idx[run]]]
+    run = after if len(after) else run
+    # A climb (or fall) to the new level is not part of the new level: only the
+    # points after the last trend point of the run describe the process as it runs.
+    trend_points = np.flatnonzero(flags["trend"][run])
+    settled = run[trend_points[-1] + 1 :] if len(trend_points) else run
+    if len(settled) >= RUN_LENGTH:
+        return settled, None
+    return None, y[idx[run]]
+
+
+def _date_at(frame: pd.DataFrame, position: int) -> object:
+    """The period label at ``position``, as a plain Python value where numpy gave a scalar."""
+    date = frame["date"].iloc[position]
+    return date.item() if isinstance(date, np.generic) else date
+
+
 def _judge_assurance(
-    frame, y, centre, idx, flags, in_baseline, method, clip, direction, target, baseline_limits
+    process: _Process,
+    idx: np.ndarray,
+    flags: dict[str, np.ndarray],
+    direction: str,
+    target: float | None,
+    baseline_limits: tuple[float, float],
 ):
     """Assurance, the limits it was judged on, their first date and number of points.
 
@@ -441,26 +497,15 @@ def _judge_assurance(
     """
     limits, since, points = baseline_limits, None, 0
     unsettled: np.ndarray | None = None  # values of a movement that has not settled
-    # Positions below count observed points only (``idx`` maps them to the series).
     if len(idx) and flags["shift"][-1]:
-        side = np.sign(y[idx] - centre[idx])
-        run = np.arange(_trailing_start(side == side[-1]), len(idx))
-        # Baseline points belong to the old process by definition, unless the baseline is
-        # the whole series (no baseline given).
-        after = run[~in_baseline[idx[run]]]
-        run = after if len(after) else run
-        # A climb (or fall) to the new level is not part of the new level: only the
-        # points after the last trend point of the run describe the process as it runs.
-        trend_points = np.flatnonzero(flags["trend"][run])
-        settled = run[trend_points[-1] + 1 :] if len(trend_points) else run
-        if len(settled) >= RUN_LENGTH:
-            limits = _shift_limits(frame, y, idx[settled], method, clip)
-            since, points = frame["date"].iloc[idx[settled[0]]], len(settled)
-            since = since.item() if isinstance(since, np.generic) else since
-        else:
-            unsettled = y[idx[run]]
+        settled, unsettled = _settled_shift(process, idx, flags)
+        if settled is not None:
+            limits = _shift_limits(
+                process.frame, process.y, idx[settled], process.method, process.clip
+            )
+            since, points = _date_at(process.frame, idx[settled[0]]), len(settled)
     if len(idx) and flags["trend"][-1]:
-        unsettled = y[idx[_trailing_start(flags["trend"]) :]]
+        unsettled = process.y[idx[_trailing_start(flags["trend"]) :]]
     assurance = _assurance(direction, target, *limits)
     if (
         assurance not in ("no_target", "insufficient_data")
@@ -474,42 +519,34 @@ def _judge_assurance(
     return assurance, limits, since, points
 
 
-def _finish(
-    frame: pd.DataFrame,
-    y: np.ndarray,
-    centre: np.ndarray,
-    sigma: np.ndarray,
-    in_baseline: np.ndarray,
-    n_base: int,
-    method: str,
-    direction: str,
-    target: float | None,
-    clip: tuple[float, float] | None,
-) -> SpcResult:
-    """Limits, rule flags and judgements common to both charts."""
-    if direction not in ("up", "down", "neutral"):
-        raise ValueError(f"direction must be 'up', 'down' or 'neutral', not {direction!r}")
+def _limit_lines(process: _Process) -> dict[str, np.ndarray]:
+    """Three- and two-sigma lines around the centre, clipped for a proportion."""
+    centre, sigma = process.centre, process.sigma
     lines = {
         "lcl": centre - 3 * sigma,
         "ucl": centre + 3 * sigma,
         "lower_2sigma": centre - 2 * sigma,
         "upper_2sigma": centre + 2 * sigma,
     }
-    if clip is not None:  # a proportion cannot leave [0, 1] (or [0, scale])
-        lines = {name: np.clip(line, *clip) for name, line in lines.items()}
-    frame["in_baseline"] = pd.array(in_baseline, dtype="boolean")
-    frame["centre"] = pd.array(centre, dtype="Float64")
-    for name, line in lines.items():
-        frame[name] = pd.array(line, dtype="Float64")
+    if process.clip is not None:  # a proportion cannot leave [0, 1] (or [0, scale])
+        lines = {name: np.clip(line, *process.clip) for name, line in lines.items()}
+    return lines
 
-    observed = ~np.isnan(y) & ~np.isnan(centre) & ~np.isnan(sigma)
-    idx = np.flatnonzero(observed)
-    flags, sides = _detect(y[idx], centre[idx], {name: line[idx] for name, line in lines.items()})
-    rule = np.full(len(y), "", dtype=object)
-    side = np.zeros(len(y))
-    special = np.zeros(len(y), dtype=bool)
+
+def _classify(
+    frame: pd.DataFrame,
+    idx: np.ndarray,
+    rules: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    direction: str,
+) -> _Classified:
+    """Write the ``rule_*`` columns and judge each point from the rules' flags and sides."""
+    flags, sides = rules
+    m = len(frame)
+    rule = np.full(m, "", dtype=object)
+    side = np.zeros(m)
+    special = np.zeros(m, dtype=bool)
     for name in RULES:
-        hit = np.zeros(len(y), dtype=bool)
+        hit = np.zeros(m, dtype=bool)
         hit[idx] = flags[name]
         frame[f"rule_{name}"] = pd.array(hit, dtype="boolean")
     for name in reversed(RULES):  # highest priority written last
@@ -517,8 +554,8 @@ def _finish(
         rule[hit] = name
         side[idx[flags[name]]] = sides[name][flags[name]]
         special |= hit
-    point_type = np.full(len(y), None, dtype=object)
-    point_type[observed] = "common_cause"
+    point_type = np.full(m, None, dtype=object)
+    point_type[idx] = "common_cause"
     for i in np.flatnonzero(special):
         point_type[i] = _point_type(side[i], direction)
     frame["special_cause"] = pd.array(special, dtype="boolean")
@@ -527,44 +564,58 @@ def _finish(
         np.where(side > 0, "high", np.where(side < 0, "low", "")), dtype="string"
     )
     frame["point_type"] = pd.array(point_type, dtype="string")
+    return _Classified(special=special, side=side, point_type=point_type)
 
+
+def _latest_variation(
+    frame: pd.DataFrame, idx: np.ndarray, lines: dict[str, np.ndarray], points: _Classified
+) -> tuple[str, object, tuple[float, float]]:
+    """Variation at the last observed point, since when, and the limits there."""
     if len(idx) == 0:
-        variation, since = "insufficient_data", None
-        lcl_last = ucl_last = np.nan
-    else:
-        last = idx[-1]
-        variation = point_type[last]
-        lcl_last, ucl_last = lines["lcl"][last], lines["ucl"][last]
-        since = None
-        if special[last]:
-            k = len(idx) - 1
-            while (
-                k > 0
-                and special[idx[k - 1]]
-                and (point_type[idx[k - 1]] == variation and side[idx[k - 1]] == side[last])
-            ):
-                k -= 1
-            since = frame["date"].iloc[idx[k]]
-            since = since.item() if isinstance(since, np.generic) else since
+        return "insufficient_data", None, (np.nan, np.nan)
+    special, side, point_type = points.special, points.side, points.point_type
+    last = idx[-1]
+    variation = point_type[last]
+    since = None
+    if special[last]:
+        k = len(idx) - 1
+        while (
+            k > 0
+            and special[idx[k - 1]]
+            and (point_type[idx[k - 1]] == variation and side[idx[k - 1]] == side[last])
+        ):
+            k -= 1
+        since = _date_at(frame, idx[k])
+    return variation, since, (lines["lcl"][last], lines["ucl"][last])
+
+
+def _finish(process: _Process, direction: str, target: float | None) -> SpcResult:
+    """Limits, rule flags and judgements common to both charts."""
+    if direction not in ("up", "down", "neutral"):
+        raise ValueError(f"direction must be 'up', 'down' or 'neutral', not {direction!r}")
+    frame, y = process.frame, process.y
+    lines = _limit_lines(process)
+    frame["in_baseline"] = pd.array(process.in_baseline, dtype="boolean")
+    frame["centre"] = pd.array(process.centre, dtype="Float64")
+    for name, line in lines.items():
+        frame[name] = pd.array(line, dtype="Float64")
+
+    observed = ~np.isnan(y) & ~np.isnan(process.centre) & ~np.isnan(process.sigma)
+    idx = np.flatnonzero(observed)
+    flags, sides = _detect(
+        y[idx], process.centre[idx], {name: line[idx] for name, line in lines.items()}
+    )
+    points = _classify(frame, idx, (flags, sides), direction)
+    variation, since, last_limits = _latest_variation(frame, idx, lines, points)
     assurance, assurance_limits, assurance_since, assurance_points = _judge_assurance(
-        frame,
-        y,
-        centre,
-        idx,
-        flags,
-        in_baseline,
-        method,
-        clip,
-        direction,
-        target,
-        (lcl_last, ucl_last),
+        process, idx, flags, direction, target, last_limits
     )
     return SpcResult(
         points=frame,
-        method=method,
+        method=process.method,
         direction=direction,
-        baseline_points=n_base,
-        trial_limits=n_base < MIN_BASELINE_POINTS,
+        baseline_points=process.n_base,
+        trial_limits=process.n_base < MIN_BASELINE_POINTS,
         variation=variation,
         assurance=assurance,
         signal_since=since,
