@@ -26,6 +26,8 @@ import json
 import logging
 import platform
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -159,7 +161,7 @@ def _notebook_path(notebook_dir: Path, name: str) -> Path:
     return path if path.is_absolute() else notebook_dir / path
 
 
-def plan_jobs(
+def plan_jobs(  # noqa: PLR0913 -- public; the bench and tests call it positionally
     profile: Profile,
     profile_ref: str,
     data_dir: Path,
@@ -234,6 +236,55 @@ def _provenance(profile: Profile, period_end: str, fingerprint: str, run_date: s
     ]
 
 
+@dataclass(frozen=True)
+class _RunContext:
+    """What every period of one :func:`run_pack` call shares: the options and the inputs."""
+
+    profile: Profile
+    profile_ref: str  # as the notebooks need it: see _notebook_profile_ref
+    data_dir: Path
+    outputs: Path
+    ingest: IngestResult
+    notebook_dir: Path
+    jobs: int
+    force: bool
+    single_file: bool
+    cell_timeout: int
+    notebook_timeout: int
+    progress: Callable[[str], object]
+    files: list[dict]  # input files with sizes and hashes, for the manifest
+    notebooks: dict[str, str]  # notebook file name -> SHA-256
+    code: str  # fingerprint of the suite's own code
+
+
+@dataclass(frozen=True)
+class _PeriodPlan:
+    """One period's jobs, the key of the whole run and what the previous run left."""
+
+    period_end: str
+    folder: Path
+    parameters: dict  # the run configuration, as logged and written to the manifest
+    provenance: list
+    run_date: str
+    planned: list[NotebookJob]
+    key: str
+    previous: dict | None
+    reused: dict[str, JobResult]  # job key -> the previous run's result, where reusable
+
+    def unchanged(self, single_file: bool) -> bool:
+        """The previous run had this key, succeeded, and every output is still there."""
+        outputs_there = (self.folder / "index.html").is_file() and (
+            not single_file or (self.folder / PACK_FILE).is_file()
+        )
+        return bool(
+            self.previous
+            and self.previous.get("run_key") == self.key
+            and self.previous.get("status") == "ok"
+            and len(self.reused) == len(self.planned)
+            and outputs_there
+        )
+
+
 def _notebook_profile_ref(profile_ref: str) -> str:
     """Notebooks run in their own folder: a relative YAML path must become absolute."""
     if str(profile_ref) in builtin_profiles():
@@ -241,7 +292,7 @@ def _notebook_profile_ref(profile_ref: str) -> str:
     return str(resolve_profile_path(profile_ref).resolve())
 
 
-def run_pack(
+def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keyword
     profile_ref: str,
     data_dir: Path | None,
     period_ends: list[str],
@@ -309,23 +360,23 @@ def run_pack(
     # Earliest first, so that each pack can say what changed since the one before it.
     period_ends = sorted({iso_date(p).isoformat() for p in period_ends})
     t = time.perf_counter()
-    context = {
-        "profile": profile,
-        "profile_ref": nb_profile_ref,
-        "data_dir": data_dir,
-        "outputs": outputs,
-        "ingest": ingest,
-        "notebook_dir": notebook_dir,
-        "jobs": jobs,
-        "force": force,
-        "single_file": single_file,
-        "cell_timeout": cell_timeout,
-        "notebook_timeout": notebook_timeout,
-        "progress": progress,
-        "files": input_files(ingest, plan),
-        "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
-        "code": suite_code_fingerprint(),
-    }
+    context = _RunContext(
+        profile=profile,
+        profile_ref=nb_profile_ref,
+        data_dir=data_dir,
+        outputs=outputs,
+        ingest=ingest,
+        notebook_dir=notebook_dir,
+        jobs=jobs,
+        force=force,
+        single_file=single_file,
+        cell_timeout=cell_timeout,
+        notebook_timeout=notebook_timeout,
+        progress=progress,
+        files=input_files(ingest, plan),
+        notebooks={p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
+        code=suite_code_fingerprint(),
+    )
     timings["fingerprints"] = time.perf_counter() - t
     return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
 
@@ -363,135 +414,179 @@ def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResul
     return None
 
 
-def _run_period(ctx: dict, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
-    profile, ingest, progress = ctx["profile"], ctx["ingest"], ctx["progress"]
-    period_end = iso_date(period_end).isoformat()
-    folder = period_dir(ctx["outputs"], profile, period_end)
-    folder.mkdir(parents=True, exist_ok=True)
-    log_path = folder / RUN_LOG
-    previous = None if ctx["force"] else _read_manifest(folder / MANIFEST)
+@contextmanager
+def _period_log(log_path: Path) -> Iterator[None]:
+    """Send the suite's log and the progress lines to the period's run.log meanwhile."""
     handler = logging.FileHandler(log_path, mode="a", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for logger in (logging.getLogger("sendready"), _runlog):
         logger.addHandler(handler)
     _runlog.setLevel(logging.INFO)
-
-    def say(line: str) -> None:
-        progress(line)
-        _runlog.info(line)
-
     try:
-        parameters = {
-            "profile": ctx["profile_ref"],
-            "profile_id": profile.id,
-            "data_dir": str(ctx["data_dir"]),
-            "period_end": period_end,
-            "outputs": str(ctx["outputs"]),
-            "jobs": ctx["jobs"],
-            "force": ctx["force"],
-            "single_file": ctx["single_file"],
-            "cell_timeout": ctx["cell_timeout"],
-            "notebook_timeout": ctx["notebook_timeout"],
-            "kernel": KERNEL_NAME,
-            "notebook_dir": str(ctx["notebook_dir"]),
-        }
-        base = {
-            "ingest": ingest.fingerprint,
-            "profile": profile.model_dump_json(),
-            "period_end": period_end,
-            "version": __version__,
-            "code": ctx["code"],
-        }
-        run_date = today_label()
-        provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
-        planned = plan_jobs(
-            profile,
-            ctx["profile_ref"],
-            ctx["data_dir"],
-            ctx["outputs"],
-            period_end,
-            folder,
-            ctx["notebook_dir"],
-            provenance,
-            ctx["cell_timeout"],
-            ctx["notebook_timeout"],
-            staged_fingerprint=ingest.fingerprint,
-        )
-        for job in planned:
-            job.job_key = _job_key(base, job)
-        earlier = previous_verdicts(folder)
-        key = run_key(
-            {
-                "base": base,
-                "jobs": [j.job_key for j in planned],
-                "previous_pack": earlier,
-                "single_file": ctx["single_file"],
-            }
-        )
-        reused = {
-            job.key: r for job in planned if (r := _reusable(previous, job, folder)) is not None
-        }
-        outputs_there = (folder / "index.html").is_file() and (
-            not ctx["single_file"] or (folder / PACK_FILE).is_file()
-        )
-        if (
-            previous
-            and previous.get("run_key") == key
-            and previous.get("status") == "ok"
-            and len(reused) == len(planned)
-            and outputs_there
-        ):
-            say(f"{period_end}: inputs and parameters unchanged, reusing {folder}")
-            return PeriodOutcome(
-                period_end, folder, reused=True, results=[reused[j.key] for j in planned]
-            )
-
-        # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
-        from sendready.publish.boardpack import build_index, single_file_pack
-        from sendready.publish.evidence_cache import load_or_build_evidence
-
-        if not previous:  # a fresh start (or --force): the log describes this run only
-            log_path.write_text("", encoding="utf-8")
-        _runlog.info("run configuration: %s", json.dumps(parameters))
-        _runlog.info("ingest:\n%s", ingest.describe())
-        if ctx["force"]:  # the evidence cache is keyed on its inputs; force ignores it
-            (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
-        t = time.perf_counter()
-        evidence = load_or_build_evidence(profile, ingest, period_end, folder)
-        timings["evidence"] = time.perf_counter() - t
-        to_run = [job for job in planned if job.key not in reused]
-        stale = [Path(job.html_path) for job in to_run]
-        for path in [*stale, folder / "index.html", folder / PACK_FILE]:
-            path.unlink(missing_ok=True)  # a failed report must not keep last run's page
-        note = f" ({len(reused)} unchanged, reused)" if reused else ""
-        say(f"{period_end}: running {len(to_run)} notebooks with {ctx['jobs']} workers{note}")
-        t = time.perf_counter()
-        ran = run_jobs(to_run, ctx["jobs"], say, log_path=log_path)
-        timings["notebooks"] = time.perf_counter() - t
-        by_key = {**reused, **{r.key: r for r in ran}}
-        results = [by_key[job.key] for job in planned]
-
-        t = time.perf_counter()
-        index_html = build_index(evidence, by_key, folder, provenance, run_date)
-        (folder / "index.html").write_text(index_html, encoding="utf-8")
-        if ctx["single_file"]:
-            reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-            (folder / PACK_FILE).write_text(single_file_pack(index_html, reports), encoding="utf-8")
-        timings["index"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t0
-        outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
-        _write_manifest(folder / MANIFEST, key, parameters, ctx, timings, results, evidence)
-        for failed in outcome.failed:
-            _runlog.error("%s failed: %s", failed.title, failed.error)
-        say(
-            f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
-            f"ok in {timings['total']:.0f} s; log {log_path}"
-        )
-        return outcome
+        yield
     finally:
         for logger in (logging.getLogger("sendready"), _runlog):
             logger.removeHandler(handler)
         handler.close()
+
+
+def _period_parameters(ctx: _RunContext, period_end: str) -> dict:
+    return {
+        "profile": ctx.profile_ref,
+        "profile_id": ctx.profile.id,
+        "data_dir": str(ctx.data_dir),
+        "period_end": period_end,
+        "outputs": str(ctx.outputs),
+        "jobs": ctx.jobs,
+        "force": ctx.force,
+        "single_file": ctx.single_file,
+        "cell_timeout": ctx.cell_timeout,
+        "notebook_timeout": ctx.notebook_timeout,
+        "kernel": KERNEL_NAME,
+        "notebook_dir": str(ctx.notebook_dir),
+    }
+
+
+def _plan_period(
+    ctx: _RunContext, period_end: str, folder: Path, previous: dict | None
+) -> _PeriodPlan:
+    """Plan the period's jobs, key each one and the whole run, and find what is reusable."""
+    profile, ingest = ctx.profile, ctx.ingest
+    base = {
+        "ingest": ingest.fingerprint,
+        "profile": profile.model_dump_json(),
+        "period_end": period_end,
+        "version": __version__,
+        "code": ctx.code,
+    }
+    run_date = today_label()
+    provenance = _provenance(profile, period_end, ingest.fingerprint, run_date)
+    planned = plan_jobs(
+        profile,
+        ctx.profile_ref,
+        ctx.data_dir,
+        ctx.outputs,
+        period_end,
+        folder,
+        ctx.notebook_dir,
+        provenance,
+        ctx.cell_timeout,
+        ctx.notebook_timeout,
+        staged_fingerprint=ingest.fingerprint,
+    )
+    for job in planned:
+        job.job_key = _job_key(base, job)
+    earlier = previous_verdicts(folder)
+    key = run_key(
+        {
+            "base": base,
+            "jobs": [j.job_key for j in planned],
+            "previous_pack": earlier,
+            "single_file": ctx.single_file,
+        }
+    )
+    reused = {job.key: r for job in planned if (r := _reusable(previous, job, folder)) is not None}
+    return _PeriodPlan(
+        period_end=period_end,
+        folder=folder,
+        parameters=_period_parameters(ctx, period_end),
+        provenance=provenance,
+        run_date=run_date,
+        planned=planned,
+        key=key,
+        previous=previous,
+        reused=reused,
+    )
+
+
+def _run_period(ctx: _RunContext, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
+    period_end = iso_date(period_end).isoformat()
+    folder = period_dir(ctx.outputs, ctx.profile, period_end)
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = None if ctx.force else _read_manifest(folder / MANIFEST)
+    with _period_log(folder / RUN_LOG):
+        period = _plan_period(ctx, period_end, folder, previous)
+        if period.unchanged(ctx.single_file):
+            _say(ctx, f"{period_end}: inputs and parameters unchanged, reusing {folder}")
+            return PeriodOutcome(
+                period_end,
+                folder,
+                reused=True,
+                results=[period.reused[j.key] for j in period.planned],
+            )
+        return _run_changed_period(ctx, period, timings, t0)
+
+
+def _say(ctx: _RunContext, line: str) -> None:
+    """A progress line, to the terminal and to run.log."""
+    ctx.progress(line)
+    _runlog.info(line)
+
+
+def _run_changed_period(
+    ctx: _RunContext, period: _PeriodPlan, timings: dict, t0: float
+) -> PeriodOutcome:
+    """Build the evidence, run the notebooks not reused, and write the index and manifest."""
+    # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
+    from sendready.publish.evidence_cache import load_or_build_evidence
+
+    folder, period_end, reused = period.folder, period.period_end, period.reused
+    log_path = folder / RUN_LOG
+    if not period.previous:  # a fresh start (or --force): the log describes this run only
+        log_path.write_text("", encoding="utf-8")
+    _runlog.info("run configuration: %s", json.dumps(period.parameters))
+    _runlog.info("ingest:\n%s", ctx.ingest.describe())
+    if ctx.force:  # the evidence cache is keyed on its inputs; force ignores it
+        (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
+    t = time.perf_counter()
+    evidence = load_or_build_evidence(ctx.profile, ctx.ingest, period_end, folder)
+    timings["evidence"] = time.perf_counter() - t
+    to_run = [job for job in period.planned if job.key not in reused]
+    stale = [Path(job.html_path) for job in to_run]
+    for path in [*stale, folder / "index.html", folder / PACK_FILE]:
+        path.unlink(missing_ok=True)  # a failed report must not keep last run's page
+    note = f" ({len(reused)} unchanged, reused)" if reused else ""
+    _say(ctx, f"{period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}")
+    t = time.perf_counter()
+    ran = run_jobs(to_run, ctx.jobs, lambda line: _say(ctx, line), log_path=log_path)
+    timings["notebooks"] = time.perf_counter() - t
+    by_key = {**reused, **{r.key: r for r in ran}}
+    results = [by_key[job.key] for job in period.planned]
+
+    t = time.perf_counter()
+    _write_index(ctx, period, evidence, by_key, results)
+    timings["index"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
+    _write_manifest(
+        folder / MANIFEST, period.key, period.parameters, ctx, timings, results, evidence
+    )
+    for failed in outcome.failed:
+        _runlog.error("%s failed: %s", failed.title, failed.error)
+    _say(
+        ctx,
+        f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
+        f"ok in {timings['total']:.0f} s; log {log_path}",
+    )
+    return outcome
+
+
+def _write_index(
+    ctx: _RunContext,
+    period: _PeriodPlan,
+    evidence,
+    by_key: dict[str, JobResult],
+    results: list[JobResult],
+) -> None:
+    """index.html and, when asked for, the single-file pack."""
+    from sendready.publish.boardpack import build_index, single_file_pack
+
+    folder = period.folder
+    index_html = build_index(evidence, by_key, folder, period.provenance, period.run_date)
+    (folder / "index.html").write_text(index_html, encoding="utf-8")
+    if ctx.single_file:
+        reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
+        (folder / PACK_FILE).write_text(single_file_pack(index_html, reports), encoding="utf-8")
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -514,14 +609,14 @@ def _write_manifest(
     path: Path,
     key: str,
     parameters: dict,
-    ctx: dict,
+    ctx: _RunContext,
     timings: dict,
     results: list[JobResult],
     evidence,
 ) -> None:
-    ingest = ctx["ingest"]
+    ingest = ctx.ingest
     folder = path.parent
-    profile_file = resolve_profile_path(ctx["profile_ref"])
+    profile_file = resolve_profile_path(ctx.profile_ref)
     records = []
     for rec in jobs_as_records(results):
         rec.pop("extra", None)
@@ -537,18 +632,18 @@ def _write_manifest(
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "parameters": parameters,
         "profile": {
-            "id": ctx["profile"].id,
+            "id": ctx.profile.id,
             "file": str(profile_file),
             "sha256": file_sha256(profile_file),
         },
         "inputs": {
-            "data_dir": str(ctx["data_dir"]),
+            "data_dir": str(ctx.data_dir),
             "fingerprint": ingest.fingerprint,
             "extract_date": ingest.summary.get("extract_date"),
-            "files": ctx["files"],
+            "files": ctx.files,
         },
-        "notebooks_sha256": ctx["notebooks"],
-        "suite_code_sha256": ctx["code"],
+        "notebooks_sha256": ctx.notebooks,
+        "suite_code_sha256": ctx.code,
         "versions": package_versions(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "notebooks": records,
