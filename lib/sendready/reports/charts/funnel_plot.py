@@ -10,6 +10,8 @@ would otherwise start mathematics), cut to a readable length, and escaped in HTM
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -96,7 +98,98 @@ def funnel_alt_text(
     return " ".join(sentences)
 
 
-def funnel_plot(
+@dataclass(frozen=True)
+class _Units:
+    """The units as plotted: size, rate (percent), position words and (cleaned) names."""
+
+    size: np.ndarray
+    rate: np.ndarray
+    position: pd.Series
+    names: pd.Series
+    z: np.ndarray  # distance from the area rate, for choosing which names to draw
+
+    @property
+    def keep(self) -> np.ndarray:
+        """Units with a size to plot."""
+        return self.size > 0
+
+
+def _draw_limits(ax: object, curves: pd.DataFrame, p0: float) -> list:
+    """The area rate and the 95% and 99.8% limits; returns their legend handles."""
+    grid = curves["denominator"].to_numpy(dtype=float)
+    handles = ax.plot(
+        [grid[0], grid[-1]],
+        [p0 * 100] * 2,
+        **MEAN_STYLE,
+        label=f"Area rate {format_percent(p0 * 100)}",
+    )
+    for level, width, words in (("95", 1.2, "95% limits"), ("998", 2.0, "99.8% limits")):
+        for side in ("lower", "upper"):
+            line = ax.plot(
+                grid,
+                curves[f"{side}_{level}"].to_numpy(dtype=float) * 100,
+                **{**LIMIT_STYLE, "linewidth": width},
+                label=words,
+            )
+        handles += line
+    return handles
+
+
+def _draw_units(ax: object, units: _Units) -> list:
+    """One marker style per position; returns the legend handles of those drawn."""
+    handles = []
+    for key, marker, face, edge, words in POSITIONS:
+        mask = units.keep & (units.position == key).to_numpy(dtype=bool)
+        if mask.any():
+            handles.append(
+                ax.scatter(
+                    units.size[mask],
+                    units.rate[mask],
+                    marker=marker,
+                    s=50,
+                    facecolors=face,
+                    edgecolors=edge,
+                    linewidths=1.4,
+                    zorder=4,
+                    label=words,
+                )
+            )
+    return handles
+
+
+def _name_outliers(ax: object, units: _Units, n_max: int, max_labels: int) -> None:
+    """Name the units outside the 99.8% limits, the furthest out first."""
+    size, rate = units.size, units.rate
+    outside = np.flatnonzero(units.keep & units.position.str.contains("99.8").to_numpy(dtype=bool))
+    for i in outside[np.argsort(-units.z[outside], kind="stable")][:max_labels]:
+        right_half = size[i] > n_max * 0.6
+        ax.annotate(
+            plain_text(units.names.iloc[i], MAX_NAME_LENGTH),
+            (size[i], rate[i]),
+            xytext=(-6 if right_half else 6, 6),
+            textcoords="offset points",
+            ha="right" if right_half else "left",
+            fontsize=10.5,
+            zorder=5,
+        )
+
+
+def _funnel_table(units: _Units) -> pd.DataFrame:
+    """One row per unit, ordered by position (furthest above first), then by size."""
+    table = pd.DataFrame(
+        {
+            "name": units.names.to_numpy(),
+            "size": pd.array(units.size, dtype="Float64"),
+            "rate": pd.array(units.rate, dtype="Float64"),
+            "position": units.position.to_numpy(),
+        }
+    )
+    order = {key: rank for rank, (key, *_rest) in enumerate(POSITIONS)}
+    rank = table["position"].map(order).to_numpy(dtype=float)
+    return table.iloc[np.lexsort((-units.size, rank))].reset_index(drop=True)
+
+
+def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by name
     units: pd.DataFrame,
     title: str,
     *,
@@ -132,11 +225,18 @@ def funnel_plot(
         units[count_column], units[size_column], p0, overdispersion=overdispersion
     )
     p0 = float(bands.attrs["p0"])
-    size = bands["denominator"].to_numpy(dtype=float, na_value=np.nan)
-    rate = bands["proportion"].to_numpy(dtype=float, na_value=np.nan) * 100
-    position = _positions(bands)
-    names = units[name_column].astype("string").fillna("(no name)").map(clean_text).astype("string")
-    keep = size > 0
+    plotted = _Units(
+        size=bands["denominator"].to_numpy(dtype=float, na_value=np.nan),
+        rate=bands["proportion"].to_numpy(dtype=float, na_value=np.nan) * 100,
+        position=_positions(bands),
+        names=units[name_column]
+        .astype("string")
+        .fillna("(no name)")
+        .map(clean_text)
+        .astype("string"),
+        z=np.abs(bands["z"].to_numpy(dtype=float, na_value=0.0)),
+    )
+    size, rate, keep = plotted.size, plotted.rate, plotted.keep
     with styled():
         figure, ax = new_figure((8.0, 5.4))
         n_max = int(np.nanmax(size[keep]) * 1.05) + 1
@@ -145,50 +245,9 @@ def funnel_plot(
             p0, n_max, n_min=n_min, phi=bands.attrs["phi"], tau2=bands.attrs["tau2"]
         )
         grid = curves["denominator"].to_numpy(dtype=float)
-        handles = ax.plot(
-            [grid[0], grid[-1]],
-            [p0 * 100] * 2,
-            **MEAN_STYLE,
-            label=f"Area rate {format_percent(p0 * 100)}",
-        )
-        for level, width, words in (("95", 1.2, "95% limits"), ("998", 2.0, "99.8% limits")):
-            for side in ("lower", "upper"):
-                line = ax.plot(
-                    grid,
-                    curves[f"{side}_{level}"].to_numpy(dtype=float) * 100,
-                    **{**LIMIT_STYLE, "linewidth": width},
-                    label=words,
-                )
-            handles += line
-        for key, marker, face, edge, words in POSITIONS:
-            mask = keep & (position == key).to_numpy(dtype=bool)
-            if mask.any():
-                handles.append(
-                    ax.scatter(
-                        size[mask],
-                        rate[mask],
-                        marker=marker,
-                        s=50,
-                        facecolors=face,
-                        edgecolors=edge,
-                        linewidths=1.4,
-                        zorder=4,
-                        label=words,
-                    )
-                )
-        outside = np.flatnonzero(keep & position.str.contains("99.8").to_numpy(dtype=bool))
-        z = np.abs(bands["z"].to_numpy(dtype=float, na_value=0.0))
-        for i in outside[np.argsort(-z[outside], kind="stable")][:max_labels]:
-            right_half = size[i] > n_max * 0.6
-            ax.annotate(
-                plain_text(names.iloc[i], MAX_NAME_LENGTH),
-                (size[i], rate[i]),
-                xytext=(-6 if right_half else 6, 6),
-                textcoords="offset points",
-                ha="right" if right_half else "left",
-                fontsize=10.5,
-                zorder=5,
-            )
+        handles = _draw_limits(ax, curves, p0)
+        handles += _draw_units(ax, plotted)
+        _name_outliers(ax, plotted, n_max, max_labels)
         top = np.nanmax(
             np.r_[
                 rate[keep],
@@ -207,17 +266,7 @@ def funnel_plot(
             if isinstance(artist, Line2D):
                 artist.set_zorder(3)
 
-    table = pd.DataFrame(
-        {
-            "name": names.to_numpy(),
-            "size": pd.array(size, dtype="Float64"),
-            "rate": pd.array(rate, dtype="Float64"),
-            "position": position.to_numpy(),
-        }
-    )
-    order = {key: rank for rank, (key, *_rest) in enumerate(POSITIONS)}
-    rank = table["position"].map(order).to_numpy(dtype=float)
-    table = table.iloc[np.lexsort((-size, rank))].reset_index(drop=True)
+    table = _funnel_table(plotted)
     alt = funnel_alt_text(table[table["size"].fillna(0) > 0], p0, rate_label, units_word)
     shown = table.rename(
         columns={
