@@ -33,7 +33,7 @@ from pathlib import Path
 from sendready import __version__
 from sendready.core.dates import iso_date, latest_quarter_end, long_date
 from sendready.core.errors import SendreadyError
-from sendready.core.fingerprints import file_sha256, suite_code_fingerprint
+from sendready.core.fingerprints import WHOLE_PACKAGE, code_fingerprint, file_sha256
 from sendready.ingest.plan import IngestPlan, IngestResult, plan_ingest
 from sendready.ingest.run import ingest_from_plan
 from sendready.metadata.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
@@ -324,7 +324,7 @@ def run_pack(
         "progress": progress,
         "files": input_files(ingest, plan),
         "notebooks": {p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
-        "code": suite_code_fingerprint(),
+        "code": code_fingerprint(*WHOLE_PACKAGE),
     }
     timings["fingerprints"] = time.perf_counter() - t
     return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
