@@ -38,6 +38,22 @@ def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def evidence_is_current(
+    profile: Profile, ingest: IngestResult, period_end: str, folder: Path
+) -> bool:
+    """Whether :func:`load_or_build_evidence` would reuse the cached evidence (for the log)."""
+    return _is_current(folder, evidence_key(profile, ingest, period_end))
+
+
+def _is_current(folder: Path, key: str) -> bool:
+    key_file = folder / "evidence" / "evidence.key"
+    return (
+        (folder / "evidence" / "evidence.pkl").exists()
+        and key_file.exists()
+        and key_file.read_text() == key
+    )
+
+
 def load_or_build_evidence(
     profile: Profile, ingest: IngestResult, period_end: str, folder: Path
 ) -> Evidence:
@@ -49,7 +65,7 @@ def load_or_build_evidence(
     key = evidence_key(profile, ingest, period_end)
     cache = folder / "evidence" / "evidence.pkl"
     key_file = folder / "evidence" / "evidence.key"
-    if cache.exists() and key_file.exists() and key_file.read_text() == key:
+    if _is_current(folder, key):
         with open(cache, "rb") as handle:
             evidence = pickle.load(handle)
         if stored_narrator(folder, key, load=False) is None:  # kept by an older version
