@@ -49,17 +49,6 @@ FAMILIES: dict[str, str] = {
 }
 OTHER_FAMILY = "Other indicators"
 
-# Catalogue ids that are not computed by a registry definition, and where they are computed.
-OUTSIDE_REGISTRY: dict[str, str] = {
-    "LEAD04": (
-        "Indicators with data and a target. Computed by the evidence stage "
-        "(`sendready.evidence.build`) from the other indicators a profile uses, not from a "
-        "staged table: the share of the profile's indicators that have a target and at "
-        "least 12 monthly points with data by each month end (enough for fixed control "
-        "limits). Unit percent; higher is better; monthly."
-    ),
-}
-
 UNIT_WORDS = {
     "percent": "percentage",
     "count": "count",
@@ -291,8 +280,12 @@ def render_indicator(indicator_id: str) -> str:
     lines.append(f"- **Numerator**: {numerator}")
     lines.append(f"- **Denominator**: {_cell(denominator) if denominator else 'none'}")
     sources = tuple(get("sources", ()) or ())
-    lines.append(f"- **Sources**: {_code_list(sources)}")
-    columns = columns_read(d)
+    if get("derived", False):
+        # Derived indicators read the other indicators' results, not a staged table.
+        lines.append("- **Sources**: the profile's other indicators and their targets")
+    else:
+        lines.append(f"- **Sources**: {_code_list(sources)}")
+    columns = {} if get("derived", False) else columns_read(d)
     if columns is None:
         lines.append("- **Columns read**: not determined from the code")
     else:
@@ -386,10 +379,7 @@ def render_catalogue(ids: Iterable[str] | None = None) -> str:
     chosen = ordered_ids(ids)
     parts = [INTRO.format(command=COMMAND)]
     if whole:
-        parts.append(
-            f"The registry defines {len(chosen)} indicators. Catalogue ids computed "
-            "elsewhere are listed at the end of this page.\n"
-        )
+        parts.append(f"The registry defines {len(chosen)} indicators.\n")
     parts.append("## Summary\n")
     parts.append(_summary_table(chosen))
     family = None
@@ -398,13 +388,4 @@ def render_catalogue(ids: Iterable[str] | None = None) -> str:
             family = _family(indicator_id)
             parts.append(f"## {family}\n")
         parts.append(render_indicator(indicator_id))
-    if whole:
-        outside = [i for i in INDICATOR_IDS if i not in REGISTRY]
-        if outside:
-            parts.append("## Catalogue ids computed outside the registry\n")
-            for indicator_id in outside:
-                words = OUTSIDE_REGISTRY.get(
-                    indicator_id, "Listed in the catalogue but not yet computed."
-                )
-                parts.append(f"### {indicator_id}\n\n{words}\n")
     return "\n".join(parts)
