@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sendready.core.errors import SendreadyError
+from sendready.core.excel import write_csv
 from sendready.evidence.assessment import IndicatorAssessment, assess_indicator
 from sendready.evidence.verdicts import Verdict, weakness_verdict
 from sendready.indicators import StagedData, compute_indicators
@@ -128,7 +129,7 @@ def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
     evidence.table.to_parquet(table_path, index=False)
     assessments = pd.DataFrame([a.as_record() for a in evidence.assessments.values()])
     assessments_path = out_dir / "assessments.csv"
-    assessments.to_csv(assessments_path, index=False)
+    write_csv(assessments, assessments_path)  # for Excel: BOM, ISO dates, no formulas
     verdicts_path = out_dir / "verdicts.json"
     verdicts_path.write_text(
         json.dumps(

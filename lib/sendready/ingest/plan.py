@@ -281,6 +281,10 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
     written, read both with ``/`` and with Windows ``\\`` separators, because a profile
     written on Windows is as likely as one written anywhere else. Symbolic links inside
     the data folder are followed: whoever can place one there could copy the file itself.
+
+    A name that passes is read the Windows way on every platform, so that
+    ``Extracts\\EHC plans.xlsx`` finds the same file on a council laptop and on Linux: a
+    backslash in a profile's file name is always a separator, never part of a name.
     """
     for pure, normpath in ((PurePosixPath, posixpath.normpath), (PureWindowsPath, ntpath.normpath)):
         first = pure(normpath(file)).parts[:1]
@@ -293,7 +297,7 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
                 f"'{PureWindowsPath(file).name}'), or point --data at the folder that "
                 "holds it.",
             )
-    return Path(file)
+    return Path(PureWindowsPath(file).as_posix())
 
 
 def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date, str]:
