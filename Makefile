@@ -51,8 +51,13 @@ lint: setup ## run the pre-commit checks on all files: ruff, format, notebook ou
 bench: setup ## time every stage at scales 1 and 10; writes outputs/bench/bench.md
 	$(BIN)/python -m sendready.dev.bench
 
-clean: ## delete outputs/ and data/sample/ (keeps .venv)
-	rm -rf outputs/ $(SAMPLE_DIR)/
+clean: ## delete everything in outputs/ but its README, and data/sample/ (keeps .venv)
+	@# outputs/README.md is committed; the folder goes too when nothing else is left in it.
+	if [ -d outputs ]; then \
+		find outputs -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf -- {} +; \
+		rmdir outputs 2>/dev/null || true; \
+	fi
+	rm -rf $(SAMPLE_DIR)/
 
 distclean: clean ## as clean, and delete .venv too
 	rm -rf -- "$(VENV)"

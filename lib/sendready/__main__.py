@@ -5,4 +5,7 @@ import sys
 
 from sendready.cli import main
 
-sys.exit(main())
+# Guarded, as every main module must be for multiprocessing's spawn start method (which
+# the batch uses on every platform): a worker that imports it must not run the command.
+if __name__ == "__main__":
+    sys.exit(main())

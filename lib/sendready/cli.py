@@ -145,6 +145,34 @@ def _cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalogue(args: argparse.Namespace) -> int:
+    from sendready.indicators.catalogue_doc import COMMAND, render_catalogue, select
+    from sendready.metadata.contracts import get_contract
+
+    if args.source:
+        get_contract(args.source)  # an unknown source name is an error with the valid names
+    if args.out is not None:
+        if args.source or args.search:
+            raise SendreadyError(
+                "--out writes the whole catalogue, so it cannot be combined with --source "
+                "or --search.",
+                hint=f"Run `{COMMAND}`, or leave out --out to print a filtered catalogue.",
+            )
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(render_catalogue(), encoding="utf-8")
+        print(f"Wrote the indicator catalogue to {args.out}")
+        return 0
+    if not (args.source or args.search):
+        sys.stdout.write(render_catalogue())
+        return 0
+    ids = select(source=args.source, search=args.search)
+    if not ids:
+        print("No indicator matches.", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_catalogue(ids))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendready",
@@ -237,6 +265,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dictionary", help="write the data dictionary and blank templates")
     p.add_argument("--out", type=Path, default=Path("data"), help="folder to write to")
     p.set_defaults(func=_cmd_dictionary)
+
+    p = sub.add_parser("catalogue", help="print the indicator catalogue (Markdown)")
+    p.add_argument("--source", default=None, help="only indicators that read this source")
+    p.add_argument(
+        "--search", default=None, help="only indicators whose id, title or definition has WORD"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the whole catalogue to this file (e.g. docs/indicators.md)",
+    )
+    p.set_defaults(func=_cmd_catalogue)
 
     return parser
 

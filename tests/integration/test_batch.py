@@ -1,12 +1,17 @@
 """The notebook runner: process pool, time limits, retry, kernel transport, quiet kernels.
 
-These run tiny notebooks (no suite imports), so each costs about a kernel start.
+These run tiny notebooks (no suite imports), so each costs about a kernel start. The pool
+run is repeated over both kernel transports (``ipc``, what Linux and macOS use, and
+``tcp``, what Windows uses), always with the ``spawn`` start method, and with time limits
+enforced without signals: what runs here is what runs on a Windows laptop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
+import sys
 from pathlib import Path
 
 import nbformat
@@ -31,7 +36,21 @@ import json, os
 from ipykernel import get_connection_info
 os.write(2, b"{STDERR_MARK}\\n")  # straight to the kernel's stderr, as kernel warnings go
 info = json.loads(get_connection_info())
-print(json.dumps({{"transport": info["transport"], "ip": info["ip"], "answer": answer * 2}}))
+try:  # how the worker (this kernel's parent) was started, where /proc says (Linux)
+    with open(f"/proc/{{os.getppid()}}/cmdline", "rb") as fh:
+        worker = fh.read().decode(errors="replace").split("\\0")
+except OSError:
+    worker = None
+print(json.dumps({{
+    "transport": info["transport"], "ip": info["ip"], "answer": answer * 2, "worker": worker
+}}))
+"""
+# A cell that ignores the interrupt: the whole-notebook limit must kill its kernel.
+DEAF_SOURCE = """\
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    time.sleep(0.2)
 """
 
 
@@ -64,24 +83,36 @@ def _job(tmp: Path, key: str, source: str, **limits) -> NotebookJob:
     )
 
 
-@pytest.fixture(scope="module")
-def pool_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("batch")
+KEYS = ["ok", "boom", "slow_cell", "slow_notebook", "deaf", "after"]
+
+
+@pytest.fixture(scope="module", params=["ipc", "tcp"])
+def pool_run(request, tmp_path_factory):
+    transport = request.param
+    tmp = tmp_path_factory.mktemp(f"batch-{transport}")
     jobs = [
         _job(tmp, "ok", OK_SOURCE),
         _job(tmp, "boom", "raise ValueError('planted error')"),
         _job(tmp, "slow_cell", "import time\ntime.sleep(60)", cell_timeout=2),
+        # Interrupted at the limit, in a kernel of its own (started by the notebook client).
         _job(
             tmp,
             "slow_notebook",
             "import time\nfor _ in range(120): time.sleep(0.5)",
             notebook_timeout=3,
+            shared_kernel=False,
         ),
+        # Ignores the interrupt, in a worker's warm kernel: killed after the grace period.
+        _job(tmp, "deaf", DEAF_SOURCE, notebook_timeout=3, interrupt_grace=2),
+        # Runs after the others in whichever worker is free: the batch goes on.
+        _job(tmp, "after", OK_SOURCE),
     ]
+    pickle.dumps(jobs)  # everything a spawned worker receives must pickle
     lines: list[str] = []
     log = tmp / "run.log"
-    results = run_jobs(jobs, 2, progress=lines.append, log_path=log)
+    results = run_jobs(jobs, 2, progress=lines.append, log_path=log, transport=transport)
     return {
+        "transport": transport,
         "tmp": tmp,
         "results": {r.key: r for r in results},
         "order": results,
@@ -90,17 +121,24 @@ def pool_run(tmp_path_factory):
     }
 
 
+def _printed(pool_run, key: str) -> dict:
+    executed = nbformat.read(pool_run["tmp"] / "out" / "notebooks" / f"{key}.ipynb", as_version=4)
+    return json.loads(executed.cells[-1].outputs[0]["text"])
+
+
 def test_pool_keeps_going_past_failures_and_exports_only_successes(pool_run):
     results = pool_run["results"]
-    assert [r.key for r in pool_run["order"]] == ["ok", "boom", "slow_cell", "slow_notebook"]
+    assert [r.key for r in pool_run["order"]] == KEYS
     assert {k: r.status for k, r in results.items()} == {
         "ok": "ok",
         "boom": "failed",
         "slow_cell": "failed",
         "slow_notebook": "failed",
+        "deaf": "failed",
+        "after": "ok",
     }
     out = pool_run["tmp"] / "out"
-    assert {p.name for p in out.glob("*.html")} == {"ok.html"}
+    assert {p.name for p in out.glob("*.html")} == {"ok.html", "after.html"}
 
     html = (out / "ok.html").read_text(encoding="utf-8")
     assert "<h1" in html and "A tiny report" in html and "os.write" not in html
@@ -114,17 +152,31 @@ def test_pool_keeps_going_past_failures_and_exports_only_successes(pool_run):
     assert "per-cell time limit" in results["slow_cell"].error
     slow = results["slow_notebook"]
     assert "whole-notebook time limit" in slow.error and slow.seconds < 15
-    assert len(pool_run["lines"]) == 4 and all("/4]" in line for line in pool_run["lines"])
+    assert slow.summary == "stopped at the time limit (3 s)"
+    deaf = results["deaf"]  # interrupted at 3 s, ignored it, killed 2 s later
+    assert "whole-notebook time limit" in deaf.error and 4 < deaf.seconds < 20
+    assert _printed(pool_run, "after")["answer"] == 42
+    assert len(pool_run["lines"]) == 6 and all("/6]" in line for line in pool_run["lines"])
 
 
-def test_kernels_use_private_ipc_sockets(pool_run):
-    executed = nbformat.read(pool_run["tmp"] / "out" / "notebooks" / "ok.ipynb", as_version=4)
-    printed = json.loads(executed.cells[-1].outputs[0]["text"])
-    assert printed["transport"] == "ipc"
+def test_kernels_use_the_transport_asked_for(pool_run):
+    printed = _printed(pool_run, "ok")
+    assert printed["transport"] == pool_run["transport"]
+    if pool_run["transport"] == "tcp":  # what Windows uses: loopback only
+        assert printed["ip"] == "127.0.0.1"
+        return
     socket_dir = Path(printed["ip"]).parent
     assert socket_dir.is_absolute() and socket_dir.name.startswith("sr-k-")
     assert len(printed["ip"]) + len("-5") < 107  # the Unix socket path limit
     assert not socket_dir.exists()  # cleaned up when the kernel stopped
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_are_spawned_not_forked(pool_run):
+    # A spawned worker is a new interpreter started by multiprocessing's spawn_main; a
+    # forked one would still show the test runner's command line.
+    worker = _printed(pool_run, "ok")["worker"]
+    assert any("spawn_main" in part for part in worker), worker
 
 
 def test_kernel_and_worker_output_goes_to_the_log_not_the_terminal(pool_run, capfd):
@@ -146,6 +198,7 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
             raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.delenv(batch.TRANSPORT_ENV, raising=False)
     job = _job(tmp_path, "retry", "pass")
     assert batch._execute(job) == 2 and calls == ["sendready", "sendready"]
 
@@ -211,3 +264,32 @@ def test_a_bespoke_notebook_gets_a_kernel_of_its_own(tmp_path):
     # ... while the bespoke notebook ran in a fresh kernel and left nothing behind.
     assert printed["bespoke"]["pid"] != printed["first"]["pid"]
     assert printed["bespoke"]["seen"] is None
+
+
+def test_the_pool_spawns_its_workers_on_every_platform():
+    assert batch.pool_context().get_start_method() == "spawn"
+
+
+def test_the_transport_is_chosen_by_capability_and_can_be_forced(monkeypatch):
+    from sendready.core.errors import SendreadyError
+
+    monkeypatch.delenv(batch.TRANSPORT_ENV, raising=False)
+    expected = "ipc" if batch.ipc_available() else "tcp"
+    assert batch.choose_transport() == expected == batch.choose_transport("auto")
+    assert batch.choose_transport("tcp") == "tcp"
+    monkeypatch.setenv(batch.TRANSPORT_ENV, "TCP")
+    assert batch.choose_transport() == "tcp"
+    assert batch.choose_transport("ipc" if batch.ipc_available() else "tcp") in ("ipc", "tcp")
+    with pytest.raises(SendreadyError, match="Unknown kernel transport"):
+        batch.choose_transport("udp")
+    monkeypatch.setattr(batch, "ipc_available", lambda: False)  # as on Windows
+    monkeypatch.delenv(batch.TRANSPORT_ENV)
+    assert batch.choose_transport() == "tcp"
+    with pytest.raises(SendreadyError, match="not available"):
+        batch.choose_transport("ipc")
+
+
+def test_a_tcp_kernel_listens_on_loopback_only():
+    sockets, config = batch._kernel_setup("tcp")
+    assert sockets is None
+    assert config.KernelManager.transport == "tcp" and config.KernelManager.ip == "127.0.0.1"

@@ -41,6 +41,7 @@ import pytest
 
 from helpers import REPO_ROOT
 from helpers.pack_checks import SAMPLE_PACK_PROFILE
+from sendready.comparators import published_benchmarks_path
 from sendready.core.formatting import format_count, format_percent, format_value
 from sendready.evidence.build import build_evidence
 from sendready.evidence.verdicts import VERDICT_LABELS
@@ -454,7 +455,7 @@ def _allowed_figures(evidence, indicator_id: str, targets: dict[str, float]) -> 
             allowed.add(format_value(pool["value"].astype(float).mean(), unit))
     if indicator_id in targets:
         allowed.add(format_value(targets[indicator_id], unit))
-    published = pd.read_csv(ROOT / "lib" / "sendready" / "data" / "published_benchmarks.csv")
+    published = pd.read_csv(published_benchmarks_path())
     allowed |= {
         format_value(v, unit)
         for v in published.loc[published["indicator_id"] == indicator_id, "value"]

@@ -337,6 +337,17 @@ def test_make_clean_keeps_the_venv_and_distclean_removes_it(tmp_path):
     assert not (project / ".venv").exists()
 
 
+@needs_make
+def test_make_clean_keeps_the_committed_outputs_readme(tmp_path):
+    project = _scratch_project(tmp_path)
+    (project / "outputs" / "bury-2017-wsoa" / "staged").mkdir(parents=True)
+    (project / "outputs" / "bench").mkdir()
+    (project / "outputs" / "README.md").write_text("what a run writes\n")
+
+    assert _make(project, "clean").returncode == 0
+    assert [p.name for p in (project / "outputs").iterdir()] == ["README.md"]
+
+
 # --- the Jupyter kernel -----------------------------------------------------------------
 
 

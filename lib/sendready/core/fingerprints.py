@@ -1,4 +1,9 @@
-"""Content hashes of input files, remembered between runs so unchanged files are not re-read.
+"""Fingerprints every cache is keyed on: input files' hashes and the suite's own code.
+
+Input files
+-----------
+
+Content hashes of input files, remembered between runs so unchanged files are not re-read.
 
 Re-use decisions (ingest's cache, each report's key, the manifest) rest on SHA-256 hashes
 of the raw extracts. A large county's extracts come to about 175 MB, and hashing them costs
@@ -20,6 +25,42 @@ Assumptions and caveats:
 * The memo is an optimisation only: a missing, unreadable or corrupt memo file means the
   files are hashed again, never an error.
 
+Code
+----
+
+A cached result is only as good as the code that produced it: a cache keyed on its inputs
+alone keeps serving yesterday's output after an indicator's definition, a check or a
+narrative rule changes (the version number does not move during development). So every
+cache's key also holds :func:`code_fingerprint` over the stage packages (the folders under
+``lib/sendready/``, see the table in ``sendready/__init__.py``) the result depends on:
+
+* **staged data** (``ingest/plan.py``, the ingest fingerprint): :data:`INGEST_CODE`,
+  ``core``, ``metadata`` and ``ingest``: the contracts, identifiers and profiles
+  (metadata) and the readers and checks (ingest) decide what is staged; ingest imports
+  nothing else.
+* **evidence and the pickled narrator** (``publish/evidence_cache.py``):
+  :data:`EVIDENCE_CODE`, everything from ``core`` to ``reports`` except ``sample`` and
+  ``publish``, plus ``publish/evidence_cache`` itself. The indicators compute the figures
+  and titles, ``evidence`` the verdicts, ``comparators`` the benchmarks, and the narrator
+  (``reports/narrative``) marks suppression (``privacy``); the pickles hold instances of
+  these classes, so a changed class must not meet an old pickle either.
+* **each report and the pack** (``publish/pipeline.py``, the job keys):
+  :data:`WHOLE_PACKAGE`, every file of the package (charts, templates, export), with the
+  notebooks hashed by the pipeline itself.
+
+A stage's list covers everything it imports, directly or not (``tests/unit/core/
+test_fingerprints.py`` reads the imports and checks it), so a change to any of that code
+rebuilds the result, and a change elsewhere (a chart, the sample generator) does not throw
+away staged data or evidence. Only the files whose suffix is in :data:`CODE_SUFFIXES` are
+read (code, profiles, shipped data, templates; the test also checks that the package
+holds no other kind of file). The root ``sendready/__init__.py`` holds only the version,
+which every key holds anyway.
+
+Fingerprints are remembered for the life of the process: the package is hashed at most
+once per list of stages by the command and once by each kernel (about a megabyte, a few
+milliseconds). A long-lived process that edits the suite's code must be restarted anyway
+for Python to see the change.
+
 Standard library only, so that an unchanged re-run does not pay for importing pandas.
 """
 
@@ -30,14 +71,31 @@ import json
 import os
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 MEMO_FILE = "file_hashes.json"
 RACY_SECONDS = 2.0
 _CHUNK = 8 * 1024 * 1024
-# What the suite's own code is made of, for re-use keys: during development the version
-# number does not change when a report's wording or a chart does.
-_CODE_SUFFIXES = {".py", ".j2", ".css", ".json", ".yaml", ".csv"}
+# What the suite's own code is made of (code, templates, profiles, shipped data).
+CODE_SUFFIXES = frozenset({".py", ".j2", ".css", ".json", ".yaml", ".csv"})
+# The code each cache depends on (see the module docstring). A name is a stage package
+# (a folder under the package) or a single module, without ``.py``.
+INGEST_CODE = ("core", "metadata", "ingest")
+EVIDENCE_CODE = (
+    "core",
+    "stats",
+    "metadata",
+    "ingest",
+    "comparators",
+    "indicators",
+    "evidence",
+    "privacy",
+    "reports",
+    "publish/evidence_cache",
+)
+WHOLE_PACKAGE: tuple[str, ...] = ()
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def file_sha256(path: Path | str) -> str:
@@ -145,17 +203,60 @@ class HashMemo:
                 Path(tmp).unlink(missing_ok=True)
 
 
-def suite_code_fingerprint() -> str:
-    """SHA-256 over the package's own files (code, templates, profiles, shipped data)."""
-    import sendready
+def code_fingerprint(*stages: str, package: Path | str | None = None) -> str:
+    """SHA-256 over the code of the given stages, remembered for the life of the process.
 
-    package = Path(sendready.__file__).resolve().parent
+    Args:
+        stages: Stage packages (``"metadata"``) or single modules (``"publish/evidence_cache"``)
+            of the package, in any order; none means every file of the package.
+        package: The package folder to read; the installed ``sendready`` by default (tests
+            point it at a copy).
+
+    Raises:
+        ValueError: a stage names neither a folder nor a module of the package (a typo must
+            not leave a cache keyed on no code at all).
+    """
+    root = Path(package).resolve() if package is not None else PACKAGE_DIR
+    return _code_fingerprint(str(root), tuple(sorted(set(stages))))
+
+
+def clear_code_fingerprints() -> None:
+    """Forget the remembered fingerprints (for tests that edit code in one process)."""
+    _code_fingerprint.cache_clear()
+
+
+@cache
+def _code_fingerprint(root: str, stages: tuple[str, ...]) -> str:
+    package = Path(root)
     digest = hashlib.sha256()
-    for path in sorted(
-        p
-        for p in package.rglob("*")
-        if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts
-    ):
+    digest.update(("stages:" + ",".join(stages)).encode() + b"\0")
+    for path in _code_files(package, stages):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _code_files(package: Path, stages: tuple[str, ...]) -> list[Path]:
+    if not stages:
+        tops = [package]
+    else:
+        tops = []
+        for stage in stages:
+            folder, module = package / stage, package / f"{stage}.py"
+            if folder.is_dir():
+                tops.append(folder)
+            elif module.is_file():
+                tops.append(module)
+            else:
+                raise ValueError(f"{stage!r} is neither a stage package nor a module of {package}")
+    files = set()
+    for top in tops:
+        candidates = top.rglob("*") if top.is_dir() else [top]
+        files.update(
+            p
+            for p in candidates
+            if p.is_file()
+            and p.suffix in CODE_SUFFIXES
+            and "__pycache__" not in p.relative_to(package).parts
+        )
+    return sorted(files, key=lambda p: p.relative_to(package).as_posix())

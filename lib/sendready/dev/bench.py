@@ -82,9 +82,13 @@ class Measurement:
 
 
 def _children(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (read from /proc, so Linux only)."""
+    """Every descendant of ``pid`` (read from /proc, so Linux only: none elsewhere)."""
     parents: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:  # no /proc (Windows, macOS)
+        return []
+    for entry in entries:
         if not entry.name.isdigit():
             continue
         try:
@@ -199,19 +203,27 @@ def measure(
     )
 
 
-def _rusage_main(stats: str, cmd: list[str]) -> int:
-    """Fallback without /usr/bin/time: run ``cmd`` and record its children's usage."""
-    import resource
+def _usage(children: bool = False) -> tuple[float, float]:
+    """CPU seconds and peak resident memory (MB) of this process or its finished children.
 
-    code = subprocess.call(cmd)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    From the POSIX ``resource`` module; where it does not exist (Windows) both are 0, as
+    the ``/proc`` readers above give 0 where there is no ``/proc``.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0, 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
     # Linux reports ru_maxrss in kilobytes (macOS in bytes).
     scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
-    Path(stats).write_text(
-        json.dumps(
-            {"cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss * scale}
-        )
-    )
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale
+
+
+def _rusage_main(stats: str, cmd: list[str]) -> int:
+    """Fallback without /usr/bin/time: run ``cmd`` and record its children's usage."""
+    code = subprocess.call(cmd)
+    cpu_s, max_rss_mb = _usage(children=True)
+    Path(stats).write_text(json.dumps({"cpu_s": cpu_s, "max_rss_mb": max_rss_mb}))
     return code
 
 
@@ -583,14 +595,12 @@ def _note(text: str) -> None:
 
 
 def indicators_main(profile: str, staged: Path, period_end: str) -> dict:
-    import resource
-
     started = time.perf_counter()
     from sendready.evidence.build import build_evidence
     from sendready.metadata.profile import load_profile
 
     imported = time.perf_counter()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = _usage()[1]
     cpu = time.process_time()
     evidence = build_evidence(load_profile(profile), staged, period_end)
     return {
@@ -598,7 +608,7 @@ def indicators_main(profile: str, staged: Path, period_end: str) -> dict:
         "evidence_s": time.perf_counter() - imported,
         "evidence_cpu_s": time.process_time() - cpu,
         "rss_after_import_mb": rss_before,
-        "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_peak_mb": _usage()[1],
         "indicator_rows": len(evidence.table),
         "indicators": int(evidence.table["indicator_id"].nunique()),
     }
@@ -967,7 +977,7 @@ def main(argv: list[str] | None = None) -> int:
                 keep=args.keep,
             )
         )
-        results["load_average_end"] = list(os.getloadavg())
+        results["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         write_results(results, args.out or repo_root() / "outputs" / "bench")
     as_json, as_md = write_results(results, args.out or repo_root() / "outputs" / "bench")
     print(as_md.read_text(encoding="utf-8"))

@@ -14,17 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from sendready.core.errors import SendreadyError
+from sendready.core.excel import write_csv
 from sendready.evidence.assessment import IndicatorAssessment, assess_indicator
 from sendready.evidence.verdicts import Verdict, weakness_verdict
 from sendready.indicators import StagedData, compute_indicators
-from sendready.indicators.engine import TABLE_COLUMNS
-from sendready.indicators.periods import as_timestamp, monthly_periods, quarter_period
+from sendready.indicators.periods import as_timestamp
 from sendready.metadata.profile import Profile
-from sendready.stats.spc import MIN_BASELINE_POINTS
-
-# LEAD04 measures the suite itself, so it is computed here from the other indicators
-# rather than from a staged table (INDICATORS.md, W1).
-LEAD04 = "LEAD04"
 
 
 @dataclass
@@ -75,54 +70,6 @@ def _targets(profile: Profile) -> dict[str, float]:
     return targets
 
 
-def _lead04_rows(
-    table: pd.DataFrame,
-    ids: list[str],
-    targets: dict[str, float],
-    series_start: object,
-    period_end: pd.Timestamp,
-) -> pd.DataFrame:
-    """LEAD04: share of the profile's indicators that have a target and enough data for
-    SPC (12 monthly points with data by the month end)."""
-    others = [i for i in ids if i != LEAD04]
-    months = monthly_periods(series_start, period_end)
-    monthly = table[
-        (table["period_type"] == "month")
-        & (table["breakdown"] == "")
-        & ~table["no_data"].astype(bool)
-    ]
-    ends = months["period_end"].to_numpy()
-    ready = pd.Series(0, index=range(len(months)))
-    for ind in others:
-        if ind not in targets:
-            continue
-        dates = monthly.loc[monthly["indicator_id"] == ind, "period_end"].sort_values().to_numpy()
-        points_by_end = pd.Series(dates.searchsorted(ends, side="right"))
-        ready += (points_by_end >= MIN_BASELINE_POINTS).astype(int)
-    out = months.copy()
-    out["numerator"], out["denominator"] = ready.to_numpy(), len(others)
-    out["period_type"] = "month"
-    quarter = quarter_period(period_end)
-    quarter["numerator"], quarter["denominator"] = int(ready.iloc[-1]), len(others)
-    quarter["period_type"] = "quarter"
-    rows = pd.concat([out, quarter], ignore_index=True)
-    rows["value"] = rows["numerator"] / rows["denominator"] * 100
-    rows = rows.assign(
-        indicator_id=LEAD04,
-        title="Indicators with data and a target",
-        unit="percent",
-        direction="up",
-        statistic="proportion",
-        breakdown="",
-        ci_low=pd.NA,
-        ci_high=pd.NA,
-        small_number=False,
-        no_data=False,
-        no_data_reason="",
-    )
-    return rows[TABLE_COLUMNS]
-
-
 def build_evidence(
     profile: Profile,
     staged: Path | StagedData,
@@ -148,29 +95,10 @@ def build_evidence(
         data,
         end,
         series_start,
-        [i for i in ids if i != LEAD04],
+        ids,
         small_threshold=profile.disclosure.threshold,
+        targets=targets,
     )
-    if LEAD04 in ids:
-        extract = data.extract_date
-        if extract is not None and end > extract:
-            # As for every other indicator: nothing can be said about months after the
-            # extracts were taken.
-            lead04 = (
-                _lead04_rows(table, ids, targets, series_start, end)
-                .tail(1)
-                .assign(
-                    numerator=pd.NA,
-                    denominator=pd.NA,
-                    value=pd.NA,
-                    no_data=True,
-                    no_data_reason=f"the extracts were taken on {extract.day} {extract:%B %Y}, "
-                    "before the end of this period",
-                )
-            )
-        else:
-            lead04 = _lead04_rows(table, ids, targets, series_start, end)
-        table = pd.concat([table, lead04.astype(table.dtypes.to_dict())], ignore_index=True)
     baseline = (profile.framework.baseline_start, profile.framework.baseline_end)
     assessments = {
         ind: assess_indicator(table, ind, *baseline, target=targets.get(ind)) for ind in ids
@@ -201,7 +129,7 @@ def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
     evidence.table.to_parquet(table_path, index=False)
     assessments = pd.DataFrame([a.as_record() for a in evidence.assessments.values()])
     assessments_path = out_dir / "assessments.csv"
-    assessments.to_csv(assessments_path, index=False)
+    write_csv(assessments, assessments_path)  # for Excel: BOM, ISO dates, no formulas
     verdicts_path = out_dir / "verdicts.json"
     verdicts_path.write_text(
         json.dumps(

@@ -11,7 +11,7 @@ from sendready.indicators import (
     health_information,  # noqa: F401  (registers HINF01-HINF04)
     identification,  # noqa: F401  (registers ID01-ID06)
     joined_up,  # noqa: F401  (registers JOIN01-JOIN04)
-    leadership,  # noqa: F401  (registers LEAD01-LEAD03)
+    leadership,  # noqa: F401  (registers LEAD01-LEAD04)
     local_offer,  # noqa: F401  (registers LO01-LO05)
     statutory,  # noqa: F401  (registers EHC01-EHC09)
 )

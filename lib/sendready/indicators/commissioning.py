@@ -175,6 +175,7 @@ for indicator_id, weeks, days in (("JC03", 18, EIGHTEEN_WEEKS), ("JC04", 52, FIF
             weaknesses=_W8,
             compute=partial(waiting_over, days=days),
             benchmark_key=indicator_id,
+            chart="waits",
             numerator=f"children waiting at the period end who had waited more than {days} days",
             denominator="children waiting at the period end for a first contact",
             notes=f"{WAITING_NOTES} Exactly {days} days is not over {weeks} weeks; {days + 1} days "
@@ -192,6 +193,7 @@ register(
         weaknesses=_W8,
         compute=median_wait,
         benchmark_key="JC05",
+        chart="waits",
         numerator="median days from referral to first contact, for children first seen in the "
         "period",
         denominator="children first seen in the period",

@@ -8,13 +8,19 @@ chart or sentence, is read from this table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from sendready.indicators.periods import as_timestamp, monthly_periods, quarter_period
-from sendready.indicators.registry import REGISTRY, IndicatorDefinition, NoData, StagedData
+from sendready.indicators.registry import (
+    REGISTRY,
+    IndicatorDefinition,
+    IndicatorResults,
+    NoData,
+    StagedData,
+)
 from sendready.stats.intervals import wilson_interval
 
 TABLE_COLUMNS = [
@@ -88,6 +94,18 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
     return out
 
 
+def _finish_derived(defn: IndicatorDefinition, raw: pd.DataFrame) -> pd.DataFrame:
+    """A derived indicator's rows as given: it counts indicators, not cases, so it gets no
+    Wilson interval, no small-number flag and no "no cases" reading of its value."""
+    out = raw.copy()
+    out["breakdown"] = OVERALL
+    out["ci_low"], out["ci_high"] = pd.NA, pd.NA
+    out["small_number"], out["no_data"], out["no_data_reason"] = False, False, ""
+    out["indicator_id"], out["title"] = defn.id, defn.title
+    out["unit"], out["direction"], out["statistic"] = defn.unit, defn.direction, defn.statistic
+    return out
+
+
 def _no_data_row(defn: IndicatorDefinition, quarter: pd.DataFrame, reason: str) -> pd.DataFrame:
     row = quarter.copy()
     row["period_type"] = "quarter"
@@ -110,6 +128,10 @@ def compute_indicator(
     small_threshold: int = 6,
 ) -> pd.DataFrame:
     """Monthly series and reporting-quarter rows for one indicator (see module docstring)."""
+    if defn.derived:
+        raise ValueError(
+            f"{defn.id} is computed from other indicators' results: use compute_indicators"
+        )
     end = as_timestamp(period_end)
     months = monthly_periods(series_start, end)
     quarter = quarter_period(end)
@@ -144,14 +166,50 @@ def compute_indicator(
     return _finish(defn, combined, small_threshold)
 
 
+def compute_derived_indicator(
+    defn: IndicatorDefinition,
+    results: IndicatorResults,
+    period_end: dt.date | str,
+    series_start: dt.date | str,
+    extract_date: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Monthly series and reporting-quarter rows for one derived indicator.
+
+    As for a staged indicator, nothing is said about a period ending after the extracts
+    were taken: the other indicators have no figures for it either.
+    """
+    end = as_timestamp(period_end)
+    months = monthly_periods(series_start, end)
+    quarter = quarter_period(end)
+    if extract_date is not None and end > extract_date:
+        return _no_data_row(
+            defn,
+            quarter,
+            f"the extracts were taken on {extract_date.day} "
+            f"{extract_date:%B %Y}, before the end of this period",
+        )[TABLE_COLUMNS]
+    try:
+        monthly = defn.compute(results, months).assign(period_type="month")
+        quarterly = defn.compute(results, quarter).assign(period_type="quarter")
+    except NoData as reason:
+        return _no_data_row(defn, quarter, str(reason))[TABLE_COLUMNS]
+    combined = pd.concat([monthly, quarterly], ignore_index=True)
+    return _finish_derived(defn, combined)[TABLE_COLUMNS]
+
+
 def compute_indicators(
     data: StagedData,
     period_end: dt.date | str,
     series_start: dt.date | str,
     indicator_ids: Iterable[str] | None = None,
     small_threshold: int = 6,
+    targets: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The tidy indicator table for every requested indicator (all by default).
+
+    Indicators computed from staged tables come first, sorted; derived indicators (which
+    are computed from those results, see :class:`IndicatorResults`) follow them in the
+    order requested.
 
     Args:
         data: Staged tables.
@@ -161,19 +219,33 @@ def compute_indicators(
             baseline start, so that SPC limits can be set on the baseline).
         indicator_ids: Which indicators; unknown ids raise ``KeyError`` naming them.
         small_threshold: Counts below this are flagged as small numbers.
+        targets: The profile's targets by indicator id, for derived indicators.
     """
     ids = list(indicator_ids) if indicator_ids is not None else list(REGISTRY)
     unknown = [i for i in ids if i not in REGISTRY]
     if unknown:
         raise KeyError(f"unknown indicator ids: {unknown}")
+    staged = [i for i in ids if not REGISTRY[i].derived]
+    derived = [i for i in ids if REGISTRY[i].derived]
     frames = [
-        compute_indicator(REGISTRY[i], data, period_end, series_start, small_threshold) for i in ids
+        compute_indicator(REGISTRY[i], data, period_end, series_start, small_threshold)
+        for i in staged
     ]
     table = pd.concat(frames, ignore_index=True)[TABLE_COLUMNS]
     table["period_start"] = pd.to_datetime(table["period_start"]).astype("datetime64[ms]")
     table["period_end"] = pd.to_datetime(table["period_end"]).astype("datetime64[ms]")
     for col in ("indicator_id", "title", "unit", "direction", "statistic", "period_type"):
         table[col] = table[col].astype("string")
-    return table.sort_values(
+    table = table.sort_values(
         ["indicator_id", "breakdown", "period_type", "period_start"], kind="stable"
     ).reset_index(drop=True)
+    if not derived:
+        return table
+    results = IndicatorResults(table=table, indicator_ids=tuple(staged), targets=targets or {})
+    extra = [
+        compute_derived_indicator(
+            REGISTRY[i], results, period_end, series_start, data.extract_date
+        ).astype(table.dtypes.to_dict())
+        for i in derived
+    ]
+    return pd.concat([table, *extra], ignore_index=True)

@@ -24,7 +24,13 @@ from sendready.indicators.periods import (
     flow_proportion,
     stock_count,
 )
-from sendready.indicators.registry import IndicatorDefinition, NoData, StagedData, register
+from sendready.indicators.registry import (
+    IndicatorDefinition,
+    NoData,
+    SchoolFunnel,
+    StagedData,
+    register,
+)
 from sendready.indicators.statutory import _decisions
 from sendready.indicators.workforce import training_indicator
 from sendready.metadata.contracts import SEN_TYPES
@@ -297,6 +303,10 @@ for indicator_id, provision, rate_words, pupils_words in (
                 "schools in the census (excluding special schools and pupil referral units)"
             ),
             notes=FUNNEL_NOTES,
+            # Its counts are of schools, not children: a school is no person to protect.
+            about_people=False,
+            chart="funnel",
+            funnel=SchoolFunnel(provision, f"pupils {pupils_words}"),
         )
     )
 register(

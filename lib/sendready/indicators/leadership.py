@@ -17,7 +17,14 @@ from sendready.indicators.common import (
     with_breakdown,
 )
 from sendready.indicators.periods import flow_proportion, stock_count
-from sendready.indicators.registry import IndicatorDefinition, NoData, StagedData, register
+from sendready.indicators.registry import (
+    IndicatorDefinition,
+    IndicatorResults,
+    NoData,
+    StagedData,
+    register,
+)
+from sendready.stats.spc import MIN_BASELINE_POINTS
 
 # The partners the 2017 findings (no SEND champion "at the highest strategic level", a
 # lack of joined-up working; DOMAIN.md section 2) need round the board table together.
@@ -75,6 +82,29 @@ def partners_present(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     meetings = board_meetings(data)
     meetings = meetings[meetings["board"].isin(_partnership_boards(data))]
     return flow_proportion(meetings, "meeting_date", attended_all(meetings, CORE_PARTNERS), periods)
+
+
+def indicators_ready(results: IndicatorResults, periods: pd.DataFrame) -> pd.DataFrame:
+    """LEAD04: how many of the other indicators have a target and enough data for SPC
+    (12 monthly whole-area points with data by each period end), of all of them."""
+    table = results.table
+    monthly = table[
+        (table["period_type"] == "month")
+        & (table["breakdown"] == "")
+        & ~table["no_data"].astype(bool)
+    ]
+    ends = periods["period_end"].to_numpy()
+    ready = pd.Series(0, index=range(len(periods)))
+    for ind in results.indicator_ids:
+        if ind not in results.targets:
+            continue
+        dates = monthly.loc[monthly["indicator_id"] == ind, "period_end"].sort_values().to_numpy()
+        points_by_end = pd.Series(dates.searchsorted(ends, side="right"))
+        ready += (points_by_end >= MIN_BASELINE_POINTS).astype(int)
+    out = periods.copy()
+    out["numerator"], out["denominator"] = ready.to_numpy(), len(results.indicator_ids)
+    out["value"] = out["numerator"] / out["denominator"] * 100
+    return out
 
 
 _W1 = ("W1",)
@@ -135,5 +165,24 @@ register(
         "those boards a partner with no row for a meeting (including a row set aside as "
         "invalid at ingest), or a blank attendance, counts as absent. Board names must be "
         "spelt the same way every time, or one board splits in two.",
+    )
+)
+# LEAD04 measures the suite itself, so it is computed from the other indicators rather
+# than from a staged table (INDICATORS.md, W1).
+register(
+    IndicatorDefinition(
+        id="LEAD04",
+        title="Indicators with data and a target",
+        sources=(),
+        unit="percent",
+        direction="up",
+        statistic="proportion",
+        weaknesses=_W1,
+        numerator="the profile's other indicators that have a target and at least "
+        f"{MIN_BASELINE_POINTS} monthly figures by the period end, enough for a control chart",
+        denominator="the profile's other indicators",
+        compute=indicators_ready,
+        derived=True,
+        about_people=False,
     )
 )

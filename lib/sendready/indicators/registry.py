@@ -4,11 +4,16 @@ Each indicator is an :class:`IndicatorDefinition` with a compute function that t
 staged tables and a set of periods into numerators, denominators and values. The engine
 in :mod:`sendready.indicators.engine` calls the same function for the monthly series and
 for the reporting quarter, so a board figure and the chart behind it can never disagree.
+
+The definition is also the one place that says how later stages treat the indicator:
+whether its counts are of children (and so are suppressed when small), which count a
+small-number rule looks at, which chart its panel draws and which benchmark figures are
+its. Privacy and reports read these fields; they keep no tables of their own keyed by id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,10 +27,60 @@ Direction = Literal["up", "down", "neutral"]
 # event on or before the period end.
 Grain = Literal["month", "event"]
 Statistic = Literal["proportion", "count", "median", "sum", "rate"]
+# The count a figure rests on: the one whose smallness could point at a child.
+SuppressionCount = Literal["numerator", "denominator"]
+# The chart a panel draws beside the control chart (see IndicatorDefinition.chart).
+ChartKind = Literal["spc", "funnel", "waits", "survey"]
+
+# By default a figure rests on the cases behind it: a proportion or a median on its
+# denominator (the cases it is taken over), a count, sum or rate on its numerator.
+SUPPRESSION_COUNT_BY_STATISTIC: dict[str, SuppressionCount] = {
+    "proportion": "denominator",
+    "median": "denominator",
+    "rate": "numerator",
+    "count": "numerator",
+    "sum": "numerator",
+}
+
+
+def suppression_count_for(statistic: str) -> SuppressionCount:
+    """The count a figure of this kind rests on (``denominator`` for a kind not listed)."""
+    return SUPPRESSION_COUNT_BY_STATISTIC.get(statistic, "denominator")
 
 
 class NoData(Exception):
     """An indicator cannot be computed; the reason is shown to readers as "no data"."""
+
+
+@dataclass(frozen=True)
+class SchoolFunnel:
+    """A funnel plot of schools at the latest census on or before the period end.
+
+    Attributes:
+        provision: The census ``sen_provision`` code whose share of pupils each school is
+            plotted on (``K`` SEN support, ``E`` EHC plan).
+        words: What is counted, as a reader says it (``pupils on SEN support``); used in
+            the chart's title and axis.
+    """
+
+    provision: str
+    words: str
+
+
+@dataclass(frozen=True)
+class IndicatorResults:
+    """What a derived indicator is computed from: the other indicators' results.
+
+    Attributes:
+        table: The indicator table of the staged indicators computed in the same run
+            (the engine's layout, :data:`sendready.indicators.engine.TABLE_COLUMNS`).
+        indicator_ids: Those indicators, in the order requested (a profile's, normally).
+        targets: The profile's target for each indicator that has one.
+    """
+
+    table: pd.DataFrame
+    indicator_ids: tuple[str, ...]
+    targets: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -44,11 +99,35 @@ class IndicatorDefinition:
         numerator: Definition of the numerator (or statistic) in words.
         denominator: Definition of the denominator in words, if any.
         weaknesses: Weakness ids (Bury 2017) the catalogue lists it under.
-        benchmark_key: Key into the benchmark table, when a published figure exists.
+        benchmark_key: The ``indicator_id`` under which published figures for this
+            indicator are filed (the shipped benchmark table, the EES measure mappings of
+            :mod:`sendready.comparators.mapping`, an area's ``benchmarks`` extract), when a
+            published figure exists; None when none does.
         compute: ``(data, periods) -> frame`` with one row per period and columns
             ``numerator``, ``denominator`` and, for non-proportions, ``value``; optionally
-            a ``breakdown`` column for rows split by service, school or provider.
+            a ``breakdown`` column for rows split by service, school or provider. For a
+            ``derived`` indicator, ``(results, periods) -> frame`` over
+            :class:`IndicatorResults` instead, with ``value`` always given.
         notes: Definition choices a reader should know (caveats).
+        derived: Computed from the other indicators' results rather than from staged
+            tables (LEAD04 measures the suite's own coverage). The engine computes it
+            after the others, and gives it no interval or small-number flag: it counts
+            indicators, not cases.
+        about_people: Whether the numerator and denominator count children (or their
+            records, or respondents), so that a small count could point at someone and must
+            be suppressed. False where the sources hold people but the count is of
+            something else (schools outside funnel limits; the suite's own indicators).
+            An indicator whose sources are not person-level is never suppressed whatever
+            this says: a board meeting or a website search is not a child.
+        chart: The chart the indicator's panel draws beside the control chart that every
+            indicator with a monthly series gets: ``spc`` nothing more; ``funnel`` a
+            funnel plot of schools (``funnel`` says which provision); ``waits`` days
+            waited by service for children still waiting; ``survey`` answers by wave.
+        funnel: The school funnel to draw, for ``chart="funnel"`` (and only then).
+        suppress_on: The count that decides secondary suppression (which cell is the
+            smallest to hide beside a hidden one). None takes the default for the
+            statistic (:func:`suppression_count_for`); set it only where the figure rests
+            on another count than its kind suggests.
     """
 
     id: str
@@ -60,10 +139,32 @@ class IndicatorDefinition:
     numerator: str
     denominator: str | None
     weaknesses: tuple[str, ...]
-    compute: Callable[[StagedData, pd.DataFrame], pd.DataFrame]
+    compute: (
+        Callable[[StagedData, pd.DataFrame], pd.DataFrame]
+        | Callable[[IndicatorResults, pd.DataFrame], pd.DataFrame]
+    )
     grain: Grain = "month"
     benchmark_key: str | None = None
     notes: str = ""
+    derived: bool = False
+    about_people: bool = True
+    chart: ChartKind = "spc"
+    funnel: SchoolFunnel | None = None
+    suppress_on: SuppressionCount | None = None
+
+    def __post_init__(self) -> None:
+        if (self.chart == "funnel") != (self.funnel is not None):
+            raise ValueError(
+                f"indicator {self.id}: a funnel chart needs its SchoolFunnel, and only a "
+                "funnel chart has one"
+            )
+        if self.derived and self.grain != "month":
+            raise ValueError(f"indicator {self.id}: a derived indicator has a monthly grain")
+
+    @property
+    def suppression_count(self) -> SuppressionCount:
+        """The count a small-number rule weighs for this indicator's figures."""
+        return self.suppress_on or suppression_count_for(self.statistic)
 
 
 REGISTRY: dict[str, IndicatorDefinition] = {}

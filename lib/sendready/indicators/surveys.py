@@ -131,4 +131,5 @@ def survey_indicator(
         "excluding don't know and skipped questions",
         compute=partial(survey_positive_share, indicator_id=indicator_id, respondents=respondents),
         notes=" ".join(part for part in (SURVEY_NOTES, notes) if part),
+        chart="survey",
     )

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from sendready import __version__
 from sendready.core.dates import long_date
 from sendready.core.errors import SourceError
-from sendready.core.fingerprints import MEMO_FILE, HashMemo
+from sendready.core.fingerprints import INGEST_CODE, MEMO_FILE, HashMemo, code_fingerprint
 from sendready.metadata.contracts import CONTRACTS, FORMATS, Contract
 from sendready.metadata.profile import Profile, SourceSpec
 
@@ -37,15 +37,6 @@ QUALITY_FILE = "data_quality.json"
 CACHE_FILE = "ingest_cache.json"
 QUARANTINE_DIR = "quarantine"
 EXTRACT_FILE = "extract.json"
-# Modules whose code decides what is staged: a change to any of them invalidates the cache.
-_CODE_MODULES = (
-    "metadata/contracts",
-    "metadata/identifiers",
-    "ingest/readers",
-    "ingest/validate",
-    "ingest/stage",
-    "ingest/plan",
-)
 
 
 @dataclass(frozen=True)
@@ -290,6 +281,10 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
     written, read both with ``/`` and with Windows ``\\`` separators, because a profile
     written on Windows is as likely as one written anywhere else. Symbolic links inside
     the data folder are followed: whoever can place one there could copy the file itself.
+
+    A name that passes is read the Windows way on every platform, so that
+    ``Extracts\\EHC plans.xlsx`` finds the same file on a council laptop and on Linux: a
+    backslash in a profile's file name is always a separator, never part of a name.
     """
     for pure, normpath in ((PurePosixPath, posixpath.normpath), (PureWindowsPath, ntpath.normpath)):
         first = pure(normpath(file)).parts[:1]
@@ -302,7 +297,7 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
                 f"'{PureWindowsPath(file).name}'), or point --data at the folder that "
                 "holds it.",
             )
-    return Path(file)
+    return Path(PureWindowsPath(file).as_posix())
 
 
 def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date, str]:
@@ -343,7 +338,8 @@ def compute_fingerprint(
     plans: list[SourcePlan], profile: Profile, extract_date: dt.date, memo: HashMemo | None = None
 ) -> tuple[str, dict[str, str]]:
     """SHA-256 over every input file (name and content hash), the profile, the extract
-    date, the suite version, the contracts and the code that stages data.
+    date, the suite version, the contracts and the code that stages data (core, metadata
+    and ingest: :data:`sendready.core.fingerprints.INGEST_CODE`).
 
     Returns:
         The fingerprint, and each input file's SHA-256 by absolute path (for the manifest,
@@ -355,7 +351,7 @@ def compute_fingerprint(
     for part in (
         f"sendready {__version__}",
         contracts_version(),
-        _code_version(),
+        code_fingerprint(*INGEST_CODE),
         profile.model_dump_json(),
         extract_date.isoformat(),
     ):
@@ -383,16 +379,6 @@ def contracts_version() -> str:
     """A hash of every contract's definition, so changing a contract invalidates caches."""
     text = repr(sorted(CONTRACTS.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _code_version() -> str:
-    import sendready
-
-    h = hashlib.sha256()
-    package = Path(sendready.__file__).parent
-    for module in _CODE_MODULES:
-        h.update((package / f"{module}.py").read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _cached_summary(out_dir: Path, fingerprint: str) -> dict | None:

@@ -339,7 +339,9 @@ def _neutralise(values: pd.Series) -> pd.Series:
 
 
 def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` with ``/`` separators on every platform (for the
+    quality report and, through it, the manifest), or as given if it is not inside."""
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return str(path)

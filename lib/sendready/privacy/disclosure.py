@@ -40,10 +40,10 @@ import pandas as pd
 
 from sendready.core.errors import SendreadyError
 from sendready.core.formatting import format_count, format_percent, format_value
-from sendready.evidence.build import LEAD04
 from sendready.indicators import REGISTRY
 from sendready.indicators.quarters import count_columns as statistic_counts
 from sendready.indicators.quarters import quarter_composition
+from sendready.indicators.registry import suppression_count_for
 from sendready.metadata.contracts import CONTRACTS
 from sendready.metadata.identifiers import FORMAT_CHECKS
 from sendready.metadata.profile import Disclosure, Profile
@@ -55,15 +55,6 @@ NOT_APPLICABLE = "z"  # DfE symbol: not applicable (no denominator for a count)
 PRIMARY = "primary"
 SECONDARY = "secondary"
 RATE = "rate"
-
-# Cases behind each kind of statistic: a proportion or median rests on its denominator.
-_SIZE_COLUMN = {
-    "proportion": "denominator",
-    "median": "denominator",
-    "rate": "numerator",
-    "count": "numerator",
-    "sum": "numerator",
-}
 
 
 class DisclosureError(SendreadyError):
@@ -305,18 +296,25 @@ def _person_level_sources() -> tuple[frozenset[str], frozenset[str]]:
 
 
 PERSON_LEVEL_SOURCES, IDENTIFIER_COLUMNS = _person_level_sources()
-# Indicators built from person-level sources (or none) that count something else: LEAD04
-# counts the suite's own indicators (built in sendready.evidence.build); ID01 and ID02 count
-# schools outside funnel limits (their numerators and denominators are schools).
-NOT_ABOUT_PEOPLE = frozenset({LEAD04, "ID01", "ID02"})
 
 
 def is_person_level(indicator_id: str) -> bool:
-    """Whether an indicator counts people (or their records); unknown ids count as people."""
-    if indicator_id in NOT_ABOUT_PEOPLE:
-        return False
+    """Whether an indicator counts people (or their records); unknown ids count as people.
+
+    An indicator counts people when its definition says its counts are about people
+    (``about_people``) and it is built from a person-level source.
+    """
     defn = REGISTRY.get(indicator_id)
-    return defn is None or bool(set(defn.sources) & PERSON_LEVEL_SOURCES)
+    if defn is None:
+        return True
+    return defn.about_people and bool(set(defn.sources) & PERSON_LEVEL_SOURCES)
+
+
+def suppression_count(indicator_id: str, statistic: str) -> str:
+    """The count (``numerator`` or ``denominator``) whose size decides which cell to hide
+    beside a hidden one: the definition's, else the default for the row's statistic."""
+    defn = REGISTRY.get(indicator_id)
+    return defn.suppression_count if defn is not None else suppression_count_for(statistic)
 
 
 def _dimension(breakdown: str) -> str:
@@ -411,10 +409,10 @@ def mark_suppression(
     hidden_primary = list(marked.index[primary])
     sizes: dict[Hashable, float] = {}
     lines: list[Line] = []
-    for _, rows in marked[
+    for indicator_id, rows in marked[
         marked["indicator_id"].isin(marked.loc[primary, "indicator_id"].unique())
     ].groupby("indicator_id", sort=False):
-        size = _SIZE_COLUMN.get(str(rows["statistic"].iloc[0]), "denominator")
+        size = suppression_count(str(indicator_id), str(rows["statistic"].iloc[0]))
         counts = pd.to_numeric(rows[size], errors="coerce").astype(float)
         sizes |= dict(zip(rows.index, counts, strict=True))
         lines += _indicator_lines(rows)

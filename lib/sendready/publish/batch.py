@@ -6,10 +6,21 @@ limit, a whole-notebook time limit and one retry when the kernel fails to start.
 papermill's working directory is process-wide, so notebooks run in processes, not
 threads. A notebook that fails is reported, never exported, and never stops the others.
 
-Kernels talk to their worker over the ``ipc`` transport (Unix sockets in a private
-folder): parallel starts over TCP occasionally collide on a port, and TCP kernels print an
-"unencrypted" warning each time. Workers send their own and their kernels' stderr to the
-run's log file, so the terminal shows progress lines only.
+The same code runs on Linux, macOS and Windows, by construction rather than by branches:
+
+* the per-cell limit is the notebook client's own (nbclient's ``timeout``); the
+  whole-notebook limit is a watchdog thread that interrupts the kernel through its kernel
+  manager and, if the kernel ignores that, kills it (no signals in this process);
+* the worker pool is always started with ``spawn``, the only start method Windows has, so
+  the tests here exercise what a Windows laptop runs;
+* kernels talk to their worker over ``ipc`` (Unix sockets in a private folder) where zmq
+  offers it, otherwise over ``tcp`` on the loopback address (Windows). Parallel starts
+  over TCP occasionally collide on a port (the start is then retried once).
+  ``SENDREADY_KERNEL_TRANSPORT=ipc`` or ``=tcp`` (or ``run_jobs(transport=...)``) forces
+  one, so that both are tested on one machine.
+
+Workers send their own and their kernels' stderr to the run's log file, so the terminal
+shows progress lines only.
 """
 
 from __future__ import annotations
@@ -20,13 +31,14 @@ import json
 import logging
 import os
 import shutil
-import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sendready.publish import kernelpool
@@ -42,6 +54,10 @@ DATA_QUALITY = "90_data_quality"
 # zmq's ipc endpoints are Unix socket paths, limited to about 107 bytes; leave room for
 # the "-<n>" suffix jupyter_client appends.
 _MAX_IPC_PREFIX = 90
+
+TRANSPORT_ENV = "SENDREADY_KERNEL_TRANSPORT"
+TRANSPORTS = ("ipc", "tcp")
+LOOPBACK = "127.0.0.1"
 
 
 class NotebookTimeout(Exception):
@@ -63,6 +79,9 @@ class NotebookJob:
     provenance: list[tuple[str, str]]
     cell_timeout: int = 600
     notebook_timeout: int = 1800
+    # Seconds the kernel is given to stop after the whole-notebook limit interrupts it,
+    # before it is killed (a cell may ignore or catch the interrupt).
+    interrupt_grace: int = 10
     kernel_name: str = KERNEL_NAME
     job_key: str = ""  # hash of everything the outputs depend on (for re-use)
     # The suite's own notebooks share a worker's warm kernel; an area's bespoke notebook
@@ -116,17 +135,21 @@ def skip_unused_iri_checks() -> None:
 # --- worker side ---------------------------------------------------------------------
 
 _EXPORTER = None
+_TRANSPORT: str | None = None  # set by run_jobs in its workers; None: choose_transport()
 
 
-def _worker_init(log_path: str | None = None, warm_kernels: bool = False) -> None:
+def _worker_init(
+    log_path: str | None = None, warm_kernels: bool = False, transport: str | None = None
+) -> None:
     """Prepare a worker: route its output to the run log and build the exporter once.
 
     Kernels inherit the worker's stderr, so pointing file descriptors 1 and 2 at the log
     (opened for appending, which keeps lines from several processes whole) is what keeps
     their start-up and shutdown chatter off the user's terminal.
     """
-    global _EXPORTER
+    global _EXPORTER, _TRANSPORT
     skip_unused_iri_checks()
+    _TRANSPORT = transport
     if log_path:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -166,8 +189,66 @@ def _exporter():
     return _EXPORTER
 
 
-def _alarm(signum, frame):
-    raise NotebookTimeout("the notebook ran past its time limit")
+class _Watchdog:
+    """The whole-notebook time limit, without signals (Windows has no ``SIGALRM``).
+
+    A thread waits until the deadline, then interrupts the kernel that is running the
+    notebook through its kernel manager (jupyter_client sends SIGINT on POSIX and sets the
+    kernel's interrupt event on Windows), and kills it if it is still running
+    ``grace`` seconds later. The notebook client then sees the cell fail or the kernel die,
+    and :func:`_execute` turns either into :class:`NotebookTimeout`.
+    """
+
+    def __init__(self, seconds: float, grace: float, label: str = "") -> None:
+        self.label = label
+        self.deadline = time.monotonic() + max(float(seconds), 0.1)
+        self.grace = max(float(grace), 0.0)
+        self.expired = False
+        self._manager = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="notebook-watchdog", daemon=True)
+        self._thread.start()
+
+    def watch(self, manager) -> None:
+        """The kernel manager whose kernel runs the notebook now (None between attempts)."""
+        with self._lock:
+            self._manager = manager
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        if self._stop.wait(max(self.deadline - time.monotonic(), 0)):
+            return
+        self.expired = True
+        interrupted_at = None
+        while not self._stop.is_set():
+            with self._lock:
+                manager = self._manager
+            if manager is not None and manager.has_kernel:
+                try:
+                    if interrupted_at is None:
+                        log.warning("%s: time limit reached: interrupting the kernel", self.label)
+                        _run_here(manager.interrupt_kernel)
+                        interrupted_at = time.monotonic()
+                    elif time.monotonic() - interrupted_at >= self.grace:
+                        log.warning("%s: the kernel ignored the interrupt: killing it", self.label)
+                        _run_here(manager.provisioner.kill)
+                        interrupted_at = float("inf")  # once
+                except Exception as exc:  # the kernel went away meanwhile
+                    log.debug("watchdog: %s", exc)
+            self._stop.wait(0.2)
+
+
+def _run_here(coroutine_function) -> None:
+    """Run a kernel manager's coroutine on this (watchdog) thread's own event loop."""
+    import asyncio
+
+    result = coroutine_function()
+    if asyncio.iscoroutine(result):
+        asyncio.run(result)
 
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
@@ -182,24 +263,58 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
     return any(m in text for m in markers)
 
 
-def _kernel_config(socket_dir: str | None):
-    """Kernel-manager settings for papermill: the ipc transport when it can be used."""
+def ipc_available() -> bool:
+    """Whether kernels can use zmq's ``ipc`` transport here (Unix sockets: not Windows)."""
+    if os.name == "nt":
+        return False
+    import zmq
+
+    return bool(zmq.has("ipc"))
+
+
+def choose_transport(requested: str | None = None) -> str:
+    """The kernel transport: as requested, else ``$SENDREADY_KERNEL_TRANSPORT``, else the
+    best one this machine offers (``ipc`` where available, otherwise ``tcp``).
+
+    Raises:
+        SendreadyError: An unknown transport, or ``ipc`` where zmq cannot use it.
+    """
+    from sendready.core.errors import SendreadyError
+
+    choice = (requested or os.environ.get(TRANSPORT_ENV) or "auto").strip().lower()
+    if choice == "auto":
+        return "ipc" if ipc_available() else "tcp"
+    if choice not in TRANSPORTS:
+        raise SendreadyError(
+            f"Unknown kernel transport {choice!r}.",
+            hint=f"Use one of {', '.join(TRANSPORTS)} or auto (in {TRANSPORT_ENV}).",
+        )
+    if choice == "ipc" and not ipc_available():
+        raise SendreadyError(
+            "The ipc kernel transport is not available on this machine.",
+            hint=f"Use tcp, or unset {TRANSPORT_ENV} to choose automatically.",
+        )
+    return choice
+
+
+def _kernel_setup(transport: str) -> tuple[str | None, object]:
+    """A kernel's transport settings: ``(its private socket folder or None, config)``.
+
+    ``ipc`` gets a private folder per kernel, so two workers can never pick the same
+    socket name (jupyter_client's default ipc name is relative to the working directory,
+    which every worker shares); if the temporary folder's path is too long for a Unix
+    socket, the kernel falls back to ``tcp``, which is always on the loopback address.
+    """
     from traitlets.config import Config
 
-    if socket_dir is None:
-        return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": f"{socket_dir}/kernel"}})
+    sockets = _socket_dir() if transport == "ipc" else None
+    if sockets is None:
+        return None, Config({"KernelManager": {"transport": "tcp", "ip": LOOPBACK}})
+    return sockets, Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
 
 
 def _socket_dir() -> str | None:
-    """A private folder for one kernel's sockets, or None to fall back to TCP.
-
-    Each kernel gets its own folder, so two workers can never pick the same socket name
-    (jupyter_client's default ipc name is relative to the working directory, which every
-    worker shares).
-    """
-    if os.name == "nt":
-        return None
+    """A private folder for one kernel's ipc sockets, or None if its path is too long."""
     base = tempfile.gettempdir()
     if len(base) + 30 > _MAX_IPC_PREFIX:
         base = "/tmp" if os.path.isdir("/tmp") else base
@@ -210,23 +325,32 @@ def _socket_dir() -> str | None:
     return folder
 
 
-def _execute(job: NotebookJob) -> int:
-    """Execute with papermill; retry once if the kernel fails to start. Returns attempts."""
+def _execute(job: NotebookJob, watchdog: _Watchdog | None = None) -> int:
+    """Execute with papermill; retry once if the kernel fails to start. Returns attempts.
+
+    Raises:
+        NotebookTimeout: The watchdog stopped the kernel at the whole-notebook limit.
+    """
     import papermill as pm
 
+    setup = partial(_kernel_setup, _TRANSPORT or choose_transport())
     attempts = 0
     while True:
         attempts += 1
+        if watchdog is not None and watchdog.expired:
+            raise NotebookTimeout("the notebook ran past its time limit")
         # Batch workers keep one kernel, reset per notebook (see sendready.publish.kernelpool).
         warm = kernelpool.enabled() and job.shared_kernel
-        sockets = None if warm else _socket_dir()
+        own = None
         try:
             cwd = str(Path(job.notebook).parent)
-            kernel = (
-                {"km": kernelpool.acquire(job.kernel_name, cwd, _socket_dir, _kernel_config)}
-                if warm
-                else {"config": _kernel_config(sockets)}
-            )
+            if warm:
+                km = kernelpool.acquire(job.kernel_name, cwd, setup)
+            else:  # the notebook client starts it; this process stops it
+                own = kernelpool.start(job.kernel_name, cwd, setup, start=False)
+                km = own[0]
+            if watchdog is not None:
+                watchdog.watch(km)
             pm.execute_notebook(
                 job.notebook,
                 job.executed_path,
@@ -237,26 +361,29 @@ def _execute(job: NotebookJob) -> int:
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                **kernel,
+                km=km,
             )
             return attempts
         except pm.PapermillExecutionError:
             # A failed notebook may have changed state the reset keeps (a module's
             # settings, a patched function): its kernel must not run another report.
             kernelpool.discard()
-            raise
-        except NotebookTimeout:
-            kernelpool.discard()
+            if watchdog is not None and watchdog.expired:
+                raise NotebookTimeout("the notebook ran past its time limit") from None
             raise
         except Exception as exc:
             kernelpool.discard()
+            if watchdog is not None and watchdog.expired:
+                raise NotebookTimeout("the notebook ran past its time limit") from None
             if attempts == 1 and _is_kernel_start_failure(exc):
                 log.warning("%s: kernel failed to start (%s); retrying once", job.key, exc)
                 continue
             raise
         finally:
-            if sockets:
-                shutil.rmtree(sockets, ignore_errors=True)
+            if watchdog is not None:
+                watchdog.watch(None)
+            if own is not None:
+                kernelpool.stop(*own)
 
 
 def run_job(job: NotebookJob) -> JobResult:
@@ -280,14 +407,12 @@ def run_job(job: NotebookJob) -> JobResult:
     )
     Path(job.executed_path).parent.mkdir(parents=True, exist_ok=True)
     log.info("%s: starting %s", job.key, Path(job.notebook).name)
-    timed = hasattr(signal, "SIGALRM")  # not on Windows: the per-cell limit still applies
-    previous = signal.signal(signal.SIGALRM, _alarm) if timed else None
-    if timed:
-        signal.alarm(max(int(job.notebook_timeout), 1))
+    watchdog = _Watchdog(job.notebook_timeout, job.interrupt_grace, job.key)
     try:
-        result.attempts = _execute(job)
-        if timed:
-            signal.alarm(0)
+        try:
+            result.attempts = _execute(job, watchdog)
+        finally:
+            watchdog.stop()
         result.execute_seconds = time.perf_counter() - start
         t_export = time.perf_counter()
         nb = nbformat.read(job.executed_path, as_version=4)
@@ -324,10 +449,6 @@ def run_job(job: NotebookJob) -> JobResult:
         result.error = f"{type(exc).__name__}: {exc}"
         result.summary = f"the notebook could not be run ({type(exc).__name__})"
         log.debug("job %s failed:\n%s", job.key, traceback.format_exc())
-    finally:
-        if timed:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
     result.seconds = time.perf_counter() - start
     if result.status == "ok":
         log.info("%s: done in %.1f s", job.key, result.seconds)
@@ -351,8 +472,28 @@ def _write_atomic(path: Path, text: str) -> None:
 # --- batch side ----------------------------------------------------------------------
 
 
+START_METHOD = "spawn"
+
+
+def pool_context():
+    """The worker pool's multiprocessing context: ``spawn`` on every platform.
+
+    Windows can only spawn, and a forked worker would inherit this process's state
+    (imported modules, open handles, threads) that a spawned one must rebuild; spawning
+    everywhere means the tests on Linux run what Windows runs, and that everything sent
+    to a worker (jobs, initialiser arguments, results) must pickle.
+    """
+    import multiprocessing
+
+    return multiprocessing.get_context(START_METHOD)
+
+
 def run_jobs(
-    jobs: list[NotebookJob], workers: int, progress=print, log_path: Path | None = None
+    jobs: list[NotebookJob],
+    workers: int,
+    progress=print,
+    log_path: Path | None = None,
+    transport: str | None = None,
 ) -> list[JobResult]:
     """Run jobs in a process pool, reporting progress as each finishes.
 
@@ -362,14 +503,19 @@ def run_jobs(
         progress: Called with one line of text per finished notebook.
         log_path: File that receives the workers' and kernels' output (appended to);
             None leaves it on this process's terminal.
+        transport: ``"ipc"`` or ``"tcp"`` for the kernels; None chooses (see
+            :func:`choose_transport`).
     """
     results: list[JobResult] = []
     if not jobs:
         return results
     workers = max(1, min(workers, len(jobs)))
-    init_args = (str(log_path) if log_path else None, True)
+    init_args = (str(log_path) if log_path else None, True, choose_transport(transport))
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=init_args
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=_worker_init,
+        initargs=init_args,
     ) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for done, future in enumerate(as_completed(futures), start=1):

@@ -1,9 +1,13 @@
 """The period's evidence, computed once per batch and reused by every report.
 
 Evidence is cached on disk in the period folder, keyed on the staged data's fingerprint,
-the profile, the period and the code, so a batch computes it once and every notebook (and
-an analyst's "Run All") reuses it. The narrator (suppression marked once) is kept beside
-it for the same reason.
+the profile, the period, the version and the code it is computed by, so a batch computes it
+once and every notebook (and an analyst's "Run All") reuses it. The narrator (suppression
+marked once) is kept beside it for the same reason, under the same key.
+
+The code is every stage the evidence and the narrator depend on
+(:data:`sendready.core.fingerprints.EVIDENCE_CODE`): a changed indicator definition,
+verdict rule or narrative class rebuilds both, even when the reports are not forced.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pickle
 from pathlib import Path
 
 from sendready import __version__
+from sendready.core.fingerprints import EVIDENCE_CODE, code_fingerprint
 from sendready.evidence.build import Evidence, build_evidence, save_evidence
 from sendready.indicators.periods import as_timestamp
 from sendready.ingest.plan import IngestResult
@@ -28,8 +33,25 @@ def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str
         "profile": profile.model_dump_json(),
         "period_end": as_timestamp(period_end).date().isoformat(),
         "version": __version__,
+        "code": code_fingerprint(*EVIDENCE_CODE),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def evidence_is_current(
+    profile: Profile, ingest: IngestResult, period_end: str, folder: Path
+) -> bool:
+    """Whether :func:`load_or_build_evidence` would reuse the cached evidence (for the log)."""
+    return _is_current(folder, evidence_key(profile, ingest, period_end))
+
+
+def _is_current(folder: Path, key: str) -> bool:
+    key_file = folder / "evidence" / "evidence.key"
+    return (
+        (folder / "evidence" / "evidence.pkl").exists()
+        and key_file.exists()
+        and key_file.read_text() == key
+    )
 
 
 def load_or_build_evidence(
@@ -43,7 +65,7 @@ def load_or_build_evidence(
     key = evidence_key(profile, ingest, period_end)
     cache = folder / "evidence" / "evidence.pkl"
     key_file = folder / "evidence" / "evidence.key"
-    if cache.exists() and key_file.exists() and key_file.read_text() == key:
+    if _is_current(folder, key):
         with open(cache, "rb") as handle:
             evidence = pickle.load(handle)
         if stored_narrator(folder, key, load=False) is None:  # kept by an older version

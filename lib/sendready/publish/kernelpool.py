@@ -20,6 +20,9 @@ import logging
 import shutil
 from collections.abc import Callable
 
+# Makes a kernel's transport settings: (folder for its ipc sockets or None, config).
+Setup = Callable[[], tuple[str | None, object]]
+
 log = logging.getLogger("sendready.publish.kernelpool")
 
 # Run in the kernel before a notebook reuses it. The names it makes are cleared by the
@@ -63,19 +66,54 @@ def _run(coroutine_function, *args, **kwargs):
     return run_sync(coroutine_function)(*args, **kwargs)
 
 
-def acquire(
-    kernel_name: str,
-    cwd: str,
-    make_sockets: Callable[[], str | None],
-    make_config: Callable[[str | None], object],
-):
+def start(kernel_name: str, cwd: str, setup: Setup, start: bool = True):
+    """A kernel manager for one kernel, with the folder holding its sockets (if any).
+
+    Args:
+        kernel_name: The kernelspec to run.
+        cwd: The notebook's folder: the kernel's working directory.
+        setup: Makes the kernel's transport settings: ``(socket folder or None, config)``.
+        start: Start the kernel now; False leaves that to the notebook client.
+
+    Returns:
+        ``(manager, sockets)``; pass both to :func:`stop` when done with it.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    sockets, config = setup()
+    manager = AsyncKernelManager(kernel_name=kernel_name, config=config)
+    if start:
+        try:
+            _run(manager.start_kernel, cwd=cwd)
+        except BaseException:
+            stop(manager, sockets)
+            raise
+    return manager, sockets
+
+
+def stop(manager, sockets: str | None) -> None:
+    """Shut a kernel down (if it is running) and remove its sockets."""
+    if manager is not None:
+        try:
+            if manager.has_kernel:
+                _run(manager.shutdown_kernel, now=True)
+        except Exception as exc:  # already dead: nothing left to stop
+            log.debug("kernel shutdown: %s", exc)
+        try:
+            _run(manager.cleanup_resources)
+        except Exception as exc:
+            log.debug("kernel cleanup: %s", exc)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def acquire(kernel_name: str, cwd: str, setup: Setup):
     """The worker's kernel, reset for the next notebook, or a newly started one.
 
     Args:
         kernel_name: The kernelspec to run.
         cwd: The notebook's folder: its working directory.
-        make_sockets: Makes a private folder for the kernel's sockets (None for TCP).
-        make_config: Kernel-manager configuration for that folder.
+        setup: Makes the kernel's transport settings (see :func:`start`).
 
     Returns:
         A started ``AsyncKernelManager`` to pass to papermill as ``km``.
@@ -87,17 +125,8 @@ def acquire(
         _reset(cwd)
         _USES += 1
         return _KERNEL
-    from jupyter_client.manager import AsyncKernelManager
-
-    _SOCKETS = make_sockets()
-    manager = AsyncKernelManager(kernel_name=kernel_name, config=make_config(_SOCKETS))
-    try:
-        _run(manager.start_kernel, cwd=cwd)
-    except BaseException:
-        _KERNEL = manager
-        discard()
-        raise
-    _KERNEL, _KERNEL_NAME, _USES = manager, kernel_name, 1
+    manager, sockets = start(kernel_name, cwd, setup)
+    _KERNEL, _KERNEL_NAME, _SOCKETS, _USES = manager, kernel_name, sockets, 1
     return _KERNEL
 
 
@@ -126,18 +155,7 @@ def discard() -> None:
     global _KERNEL, _SOCKETS
     manager, sockets = _KERNEL, _SOCKETS
     _KERNEL, _SOCKETS = None, None
-    if manager is not None:
-        try:
-            if manager.has_kernel:
-                _run(manager.shutdown_kernel, now=True)
-        except Exception as exc:  # already dead: nothing left to stop
-            log.debug("kernel shutdown: %s", exc)
-        try:
-            _run(manager.cleanup_resources)
-        except Exception as exc:
-            log.debug("kernel cleanup: %s", exc)
-    if sockets:
-        shutil.rmtree(sockets, ignore_errors=True)
+    stop(manager, sockets)
 
 
 def uses() -> int:

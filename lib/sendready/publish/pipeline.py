@@ -35,7 +35,7 @@ from pathlib import Path
 from sendready import __version__
 from sendready.core.dates import iso_date, latest_quarter_end, long_date
 from sendready.core.errors import SendreadyError
-from sendready.core.fingerprints import file_sha256, suite_code_fingerprint
+from sendready.core.fingerprints import WHOLE_PACKAGE, code_fingerprint, file_sha256
 from sendready.ingest.plan import IngestPlan, IngestResult, plan_ingest
 from sendready.ingest.run import ingest_from_plan
 from sendready.metadata.profile import Profile, builtin_profiles, load_profile, resolve_profile_path
@@ -375,7 +375,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         progress=progress,
         files=input_files(ingest, plan),
         notebooks={p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
-        code=suite_code_fingerprint(),
+        code=code_fingerprint(*WHOLE_PACKAGE),
     )
     timings["fingerprints"] = time.perf_counter() - t
     return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
@@ -528,7 +528,7 @@ def _run_changed_period(
 ) -> PeriodOutcome:
     """Build the evidence, run the notebooks not reused, and write the index and manifest."""
     # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
-    from sendready.publish.evidence_cache import load_or_build_evidence
+    from sendready.publish.evidence_cache import evidence_is_current, load_or_build_evidence
 
     folder, period_end, reused = period.folder, period.period_end, period.reused
     log_path = folder / RUN_LOG
@@ -539,8 +539,14 @@ def _run_changed_period(
     if ctx.force:  # the evidence cache is keyed on its inputs; force ignores it
         (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
     t = time.perf_counter()
+    current = evidence_is_current(ctx.profile, ctx.ingest, period_end, folder)
     evidence = load_or_build_evidence(ctx.profile, ctx.ingest, period_end, folder)
     timings["evidence"] = time.perf_counter() - t
+    _say(
+        ctx,
+        f"{period_end}: evidence "
+        + ("unchanged, reused" if current else f"computed in {timings['evidence']:.1f} s"),
+    )
     to_run = [job for job in period.planned if job.key not in reused]
     stale = [Path(job.html_path) for job in to_run]
     for path in [*stale, folder / "index.html", folder / PACK_FILE]:

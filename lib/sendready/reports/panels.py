@@ -1,10 +1,10 @@
 """One evidence panel per indicator: heading, sentences, chart and the numbers behind it.
 
-The chart depends on what the indicator is: a control chart for monthly series; a funnel
-plot of schools for the identification indicators; waits by service for the waiting-time
-indicators; answers by wave for survey indicators; a comparison with England and the
-region where published figures exist. Every panel says "no data" honestly, with the reason,
-when the evidence is missing.
+The chart depends on what the indicator is, as its definition says (``chart``): a control
+chart for monthly series; a funnel plot of schools for the identification indicators;
+waits by service for the waiting-time indicators; answers by wave for survey indicators;
+a comparison with England and the region where published figures exist. Every panel says
+"no data" honestly, with the reason, when the evidence is missing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sendready.comparators import load_published_benchmarks
 from sendready.core.formatting import format_date
 from sendready.indicators import REGISTRY, NoData
 from sendready.indicators.identification import school_identification_funnel
+from sendready.indicators.registry import SchoolFunnel
 from sendready.indicators.waits import waits_as_at
 from sendready.reports.charts import (
     actions_chart,
@@ -36,12 +37,6 @@ from sendready.reports.common import (
     show,
     variation_badge,
 )
-
-FUNNEL_PROVISION = {
-    "ID01": ("K", "pupils on SEN support"),
-    "ID02": ("E", "pupils with an EHC plan"),
-}
-WAIT_INDICATORS = ("JC03", "JC04", "JC05")
 
 
 def _html(chart: Chart) -> str:
@@ -97,7 +92,7 @@ def _small_flags(narrator, indicator_id: str) -> pd.Series:
     )
 
 
-def _funnel(ctx, indicator_id: str, threshold: int) -> str | None:
+def _funnel(ctx, funnel: SchoolFunnel, threshold: int) -> str | None:
     census = ctx.data.get("school_census")
     if census is None or census.empty:
         return None
@@ -105,9 +100,9 @@ def _funnel(ctx, indicator_id: str, threshold: int) -> str | None:
     if dates.empty:
         return None
     latest = dates.max()
-    provision, words = FUNNEL_PROVISION[indicator_id]
+    words = funnel.words
     try:
-        units = school_identification_funnel(ctx.data, latest, provision=provision)
+        units = school_identification_funnel(ctx.data, latest, provision=funnel.provision)
     except NoData:
         return None
     chart = funnel_plot(
@@ -192,9 +187,11 @@ def indicator_chart_html(
             small_threshold=threshold,
         )
         charts.append(_html(chart))
-    if indicator_id in FUNNEL_PROVISION:
-        charts.append(_funnel(ctx, indicator_id, threshold))
-    if indicator_id in WAIT_INDICATORS:
+    definition = REGISTRY.get(indicator_id)
+    chart_kind = definition.chart if definition is not None else "spc"
+    if chart_kind == "funnel" and definition.funnel is not None:
+        charts.append(_funnel(ctx, definition.funnel, threshold))
+    if chart_kind == "waits":
         if drawn is not None and "waits" in drawn:
             charts.append(
                 paragraph(
@@ -207,8 +204,7 @@ def indicator_chart_html(
             if waits and drawn is not None:
                 drawn["waits"] = indicator_id
             charts.append(waits)
-    definition = REGISTRY.get(indicator_id)
-    if definition is not None and "surveys" in definition.sources:
+    if chart_kind == "survey":
         charts.append(_survey(ctx, indicator_id))
     bench = benchmark_rows(ctx, indicator_id)
     quarter = ctx.evidence.quarter(indicator_id)

@@ -1,17 +1,34 @@
-"""File hashes and the memo that spares re-reading unchanged inputs (fingerprints.py)."""
+"""File hashes, the memo that spares re-reading unchanged inputs, and the fingerprints of
+the suite's own code that every cache is keyed on (fingerprints.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from sendready.core.fingerprints import MEMO_FILE, RACY_SECONDS, HashMemo, file_sha256
+import sendready
+from sendready.core.fingerprints import (
+    CODE_SUFFIXES,
+    EVIDENCE_CODE,
+    INGEST_CODE,
+    MEMO_FILE,
+    RACY_SECONDS,
+    WHOLE_PACKAGE,
+    HashMemo,
+    clear_code_fingerprints,
+    code_fingerprint,
+    file_sha256,
+)
+from unit.test_layers import import_graph
+
+PACKAGE = Path(sendready.__file__).resolve().parent
 
 
 def _settled(path: Path, seconds_ago: float = 60.0) -> None:
@@ -130,3 +147,133 @@ def test_a_memo_that_cannot_be_written_is_not_an_error(tmp_path):
 def test_a_missing_file_raises_oserror_for_the_caller_to_explain(tmp_path):
     with pytest.raises(OSError):
         HashMemo(None).sha256(tmp_path / "absent.csv")
+
+
+# --- the code's fingerprint ---------------------------------------------------------------
+
+
+@pytest.fixture
+def package_copy(tmp_path):
+    """A copy of the package to edit; remembered fingerprints are forgotten either side."""
+    copy = tmp_path / "sendready"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    clear_code_fingerprints()
+    yield copy
+    clear_code_fingerprints()
+
+
+def _edit(path: Path, extra: str = "\n# edited\n") -> None:
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    clear_code_fingerprints()  # a new process, as the next run is
+
+
+def test_a_stage_fingerprint_changes_with_its_own_code_and_not_with_another_stage(package_copy):
+    ingest = code_fingerprint(*INGEST_CODE, package=package_copy)
+    evidence = code_fingerprint(*EVIDENCE_CODE, package=package_copy)
+    whole = code_fingerprint(*WHOLE_PACKAGE, package=package_copy)
+    assert len({ingest, evidence, whole}) == 3
+
+    # An indicator's definition: the evidence and the reports depend on it, staging does not.
+    _edit(package_copy / "indicators" / "statutory.py")
+    assert code_fingerprint(*INGEST_CODE, package=package_copy) == ingest
+    assert code_fingerprint(*EVIDENCE_CODE, package=package_copy) != evidence
+    assert code_fingerprint(*WHOLE_PACKAGE, package=package_copy) != whole
+    evidence = code_fingerprint(*EVIDENCE_CODE, package=package_copy)
+    whole = code_fingerprint(*WHOLE_PACKAGE, package=package_copy)
+
+    # The sample generator and a chart: neither staged data nor evidence depend on them.
+    _edit(package_copy / "sample" / "ehc.py")
+    assert code_fingerprint(*INGEST_CODE, package=package_copy) == ingest
+    assert code_fingerprint(*EVIDENCE_CODE, package=package_copy) == evidence
+    assert code_fingerprint(*WHOLE_PACKAGE, package=package_copy) != whole
+
+    # A reader: everything downstream of staging.
+    _edit(package_copy / "ingest" / "readers.py")
+    assert code_fingerprint(*INGEST_CODE, package=package_copy) != ingest
+    assert code_fingerprint(*EVIDENCE_CODE, package=package_copy) != evidence
+
+
+def test_data_and_templates_count_but_caches_and_other_files_do_not(package_copy):
+    ingest = code_fingerprint(*INGEST_CODE, package=package_copy)
+    whole = code_fingerprint(package=package_copy)
+    (package_copy / "ingest" / "__pycache__").mkdir()
+    (package_copy / "ingest" / "__pycache__" / "plan.cpython-312.pyc").write_bytes(b"\0")
+    (package_copy / "ingest" / "notes.swp").write_bytes(b"editor")
+    clear_code_fingerprints()
+    assert code_fingerprint(*INGEST_CODE, package=package_copy) == ingest
+    assert code_fingerprint(package=package_copy) == whole
+
+    _edit(package_copy / "metadata" / "profiles" / "bury-2017-wsoa.yaml")  # a profile
+    assert code_fingerprint(*INGEST_CODE, package=package_copy) != ingest
+    _edit(package_copy / "publish" / "templates" / "report.css", "\n/* edited */\n")
+    assert code_fingerprint(package=package_copy) != whole
+    whole = code_fingerprint(package=package_copy)
+    (package_copy / "ingest" / "new_reader.py").write_text("X = 1\n")  # a new module
+    clear_code_fingerprints()
+    assert code_fingerprint(package=package_copy) != whole
+
+
+def test_a_fingerprint_is_stable_and_remembered_for_the_process(package_copy):
+    first = code_fingerprint("metadata", "ingest", package=package_copy)
+    assert code_fingerprint("ingest", "metadata", "ingest", package=package_copy) == first
+    # Remembered: an edit is seen by the next process (here: after forgetting), not this one.
+    (package_copy / "ingest" / "plan.py").write_text("changed\n")
+    assert code_fingerprint("metadata", "ingest", package=package_copy) == first
+    clear_code_fingerprints()
+    assert code_fingerprint("metadata", "ingest", package=package_copy) != first
+
+
+def test_the_default_package_is_the_installed_one_and_a_copy_hashes_the_same(package_copy):
+    for stages in (INGEST_CODE, EVIDENCE_CODE, WHOLE_PACKAGE):
+        assert code_fingerprint(*stages) == code_fingerprint(*stages, package=PACKAGE)
+        # Paths are hashed relative to the package: a checkout elsewhere gives the same key.
+        assert code_fingerprint(*stages) == code_fingerprint(*stages, package=package_copy)
+
+
+def test_an_unknown_stage_is_an_error_not_an_empty_fingerprint(package_copy):
+    with pytest.raises(ValueError, match="indicator"):
+        code_fingerprint("indicator", package=package_copy)
+
+
+def test_every_file_of_the_package_is_of_a_kind_the_fingerprint_reads():
+    # A new kind of file (a .html template, a .txt word list) must be added to
+    # CODE_SUFFIXES, or editing it would not rebuild the results that use it.
+    others = sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.relative_to(PACKAGE).parts
+        and p.suffix not in CODE_SUFFIXES
+    )
+    assert others == []
+
+
+def _covered(module: str, stages: tuple[str, ...]) -> bool:
+    relative = "/".join(module.split(".")[1:])
+    return any(relative == s or relative.startswith(f"{s}/") for s in stages)
+
+
+def _imported_from(starts: list[str]) -> set[str]:
+    graph = import_graph(PACKAGE)
+    seen, todo = set(), list(starts)
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return seen - {"sendready"}  # the root holds the version, which every key holds
+
+
+@pytest.mark.parametrize(
+    ("stages", "starts"),
+    [
+        # Staging: everything ingest runs.
+        (INGEST_CODE, ["sendready.ingest.plan", "sendready.ingest.run", "sendready.ingest.stage"]),
+        # Evidence and the narrator, built and pickled by the evidence cache.
+        (EVIDENCE_CODE, ["sendready.publish.evidence_cache"]),
+    ],
+    ids=["ingest", "evidence"],
+)
+def test_each_cache_hashes_all_the_code_it_runs(stages, starts):
+    missed = sorted(m for m in _imported_from(starts) if not _covered(m, stages))
+    assert missed == [], f"add their stages to the list {stages}"

@@ -1,24 +1,30 @@
-"""The catalogue's id list must be exactly the ids INDICATORS.md defines, in its order."""
+"""The catalogue's id list agrees with the indicator registry and the generated catalogue."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
-
-from helpers.shared_paths import SHARED_ROOT
+from helpers import REPO_ROOT
+from sendready.indicators import REGISTRY
 from sendready.metadata.catalogue import INDICATOR_IDS
 
-INDICATORS_MD = SHARED_ROOT / "INDICATORS.md"
+CATALOGUE_MD = REPO_ROOT / "docs" / "indicators.md"
 
 
-def test_indicator_ids_are_the_catalogue_tables():
-    if not INDICATORS_MD.is_file():
-        pytest.skip(f"{INDICATORS_MD} is absent: the shared project documents are not here")
-    text = INDICATORS_MD.read_text(encoding="utf-8")
-    parsed = re.findall(r"^\| ([A-Z]+[0-9]{2}) \|", text, flags=re.M)
-    assert len(parsed) == 49
-    assert INDICATOR_IDS == tuple(parsed)
+def test_registry_defines_only_catalogue_ids():
+    assert set(REGISTRY) <= set(INDICATOR_IDS), set(REGISTRY) - set(INDICATOR_IDS)
+
+
+def test_every_catalogue_id_is_registered():
+    # LEAD04 too: it is derived from the other indicators, but registered like them.
+    assert set(INDICATOR_IDS) == set(REGISTRY)
+
+
+def test_every_catalogue_id_appears_in_docs_indicators_md():
+    text = CATALOGUE_MD.read_text(encoding="utf-8")
+    headings = re.findall(r"^### ([A-Z]+[0-9]{2})\b", text, flags=re.M)
+    assert len(headings) == len(set(headings)), "an id has two sections"
+    assert set(headings) == set(INDICATOR_IDS)
 
 
 def test_indicator_ids_are_unique_and_well_formed():
