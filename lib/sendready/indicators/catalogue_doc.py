@@ -121,6 +121,39 @@ def _module_parts(module_name: str) -> tuple[dict[str, ast.AST], dict[str, ast.A
 _NOT_FOLLOWED = ("sendready.indicators.periods", "sendready.indicators.registry")
 
 
+def _unwrap_partial(func: Callable) -> tuple[Callable, set[str]]:
+    """The function under any ``functools.partial`` layers, and the strings they bind."""
+    bound: set[str] = set()
+    while isinstance(func, functools.partial):
+        for value in [*func.args, *func.keywords.values()]:
+            bound |= _strings_of_value(value)
+        func = func.func
+    return func, bound
+
+
+def _followed_names(
+    module_name: str, node: ast.AST, parts: tuple[dict, dict]
+) -> list[tuple[str, str]]:
+    """(module, name) of the helpers and constants ``node`` uses that are worth following."""
+    functions, constants = parts
+    namespace = vars(sys.modules[module_name])
+    followed = []
+    for used in _names_in(node):
+        if used in functions or used in constants:
+            followed.append((module_name, used))
+            continue
+        target = namespace.get(used)
+        home = getattr(target, "__module__", None)
+        if (
+            callable(target)
+            and isinstance(home, str)
+            and home.startswith("sendready.indicators.")
+            and home not in _NOT_FOLLOWED
+        ):
+            followed.append((home, getattr(target, "__name__", used)))
+    return followed
+
+
 def _strings_reachable(func: Callable) -> set[str] | None:
     """String constants in ``func`` and in the indicator helpers and constants it uses.
 
@@ -128,11 +161,7 @@ def _strings_reachable(func: Callable) -> set[str] | None:
     ``sendready.indicators`` (a shared helper such as the waits calculation), except the
     generic period helpers.
     """
-    bound: set[str] = set()
-    while isinstance(func, functools.partial):
-        for value in [*func.args, *func.keywords.values()]:
-            bound |= _strings_of_value(value)
-        func = func.func
+    func, bound = _unwrap_partial(func)
     start = (getattr(func, "__module__", ""), getattr(func, "__name__", None))
     parts = _module_parts(start[0])
     if parts is None or start[1] not in parts[0]:
@@ -153,20 +182,7 @@ def _strings_reachable(func: Callable) -> set[str] | None:
         if node is None:
             continue
         found |= _strings_in(node)
-        namespace = vars(sys.modules[module_name])
-        for used in _names_in(node):
-            if used in functions or used in constants:
-                todo.append((module_name, used))
-                continue
-            target = namespace.get(used)
-            home = getattr(target, "__module__", None)
-            if (
-                callable(target)
-                and isinstance(home, str)
-                and home.startswith("sendready.indicators.")
-                and home not in _NOT_FOLLOWED
-            ):
-                todo.append((home, getattr(target, "__name__", used)))
+        todo += _followed_names(module_name, node, parts)
     return found
 
 

@@ -325,6 +325,12 @@ def _socket_dir() -> str | None:
     return folder
 
 
+def _check_watchdog(watchdog: _Watchdog | None) -> None:
+    """Raise NotebookTimeout if the watchdog stopped the kernel at the whole-notebook limit."""
+    if watchdog is not None and watchdog.expired:
+        raise NotebookTimeout("the notebook ran past its time limit") from None
+
+
 def _execute(job: NotebookJob, watchdog: _Watchdog | None = None) -> int:
     """Execute with papermill; retry once if the kernel fails to start. Returns attempts.
 
@@ -337,8 +343,7 @@ def _execute(job: NotebookJob, watchdog: _Watchdog | None = None) -> int:
     attempts = 0
     while True:
         attempts += 1
-        if watchdog is not None and watchdog.expired:
-            raise NotebookTimeout("the notebook ran past its time limit")
+        _check_watchdog(watchdog)
         # Batch workers keep one kernel, reset per notebook (see sendready.publish.kernelpool).
         warm = kernelpool.enabled() and job.shared_kernel
         own = None
@@ -368,13 +373,11 @@ def _execute(job: NotebookJob, watchdog: _Watchdog | None = None) -> int:
             # A failed notebook may have changed state the reset keeps (a module's
             # settings, a patched function): its kernel must not run another report.
             kernelpool.discard()
-            if watchdog is not None and watchdog.expired:
-                raise NotebookTimeout("the notebook ran past its time limit") from None
+            _check_watchdog(watchdog)
             raise
         except Exception as exc:
             kernelpool.discard()
-            if watchdog is not None and watchdog.expired:
-                raise NotebookTimeout("the notebook ran past its time limit") from None
+            _check_watchdog(watchdog)
             if attempts == 1 and _is_kernel_start_failure(exc):
                 log.warning("%s: kernel failed to start (%s); retrying once", job.key, exc)
                 continue
