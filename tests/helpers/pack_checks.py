@@ -2,7 +2,8 @@
 
 The library refuses external references with a regular expression; here an HTML parser
 walks every attribute and every stylesheet instead, so a gap in one is unlikely to be a gap
-in the other. Also: headless Chromium for rendering checks (PITFALLS.md "Browser checks").
+in the other. Also: headless Chromium for rendering checks (docs/architecture.md, "Pitfalls the code
+works around").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hand-built staged frames with the dtypes ingest writes (INTERFACES.md, staged layout).
+"""Hand-built staged frames with the dtypes ingest writes (``sendready.ingest.validate``).
 
 Indicator tests build small tables row by row; this gives every one of them the staged
 shape (all contract columns, blanks where a row leaves a column out, contract dtypes and a

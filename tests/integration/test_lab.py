@@ -5,8 +5,8 @@ as the batch, offering the ``sendready`` kernel so that "Run All" runs on the in
 that has the suite installed. The server runs hermetically: its config, runtime, data and
 IPython folders, and the home folder, point at a temporary folder, so neither a user's own
 Jupyter set-up nor leftovers of an earlier run can make the test pass. ``JUPYTER_PATH`` is
-deliberately not set (PITFALLS.md): the kernel must be found where the environment
-installed it.
+deliberately not set (docs/architecture.md, "Pitfalls"): the kernel must be found where
+the environment installed it.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def test_jupyterlab_starts_and_offers_the_sendready_kernel(tmp_path):
         f"--ServerApp.root_dir={ROOT}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # JupyterLab refuses root without it (PITFALLS.md)
+        command.append("--allow-root")  # JupyterLab refuses root without it
     log = tmp_path / "lab.log"
     base = f"http://127.0.0.1:{port}"
     with open(log, "wb") as sink:

@@ -436,7 +436,7 @@ def test_kernel_check_command_finds_a_shadowing_kernel_on_jupyters_own_path(
     tmp_path, monkeypatch, capsys
 ):
     # JUPYTER_PATH comes first in Jupyter's search, ahead of the environment's own kernels:
-    # the way a stray kernel hijacks notebook runs (PITFALLS.md).
+    # the way a stray kernel hijacks notebook runs (docs/architecture.md, "Pitfalls").
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     _stale_kernel(tmp_path / "kernels")
     assert cli_main(["kernel", "--check"]) == 2

@@ -60,7 +60,8 @@ GEOGRAPHY_COLUMNS: dict[str, tuple[str, str | None]] = {
 # A local authority row must also say its three-digit code.
 _EXTRA_REQUIRED = {"Local authority": ("old_la_code",)}
 
-# GSS symbols (DOMAIN.md section 4) plus the legacy ones older DfE files still carry.
+# DfE's statistics symbols, including the legacy ones older DfE files still carry
+# (docs/domain.md, "Published statistics symbols").
 SYMBOLS: dict[str, str] = {
     "c": "suppressed to protect confidentiality",
     "z": "not applicable",

@@ -3,7 +3,7 @@
 A published rate is only a fair benchmark for a local indicator when it counts the same
 thing. Each mapping below names the published rate, the numerator and denominator
 columns that reproduce it, and whether the definition is the ``same`` as the catalogue's
-(INDICATORS.md) or only ``close``, with the difference written down so a report can say
+(docs/indicators.md) or only ``close``, with the difference written down so a report can say
 so. Measures with no catalogue counterpart (plans issued including exceptions,
 assessments not leading to a plan, mediation followed by tribunal) are deliberately left
 unmapped. Where two mappings of one indicator give a figure for the same area and
@@ -12,7 +12,7 @@ period, the first listed wins (the file that published that era).
 Verified against ``dfe_sen2_la_2014_2022.csv`` and its data guidance: for every row of
 that file, numerator / denominator x 100 reproduces the published rate to within its
 rounding (0.05) for both sen2_mi mappings; for example Bury 2019, 168 / 213 = 78.9%
-(DOMAIN.md section 5).
+(DfE, "Education, health and care plans", the SEN2 release).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class MeasureMapping:
     """One published EES measure standing in for a catalogue indicator.
 
     Attributes:
-        indicator_id: Catalogue id (INDICATORS.md).
+        indicator_id: Catalogue id (docs/indicators.md).
         measure: The published rate's column name (matched without regard to case:
             DfE has published both ``PC_plans_issued_20_weeks_ex`` and
             ``pc_plans_issued_20_weeks_ex``).

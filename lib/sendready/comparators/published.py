@@ -1,7 +1,8 @@
 """The benchmark figures shipped with the suite, and merging them with an area's files.
 
-``data/published_benchmarks.csv`` holds the published figures of DOMAIN.md section 5 (and
-the England figures the catalogue quotes), one row per figure with its source, so a
+``data/published_benchmarks.csv`` holds published DfE figures ("Education, health and care
+plans", the SEN2 release, and "Special educational needs in England"), one row per figure
+with its source, so a
 report has England, North West and Bury comparators even when nobody has downloaded a
 DfE file. An area that supplies explore-education-statistics files gets their figures as
 well; where both give the same figure, the file's wins, because it carries numerators,

@@ -67,7 +67,8 @@ def format_percent(value: object, places: int = 1) -> str:
 
     Args:
         value: The percentage (0-100 scale), or a missing value.
-        places: Decimal places; one by default (DESIGN.md: percentages to one place).
+        places: Decimal places; one by default (reports give percentages to one place:
+            CONTRIBUTING.md).
 
     Returns:
         e.g. ``"58.3%"``, ``"0.1%"`` for 0.05; ``"no data"`` when missing.

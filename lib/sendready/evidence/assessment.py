@@ -2,7 +2,7 @@
 
 One assessment per indicator says whether the latest figures show improvement, concern
 or no significant change, how that was decided and since when. The narrative may only
-claim what an assessment says (DESIGN.md, "Statistics and narrative rules").
+claim what an assessment says (docs/method.md).
 
 Method, by what the series allows:
 - 12 or more monthly points: a control chart (p-chart for proportions, whose

@@ -1,4 +1,4 @@
-"""Indicators: the catalogue (INDICATORS.md) computed from staged tables.
+"""Indicators: the catalogue (docs/indicators.md) computed from staged tables.
 
 Importing this package registers every definition; :func:`compute_indicators` is the one
 entry point.

@@ -1,9 +1,9 @@
-"""W8 joint commissioning: JC01-JC07 (INDICATORS.md).
+"""W8 joint commissioning: JC01-JC07 (docs/indicators.md).
 
-Inspectors found "defective arrangements for joint commissioning" (DOMAIN.md section 2).
-The evidence is whether education, health and care fund and specify services together
-(JC01, JC02, JC07) and whether children wait less for the health services commissioned
-for them (JC03-JC06, counted in :mod:`sendready.indicators.waits`).
+Inspectors found "defective arrangements for joint commissioning" (docs/domain.md, Bury's
+2017 inspection). The evidence is whether education, health and care fund and specify
+services together (JC01, JC02, JC07) and whether children wait less for the health
+services commissioned for them (JC03-JC06, counted in :mod:`sendready.indicators.waits`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """W2 co-production: families at the table, in the work and in their own plans.
 
-COP01-COP05 (INDICATORS.md). Inspectors found a lack of understanding and practice of
-co-production "at the heart of all strategic considerations" (DOMAIN.md section 2), so
-the measures run from the strategic boards down to the individual plan and review.
+COP01-COP05 (docs/indicators.md). Inspectors found a lack of understanding and practice of
+co-production "at the heart of all strategic considerations" (docs/domain.md, Bury's 2017
+inspection), so the measures run from the strategic boards down to the individual plan and review.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""W7 health practitioners' awareness of EHC plans: HAW01-HAW05 (INDICATORS.md).
+"""W7 health practitioners' awareness of EHC plans: HAW01-HAW05 (docs/indicators.md).
 
 Inspectors found some key health practitioners did not know the children they saw had
-EHC plans (DOMAIN.md section 2). The evidence is threefold: the health record carries the
-plan (HAW01), health takes part when the plan is reviewed and writes good health sections
-(HAW02-HAW04), and health staff are trained (HAW05).
+EHC plans (docs/domain.md, Bury's 2017 inspection). The evidence is threefold: the health
+record carries the plan (HAW01), health takes part when the plan is reviewed and writes
+good health sections (HAW02-HAW04), and health staff are trained (HAW05).
 """
 
 from __future__ import annotations

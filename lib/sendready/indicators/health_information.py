@@ -1,9 +1,10 @@
 """W4 sharing of health information: health advice on time, through one route.
 
-HINF01-HINF04 (INDICATORS.md). Inspectors found health information systems "antiquated
-and inefficient" (DOMAIN.md section 2). Health advice for an EHC needs assessment is due
-within 6 weeks of being asked for (SEND Regulations 2014 reg 8, DOMAIN.md section 3,
-marked "verify" there): 42 days, with advice arriving on day 42 on time.
+HINF01-HINF04 (docs/indicators.md). Inspectors found health information systems
+"antiquated and inefficient" (docs/domain.md, Bury's 2017 inspection). Health advice for
+an EHC needs assessment is due within 6 weeks of being asked for (SEND Regulations 2014
+reg 8; docs/domain.md, statutory timescales): 42 days, with advice arriving on day 42 on
+time.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""W6 identification of SEND at school level: ID01-ID06 (INDICATORS.md).
+"""W6 identification of SEND at school level: ID01-ID06 (docs/indicators.md).
 
 Inspectors found identification "inaccurate and inconsistent" between schools. Rates
 differ between schools for good reasons (intake, size), so schools are compared on
-Spiegelhalter funnel plots (DOMAIN.md section 6) rather than ranked: a school counts as
+Spiegelhalter funnel plots (docs/method.md) rather than ranked: a school counts as
 inconsistent only when its rate lies outside the 99.8% exact binomial limits around the
 area's own rate. The census indicators have grain ``event``: a value in the month of each
 census and none in between.
@@ -162,7 +162,8 @@ def _england_need_mixes(data: StagedData) -> pd.DataFrame:
     """England's primary-need shares of EHC plans (percent): needs x publication dates.
 
     The area's own ``benchmarks`` extract wins when it has ID04 England rows (it may be
-    newer); otherwise the table shipped with the suite (DOMAIN.md section 5, January 2025).
+    newer); otherwise the table shipped with the suite (``published_benchmarks.csv``: DfE,
+    "Education, health and care plans", primary need of plans in January 2025).
     Needs the table does not list are pooled as ``other`` (100 less the listed shares).
     """
     table = _england_need_rows(data.get("benchmarks"))

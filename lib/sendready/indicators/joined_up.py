@@ -1,8 +1,9 @@
 """W3 joined-up working: agencies contributing together and records that link up.
 
-JOIN01-JOIN04 (INDICATORS.md). The 2017 findings named a "lack of joined-up thinking and
-working" (DOMAIN.md section 2): plans written without every agency's advice, reviews
-without health or social care, and records that cannot be matched across agencies.
+JOIN01-JOIN04 (docs/indicators.md). The 2017 findings named a "lack of joined-up
+thinking and working" (docs/domain.md, Bury's 2017 inspection): plans written without
+every agency's advice, reviews without health or social care, and records that cannot be
+matched across agencies.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """W1 strategic leadership and vision: delivery of the plan and partners at the board.
 
-LEAD01-LEAD03 (INDICATORS.md). LEAD04, which looks at the suite's own indicator
+LEAD01-LEAD03 (docs/indicators.md). LEAD04, which looks at the suite's own indicator
 coverage, is defined elsewhere. Inspectors judged leadership by whether the written
 statement of action is delivered on time and whether the partners who must own it (the
 council, the NHS, schools and the parent carer forum) are all at the table.
@@ -27,7 +27,7 @@ from sendready.indicators.registry import (
 from sendready.stats.spc import MIN_BASELINE_POINTS
 
 # The partners the 2017 findings (no SEND champion "at the highest strategic level", a
-# lack of joined-up working; DOMAIN.md section 2) need round the board table together.
+# lack of joined-up working; docs/domain.md) need round the board table together.
 CORE_PARTNERS = ("la", "nhs", "schools", "parent_carer_forum")
 
 
@@ -168,7 +168,7 @@ register(
     )
 )
 # LEAD04 measures the suite itself, so it is computed from the other indicators rather
-# than from a staged table (INDICATORS.md, W1).
+# than from a staged table (docs/indicators.md, LEAD04).
 register(
     IndicatorDefinition(
         id="LEAD04",

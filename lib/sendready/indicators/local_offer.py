@@ -1,7 +1,7 @@
 """W5 the local offer: is it used, can people find things, is it current and responsive.
 
-LO01-LO05 (INDICATORS.md). Inspectors found "widespread unawareness and misunderstanding
-of the local offer" (DOMAIN.md section 2).
+LO01-LO05 (docs/indicators.md). Inspectors found "widespread unawareness and misunderstanding
+of the local offer" (docs/domain.md, Bury's 2017 inspection).
 """
 
 from __future__ import annotations

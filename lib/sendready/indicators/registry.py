@@ -85,7 +85,7 @@ class IndicatorResults:
 
 @dataclass(frozen=True)
 class IndicatorDefinition:
-    """One catalogue indicator (ids from INDICATORS.md; they are stable).
+    """One catalogue indicator (ids from ``metadata.catalogue.INDICATOR_IDS``; they are stable).
 
     Attributes:
         id: Catalogue id, e.g. ``EHC01``.

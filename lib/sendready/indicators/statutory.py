@@ -1,11 +1,11 @@
-"""Statutory EHC process indicators (EHC01-EHC09, INDICATORS.md).
+"""Statutory EHC process indicators (EHC01-EHC09, docs/indicators.md).
 
-Clocks follow the SEND Regulations 2014 (DOMAIN.md section 3): 6 weeks = 42 days from
-the request (reg 5(1)); 16 weeks = 112 days to a decision not to issue (reg 10); 20 weeks
-= 140 days to the final plan (reg 13(2)); 4 weeks = 28 days from review meeting to
-decision (reg 20(10)); about 12 weeks = 84 days to an amended plan (R (L) v Devon CC
-[2022] EWHC 493). A step taken on the last allowed day is on time: day 140 counts, day
-141 does not.
+Clocks follow the SEND Regulations 2014 (docs/domain.md, statutory timescales): 6 weeks
+= 42 days from the request (reg 5(1)); 16 weeks = 112 days to a decision not to issue
+(reg 10); 20 weeks = 140 days to the final plan (reg 13(2)); 4 weeks = 28 days from
+review meeting to decision (reg 20(10)); about 12 weeks = 84 days to an amended plan
+(R (L) v Devon CC [2022] EWHC 493). A step taken on the last allowed day is on time: day
+140 counts, day 141 does not.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ month end are censored there: a referral first seen after the month end was stil
 on that day, and one discharged on or before it was not.
 
 Bands follow the NHS England community health services waiting list publication, which
-reports waits over 18 and over 52 weeks (DOMAIN.md section 3): 18 weeks = 126 days and
-52 weeks = 364 days, so a child waiting exactly 126 days at month end is not yet "over
-18 weeks" and one waiting 127 days is. NICE quality standard QS51 says an autism
+reports waits over 18 and over 52 weeks (docs/domain.md, statutory timescales): 18 weeks
+= 126 days and 52 weeks = 364 days, so a child waiting exactly 126 days at month end is
+not yet "over 18 weeks" and one waiting 127 days is. NICE quality standard QS51 says an autism
 diagnostic assessment should start within 3 months of referral, taken here as 13 weeks
 (91 days).
 """

@@ -43,7 +43,8 @@ from sendready.metadata.contracts import (
 )
 from sendready.metadata.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
 
-# Rule names shared with the sample generator's planted_faults.csv (notes/INTERFACES.md).
+# Rule names shared with the sample generator's planted_faults.csv and listed for users
+# in data/README.md ("What happens to rows that fail a check").
 MISSING_VALUE = "missing_value"
 BAD_DATE = "bad_date"
 BAD_NUMBER = "bad_number"
@@ -395,8 +396,8 @@ def _rule_checks(
     parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame, absent: set[str]
 ) -> pd.DataFrame:
     """Each rule is a pandera check on its dependent column, so a broken rule is reported
-    once per row under the column INTERFACES.md names (a frame-wide check would be
-    reported once per column of the frame)."""
+    once per row under that column, as data/README.md lists it (a frame-wide check would
+    be reported once per column of the frame)."""
     checks: dict[str, list[pa.Check]] = {}
     for rule in contract.rules:
         involved = _involved(rule)

@@ -8,8 +8,8 @@ only define ids listed here, and a profile may only name them.
 
 from __future__ import annotations
 
-# Every id in the tables of INDICATORS.md (the indicator catalogue, "Ids are stable:
-# profiles refer to them"), in catalogue order. Add an id here when the catalogue gains one.
+# Every indicator id, in catalogue order (docs/indicators.md: "Ids are stable: area
+# profiles name them"). Add an id here when the catalogue gains one.
 INDICATOR_IDS: tuple[str, ...] = (
     # Statutory EHC process (cross-cutting)
     "EHC01",

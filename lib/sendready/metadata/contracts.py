@@ -1,7 +1,7 @@
 """Source contracts: what each raw extract must look like before the suite will trust it.
 
 A contract names a source's columns, their types, which are required, the codes they may
-hold (DOMAIN.md section 4), the key that makes a row unique, and the rules that relate one
+hold (docs/domain.md, codes), the key that makes a row unique, and the rules that relate one
 field to another. The contracts are data, not code, so that the validator, the synthetic
 sample generator and the data dictionary all read the same definition and cannot drift
 apart.
@@ -30,7 +30,7 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 
 ColumnKind = Literal["id", "text", "code", "date", "int", "number", "bool"]
 
-# DOMAIN.md section 4: school census SEN provision and SEN type (primary need) codes.
+# School census SEN provision and SEN type (primary need) codes (docs/domain.md).
 SEN_PROVISION = ("N", "K", "E")
 SEN_TYPES = (
     "SPLD",
@@ -48,7 +48,7 @@ SEN_TYPES = (
     "OTH",
     "NSA",
 )
-# SEN2 cease reasons 1-9 (DOMAIN.md section 4), held as text codes.
+# SEN2 cease reasons 1-9 (docs/domain.md, the SEN2 return), held as text codes.
 CEASE_REASONS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 # DfE main ethnicity codes used in the school census.
 ETHNICITY = (

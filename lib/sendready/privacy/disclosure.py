@@ -1,15 +1,16 @@
 """Disclosure control: what a board paper may show of small numbers, and no identifiers.
 
 Board reports are published, so a count small enough to point at a child must not appear,
-nor be recoverable from the figures that do (DESIGN.md "Privacy and disclosure control";
-DOMAIN.md section 6). The rules, with the profile's ``disclosure.threshold`` as T:
+nor be recoverable from the figures that do (docs/method.md, "Small-number
+suppression"). The rules, with the profile's ``disclosure.threshold`` as T:
 
 - **Primary suppression**: a count from 1 to T - 1 is shown as ``c``. DfE statistics use
-  T = 6 (counts of 1 to 5 shown as "c", DOMAIN.md section 6). **Zero is shown**, as DfE
-  shows it: "none" points at no child, and hiding zeros would hide good news (no plan
-  late) and bad (no review on time) alike. The known weakness is group disclosure: a
-  zero beside a shown total says that *every* child in the group shares the other
-  attribute; where that matters, leave the table out rather than rely on the threshold.
+  T = 6 (counts of 1 to 5 shown as "c"; docs/assumptions-and-caveats.md, D1). **Zero is
+  shown**, as DfE shows it: "none" points at no child, and hiding zeros would hide good
+  news (no plan late) and bad (no review on time) alike. The known weakness is group
+  disclosure: a zero beside a shown total says that *every* child in the group shares the
+  other attribute; where that matters, leave the table out rather than rely on the
+  threshold.
 - **Secondary suppression**: in every line of cells that add up (a row or column of a
   table with a total; the breakdowns of an indicator against its whole-area row; the
   three months of a flow indicator against its quarter) a single hidden cell could be
@@ -22,7 +23,7 @@ DOMAIN.md section 6). The rules, with the profile's ``disclosure.threshold`` as 
 - **Rounding** (optional ``disclosure.rounding``, e.g. 5 in some NHS practice): shown
   counts are rounded to the nearest multiple; rates stay computed from exact counts.
 - A rate's complement is *not* suppressed (293 of 296 within 20 weeks tells a reader that
-  3 were late): DfE publishes such figures (Bury 2024, DOMAIN.md section 5).
+  3 were late): DfE publishes such figures (Bury 2024: DfE, "Education, health and care plans").
 
 Only indicators built from person-level sources are suppressed: a board meeting or a
 website search is not a child. :func:`assert_aggregate` guards every displayed frame

@@ -1,8 +1,9 @@
 """Execute report notebooks in a pool of worker processes and export each to board HTML.
 
 Each notebook runs through the papermill Python API (its command line costs about 1.4 s
-more per call: PITFALLS.md) with the project's kernel named explicitly, a per-cell time
-limit, a whole-notebook time limit and one retry when the kernel fails to start.
+more per call: docs/architecture.md, "Pitfalls the code works around") with the project's
+kernel named explicitly, a per-cell time limit, a whole-notebook time limit and one retry
+when the kernel fails to start.
 papermill's working directory is process-wide, so notebooks run in processes, not
 threads. A notebook that fails is reported, never exported, and never stops the others.
 

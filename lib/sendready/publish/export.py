@@ -63,7 +63,8 @@ def build_exporter() -> HTMLExporter:
         extra_template_basedirs=[str(templates_dir())],
     )
     exporter.exclude_input = True
-    # Prompts fail contrast checks and mean nothing to a board reader (PITFALLS.md).
+    # Prompts fail contrast checks and mean nothing to a board reader (docs/architecture.md,
+    # "Pitfalls the code works around").
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.theme = "light"

@@ -36,7 +36,7 @@ def kernelspec_path(prefix: str | os.PathLike[str] | None = None) -> Path:
     Returns:
         ``<prefix>/share/jupyter/kernels/sendready``: the folder holding ``kernel.json``.
         Jupyter searches ``<sys.prefix>/share/jupyter`` on its own, so nothing needs to be
-        added to ``JUPYTER_PATH`` (which must never be set: see PITFALLS.md).
+        added to ``JUPYTER_PATH`` (which must never be set: see docs/architecture.md, "Pitfalls").
     """
     base = Path(prefix) if prefix is not None else Path(sys.prefix)
     return base / "share" / "jupyter" / "kernels" / KERNEL_NAME

@@ -29,7 +29,7 @@ from sendready.reports.charts.theme import (
 )
 from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
 
-# DfE's names for the SEN type codes (DOMAIN.md section 4).
+# DfE's names for the SEN type codes (docs/domain.md, school census codes).
 NEED_NAMES = {
     "SPLD": "Specific learning difficulty",
     "MLD": "Moderate learning difficulty",

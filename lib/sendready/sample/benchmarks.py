@@ -1,7 +1,8 @@
 """Published comparator figures for the sample's ``benchmarks`` source.
 
-These are real published statistics (DOMAIN.md section 5), not synthetic: an area would
-copy them from the DfE release, so the sample does the same.
+These are real published statistics (DfE, "Education, health and care plans", the SEN2
+release; also shipped in ``comparators/data/published_benchmarks.csv``), not synthetic:
+an area would copy them from the DfE release, so the sample does the same.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _NEED_MIX = "DfE, Education, health and care plans, January 2025: primary need o
 
 # (indicator, geography, period, value, numerator, denominator, source, breakdown)
 _FIGURES = (
-    # EHC plans issued within 20 weeks excluding exceptions (DOMAIN.md section 5).
+    # EHC plans issued within 20 weeks excluding exceptions (SEN2, sen2_mi.csv).
     *(
         (("EHC01", "England", y, v, None, None, _SEN2))
         for y, v in (("2015", 59.2), ("2016", 58.6), ("2017", 64.9), ("2018", 60.1), ("2019", 60.4))
@@ -37,14 +38,14 @@ _FIGURES = (
             ("2019", 78.9, 168, 213),
         )
     ),
-    # Other 2024 figures from the same release (DOMAIN.md section 5).
+    # Other 2024 figures from the release of June 2025 (calendar year 2024).
     ("EHC03", "England", "2024", 84.8, None, None, _RELEASE_2024),
     ("EHC03", "Bury", "2024", 94.9, None, None, _RELEASE_2024),
     ("EHC04", "England", "2024", 25.2, None, None, _RELEASE_2024),
     ("EHC04", "Bury", "2024", 32.9, None, None, _RELEASE_2024),
     ("EHC07", "England", "2024", 44.4, None, None, _RELEASE_2024),
     ("EHC07", "Bury", "2024", 49.8, None, None, _RELEASE_2024),
-    # Primary need of EHC plans, January 2025, England / Bury (DOMAIN.md section 5).
+    # Primary need of EHC plans, January 2025, England / Bury (the same release).
     *(
         (("ID04", geography, "2025-01", value, None, None, _NEED_MIX, f"need={need}"))
         for need, england, bury in (

@@ -22,7 +22,7 @@ from sendready.sample.people import CohortPicker, base_school_at, ncy_at
 from sendready.sample.scenario import EFFECTS
 
 NAT = np.datetime64("NaT", "D")
-# Primary need of plans: Bury's mix (DOMAIN.md section 5, EHC plans January 2025: SLCN
+# Primary need of plans: Bury's mix (DfE, "Education, health and care plans", January 2025: SLCN
 # 29.0%, SEMH 24.5%, ASD 23.3%, MLD 11.6%, PD 4.7%, SLD 1.9%, SPLD 1.0%), the remaining
 # few per cent spread over the rarer needs.
 PLAN_NEEDS = {
@@ -218,7 +218,7 @@ def make_requests(
 def _cease(
     rng: np.random.Generator, pool: pd.DataFrame, child: np.ndarray, start: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """When plans end within the window, and why (SEN2 cease reasons, DOMAIN.md section 4)."""
+    """When plans end within the window, and why (SEN2 cease reasons, docs/domain.md)."""
     n = child.size
     dob = pool["dob"].to_numpy().astype("datetime64[D]")[child]
     from_day = np.maximum(start, tl.START)

@@ -8,7 +8,8 @@ by a later copy of an earlier row. Each candidate fault is checked against the c
 before it is kept, so a faulty row breaks exactly the one rule recorded for it and every
 other row stays clean; anything else would make the ground truth ambiguous.
 
-Rule names are those agreed for quarantine (INTERFACES.md): ``missing_value``,
+Rule names are those quarantine uses (data/README.md, "What happens to rows that fail a
+check"): ``missing_value``,
 ``bad_date``, ``bad_number``, ``bad_bool``, ``unknown_code``, ``bad_format``,
 ``out_of_range``, ``date_after_extract``, ``duplicate_key``, or a cross-field rule's
 ``.name``.
@@ -244,7 +245,7 @@ def _mutations(
     if kind == "unknown_code":
         options = [raw.lower(), raw.upper(), raw.title(), raw + "?", "unknown"]
         if name == "sen_provision":
-            options.insert(0, "S")  # statements: an obsolete code (DOMAIN.md section 4)
+            options.insert(0, "S")  # statements: an obsolete code (docs/domain.md)
         options = [o for o in options if o != raw and o.strip() not in col.codes]
         return [{name: options[int(rng.integers(0, len(options)))]}] if options else []
     if kind == "bad_date":

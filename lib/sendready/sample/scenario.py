@@ -4,7 +4,7 @@ After the written statement of action (WSoA) took hold (from 1 December 2017) th
 indicators of W1, W2, W3, W5 and W6 improve by several baseline standard deviations,
 while those of W4 and W7 stay flat and W8's waits worsen: what Ofsted and CQC found at
 the May 2019 re-visit (sufficient progress on W1, W2, W3, W5, W6; not on W4, W7, W8 --
-DOMAIN.md section 2).
+docs/domain.md, "Bury, the suite's first area").
 
 Every generator reads its parameters from :data:`EFFECTS`, so the declared truth and the
 data cannot drift apart. ``scenario.json`` is written for tests only: no analysis code may
@@ -34,7 +34,7 @@ class Effect:
     """One planted effect.
 
     Attributes:
-        indicator: Catalogue id (INDICATORS.md).
+        indicator: Catalogue id (docs/indicators.md).
         weakness: The weakness it evidences (``none`` for a statutory control series).
         direction: ``improves``, ``flat`` or ``worsens`` in the indicator's own terms.
         before: The generating parameter before the change (a proportion unless ``unit``

@@ -2,8 +2,8 @@
 
 Dates are held as numpy ``datetime64[D]`` so that hundreds of thousands of events can be
 shifted, compared and censored without a Python loop. The key dates are Bury's
-(DOMAIN.md section 2): inspection 12-16 June 2017, written statement of action (WSoA)
-submitted 31 October 2017, re-visit 13-15 May 2019.
+(docs/domain.md, Bury's 2017 inspection): inspection 12-16 June 2017, written statement
+of action (WSoA) submitted 31 October 2017, re-visit 13-15 May 2019.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ REVISIT_END = day("2019-05-15")
 # January school census days (the third Thursday of January).
 CENSUS_DATES = (day("2016-01-21"), day("2017-01-19"), day("2018-01-18"), day("2019-01-17"))
 CENSUS_YEARS = (2016, 2017, 2018, 2019)
-LA_CODE = "351"  # Bury's DfE local authority code (DOMAIN.md section 2)
+LA_CODE = "351"  # Bury's DfE local authority code (docs/domain.md)
 
 
 @dataclass(frozen=True)

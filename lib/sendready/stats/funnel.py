@@ -4,8 +4,8 @@ Why funnels: a league table of SEN support rates by school invites a ranking tha
 alone would reshuffle every year; small schools always fill both ends. Spiegelhalter's
 funnel plot (Statistics in Medicine 2005; 24:1185-1202) plots each unit's rate against its
 denominator with limits that narrow as the denominator grows, so only units whose distance
-from the overall rate is larger than chance allows stand out (DOMAIN.md section 6; used by
-indicators ID01, ID02, ID05).
+from the overall rate is larger than chance allows stand out (docs/method.md, "Funnel
+plots"; used by indicators ID01, ID02, ID05).
 
 **Exact limits** (Spiegelhalter 2005, appendix A.1.1, step 4). For a target rate ``p0``, a
 denominator ``n`` and a tail probability ``p`` (0.025 / 0.975 for 95%, 0.001 / 0.999 for

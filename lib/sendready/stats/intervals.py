@@ -2,10 +2,10 @@
 
 Why Wilson: the simple "p plus or minus 1.96 standard errors" interval collapses to zero
 width at 0% and 100% and can run below 0 or above 1. Local-area rates are often at those
-extremes (Bury issued 100% of plans within 20 weeks in 2015-2018, DOMAIN.md section 5) and
+extremes (Bury issued 100% of plans within 20 weeks in 2015-2018, DfE SEN2) and
 on small monthly denominators, exactly where that interval misleads. The Wilson score
 interval (Wilson 1927) stays inside [0, 1], is not degenerate at 0/n or n/n, and is the
-interval DOMAIN.md section 6 names for proportions.
+interval docs/method.md uses for every proportion.
 
 Why a baseline comparison: a monthly series needs enough points for SPC (Making Data Count
 asks for at least 12 to fix limits). Before then, or for annual measures, the narrative may

@@ -1,7 +1,7 @@
 """Statistical process control the NHS way: NHS England's "Making Data Count" (MDC).
 
 Board members from the NHS already read MDC charts and icons, so the suite draws the same
-charts with the same rules rather than inventing its own (DOMAIN.md section 6). The
+charts with the same rules rather than inventing its own (docs/method.md). The
 reference implementation is the NHS-R Community's R package NHSRplotthedots; where this
 module departs from it, the docstring says so and why.
 

@@ -1,13 +1,14 @@
 """Published benchmarks: the EES loader, the measure mapping, neighbours and the shipped table.
 
-Expected figures come from DOMAIN.md section 5 or are recomputed here from the raw CSV
-with the ``csv`` module, independently of the pandas loader under test.
+Expected figures are DfE's published statistics ("Education, health and care plans", the
+SEN2 release), read here from the release files with the ``csv`` module, independently of
+the pandas loader under test; tests that need the files skip when they are absent.
 """
 
 from __future__ import annotations
 
 import csv
-import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,8 @@ SHARED = SHARED_ROOT
 DATA = SHARED / "data"
 SEN2 = DATA / "dfe_sen2_la_2014_2022.csv"
 NEIGHBOURS = DATA / "statistical_neighbours.csv"
+# DfE "Education, health and care plans", release of June 2025 (calendar years 2019-2024).
+EES_2025 = DATA / "ees_2025"
 
 
 def _need(path: Path) -> Path:
@@ -83,7 +86,7 @@ def _value(frame, period, name, measure):
 
 
 def test_loader_reads_published_twenty_week_rates(sen2):
-    # DOMAIN.md section 5: Bury 2019 78.9 (168/213); England 2017 64.9; North West 2017 80.1.
+    # Published (SEN2): Bury 2019 78.9 (168/213); England 2017 64.9; North West 2017 80.1.
     assert _value(sen2, "2019", "Bury", "no_exc_20week_rate")["value"] == pytest.approx(78.9)
     assert _value(sen2, "2019", "Bury", "no_exc_20week_ehc")["value"] == 168
     assert _value(sen2, "2019", "Bury", "tot_no_exc_ehc")["value"] == 213
@@ -382,35 +385,138 @@ def test_benchmarks_for_unknown_area_or_indicator(sen2):
 # --- the shipped table ---------------------------------------------------------------
 
 
-def _domain_twenty_week_table() -> dict[str, dict[int, str]]:
-    path = SHARED / "DOMAIN.md"
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared project documents are not here")
-    table: dict[str, dict[int, str]] = {"England": {}, "North West": {}, "Bury": {}}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and re.fullmatch(r"20\d\d", cells[0]):
-            for name, cell in zip(table, cells[1:], strict=True):
-                table[name][int(cells[0])] = cell
-    assert len(table["England"]) == 10
-    return table
+def _release_rows(name: str) -> list[dict[str, str]]:
+    """A file of the June 2025 release, as the csv module reads it."""
+    with _need(EES_2025 / name).open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
 
 
-def test_shipped_ehc01_equals_domain_table():
+def _headline(rows, period: str, name: str) -> dict[str, str]:
+    """The row of ``name`` (England, a region or an authority) in ``period``, all breakdowns.
+
+    The release repeats some rows exactly; repeats must agree.
+    """
+    hits = [
+        r
+        for r in rows
+        if r["time_period"] == period
+        and name in (r["country_name"], r["region_name"], r["la_name"])
+        and r["geographic_level"] in ("National", "Regional", "Local authority")
+        and (r["la_name"] == name or r["geographic_level"] != "Local authority")
+        and (r["region_name"] == name or r["geographic_level"] != "Regional")
+        and r["breakdown_topic"].startswith("All ")
+    ]
+    assert hits and all(h == hits[0] for h in hits), (period, name, len(hits))
+    return hits[0]
+
+
+def _one_place(text: str) -> float:
+    return float(Decimal(text.strip()).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _published_twenty_week_series() -> dict[str, dict[int, tuple[float, int, int]]]:
+    """EHC01 as DfE published it: rate to one place, numerator, denominator.
+
+    2015-2021 from the aggregate SEN2 file (``sen2_mi.csv``), 2022-2024 from the
+    person-level era's ``timeliness_20_week.csv``: the sources the shipped rows name.
+    """
+    with _need(SEN2).open(newline="", encoding="utf-8-sig") as handle:
+        sen2_rows = list(csv.DictReader(handle))
+    timeliness = _release_rows("timeliness_20_week.csv")
+    series: dict[str, dict[int, tuple[float, int, int]]] = {}
+    for name, level in (
+        ("England", "National"),
+        ("North West", "Regional"),
+        ("Bury", "Local authority"),
+    ):
+        series[name] = {}
+        for year in range(2015, 2022):
+            rate, num, den = (
+                _raw(sen2_rows, str(year), level, name, column)
+                for column in ("no_exc_20week_rate", "no_exc_20week_ehc", "tot_no_exc_ehc")
+            )
+            series[name][year] = (_one_place(rate), int(num), int(den))
+        for year in range(2022, 2025):
+            row = _headline(timeliness, str(year), name)
+            series[name][year] = (
+                _one_place(row["PC_plans_issued_20_weeks_ex"]),
+                int(row["plans_issued_20_weeks_ex"]),
+                int(row["plans_issued_den_ex"]),
+            )
+    return series
+
+
+def test_shipped_ehc01_equals_the_published_series():
+    """Every shipped EHC01 figure, 2015-2024, is DfE's, with Bury's counts."""
     shipped = load_published_benchmarks()
     ehc01 = shipped[shipped["indicator_id"] == "EHC01"]
-    for name, years in _domain_twenty_week_table().items():
-        for year, cell in years.items():
+    series = _published_twenty_week_series()
+    assert {name: len(years) for name, years in series.items()} == {
+        "England": 10,
+        "North West": 10,
+        "Bury": 10,
+    }
+    for name, years in series.items():
+        for year, (rate, num, den) in years.items():
             row = ehc01[(ehc01["geography"] == name) & (ehc01["period"] == str(year))]
             assert len(row) == 1, (name, year)
             row = row.iloc[0]
-            match = re.fullmatch(r"([\d.]+)(?: \((\d+)/(\d+)\))?", cell)
-            assert row["value"] == float(match.group(1)), (name, year)
-            if match.group(2):
-                assert (row["numerator"], row["denominator"]) == (
-                    int(match.group(2)),
-                    int(match.group(3)),
-                )
+            assert row["value"] == rate, (name, year)
+            if name == "Bury":
+                assert (row["numerator"], row["denominator"]) == (num, den), year
+            elif pd.notna(row["numerator"]):
+                assert (row["numerator"], row["denominator"]) == (num, den), (name, year)
+    assert len(ehc01) == 30  # nothing shipped beyond the published series
+
+
+# The other shipped 2024 figures: (indicator, geography, release file, how DfE's figure is
+# read from the row: a published percentage column, or numerator / denominator columns).
+RELEASE_2024 = [
+    ("EHC02", "England", "timeliness_20_week.csv", "pc_plans_issued_gt_1_year"),
+    ("EHC03", "England", "requests.csv", "request_outcome_six_weeks_pc"),
+    ("EHC03", "Bury", "requests.csv", "request_outcome_six_weeks_pc"),
+    ("EHC04", "England", "requests.csv", "request_not_assess_pc"),
+    ("EHC04", "Bury", "requests.csv", "request_not_assess_pc"),
+    ("EHC05", "England", "assessments.csv", "outcome_decision_within_time_pc"),
+    ("EHC06", "England", "annual_reviews.csv", ("total_review_meeting", "review_expected")),
+    ("EHC07", "England", "annual_reviews.csv", "pc_decsion_4weeks"),
+    ("EHC07", "Bury", "annual_reviews.csv", "pc_decsion_4weeks"),
+]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "geography", "file", "column"),
+    RELEASE_2024,
+    ids=[f"{i}-{g}" for i, g, _, _ in RELEASE_2024],
+)
+def test_shipped_2024_figures_equal_the_release(indicator, geography, file, column):
+    row = _headline(_release_rows(file), "2024", geography)
+    if isinstance(column, tuple):
+        numerator, denominator = (int(row[c]) for c in column)
+        published = _one_place(str(Decimal(100 * numerator) / Decimal(denominator)))
+    else:
+        published = _one_place(row[column])
+    shipped = load_published_benchmarks()
+    hit = shipped[
+        (shipped["indicator_id"] == indicator)
+        & (shipped["geography"] == geography)
+        & (shipped["period"] == "2024")
+    ]
+    assert len(hit) == 1
+    assert hit.iloc[0]["value"] == published
+    # A note naming a release file names the one the figure is in.
+    note = hit.iloc[0]["note"]
+    if isinstance(note, str) and "Release file" in note:
+        assert file in note
+
+
+def test_shipped_plan_counts_equal_the_release():
+    """EHC plans in January 2025 (CTX_EHCP_COUNT): the release's count of plans."""
+    reviews = _release_rows("annual_reviews.csv")
+    shipped = load_published_benchmarks()
+    counts = shipped[shipped["indicator_id"] == "CTX_EHCP_COUNT"].set_index("geography")
+    for name in ("England", "Bury"):
+        assert counts.loc[name, "value"] == int(_headline(reviews, "2024", name)["total_ehc_plans"])
 
 
 def test_shipped_ehc01_agrees_with_the_ees_file(sen2):
@@ -446,7 +552,8 @@ def test_shipped_table_is_well_formed():
     needs = shipped.loc[shipped["indicator_id"] == "ID04", "breakdown"].str.removeprefix("need=")
     assert set(needs) <= set(SEN_TYPES)
     assert shipped.loc[shipped["indicator_id"] != "ID04", "breakdown"].isna().all()
-    # DOMAIN.md section 5: EHC plans in January 2025.
+    # DfE, Education, health and care plans: EHC plans in January 2025 (also checked
+    # against the release file in test_shipped_plan_counts_equal_the_release).
     counts = shipped[shipped["indicator_id"] == "CTX_EHCP_COUNT"].set_index("geography")
     assert counts["value"].to_dict() == {"England": 638745, "Bury": 2804}
 

@@ -193,7 +193,7 @@ def test_need_mix_against_the_shipped_england_mix():
     assert jan.loc["need=ASD", "value"] == pytest.approx(30.0)
     assert jan.loc["need=HI", "value"] == pytest.approx(10.0)
     assert jan.loc["need=PD", "value"] == 0
-    # England January 2025 (DOMAIN.md section 5): ASD 31.5, SLCN 21.3, SEMH 20.7, MLD 10.6,
+    # England January 2025 (published_benchmarks.csv): ASD 31.5, SLCN 21.3, SEMH 20.7, MLD 10.6,
     # PD 3.9, SLD 3.9, SPLD 2.4, other 100 - 94.3 = 5.7. Area: 30, 30, 20, 10, 0, 0, 0,
     # other (HI) 10. Gaps 1.5 + 8.7 + 0.7 + 0.6 + 3.9 + 3.9 + 2.4 + 4.3 = 26.0; half = 13.0.
     assert jan.loc["", "value"] == pytest.approx(13.0)

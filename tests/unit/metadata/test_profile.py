@@ -1,8 +1,10 @@
 """The shipped area profiles and the profile schema's error messages.
 
-The shipped profiles are checked against the shared documents they were written from
-(DOMAIN.md, INDICATORS.md, the statistical neighbours file), parsed here independently of
-the profiles, so that a profile cannot drift from its sources unnoticed.
+The shipped profiles are checked against what they were written from, parsed here
+independently of the profiles, so that a profile cannot drift from its sources unnoticed:
+the domain brief (docs/domain.md: the inspectors' wording and the re-visit outcomes), the
+indicator catalogue generated from the registry (docs/indicators.md) and DfE's statistical
+neighbours file (in the shared data folder; that test skips when it is absent).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import pytest
 import yaml
 
+from helpers import REPO_ROOT
 from helpers.shared_paths import SHARED_ROOT
 from sendready import cli
 from sendready.core.errors import ProfileError
@@ -22,28 +25,40 @@ from sendready.metadata.profile import builtin_profiles, load_profile
 SHARED = SHARED_ROOT
 WSOA = "bury-2017-wsoa"
 PRIORITY = "bury-2024-priority-actions"
+DOCS = REPO_ROOT / "docs"
 
 
-def _shared_text(name: str) -> str:
-    path = SHARED / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared project documents are not on this machine")
-    return path.read_text(encoding="utf-8")
+def _docs_text(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
 
 
 def _catalogue_ids_by_section() -> dict[str, list[str]]:
-    """Indicator ids in each ``##`` section of INDICATORS.md, e.g. ``{"W4": ["HINF01", ...]}``."""
+    """Indicator ids under each ``##`` section of docs/indicators.md, keyed by the weakness in
+    the heading, e.g. ``{"W4": ["HINF01", ...], "cross-cutting": ["EHC01", ...]}``."""
     sections: dict[str, list[str]] = {}
     current = ""
-    for line in _shared_text("INDICATORS.md").splitlines():
-        heading = re.match(r"^## (\S+)", line)
+    for line in _docs_text("indicators.md").splitlines():
+        heading = re.match(r"^## .*\((W\d|cross-cutting)\)$", line)
         if heading:
             current = heading.group(1)
             sections[current] = []
-        row = re.match(r"^\| ([A-Z]+[0-9]{2}) \|", line)
-        if row:
-            sections[current].append(row.group(1))
+        elif line.startswith("## "):
+            current = ""
+        entry = re.match(r"^### ([A-Z]+[0-9]{2}):", line)
+        if entry and current:
+            sections[current].append(entry.group(1))
+    assert [f"W{i}" for i in range(1, 9)] == sorted(k for k in sections if k != "cross-cutting")
     return sections
+
+
+def _usually_evidences() -> dict[str, str]:
+    """Each id's "usually evidences" cell in the summary table of docs/indicators.md."""
+    rows = re.findall(
+        r"^\| \[([A-Z]+[0-9]{2})\]\(#[^)]*\) \|(?:[^|]*\|){4} ([^|]*) \|$",
+        _docs_text("indicators.md"),
+        flags=re.M,
+    )
+    return dict(rows)
 
 
 def _raw(profile_id: str) -> dict:
@@ -99,7 +114,8 @@ def test_framework_dates_match_domain():
 
 
 def test_wsoa_titles_are_the_inspectors_wording():
-    listed = dict(re.findall(r"^\d\. (W\d) (.+)$", _shared_text("DOMAIN.md"), flags=re.M))
+    # docs/domain.md, "Bury, the suite's first area": the table of the inspectors' wording.
+    listed = dict(re.findall(r"^\| (W\d) \| (.+?) \|$", _docs_text("domain.md"), flags=re.M))
     assert len(listed) == 8
     profile = load_profile(WSOA)
     assert {w.id: w.title for w in profile.weaknesses} == listed
@@ -111,11 +127,13 @@ def test_priority_titles_are_marked_as_summaries():
 
 
 def test_revisit_outcomes_match_domain():
+    ids = r"((?:W\d(?:, | and )?)+)"
     found = re.search(
-        r"sufficient progress on ([W\d, ]+);\s*\*\*not\*\*\s+sufficient on ([W\d, ]+)",
-        _shared_text("DOMAIN.md"),
+        rf"re-visit of 13 to 15 May 2019 found sufficient progress on {ids}, and not "
+        rf"sufficient progress on {ids} \(",
+        " ".join(_docs_text("domain.md").split()),
     )
-    assert found, "the re-visit sentence in DOMAIN.md has changed"
+    assert found, "the re-visit sentence in docs/domain.md has changed"
     sufficient = set(re.findall(r"W\d", found.group(1)))
     not_sufficient = set(re.findall(r"W\d", found.group(2)))
     assert len(sufficient | not_sufficient) == 8
@@ -152,12 +170,12 @@ def test_wsoa_weaknesses_use_their_catalogue_section():
     profile = load_profile(WSOA)
     for w in profile.weaknesses:
         assert set(sections[w.id]) <= set(w.indicators), w.id
-    # INDICATORS.md: "Leadership is also judged by outcomes: EHC01, EHC06."
-    outcomes = re.search(
-        r"Leadership is also judged by outcomes: ([A-Z0-9, ]+)\.", _shared_text("INDICATORS.md")
-    )
-    assert outcomes
-    named = set(re.findall(r"[A-Z]+\d{2}", outcomes.group(1)))
+    # Leadership is also judged by outcomes: the catalogue's summary table lists the
+    # statutory indicators that usually evidence W1 (EHC01, EHC06).
+    evidences = _usually_evidences()
+    assert set(evidences) == {i for ids in sections.values() for i in ids}
+    evidence_w1 = {i for i, cell in evidences.items() if "W1" in re.findall(r"W\d", cell)}
+    named = evidence_w1 - set(sections["W1"])
     assert named == {"EHC01", "EHC06"}
     assert named <= set(profile.weakness("W1").indicators)
 
@@ -188,7 +206,13 @@ def test_key_indicators_have_targets_with_a_source():
             for ind, target in w.targets.items():
                 assert 0 <= target.value <= 100, (pid, w.id, ind)
                 assert target.source, (pid, w.id, ind)
-    # The statutory 20-week limit (DOMAIN.md section 3) means every plan: 100%.
+    # The statutory 20-week limit (reg 13(2); docs/domain.md) means every plan: 100%.
+    assert re.search(
+        r"^\| issue the final EHC plan \| 20 weeks from the request \| SEND Regulations 2014, "
+        r"reg 13\(2\) \|$",
+        _docs_text("domain.md"),
+        flags=re.M,
+    )
     ehc01 = load_profile(WSOA).weakness("W1").targets["EHC01"]
     assert ehc01.value == 100 and "13(2)" in ehc01.source
 

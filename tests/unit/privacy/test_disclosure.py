@@ -198,7 +198,7 @@ def _lp_range(table, hidden, lines):
 
 @pytest.mark.skipif(
     not (SHARED_DATA / "dfe_sen2_la_2014_2022.csv").exists(),
-    reason="published DfE data (shared/data) not available on this machine",
+    reason="published DfE data (dfe_sen2_la_2014_2022.csv) not available on this machine",
 )
 def test_real_table_every_small_count_hidden_and_none_recoverable():
     # DfE SEN2 2019: EHC plans ceased, by reason, in the North West's local authorities.

@@ -13,7 +13,7 @@ import warnings
 
 import matplotlib
 
-matplotlib.use("Agg")  # this test module only; never MPLBACKEND (PITFALLS.md, "Figures")
+matplotlib.use("Agg")  # this test module only; never MPLBACKEND (docs/architecture.md)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -9,7 +9,7 @@ import warnings
 
 import matplotlib
 
-matplotlib.use("Agg")  # this test module only; never MPLBACKEND (PITFALLS.md, "Figures")
+matplotlib.use("Agg")  # this test module only; never MPLBACKEND (docs/architecture.md)
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402

@@ -81,7 +81,7 @@ def _numbers(text: str, title: str) -> tuple[list[str], list[str], list[str]]:
 def test_every_number_in_the_paragraph_is_a_table_figure(narrator, table):
     benchmarks = pd.DataFrame(
         {"geography": ["England", "North West"], "period": ["2019"] * 2, "value": [60.4, 60.1]}
-    )  # DOMAIN.md section 5, 2019 column
+    )  # DfE SEN2, 2019 (published_benchmarks.csv)
     text = narrator.indicator_paragraph(
         "EHC01", benchmarks=benchmarks, data_quality={"ehc_requests": 2.5}
     )

@@ -164,7 +164,7 @@ def test_local_authority_twenty_week_rates_2021_are_overdispersed():
         subset=["no_exc_20week_ehc", "tot_no_exc_ehc"]
     )
     england = year[year["geographic_level"] == "National"].iloc[0]
-    # The pooled LA rate is England's published rate (59.9%, DOMAIN.md section 5).
+    # The pooled LA rate is England's published rate (59.9%, DfE SEN2, sen2_mi.csv).
     p0 = overall_rate(la["no_exc_20week_ehc"], la["tot_no_exc_ehc"])
     assert p0 == pytest.approx(england["no_exc_20week_ehc"] / england["tot_no_exc_ehc"])
     assert round(100 * p0, 1) == 59.9

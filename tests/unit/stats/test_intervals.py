@@ -109,7 +109,7 @@ def test_compare_with_baseline_small_change_is_not_significant():
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared published data folder not present")
 def test_bury_twenty_week_fall_2019_to_2020_is_a_significant_concern():
     # Bury's plans issued within 20 weeks, excluding exceptions (DfE SEN2, sen2_mi.csv):
-    # 2019 168/213 (78.9%), 2020 75/274 (27.4%) (DOMAIN.md section 5).
+    # 2019 168/213 (78.9%), 2020 75/274 (27.4%).
     sen2 = pd.read_csv(SHARED_DATA / "dfe_sen2_la_2014_2022.csv", dtype=str)
     bury = sen2[sen2["old_la_code"].str.strip() == "351"].set_index("time_period")
     num = bury["no_exc_20week_ehc"].str.strip().astype(int)

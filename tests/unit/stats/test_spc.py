@@ -243,7 +243,7 @@ def test_summary_and_frame_types():
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared published data folder not present")
 def test_bury_twenty_week_p_chart_flags_the_2019_fall():
-    # Bury issued every plan within 20 weeks in 2015-2018 (DfE SEN2, DOMAIN.md section 5), so
+    # Bury issued every plan within 20 weeks in 2015-2018 (DfE SEN2, sen2_mi.csv), so
     # a baseline of those years puts p-bar at 100% with no spread; 2019 (78.9%) onwards is
     # below that process: special cause concern from 2019 to the end of the series (2021).
     sen2 = pd.read_csv(SHARED_DATA / "dfe_sen2_la_2014_2022.csv", dtype=str)

@@ -3,8 +3,8 @@
 Every chart in every notebook is shown through :func:`show_figure` (or
 :meth:`Chart.show`, which calls it) because nbconvert's own image output cannot carry
 alt text: it fills a placeholder ("No description has been provided for this image") that
-passes automated checks yet tells a blind board member nothing (PITFALLS.md, "HTML
-export"). So the helper
+passes automated checks yet tells a blind board member nothing (docs/architecture.md,
+"Pitfalls the code works around"). So the helper
 
 - refuses missing or placeholder alt text with a ``ValueError`` (a report should fail
   while being written, not be published without a description);

@@ -2,9 +2,9 @@
 
 **Waits.** Box plots drawn from quantiles computed here (matplotlib's ``bxp``), not from
 raw points: the chart, its table and its alt text then use the same numbers, and no
-single child's wait appears as a dot (board reports show aggregates only, DESIGN.md
-"Privacy"). Services with fewer waits than the disclosure threshold are left out and
-named in the alt text. seaborn 0.13.2's ``boxplot`` is not used because it passes
+single child's wait appears as a dot (board reports show aggregates only: docs/method.md,
+"Small-number suppression"). Services with fewer waits than the disclosure threshold are
+left out and named in the alt text. seaborn 0.13.2's ``boxplot`` is not used because it passes
 matplotlib's deprecated ``vert`` argument, which warns on matplotlib 3.11.
 
 **Likert bars.** One 100% stacked bar per survey wave, strongly disagree on the left to
@@ -36,7 +36,7 @@ from sendready.reports.charts.theme import (
     text_colour_on,
 )
 
-# NHS referral-to-treatment waiting bands in days (18 and 52 weeks; INDICATORS.md JC03/JC04).
+# NHS waiting-list bands in days (18 and 52 weeks; docs/indicators.md, JC03 and JC04).
 WAIT_THRESHOLDS = ((126, "18 weeks"), (364, "52 weeks"))
 THRESHOLD_DASHES = ((0, (6, 3)), (0, (2, 2, 8, 2)))  # dashed; dash-dot-dash for the second
 SERVICE_WORDS = {

@@ -4,9 +4,9 @@ Why these choices:
 
 - **DejaVu Sans** ships with matplotlib, so it always exists. A missing font makes
   matplotlib print one ``findfont`` warning per text object, and warnings end up in the
-  exported board HTML (PITFALLS.md, "Figures").
+  exported board HTML (docs/architecture.md, "Pitfalls").
 - **Making Data Count colours** (grey common cause, blue improvement, orange concern,
-  purple neutral; NHS England, "Making Data Count", DOMAIN.md section 6) because NHS
+  purple neutral; NHS England, "Making Data Count"; docs/method.md) because NHS
   board members already read them. MDC's own light blue and yellow-orange are too pale
   on white, so darker shades of the same hues are used: every line and marker colour has
   at least 3:1 contrast against white, the WCAG 2.1 minimum for graphical objects

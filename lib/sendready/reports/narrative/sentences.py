@@ -1,6 +1,6 @@
 """Plain-English sentences about one indicator, built from the indicator table.
 
-Rules every builder keeps (DESIGN.md "Statistics and narrative rules"):
+Rules every builder keeps (docs/method.md; CONTRIBUTING.md for the formats):
 
 - Every figure is read from the indicator table and formatted the British way (58.3%,
   1,234, 31 March 2019). Figures that are not the area's own are labelled as such: a
