@@ -22,8 +22,12 @@ suppression"). The rules, with the profile's ``disclosure.threshold`` as T:
   one count give the other (a share of a shown total included).
 - **Rounding** (optional ``disclosure.rounding``, e.g. 5 in some NHS practice): shown
   counts are rounded to the nearest multiple; rates stay computed from exact counts.
-- A rate's complement is *not* suppressed (293 of 296 within 20 weeks tells a reader that
-  3 were late): DfE publishes such figures (Bury 2024: DfE, "Education, health and care plans").
+- **Complements**: a share shown with its counts gives away the cases outside it too
+  ("92.3% (12 of 13)" tells a reader that 1 plan was late). A proportion or rate whose
+  complement, denominator - numerator, is from 1 to T - 1 is hidden as a primary cell
+  (same ``c`` and reason), as DfE and NHS practice hide a cell that can be worked out.
+  A complement of zero ("all 40 on time") is shown, as zero is: it points at no child
+  outside the count, and when the total itself is small the count is already hidden.
 
 Only indicators built from person-level sources are suppressed: a board meeting or a
 website search is not a child. :func:`assert_aggregate` guards every displayed frame
@@ -101,6 +105,22 @@ def settings(
 def is_primary(count: object, threshold: int) -> bool:
     """A count from 1 to threshold - 1 (zero and missing counts are not suppressed)."""
     return not pd.isna(count) and 0 < float(count) < threshold
+
+
+# Statistics shown as "value (numerator of denominator)", whose complement a reader can
+# work out; a median's cases or a count have none.
+COMPLEMENT_STATISTICS = frozenset({"proportion", "rate"})
+
+
+def is_complement_primary(numerator: object, denominator: object, threshold: int) -> bool:
+    """The cases outside a share, denominator - numerator, number 1 to threshold - 1.
+
+    Zero is not suppressed (module docstring), nor a negative difference: a rate whose
+    numerator exceeds its denominator (events per person) has no complement.
+    """
+    if pd.isna(numerator) or pd.isna(denominator):
+        return False
+    return 0 < float(denominator) - float(numerator) < threshold
 
 
 # --- secondary suppression over lines of cells that add up ---------------------------------
@@ -184,6 +204,8 @@ def table_suppression(
         total_column: The column holding each row's total, if the table has one.
         rates: Rate column -> (numerator column, denominator column). A denominator of
             None means a share of the column total: the numerator column in ``total_row``.
+            A numerator whose complement (denominator - numerator) is below the
+            threshold is hidden as a primary cell.
 
     Returns:
         Frame like ``frame`` over the count and rate columns holding "" (shown),
@@ -195,6 +217,16 @@ def table_suppression(
     rates = dict(rates or {})
     sizes = {(r, c): frame.at[r, c] for c in count_columns for r in frame.index}
     primary = [cell for cell, n in sizes.items() if is_primary(n, limit)]
+    # A share of a shown denominator gives away the cases outside it: hide its numerator
+    # (and so the rate) when those are few.
+    for num, den in rates.values():
+        if den is None:  # a share of the column total: the rest are other rows' cells
+            continue
+        for r in frame.index:
+            if (r, num) not in primary and is_complement_primary(
+                frame.at[r, num], frame.at[r, den], limit
+            ):
+                primary.append((r, num))
     parts = [c for c in count_columns if c != total_column]
     inner = [r for r in frame.index if r != total_row]
     lines = []
@@ -328,13 +360,19 @@ def row_is_primary(row: pd.Series, threshold: int, *, person_level_only: bool = 
         return False
     if person_level_only and not is_person_level(str(row["indicator_id"])):
         return False
-    return any(is_primary(row[c], threshold) for c in statistic_counts(str(row["statistic"])))
+    statistic = str(row["statistic"])
+    if any(is_primary(row[c], threshold) for c in statistic_counts(statistic)):
+        return True
+    return statistic in COMPLEMENT_STATISTICS and is_complement_primary(
+        row["numerator"], row["denominator"], threshold
+    )
 
 
 def primary_rows(
     table: pd.DataFrame, threshold: int, *, person_level_only: bool = True
 ) -> pd.Series:
-    """Rows whose own counts are below the threshold (boolean, aligned with ``table``)."""
+    """Rows whose own counts, or a share's complement, are below the threshold (boolean,
+    aligned with ``table``)."""
     flags = pd.Series(False, index=table.index)
     for indicator_id, rows in table.groupby("indicator_id", sort=False):
         if person_level_only and not is_person_level(str(indicator_id)):
@@ -343,6 +381,11 @@ def primary_rows(
         for column in statistic_counts(str(rows["statistic"].iloc[0])):
             counts = pd.to_numeric(rows[column], errors="coerce").astype("Float64")
             small |= ((counts > 0) & (counts < threshold)).fillna(False).astype(bool)
+        if str(rows["statistic"].iloc[0]) in COMPLEMENT_STATISTICS:
+            num = pd.to_numeric(rows["numerator"], errors="coerce").astype("Float64")
+            den = pd.to_numeric(rows["denominator"], errors="coerce").astype("Float64")
+            rest = den - num
+            small |= ((rest > 0) & (rest < threshold)).fillna(False).astype(bool)
         flags[rows.index] = small & ~rows["no_data"].astype(bool)
     return flags
 
@@ -398,8 +441,9 @@ def mark_suppression(
 ) -> pd.DataFrame:
     """The indicator table with ``suppressed`` (boolean) and ``suppression_reason`` columns.
 
-    Rows of person-level indicators whose numerator or denominator is below the
-    threshold are hidden (primary); then breakdown rows, and months of a flow quarter, are
+    Rows of person-level indicators whose numerator or denominator, or for a share
+    the cases outside it (denominator - numerator), is below the threshold are hidden
+    (primary); then breakdown rows, and months of a flow quarter, are
     hidden as needed so that none can be worked out by subtraction (secondary). Counts are
     kept, so that charts and tests can still read them; display through
     :func:`suppress_indicator_rows` and the narrative, which both honour the flag.

@@ -1,12 +1,101 @@
-"""The data-quality report: what was read, staged and set aside, linkage, completeness."""
+"""The data-quality report: what was read, staged and set aside, linkage, completeness.
+
+Its counts are of rows and records, and almost every extract holds one row per child or
+per event in a child's case, so each count is treated as a count about children and
+obeys the profile's disclosure rule (:mod:`sendready.privacy.disclosure`): a count of 1
+to T - 1 is shown as ``c``, as is a share whose complement is that small, and another
+cell is hidden wherever a shown total would give a hidden one back. The lines that add
+up are: rows read = staged + quarantined for each extract; each column over the extracts
+against the headline's totals; and an extract's quarantine reasons against its
+quarantined rows, when they add up to it (a row breaking two rules counts once there).
+Extracts about meetings or web searches are treated the same way: a hidden cell in them
+would otherwise give back one about children through the totals.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from sendready.core.formatting import format_count, format_date
+import pandas as pd
+
+from sendready.core.formatting import format_count, format_date, format_percent
 from sendready.evidence import data_quality as quality
+from sendready.privacy.disclosure import (
+    NOT_AVAILABLE,
+    SUPPRESSED,
+    Line,
+    is_complement_primary,
+    is_primary,
+    secondary_suppression,
+    suppress_table,
+    suppression_note,
+)
 from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
+
+ALL = "All extracts"
+
+
+def suppressed_quantities(summary: dict, threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sources table's counts and the quarantine reasons, as text, suppressed together.
+
+    Returns:
+        ``sources``: one row per staged extract and a last row :data:`ALL`, columns
+        ``Rows read``, ``Staged``, ``Quarantined`` and ``Quarantined (%)`` as text;
+        ``reasons``: ``Source``, ``Rule``, ``Rows`` (text), as
+        :func:`sendready.evidence.data_quality.reasons_table`.
+    """
+    staged = {n: s for n, s in summary.get("sources", {}).items() if s.get("status") == "staged"}
+    counts = pd.DataFrame(
+        {
+            "Rows read": [s["rows_read"] for s in staged.values()],
+            "Staged": [s["rows_staged"] for s in staged.values()],
+            "Quarantined": [s["rows_quarantined"] for s in staged.values()],
+        },
+        index=list(staged),
+        dtype=float,
+    )
+    counts.loc[ALL] = counts.sum()
+    reasons = quality.reasons_table({"sources": staged})
+    columns = ["Rows read", "Staged", "Quarantined"]
+    sizes: dict = {(r, c): counts.at[r, c] for r in counts.index for c in columns}
+    sizes |= {("reason", s, rule): float(n) for s, rule, n in reasons.itertuples(index=False)}
+    primary = [cell for cell, n in sizes.items() if is_primary(n, threshold)]
+    primary += [
+        (r, "Quarantined")
+        for r in counts.index
+        if (r, "Quarantined") not in primary
+        and is_complement_primary(counts.at[r, "Quarantined"], counts.at[r, "Rows read"], threshold)
+    ]
+    inner = [r for r in counts.index if r != ALL]
+    lines = [Line(((r, "Staged"), (r, "Quarantined")), (r, "Rows read")) for r in counts.index]
+    lines += [Line(tuple((r, c) for r in inner), (ALL, c)) for c in columns]
+    for source, rows in reasons.groupby("Source", sort=False):
+        if rows["Rows"].sum() == counts.at[source, "Quarantined"]:
+            parts = tuple(("reason", source, rule) for rule in rows["Rule"])
+            lines.append(Line(parts, (source, "Quarantined")))
+    hidden = set(primary) | secondary_suppression(sizes, lines, primary)
+
+    def text(cell) -> str:
+        return SUPPRESSED if cell in hidden else format_count(sizes[cell])
+
+    shown = pd.DataFrame(
+        {c: [text((r, c)) for r in counts.index] for c in columns}, index=counts.index
+    )
+    shown["Quarantined (%)"] = [
+        SUPPRESSED
+        if (r, "Quarantined") in hidden or (r, "Rows read") in hidden
+        else format_percent(counts.at[r, "Quarantined"] / counts.at[r, "Rows read"] * 100)
+        if counts.at[r, "Rows read"]
+        else NOT_AVAILABLE
+        for r in counts.index
+    ]
+    reasons = reasons.assign(
+        Rows=[
+            text(("reason", s, rule))
+            for s, rule in zip(reasons["Source"], reasons["Rule"], strict=True)
+        ]
+    )
+    return shown, reasons
 
 
 class DataQualityReport:
@@ -15,34 +104,61 @@ class DataQualityReport:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.summary = ctx.ingest.summary
+        self.threshold = ctx.profile.disclosure.threshold
+        self.quantities = suppressed_quantities(self.summary, self.threshold)
 
     def headline_html(self) -> str:
         sources = self.summary.get("sources", {})
         staged = [s for s in sources.values() if s.get("status") == "staged"]
-        read = sum(s["rows_read"] for s in staged)
-        held = sum(s["rows_quarantined"] for s in staged)
+        shown, _ = self.quantities
+        read, held = shown.at[ALL, "Rows read"], shown.at[ALL, "Quarantined"]
         missing = [n for n, s in sources.items() if s.get("status") != "staged"]
         text = (
-            f"{len(staged)} extracts were read for {self.ctx.profile.area.name}, taken on "
-            f"{format_date(self.summary.get('extract_date'))}: {format_count(read)} rows, of "
-            f"which {format_count(held)} broke a data rule and were set aside in quarantine "
+            f"{format_count(len(staged))} extracts were read for {self.ctx.profile.area.name}, "
+            f"taken on {format_date(self.summary.get('extract_date'))}: {read} rows, of "
+            f"which {held} broke a data rule and were set aside in quarantine "
             "with the reason, so that no row is lost silently. Every count below "
             "reconciles: rows read = rows staged + rows quarantined."
         )
         if missing:
             text += f" Not supplied: {', '.join(missing)}."
-        return f'<h1 id="top">Data quality: {escape(self.ctx.profile.area.name)}</h1>' + paragraph(
-            text
+        return (
+            f'<h1 id="top">Data quality: {escape(self.ctx.profile.area.name)}</h1>'
+            + paragraph(text)
+            + paragraph(suppression_note(self.threshold))
         )
 
     def sources_html(self) -> str:
         table = quality.sources_table(self.summary)
+        shown, reasons = self.quantities
+        for column in ("Rows read", "Staged", "Quarantined", "Quarantined (%)"):
+            table[column] = [
+                shown.at[n, column] if n in shown.index else NOT_AVAILABLE for n in table["Source"]
+            ]
+        # The main reasons repeat the reasons table's counts, hidden as they are there.
+        by_source = {s: rows for s, rows in reasons.groupby("Source", sort=False)}
+        table["Main reasons"] = [
+            "; ".join(
+                f"{rule.replace('_', ' ')} ({n})"
+                for rule, n in self._main_reasons(by_source[n]).itertuples(index=False)
+            )
+            if n in by_source
+            else main
+            for n, main in zip(table["Source"], table["Main reasons"], strict=True)
+        ]
         return heading(2, "Rows read, staged and quarantined") + table_html(
             table, "Rows per extract", units={"Quarantined (%)": "percent"}
         )
 
+    def _main_reasons(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """An extract's three commonest reasons (by the true count), shown as suppressed."""
+        counts = self.summary["sources"][rows["Source"].iloc[0]].get("reasons", {})
+        order = sorted(rows["Rule"], key=lambda rule: -counts.get(rule, 0))[:3]
+        return rows.set_index("Rule").loc[order, ["Rows"]].reset_index()
+
     def reasons_html(self) -> str:
-        table = quality.reasons_table(self.summary)
+        _, table = self.quantities
+        table = table.copy()
         if table.empty:
             return heading(2, "Why rows were quarantined") + paragraph("No row broke a rule.")
         table["Rule"] = table["Rule"].str.replace("_", " ")
@@ -58,6 +174,13 @@ class DataQualityReport:
 
     def linkage_html(self) -> str:
         table = quality.linkage_table(self.ctx.data)
+        if not table.empty:
+            table = suppress_table(
+                table.set_index("Link"),
+                ["Records", "Linked"],
+                threshold=self.ctx.profile.disclosure,
+                rates={"Linked (%)": ("Linked", "Records")},
+            ).reset_index()
         return (
             heading(2, "How well the extracts link")
             + paragraph(
@@ -71,12 +194,26 @@ class DataQualityReport:
         table = quality.completeness_by_quarter(self.ctx.data, self.ctx.evidence.period_end)
         if table.empty:
             return heading(2, "Completeness over time") + paragraph("No dated records.")
-        wide = table.pivot_table(
+        counts = table.pivot_table(
             index="Quarter", columns="Source", values="Records", aggfunc="sum"
-        ).reset_index()
+        )
         filled = table.pivot_table(
             index="Quarter", columns="Source", values="Optional fields filled (%)"
-        ).reset_index()
+        ).reindex(index=counts.index, columns=counts.columns)
+        # No totals are shown, so only primary cells: a quarter's few records of an extract.
+        wide = suppress_table(
+            counts, list(counts.columns), threshold=self.ctx.profile.disclosure
+        ).astype(object)
+        # The share filled in describes the same few records: hidden with their count.
+        filled = filled.astype(object)
+        for column in counts.columns:
+            for quarter in counts.index:
+                if wide.at[quarter, column] == SUPPRESSED:
+                    filled.at[quarter, column] = SUPPRESSED
+        wide = wide.reset_index()
+        wide.columns.name = None
+        filled = filled.reset_index()
+        filled.columns.name = None
         return (
             heading(2, "Completeness over time")
             + paragraph(

@@ -279,35 +279,35 @@ def test_breakdown_that_subtraction_would_reveal_is_covered_by_another_breakdown
     table = _rows(
         "JC03",
         [
-            ("", *Q, 40, 50),
+            ("", *Q, 40, 55),
             ("service=slt", *Q, 3, 4),
             ("service=ot", *Q, 10, 16),
-            ("service=physio", *Q, 27, 30),
+            ("service=physio", *Q, 27, 35),
         ],
     )
     marked = mark_suppression(table, 6)
     # slt (3 of 4) is primary. With the whole-area row shown, 40 - 10 - 27 = 3 and
-    # 50 - 16 - 30 = 4 would give it back, so the smallest other service (ot, 16 cases)
+    # 55 - 16 - 35 = 4 would give it back, so the smallest other service (ot, 16 cases)
     # is hidden too; physio and the whole area stay.
     assert marked["suppressed"].tolist() == [False, True, True, False]
     assert marked["suppression_reason"].iloc[1] == "fewer than 6 cases"
     assert "worked out" in marked["suppression_reason"].iloc[2]
     shown = suppress_indicator_rows(table, 6)
     assert shown.loc[1, ["numerator", "denominator", "value"]].tolist() == ["c", "c", "c"]
-    assert shown.loc[0, ["numerator", "denominator", "value"]].tolist() == ["40", "50", "80.0%"]
-    assert shown.loc[3, "value"] == "90.0%"
+    assert shown.loc[0, ["numerator", "denominator", "value"]].tolist() == ["40", "55", "72.7%"]
+    assert shown.loc[3, "value"] == "77.1%"
 
 
 def test_a_hidden_month_of_a_flow_quarter_is_covered_by_another_month():
     months = [
         ("", "month", "2019-01-01", "2019-01-31", 2, 4),
-        ("", "month", "2019-02-01", "2019-02-28", 15, 20),
-        ("", "month", "2019-03-01", "2019-03-31", 25, 30),
+        ("", "month", "2019-02-01", "2019-02-28", 15, 22),
+        ("", "month", "2019-03-01", "2019-03-31", 25, 33),
     ]
-    table = _rows("EHC01", [*months, ("", *Q, 42, 54)])  # the quarter is their sum
+    table = _rows("EHC01", [*months, ("", *Q, 42, 59)])  # the quarter is their sum
     marked = mark_suppression(table, 6)
     # January (2 of 4) is primary; quarter minus February and March would give it back,
-    # so February (20 cases, fewer than March's 30) is hidden too.
+    # so February (22 cases, fewer than March's 33) is hidden too.
     assert marked["suppressed"].tolist() == [True, True, False, False]
 
 
@@ -328,9 +328,9 @@ def test_a_quarter_repeating_a_hidden_month_is_hidden_with_it():
         [
             ("", "month", "2019-01-01", "2019-01-31", 40, 50),
             ("", "month", "2019-02-01", "2019-02-28", 42, 50),
-            ("", "month", "2019-03-01", "2019-03-31", 45, 50),
+            ("", "month", "2019-03-01", "2019-03-31", 45, 55),
             ("service=a", "month", "2019-03-01", "2019-03-31", 3, 4),
-            ("", *Q, 45, 50),  # a stock: the quarter is March's position
+            ("", *Q, 45, 55),  # a stock: the quarter is March's position
         ],
     )
     marked = mark_suppression(table, 6)
@@ -351,6 +351,62 @@ def test_zero_numerator_is_shown_and_non_person_indicators_are_not_suppressed():
     assert shown["numerator"].tolist() == ["0", "3"]
     assert shown["value"].tolist() == ["0.0%", "75.0%"]
     assert not shown["suppressed"].any()
+
+
+def test_a_share_whose_complement_is_small_is_hidden_as_a_primary_cell():
+    # EHC01 (plans within 20 weeks): 12 of 13 tells a reader that 1 plan was late.
+    # By hand: the parts add up, 12 + 20 + 27 = 59 on time of 13 + 30 + 27 = 70.
+    table = _rows(
+        "EHC01",
+        [
+            ("", *Q, 59, 70),  # 11 late: shown
+            ("need=asd", *Q, 12, 13),  # 1 late: primary by its complement
+            ("need=semh", *Q, 20, 30),  # 10 late
+            ("need=slcn", *Q, 27, 27),  # none late: a complement of 0 is shown
+        ],
+    )
+    marked = mark_suppression(table, 6)
+    assert marked["suppression_reason"].tolist()[:2] == ["", "fewer than 6 cases"]
+    # asd alone hidden would come back as 59 - 20 - 27 and 70 - 30 - 27: the smallest
+    # other breakdown by cases (slcn, 27 < 30) is hidden beside it.
+    assert marked["suppressed"].tolist() == [False, True, False, True]
+    shown = suppress_indicator_rows(table, 6)
+    assert shown.loc[1, ["numerator", "denominator", "value"]].tolist() == ["c", "c", "c"]
+    assert shown.loc[0, "value"] == "84.3%"  # 59 of 70
+
+
+def test_a_complement_of_zero_or_a_rate_above_its_denominator_is_shown():
+    table = pd.concat(
+        [
+            _rows("EHC01", [("", *Q, 40, 40)]),  # all on time: shown, as a zero is
+            _rows("EHC01", [("", "month", "2019-03-01", "2019-03-31", 38, 44)]),  # 6 late
+        ],
+        ignore_index=True,
+    )
+    assert not mark_suppression(table, 6)["suppressed"].any()
+    events = _rows("EHC01", [("", *Q, 52, 50)], statistic="rate", unit="count")
+    assert not mark_suppression(events, 6)["suppressed"].any()  # no complement to speak of
+
+
+def test_a_table_hides_a_numerator_whose_complement_is_small():
+    #           records  linked
+    # plans          54      49   5 not linked: primary
+    # reviews        80      70
+    # audits         30      24
+    frame = pd.DataFrame(
+        {"records": [54, 80, 30], "linked": [49, 70, 24]}, index=["plans", "reviews", "audits"]
+    )
+    frame["rate"] = frame["linked"] / frame["records"] * 100
+    why = table_suppression(
+        frame, ["records", "linked"], threshold=6, rates={"rate": ("linked", "records")}
+    )
+    assert _hidden(why) == {("plans", "linked"), ("plans", "rate")}
+    assert why.at["plans", "linked"] == "primary"
+    shown = suppress_table(
+        frame, ["records", "linked"], threshold=6, rates={"rate": ("linked", "records")}
+    )
+    assert shown["linked"].tolist() == ["c", "70", "24"]
+    assert shown["rate"].tolist() == ["c", "87.5%", "80.0%"]
 
 
 def test_count_indicator_denominator_is_not_applicable():
@@ -420,10 +476,10 @@ def test_assert_aggregate_ignores_strings_that_fail_the_identifier_checks():
 def test_rows_already_marked_display_as_marking_the_whole_indicator_would():
     months = [
         ("", "month", "2019-01-01", "2019-01-31", 2, 4),
-        ("", "month", "2019-02-01", "2019-02-28", 15, 20),
-        ("", "month", "2019-03-01", "2019-03-31", 25, 30),
+        ("", "month", "2019-02-01", "2019-02-28", 15, 22),
+        ("", "month", "2019-03-01", "2019-03-31", 25, 33),
     ]
-    table = _rows("EHC01", [*months, ("", *Q, 42, 54)])
+    table = _rows("EHC01", [*months, ("", *Q, 42, 59)])
     marked = mark_suppression(table, 6)
     # February is hidden only because of the line through the quarter (secondary): shown
     # alone, unmarked, it would look safe; displayed from the marks, it stays hidden.

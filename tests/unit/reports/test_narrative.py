@@ -118,6 +118,26 @@ def test_level_sentence_reads_the_quarter_row(table):
     )
 
 
+def test_a_figure_whose_complement_is_small_is_not_written(table, assessment):
+    # 12 of 13 within 20 weeks would tell a reader that 1 plan was late.
+    quarter = table[table["period_type"] == "quarter"].iloc[0].copy()
+    quarter["numerator"], quarter["denominator"], quarter["value"] = 12, 13, 12 / 13 * 100
+    expected = (
+        "In the quarter to 31 March 2019, the figure for EHC plans issued within 20 weeks is "
+        "not shown because it rests on fewer than 6 cases (suppressed)."
+    )
+    assert level_sentence(quarter, 6) == expected  # unmarked: checked against T alone
+    small = table.copy()
+    at = small.index[small["period_type"] == "quarter"][0]
+    small.loc[at, ["numerator", "denominator", "value"]] = [12, 13, 12 / 13 * 100]
+    narrator = Narrator(
+        table=small, assessments={"EHC01": assessment}, threshold=6, baseline=BASELINE
+    )
+    assert narrator.level("EHC01") == expected
+    assert "12 of 13" not in narrator.indicator_paragraph("EHC01")
+    assert "92.3%" not in narrator.indicator_paragraph("EHC01")
+
+
 def test_spc_sentence_names_the_signal_its_start_and_rule(assessment):
     assert assessment.signal == "improvement" and assessment.sustained
     assert spc_sentence(assessment) == (
