@@ -217,23 +217,8 @@ def table_suppression(
     rates = dict(rates or {})
     sizes = {(r, c): frame.at[r, c] for c in count_columns for r in frame.index}
     primary = [cell for cell, n in sizes.items() if is_primary(n, limit)]
-    # A share of a shown denominator gives away the cases outside it: hide its numerator
-    # (and so the rate) when those are few.
-    for num, den in rates.values():
-        if den is None:  # a share of the column total: the rest are other rows' cells
-            continue
-        for r in frame.index:
-            if (r, num) not in primary and is_complement_primary(
-                frame.at[r, num], frame.at[r, den], limit
-            ):
-                primary.append((r, num))
-    parts = [c for c in count_columns if c != total_column]
-    inner = [r for r in frame.index if r != total_row]
-    lines = []
-    if total_column is not None:
-        lines += [Line(tuple((r, c) for c in parts), (r, total_column)) for r in frame.index]
-    if total_row is not None:
-        lines += [Line(tuple((r, c) for r in inner), (total_row, c)) for c in count_columns]
+    primary += _complement_cells(frame, rates, limit, set(primary))
+    lines = _margin_lines(frame, count_columns, total_row, total_column)
     secondary = secondary_suppression(sizes, lines, primary)
 
     why = pd.DataFrame("", index=frame.index, columns=[*count_columns, *rates], dtype="string")
@@ -241,17 +226,68 @@ def table_suppression(
         why.at[r, c] = PRIMARY
     for r, c in secondary:
         why.at[r, c] = SECONDARY
-    hidden = set(primary) | secondary
+    _mark_rates(why, rates, set(primary) | secondary, total_row)
+    return why
+
+
+def _complement_cells(
+    frame: pd.DataFrame,
+    rates: Mapping[str, tuple[str, str | None]],
+    limit: int,
+    already: set,
+) -> list[tuple[Hashable, str]]:
+    """Numerator cells whose complement in a shown denominator is small.
+
+    A share of a shown denominator gives away the cases outside it, so its numerator (and
+    with it the rate) is hidden when those are few. A share of the column total is left
+    to the margins: the rest are other rows' cells, suppressed there.
+    """
+    cells = []
+    for num, den in rates.values():
+        if den is None:
+            continue
+        for r in frame.index:
+            if (r, num) not in already and is_complement_primary(
+                frame.at[r, num], frame.at[r, den], limit
+            ):
+                cells.append((r, num))
+                already.add((r, num))
+    return cells
+
+
+def _margin_lines(
+    frame: pd.DataFrame,
+    count_columns: list[str],
+    total_row: Hashable | None,
+    total_column: str | None,
+) -> list[Line]:
+    """The sums a reader could redo: each row to its total column, each column to its total row."""
+    parts = [c for c in count_columns if c != total_column]
+    inner = [r for r in frame.index if r != total_row]
+    lines = []
+    if total_column is not None:
+        lines += [Line(tuple((r, c) for c in parts), (r, total_column)) for r in frame.index]
+    if total_row is not None:
+        lines += [Line(tuple((r, c) for r in inner), (total_row, c)) for c in count_columns]
+    return lines
+
+
+def _mark_rates(
+    why: pd.DataFrame,
+    rates: Mapping[str, tuple[str, str | None]],
+    hidden: set,
+    total_row: Hashable | None,
+) -> None:
+    """A rate is hidden with its numerator or its denominator."""
     for rate, (num, den) in rates.items():
         if den is None and total_row is None:
             raise ValueError(
                 f"rate {rate!r} is a share of the column total, but the table has no total_row"
             )
-        for r in frame.index:
+        for r in why.index:
             den_cell = (r, den) if den is not None else (total_row, num)
             if (r, num) in hidden or den_cell in hidden:
                 why.at[r, rate] = RATE
-    return why
 
 
 def _round(count: float, rounding: int | None) -> float:
