@@ -25,8 +25,14 @@ from sendready.evidence.build import Evidence, build_evidence, save_evidence
 from sendready.indicators.periods import as_timestamp
 from sendready.ingest.plan import IngestResult
 from sendready.metadata.profile import Profile
-from sendready.publish.paths import evidence_dir
 from sendready.reports.context import NARRATOR_FILE, stored_narrator
+
+
+def evidence_dir(folder: Path) -> Path:
+    """``<restricted period folder>/evidence``, as :func:`sendready.publish.paths.evidence_dir`
+    says; not imported from there, so that the evidence key hashes only the code the
+    evidence depends on (``paths`` reaches the sample generator)."""
+    return folder / "evidence"
 
 
 def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:

@@ -124,3 +124,9 @@ def test_no_earlier_pack_gives_none(tmp_path):
     current = tmp_path / "bury-2017-wsoa" / "2019-03-31"
     current.mkdir(parents=True)
     assert earlier_pack(current) is None and previous_verdicts(current) is None
+
+
+def test_the_evidence_cache_keeps_evidence_where_paths_says(tmp_path):
+    from sendready.publish import evidence_cache
+
+    assert evidence_cache.evidence_dir(tmp_path) == paths_module.evidence_dir(tmp_path)
