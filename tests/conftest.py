@@ -36,7 +36,8 @@ class SamplePack:
 
     data_dir: Path
     outputs: Path
-    folder: Path
+    folder: Path  # the shareable board pack
+    restricted: Path  # the period's restricted folder: evidence, notebooks, run.log, manifest
     outcome: object  # sendready.publish.pipeline.PeriodOutcome
     seconds: float
     progress: list[str] = field(default_factory=list)
@@ -78,6 +79,7 @@ def sample_pack(tmp_path_factory) -> SamplePack:
         data_dir=data_dir,
         outputs=outputs,
         folder=outcomes[0].folder,
+        restricted=outcomes[0].restricted,
         outcome=outcomes[0],
         seconds=seconds,
         progress=progress,

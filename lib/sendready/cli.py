@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ log = logging.getLogger("sendready")
 DEFAULT_PROFILE = "bury-2017-wsoa"
 DEFAULT_SAMPLE_DIR = Path("data/sample")
 DEFAULT_OUTPUTS = Path("outputs")
+_PERMISSION_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 def _iso_date(text: str) -> dt.date:
@@ -74,9 +76,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from sendready.ingest.run import run_ingest
     from sendready.metadata.profile import load_profile
-    from sendready.publish.paths import staged_dir
+    from sendready.publish.paths import ensure_restricted, staged_dir
 
     profile = load_profile(args.profile)
+    if args.out is None:
+        ensure_restricted(DEFAULT_OUTPUTS, profile)
     out = args.out or staged_dir(DEFAULT_OUTPUTS, profile)
     result = run_ingest(
         profile, data_dir=args.data, out_dir=out, extract_date=args.extract_date, force=args.force
@@ -89,9 +93,10 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from sendready.evidence.build import build_evidence, save_evidence
     from sendready.ingest.run import run_ingest
     from sendready.metadata.profile import load_profile
-    from sendready.publish.paths import staged_dir
+    from sendready.publish.paths import ensure_restricted, restricted_period_dir, staged_dir
 
     profile = load_profile(args.profile)
+    ensure_restricted(DEFAULT_OUTPUTS, profile)
     staged = staged_dir(DEFAULT_OUTPUTS, profile)
     ingest = run_ingest(
         profile, data_dir=args.data, out_dir=staged, extract_date=args.extract_date, force=False
@@ -100,7 +105,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         print(ingest.describe())
         return 1
     evidence = build_evidence(profile, staged, args.period_end)
-    out = args.out or DEFAULT_OUTPUTS / profile.id / args.period_end.isoformat()
+    # Unsuppressed counts: restricted, never beside the board pack.
+    out = args.out or restricted_period_dir(DEFAULT_OUTPUTS, profile, args.period_end)
     save_evidence(evidence, out)
     print(f"Indicators for {profile.area.name}, period ending {args.period_end:%d %B %Y}:")
     for weakness in profile.weaknesses:
@@ -129,7 +135,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         bad = outcome.failed
         failed += len(bad)
         state = "reused" if outcome.reused else (f"{len(bad)} failed" if bad else "all ok")
+        if outcome.rebuilt:
+            state += "; rebuilt " + ", ".join(
+                f"{name} ({why})" for name, why in sorted(outcome.rebuilt.items())
+            )
         print(f"{outcome.period_end}: {outcome.folder / 'index.html'} ({state})")
+        if outcome.restricted is not None:
+            print(f"  restricted (never share): {outcome.restricted}")
         for result in bad:
             print(f"  FAILED {result.title}: {result.error}", file=sys.stderr)
     return 1 if failed else 0
@@ -195,7 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
     p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
     p.add_argument(
-        "--out", type=Path, default=None, help="staging folder (default outputs/<profile>/staged)"
+        "--out",
+        type=Path,
+        default=None,
+        help="staging folder (default outputs/<profile>/restricted/staged)",
     )
     p.add_argument(
         "--extract-date",
@@ -225,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="folder to write to (default outputs/<profile>/<period-end>)",
+        help="folder to write to (default outputs/<profile>/restricted/<period-end>)",
     )
     p.set_defaults(func=_cmd_indicators)
 
@@ -306,6 +321,16 @@ def main(argv: list[str] | None = None) -> int:
         print("sendready: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in the suite, not the user's input
+        if isinstance(exc, OSError) and exc.errno in _PERMISSION_ERRNOS:
+            # A file the run found writable at the start refused later (made immutable,
+            # a permission changed mid-run): the user's to fix, not a bug.
+            print(
+                f"sendready: no permission to write {exc.filename or 'a file'} "
+                f"({exc.strerror}): make it writable, or choose another outputs folder "
+                "with --out.",
+                file=sys.stderr,
+            )
+            return 2
         if args.verbose:
             raise
         print(

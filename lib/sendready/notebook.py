@@ -17,9 +17,10 @@ from sendready.metadata.profile import load_profile
 from sendready.publish.evidence_cache import evidence_key, load_or_build_evidence
 from sendready.publish.paths import (
     default_data_dir,
+    ensure_restricted,
     ensure_sample,
-    period_dir,
     project_root,
+    restricted_period_dir,
     staged_dir,
 )
 from sendready.reports.context import ReportContext, shared_narrator
@@ -56,12 +57,13 @@ def open_report(
         ensure_sample(data)
     outputs = Path(outputs_dir) if outputs_dir else root / "outputs"
     staged = staged_dir(outputs, prof)
-    ingest = (
-        pinned_staged(staged, staged_fingerprint)
-        if staged_fingerprint
-        else run_ingest(prof, data_dir=data, out_dir=staged)
-    )
-    folder = period_dir(outputs, prof, period_end)
+    if staged_fingerprint:
+        ingest = pinned_staged(staged, staged_fingerprint)
+    else:
+        ensure_restricted(outputs, prof)  # an analyst's own run may be the first
+        ingest = run_ingest(prof, data_dir=data, out_dir=staged)
+    # Evidence (unsuppressed) lives in the restricted area, never in the board pack.
+    folder = restricted_period_dir(outputs, prof, period_end)
     evidence = load_or_build_evidence(prof, ingest, period_end, folder)
     return ReportContext(
         profile=prof,

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import yaml
 
-from sendready.metadata.profile import builtin_profiles
+from sendready.metadata.profile import builtin_profiles, load_profile
+from sendready.publish.paths import staged_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 4242
@@ -61,7 +62,8 @@ class HostilePack:
     data_dir: Path
     profile_path: Path
     outputs: Path
-    folder: Path
+    folder: Path  # the shareable board pack
+    restricted: Path  # the period's restricted folder
     staged: Path
     seconds: float
     outcomes: list = field(default_factory=list)
@@ -210,7 +212,8 @@ def hostile_pack() -> HostilePack:
         profile_path=profile_path,
         outputs=outputs,
         folder=folder,
-        staged=outputs / "hostile-guarantees" / "staged",
+        restricted=outcomes[0].restricted,
+        staged=staged_dir(outputs, load_profile(str(profile_path))),
         seconds=time.perf_counter() - started,
         outcomes=outcomes,
         injected=injected,

@@ -40,7 +40,7 @@ def test_index_shows_area_period_run_date_and_every_weakness(sample_pack):
     profile = load_profile("bury-2017-wsoa")
     rows = _rows(index)
     assert list(rows) == [w.id for w in profile.weaknesses]
-    verdicts = _verdicts(sample_pack.folder)
+    verdicts = _verdicts(sample_pack.restricted)
     for weakness in profile.weaknesses:
         row = rows[weakness.id]
         assert f'href="{weakness.id}.html"' in row
@@ -68,12 +68,12 @@ def _load_evidence(folder: Path):
 
 def test_index_compares_with_the_previous_pack(sample_pack, tmp_path):
     """An earlier pack with known verdicts and values; the index must report the change."""
-    profile_dir = tmp_path / "bury-2017-wsoa"
+    profile_dir = tmp_path / "bury-2017-wsoa" / "restricted"  # where evidence is kept
     now = profile_dir / "2019-03-31"
-    shutil.copytree(sample_pack.folder / "evidence", now / "evidence")
+    shutil.copytree(sample_pack.restricted / "evidence", now / "evidence")
     earlier = profile_dir / "2018-12-31" / "evidence"
     earlier.mkdir(parents=True)
-    verdicts = _verdicts(sample_pack.folder)
+    verdicts = _verdicts(sample_pack.restricted)
     current = {k: v["verdict"] for k, v in verdicts.items()}
     ranked = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
     # W1 was worse before (so now better, or "changed" if it cannot be ranked); W2 the same.
@@ -88,7 +88,7 @@ def test_index_compares_with_the_previous_pack(sample_pack, tmp_path):
     old = {k: {"verdict": v, "label": "", "reasons": []} for k, v in current.items()}
     old["W1"]["verdict"] = before_w1
     (earlier / "verdicts.json").write_text(json.dumps({"verdicts": old}))
-    table = pd.read_parquet(sample_pack.folder / "evidence" / "indicators.parquet")
+    table = pd.read_parquet(sample_pack.restricted / "evidence" / "indicators.parquet")
     # LEAD03, a W1 key indicator, was 10 of 20 meetings (50.0%) in the earlier pack.
     mask = (
         (table["indicator_id"] == "LEAD03")
@@ -99,7 +99,7 @@ def test_index_compares_with_the_previous_pack(sample_pack, tmp_path):
     table.loc[mask, ["numerator", "denominator", "value", "no_data"]] = [10, 20, 50.0, False]
     table.to_parquet(earlier / "indicators.parquet", index=False)
 
-    evidence = _load_evidence(sample_pack.folder)
+    evidence = _load_evidence(sample_pack.restricted)
     results = {"W1": JobResult("W1", "W1", "ok", 1.0, html=str(now / "W1.html"))}
     html = build_index(
         evidence, results, now, [("Area profile", "bury-2017-wsoa")], "1 April 2019 at 09:00"

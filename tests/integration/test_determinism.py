@@ -132,12 +132,17 @@ def runs(tmp_path_factory) -> list[Path]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    # Both runs write <outputs>/<profile id>/<period end>/.
+    # Both runs write <outputs>/<profile id>/{board-pack,restricted}/<period end>/.
     return [outcome.folder, outputs / outcome.folder.relative_to(inputs[0][2].resolve())]
 
 
+def _restricted(folder: Path) -> Path:
+    """The restricted folder of the period whose board pack is ``folder``."""
+    return folder.parents[1] / "restricted" / folder.name
+
+
 def _staged(folder: Path) -> Path:
-    return folder.parent / "staged"
+    return folder.parents[1] / "restricted" / "staged"
 
 
 def _masked(name: str, text: str) -> str:
@@ -156,7 +161,9 @@ def _first_difference(a: str, b: str) -> str:
 def test_the_two_runs_really_are_separate(runs):
     a, b = runs
     assert a != b and a.name == b.name == PERIOD_END
-    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in runs]
+    manifests = [
+        json.loads((_restricted(f) / "manifest.json").read_text(encoding="utf-8")) for f in runs
+    ]
     assert manifests[0]["inputs"]["data_dir"] != manifests[1]["inputs"]["data_dir"]
     assert manifests[0]["inputs"]["fingerprint"] == manifests[1]["inputs"]["fingerprint"]
     assert [m["parameters"]["jobs"] for m in manifests] == [2, 1]
@@ -190,11 +197,11 @@ def test_staged_tables_and_quarantine_files_are_identical(runs):
 
 
 def test_indicator_tables_are_identical(runs):
-    a, b = (pd.read_parquet(f / "evidence" / "indicators.parquet") for f in runs)
+    a, b = (pd.read_parquet(_restricted(f) / "evidence" / "indicators.parquet") for f in runs)
     assert len(a) > 100  # a real table, not an empty one compared with itself
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     for name in ("assessments.csv", "verdicts.json"):
-        first, second = ((f / "evidence" / name).read_bytes() for f in runs)
+        first, second = ((_restricted(f) / "evidence" / name).read_bytes() for f in runs)
         assert first == second, name
 
 

@@ -139,10 +139,12 @@ def run(tmp_path_factory) -> dict:
     profile_path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
 
     outputs = root / "outputs"
-    folder = outputs / profile["id"] / PERIOD_END
-    (folder / "notebooks").mkdir(parents=True)
+    folder = outputs / profile["id"] / "board-pack" / PERIOD_END
+    restricted = outputs / profile["id"] / "restricted" / PERIOD_END
+    folder.mkdir(parents=True)
+    (restricted / "notebooks").mkdir(parents=True)
     (folder / "W5.html.tmp").symlink_to("/dev/full")
-    (folder / "notebooks" / "W6.ipynb").symlink_to("/dev/full")
+    (restricted / "notebooks" / "W6.ipynb").symlink_to("/dev/full")
 
     # Marks this run's workers and kernels, so the test can look for any left running.
     token = f"isolation-{uuid.uuid4().hex}"
@@ -179,6 +181,7 @@ def run(tmp_path_factory) -> dict:
     return {
         "done": done,
         "folder": folder,
+        "restricted": restricted,
         "outputs": outputs,
         "token": token,
         "seconds": time.perf_counter() - started,
@@ -203,7 +206,7 @@ def test_the_command_fails_and_says_which_reports_failed_and_why(run):
 
 def test_the_manifest_records_each_outcome_truthfully(run):
     folder = run["folder"]
-    manifest = _manifest(folder)
+    manifest = _manifest(run["restricted"])
     assert manifest["status"] == "failed"
     assert sorted(manifest["failed"]) == sorted(FAILED)
     records = {r["key"]: r for r in manifest["notebooks"]}

@@ -135,8 +135,8 @@ def runs(sample_pack, tmp_path_factory) -> Runs:
     executed.mkdir()
     # Staged tables are cached on content: the pack's serve this folder without re-ingest.
     shutil.copytree(
-        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged",
-        outputs / SAMPLE_PACK_PROFILE / "staged",
+        sample_pack.outputs / SAMPLE_PACK_PROFILE / "restricted" / "staged",
+        outputs / SAMPLE_PACK_PROFILE / "restricted" / "staged",
     )
     project = _project_copy(root, sample_pack)
     open_report(OTHER_PROFILE, str(data), OTHER_PERIOD, str(outputs))
@@ -192,7 +192,11 @@ def runs(sample_pack, tmp_path_factory) -> Runs:
 def _a_school(sample_pack) -> str:
     """A mainstream school's URN other than the default (the largest)."""
     census = pd.read_parquet(
-        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" / "school_census.parquet",
+        sample_pack.outputs
+        / SAMPLE_PACK_PROFILE
+        / "restricted"
+        / "staged"
+        / "school_census.parquet",
         columns=["school_urn", "phase"],
     )
     urns = sorted(census.loc[census["phase"] == "primary", "school_urn"].unique())
@@ -204,7 +208,7 @@ def engine(sample_pack):
     """The evidence as the engine computes it afresh (not the batch's cached copy)."""
     return build_evidence(
         load_profile(SAMPLE_PACK_PROFILE),
-        sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged",
+        sample_pack.outputs / SAMPLE_PACK_PROFILE / "restricted" / "staged",
         PERIOD,
     )
 
@@ -212,7 +216,7 @@ def engine(sample_pack):
 def _pack_notebooks(sample_pack) -> dict[str, nbformat.NotebookNode]:
     return {
         p.stem: nbformat.read(p, as_version=4)
-        for p in sorted((sample_pack.folder / "notebooks").glob("*.ipynb"))
+        for p in sorted((sample_pack.restricted / "notebooks").glob("*.ipynb"))
     }
 
 
@@ -283,11 +287,12 @@ def test_defaults_use_the_projects_own_sample_and_outputs(runs, sample_pack):
         assert not [c for c in book.cells if "injected-parameters" in c.metadata.get("tags", [])]
         # The provenance names the data read: the same extracts as the pack's sample.
         fingerprint = re.search(r"Data fingerprint</th><td>([0-9a-f]{16})", _html(book))
-        pack = (sample_pack.folder / "notebooks" / "board_summary.ipynb").read_text()
+        pack = (sample_pack.restricted / "notebooks" / "board_summary.ipynb").read_text()
         assert fingerprint and fingerprint.group(1) in pack, nb
-    assert (
-        project / "outputs" / SAMPLE_PACK_PROFILE / PERIOD / "evidence" / "evidence.pkl"
-    ).is_file()
+    restricted = project / "outputs" / SAMPLE_PACK_PROFILE / "restricted"
+    assert (restricted / PERIOD / "evidence" / "evidence.pkl").is_file()
+    # An analyst's own run created the restricted area, so it carries its README too.
+    assert "never" in (restricted / "README.md").read_text(encoding="utf-8").lower()
     drill = _text(_html(runs[f"defaults/{DRILL}"].notebook()))
     assert "the default" in drill and "as chosen" not in drill
     assert "W1: the absence of strategic leadership" in _text(

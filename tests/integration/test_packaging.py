@@ -324,7 +324,7 @@ def test_make_reinstalls_only_when_pyproject_changes(tmp_path):
 def test_make_clean_keeps_the_venv_and_distclean_removes_it(tmp_path):
     project = _scratch_project(tmp_path)
     _installed_venv(project)
-    for folder in ("outputs/bury-2017-wsoa/staged", "data/sample", "data/templates"):
+    for folder in ("outputs/bury-2017-wsoa/restricted/staged", "data/sample", "data/templates"):
         (project / folder).mkdir(parents=True)
 
     assert _make(project, "clean").returncode == 0
@@ -340,7 +340,7 @@ def test_make_clean_keeps_the_venv_and_distclean_removes_it(tmp_path):
 @needs_make
 def test_make_clean_keeps_the_committed_outputs_readme(tmp_path):
     project = _scratch_project(tmp_path)
-    (project / "outputs" / "bury-2017-wsoa" / "staged").mkdir(parents=True)
+    (project / "outputs" / "bury-2017-wsoa" / "restricted" / "staged").mkdir(parents=True)
     (project / "outputs" / "bench").mkdir()
     (project / "outputs" / "README.md").write_text("what a run writes\n")
 

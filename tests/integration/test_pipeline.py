@@ -26,6 +26,7 @@ from helpers import REPO_ROOT
 from helpers.pack_checks import SAMPLE_PACK_PROFILE, external_references, scan
 from sendready import cli
 from sendready.metadata.profile import load_profile, resolve_profile_path
+from sendready.publish.paths import PeriodPaths
 from sendready.publish.pipeline import plan_jobs, run_pack
 
 ROOT = REPO_ROOT
@@ -46,20 +47,21 @@ def _report_keys(profile_id: str = SAMPLE_PACK_PROFILE) -> list[str]:
 
 
 def test_clean_run_writes_the_index_and_every_report(sample_pack):
-    folder = sample_pack.folder
+    folder, restricted = sample_pack.folder, sample_pack.restricted
     # No period given: the last quarter end before the sample's extract date.
-    assert folder == sample_pack.outputs / SAMPLE_PACK_PROFILE / PERIOD
+    assert folder == sample_pack.outputs / SAMPLE_PACK_PROFILE / "board-pack" / PERIOD
+    assert restricted == sample_pack.outputs / SAMPLE_PACK_PROFILE / "restricted" / PERIOD
     assert not sample_pack.outcome.reused and not sample_pack.outcome.failed
     for key in _report_keys():
         assert (folder / f"{key}.html").stat().st_size > 10_000, key
-        executed = nbformat.read(folder / "notebooks" / f"{key}.ipynb", as_version=4)
+        executed = nbformat.read(restricted / "notebooks" / f"{key}.ipynb", as_version=4)
         # papermill injected this run's parameters into the executed notebook.
         injected = [
             c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
         ]
         assert injected and f'period_end = "{PERIOD}"' in injected[0].source
         fingerprint = json.loads(
-            (sample_pack.outputs / SAMPLE_PACK_PROFILE / "staged" / "ingest_cache.json").read_text()
+            (sample_pack.restricted.parent / "staged" / "ingest_cache.json").read_text()
         )["fingerprint"]
         assert f'staged_fingerprint = "{fingerprint}"' in injected[0].source
     assert (folder / "index.html").is_file() and (folder / "pack.html").is_file()
@@ -78,7 +80,7 @@ def test_no_exported_file_refers_to_an_external_address(sample_pack):
 
 
 def test_every_report_follows_the_board_report_rules(sample_pack):
-    manifest = json.loads((sample_pack.folder / "manifest.json").read_text())
+    manifest = json.loads((sample_pack.restricted / "manifest.json").read_text())
     fingerprint = manifest["inputs"]["fingerprint"][:16]
     for key in _report_keys():
         html = (sample_pack.folder / f"{key}.html").read_text(encoding="utf-8")
@@ -110,7 +112,7 @@ def test_every_report_follows_the_board_report_rules(sample_pack):
 
 
 def test_manifest_records_parameters_inputs_versions_timings_and_status(sample_pack):
-    manifest = json.loads((sample_pack.folder / "manifest.json").read_text())
+    manifest = json.loads((sample_pack.restricted / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["failed"] == []
     params = manifest["parameters"]
     assert params["period_end"] == PERIOD and params["profile_id"] == SAMPLE_PACK_PROFILE
@@ -147,13 +149,39 @@ def test_manifest_records_parameters_inputs_versions_timings_and_status(sample_p
         assert record["status"] == "ok" and record["reused"] is False, key
         assert record["seconds"] >= record["execute_seconds"] > 0, key
         assert record["html"] == f"{key}.html" and record["attempts"] in (1, 2), key
+        assert record["executed"] == f"notebooks/{key}.ipynb", key
+        assert record["html_sha256"] == _sha256(sample_pack.folder / f"{key}.html"), key
     # The verdicts match the evidence the reports were drawn from.
-    verdicts = json.loads((sample_pack.folder / "evidence" / "verdicts.json").read_text())
+    verdicts = json.loads((sample_pack.restricted / "evidence" / "verdicts.json").read_text())
     assert manifest["verdicts"] == {k: v["verdict"] for k, v in verdicts["verdicts"].items()}
+    # Every exported page, hashed here independently.
+    pages = [f"{k}.html" for k in _report_keys()] + ["index.html", "pack.html"]
+    assert manifest["exported"] == {p: _sha256(sample_pack.folder / p) for p in pages}
+    assert manifest["rebuilt"] == {}
+
+
+def test_the_pack_manifest_has_hashes_but_no_path_and_no_error_text(sample_pack):
+    full = json.loads((sample_pack.restricted / "manifest.json").read_text())
+    text = (sample_pack.folder / "manifest.json").read_text(encoding="utf-8")
+    shared = json.loads(text)
+    assert shared["files_sha256"] == full["exported"]
+    assert shared["run_key"] == full["run_key"] and shared["verdicts"] == full["verdicts"]
+    assert [r["key"] for r in shared["reports"]] == _report_keys()
+    for needle in (
+        str(sample_pack.outputs),
+        str(sample_pack.data_dir),
+        "restricted",
+        "evidence/",
+        ".ipynb",
+        "run.log",
+        ".csv",
+        '"error"',
+    ):
+        assert needle not in text, needle
 
 
 def test_run_log_records_configuration_progress_and_kernels(sample_pack):
-    log = (sample_pack.folder / "run.log").read_text(encoding="utf-8")
+    log = (sample_pack.restricted / "run.log").read_text(encoding="utf-8")
     assert "run configuration" in log and "Ingest for profile" in log
     for key in _report_keys():
         assert f"{key}: done in" in log, key
@@ -238,6 +266,113 @@ def test_an_unchanged_rerun_reads_no_extract_and_imports_no_heavy_library(sample
     assert seen["heavy"] == []
 
 
+# --- reuse verifies what it reuses ------------------------------------------------------
+
+
+def _cli_run(pack, capsys, *extra: str) -> tuple[int, str, str]:
+    """``sendready run`` with the same options as the sample pack, as typed at a terminal."""
+    code = cli.main(
+        [
+            "run",
+            "--profile",
+            SAMPLE_PACK_PROFILE,
+            "--data",
+            str(pack.data_dir),
+            "--out",
+            str(pack.outputs),
+            "--period-end",
+            PERIOD,
+            "--jobs",
+            "2",
+            "--single-file",
+            *extra,
+        ]
+    )
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_altered_or_deleted_page_is_rebuilt_and_the_run_says_so(sample_pack, capsys):
+    """Finding: a report overwritten with garbage, then a re-run: "reused", all ok."""
+    folder = sample_pack.folder
+    genuine = {"W1.html": (folder / "W1.html").read_text(encoding="utf-8")}
+    (folder / "W1.html").write_text("<p>garbage</p>", encoding="utf-8")
+    (folder / "data_quality.html").unlink()
+    code, out, err = _cli_run(sample_pack, capsys)
+    assert code == 0, err
+    assert f"{PERIOD}: W1.html was altered since the last run" in out
+    assert f"{PERIOD}: data_quality.html is missing (the last run exported it)" in out
+    assert "rebuilding it" in out
+    assert "inputs and parameters unchanged, reusing" not in out
+    assert "(all ok; rebuilt W1.html (altered), data_quality.html (missing))" in out
+    assert "running 2 notebooks" in out  # W1 and data_quality only; the rest reused
+    assert (folder / "W1.html").read_bytes() != b"<p>garbage</p>"
+    assert b"garbage" not in (folder / "pack.html").read_bytes()
+    assert (folder / "data_quality.html").is_file()
+    for manifest in (sample_pack.restricted / "manifest.json", folder / "manifest.json"):
+        content = json.loads(manifest.read_text())
+        assert content["rebuilt"] == {"W1.html": "altered", "data_quality.html": "missing"}
+    full = json.loads((sample_pack.restricted / "manifest.json").read_text())
+    records = {r["key"]: r for r in full["notebooks"]}
+    assert records["W1"]["reused"] is False and records["W1"]["rebuilt"] == "altered"
+    assert records["W4"]["reused"] is True and records["W4"]["rebuilt"] == ""
+    assert full["exported"]["W1.html"] == _sha256(folder / "W1.html")
+    # The rebuilt page is a real report again.
+    rebuilt = (folder / "W1.html").read_text(encoding="utf-8")
+    assert len(rebuilt) > len(genuine["W1.html"]) // 2 and scan(rebuilt).h1 == 1
+
+    # The index alone, altered: rebuilt without running a notebook.
+    (folder / "index.html").write_text("<p>all ok</p>", encoding="utf-8")
+    code, out, err = _cli_run(sample_pack, capsys)
+    assert code == 0, err
+    assert "index.html was altered" in out and "running 0 notebooks" in out
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<p>all ok</p>" not in index and 'href="W1.html"' in index and scan(index).h1 == 1
+    # And now nothing is out of place: the next run reuses everything.
+    code, out, err = _cli_run(sample_pack, capsys)
+    assert code == 0 and "(reused)" in out and "rebuilt" not in out
+
+
+# --- outputs that cannot be written ------------------------------------------------------
+
+
+def _one_line_exit_2(code: int, err: str, folder: Path) -> None:
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("sendready: cannot write to") and str(folder) in lines[0]
+    assert "--out" in lines[0] and "internal error" not in err and "Traceback" not in err
+
+
+def test_a_file_where_the_outputs_folder_should_be_is_exit_2(sample_pack, tmp_path, capsys):
+    blocker = tmp_path / "outputs"
+    blocker.write_text("a file, not a folder")
+    code = cli.main(
+        ["run", "--data", str(sample_pack.data_dir), "--out", str(blocker), "--period-end", PERIOD]
+    )
+    _one_line_exit_2(code, capsys.readouterr().err, blocker)
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize("which", ["folder", "restricted"])
+def test_a_read_only_finished_pack_is_exit_2_naming_the_folder(sample_pack, capsys, which):
+    """Finding: a read-only folder holding a finished pack gave "internal error
+    (OSError ... run.log)". Root ignores permission bits, so the folder is made immutable
+    (``chattr +i``), which refuses root too."""
+    folder = getattr(sample_pack, which)
+    if shutil.which("chattr") is None or not _chattr("+i", folder):
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        code, _out, err = _cli_run(sample_pack, capsys)
+    finally:
+        _chattr("-i", folder)
+    _one_line_exit_2(code, err, folder)
+
+
 # --- a failing notebook ----------------------------------------------------------------
 
 
@@ -284,7 +419,8 @@ def failing_setup(sample_pack, tmp_path_factory):
         "profile": profile,
         "data": sample_pack.data_dir,
         "outputs": root / "outputs",
-        "folder": root / "outputs" / "test-failing-pack" / PERIOD,
+        "folder": root / "outputs" / "test-failing-pack" / "board-pack" / PERIOD,
+        "restricted": root / "outputs" / "test-failing-pack" / "restricted" / PERIOD,
     }
 
 
@@ -299,7 +435,7 @@ def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
         s["data"],
         tmp_path,
         PERIOD,
-        tmp_path,
+        PeriodPaths(pack=tmp_path / "pack", restricted=tmp_path / "restricted"),
         s["project"] / "notebooks",
         [],
         600,
@@ -313,6 +449,9 @@ def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
         "data_quality": True,
     }
     assert all(j.parameters["staged_fingerprint"] == "f" * 64 for j in jobs)
+    # Pages go to the board pack, executed notebooks to the restricted folder.
+    assert {Path(j.html_path).parent for j in jobs} == {tmp_path / "pack"}
+    assert {Path(j.executed_path).parent for j in jobs} == {tmp_path / "restricted" / "notebooks"}
     # Without a pin (the bench's naive loop, an analyst's own run) no parameter is passed.
     unpinned = plan_jobs(
         profile,
@@ -320,7 +459,7 @@ def test_plan_pins_the_staged_data_and_gives_bespoke_notebooks_their_own_kernel(
         s["data"],
         tmp_path,
         PERIOD,
-        tmp_path,
+        PeriodPaths(pack=tmp_path / "pack", restricted=tmp_path / "restricted"),
         s["project"] / "notebooks",
         [],
         600,
@@ -375,14 +514,14 @@ def failed_run(failing_setup):
 
 
 def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
-    folder = failed_run["folder"]
+    folder, restricted = failed_run["folder"], failed_run["restricted"]
     assert failed_run["code"] != 0
     assert "FAILED" in failed_run["terminal"] and "W2" in failed_run["terminal"]
     for key in ("board_summary", "W4", "data_quality"):
         assert (folder / f"{key}.html").is_file(), key
     assert not (folder / "W2.html").exists()  # never a board report for a failed notebook
     # The executed notebook is kept (with its error) for the analyst.
-    assert FAILURE_TEXT in (folder / "notebooks" / "W2.ipynb").read_text()
+    assert FAILURE_TEXT in (restricted / "notebooks" / "W2.ipynb").read_text()
 
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "Reports that failed to run" in index
@@ -392,7 +531,7 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
     # The exception's text (which could quote data) stays in the log and the manifest.
     assert FAILURE_TEXT not in index
 
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = json.loads((restricted / "manifest.json").read_text())
     assert manifest["status"] == "failed" and manifest["failed"] == ["W2"]
     records = {r["key"]: r for r in manifest["notebooks"]}
     assert records["W2"]["status"] == "failed" and FAILURE_TEXT in records["W2"]["error"]
@@ -401,7 +540,9 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
         "W4": "ok",
         "data_quality": "ok",
     }
-    assert FAILURE_TEXT in (folder / "run.log").read_text()
+    assert FAILURE_TEXT in (restricted / "run.log").read_text()
+    # Nor does the board pack's own manifest: only the short reason the index shows.
+    assert FAILURE_TEXT not in (folder / "manifest.json").read_text()
     # Progress lines only: no kernel or worker chatter reached the terminal.
     for noise in ("IPKernelApp", "Kernel is running", "KeyboardInterrupt", "Traceback"):
         assert noise not in failed_run["terminal"], noise
@@ -409,8 +550,8 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(failed_run):
 
 @pytest.fixture(scope="module")
 def rerun_after_failure(failed_run):
-    folder = failed_run["folder"]
-    mtimes = {p.name: p.stat().st_mtime_ns for p in (folder / "notebooks").glob("*.ipynb")}
+    restricted = failed_run["restricted"]
+    mtimes = {p.name: p.stat().st_mtime_ns for p in (restricted / "notebooks").glob("*.ipynb")}
     (outcome,) = run_pack(
         str(failed_run["profile"]),
         failed_run["data"],
@@ -424,7 +565,7 @@ def rerun_after_failure(failed_run):
 
 
 def test_rerun_after_a_failure_reruns_only_the_failed_notebook(rerun_after_failure):
-    outcome, folder = rerun_after_failure["outcome"], rerun_after_failure["folder"]
+    outcome, folder = rerun_after_failure["outcome"], rerun_after_failure["restricted"]
     assert not outcome.reused  # a failed pack is never reused as a whole
     reused = {r.key: r.reused for r in outcome.results}
     assert reused == {"board_summary": True, "W2": False, "W4": True, "data_quality": True}
@@ -438,8 +579,10 @@ def test_rerun_after_a_failure_reruns_only_the_failed_notebook(rerun_after_failu
 
 def test_force_redoes_everything(rerun_after_failure):
     s = rerun_after_failure
-    folder = s["folder"]
-    staged_cache = s["outputs"] / "test-failing-pack" / "staged" / "ingest_cache.json"
+    folder = s["restricted"]
+    staged_cache = (
+        s["outputs"] / "test-failing-pack" / "restricted" / "staged" / "ingest_cache.json"
+    )
     ingest_before = json.loads(staged_cache.read_text())["created"]
     executed_before = (folder / "notebooks" / "W4.ipynb").stat().st_mtime_ns
     time.sleep(1.1)  # the ingest cache records its time to the second

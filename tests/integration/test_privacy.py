@@ -21,6 +21,11 @@ Canaries left out, and why:
   consented quote, a survey question, the profile): it can appear for that reason. The
   sample has none; the test reports any it finds.
 
+The board pack is also checked for what sits beside it: its folder holds the pages, the
+single-file pack and its own manifest only, never evidence (unsuppressed counts), executed
+notebooks, staged data, quarantine files or the run log, and no page links outside it.
+Those are in the restricted area, which carries its own README saying so.
+
 Searching uses the text a reader would see: HTML entities are decoded and inlined chart
 images (base64) are removed first, since random base64 could spell a short identifier.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import html.parser
 import json
 import pickle
 import re
@@ -42,6 +48,7 @@ import pytest
 import yaml
 
 from helpers.guarantee_pack import hostile_pack
+from helpers.pack_checks import is_external
 
 MONTHS = (
     "January",
@@ -373,7 +380,7 @@ def _table_headers(markup: str) -> set[str]:
 
 
 def test_executed_notebooks_hold_no_person_level_frames(pack):
-    notebooks = sorted((pack.folder / "notebooks").glob("*.ipynb"))
+    notebooks = sorted((pack.restricted / "notebooks").glob("*.ipynb"))
     assert len(notebooks) == len(pack.outcomes[0].results)
     for path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -388,3 +395,78 @@ def test_executed_notebooks_hold_no_person_level_frames(pack):
                     c for c in IDENTIFIER_COLUMNS if re.search(rf"(?<![\w.]){c}(?!\w)", first_lines)
                 }
                 assert not named, (path.name, named, first_lines[:200])
+
+
+# --- the shareable board pack and the restricted area -----------------------------------
+
+_SHAREABLE_SUFFIXES = {".html", ".pdf"}
+
+
+def test_the_board_pack_folder_holds_only_shareable_files(pack):
+    """Finding: evidence/indicators.parquet (unsuppressed counts), the executed notebooks
+    and run.log sat inside the board-pack folder."""
+    inside = sorted(pack.folder.rglob("*"))
+    assert any(p.name == "index.html" for p in inside)
+    assert [p for p in inside if p.is_dir()] == []  # no evidence/, notebooks/, staged/
+    unshareable = [
+        p.name for p in inside if p.suffix not in _SHAREABLE_SUFFIXES and p.name != "manifest.json"
+    ]
+    assert unshareable == []
+    # Nothing restricted anywhere under the board-pack root, for any period.
+    root = pack.folder.parent
+    assert [p.name for p in root.iterdir()] == [pack.folder.name]
+    restricted_kinds = {".parquet", ".csv", ".ipynb", ".pkl", ".key", ".log"}
+    assert not [p for p in root.rglob("*") if p.suffix in restricted_kinds]
+
+
+def test_quarantine_and_evidence_are_in_the_restricted_area_with_a_readme(pack):
+    """Finding: quarantine CSVs (names, NHS numbers, dates of birth) sat in a sibling of
+    the board pack with no warning."""
+    restricted = pack.restricted.parent
+    assert restricted.name == "restricted" and not pack.folder.is_relative_to(restricted)
+    assert pack.staged.is_relative_to(restricted)
+    assert list((pack.staged / "quarantine").glob("*.csv"))  # the quarantine is here
+    assert (pack.restricted / "evidence" / "indicators.parquet").is_file()
+    assert (pack.restricted / "run.log").is_file()
+    readme = (restricted / "README.md").read_text(encoding="utf-8")
+    for words in ("never", "quarantine", "unsuppressed", "board-pack"):
+        assert words in readme.lower(), words
+    # The profile's folder holds the two areas and nothing else.
+    assert sorted(p.name for p in restricted.parent.iterdir()) == ["board-pack", "restricted"]
+
+
+_URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "action", "data", "formaction"}
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in _URL_ATTRIBUTES and value:
+                parts = [v.split()[0] for v in value.split(",")] if name == "srcset" else [value]
+                self.urls += [v.strip() for v in parts if v.strip()]
+
+
+def test_nothing_in_the_board_pack_links_outside_it(pack):
+    """Every href and src of every page resolves to a file in the board-pack folder (or to
+    a place in the page, or inline data): nothing points into the restricted area."""
+    restricted = pack.restricted.parent.resolve()
+    folder = pack.folder.resolve()
+    checked = 0
+    for page in sorted(pack.folder.glob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            if url.startswith("#") or url.lower().startswith(("data:", "mailto:")):
+                continue
+            assert not is_external(url), (page.name, url)
+            target = (folder / url.split("#", 1)[0].split("?", 1)[0]).resolve()
+            assert target.parent == folder and target.is_file(), (page.name, url)
+            assert not target.is_relative_to(restricted), (page.name, url)
+            checked += 1
+    assert checked > 0  # the index links to the reports
+    manifest = (pack.folder / "manifest.json").read_text(encoding="utf-8")
+    assert str(restricted) not in manifest and "/restricted" not in manifest

@@ -55,14 +55,16 @@ def _command(project: Path, *args: str) -> tuple[str, float]:
 
 
 def _snapshot(folder: Path, output: str, seconds: float) -> dict:
-    table = pd.read_parquet(folder / "evidence" / "indicators.parquet")
+    """``folder``: the board pack; its evidence and manifest are in the restricted folder."""
+    restricted = folder.parents[1] / "restricted" / folder.name
+    table = pd.read_parquet(restricted / "evidence" / "indicators.parquet")
     return {
         "output": output,
         "seconds": seconds,
         "titles": set(table.loc[table["indicator_id"] == "EHC01", "title"].astype(str)),
         "pages": {name: (folder / name).read_text(encoding="utf-8") for name in PAGES},
-        "manifest": (folder / "manifest.json").read_text(encoding="utf-8"),
-        "evidence_key": (folder / "evidence" / "evidence.key").read_text(),
+        "manifest": (restricted / "manifest.json").read_text(encoding="utf-8"),
+        "evidence_key": (restricted / "evidence" / "evidence.key").read_text(),
         "index_mtime": (folder / "index.html").stat().st_mtime_ns,
     }
 
@@ -80,7 +82,7 @@ def runs(tmp_path_factory) -> dict:
     )
     shutil.copytree(REPO_ROOT / "notebooks", project / "notebooks")
     data, outputs = project / "data", project / "outputs"
-    folder = outputs / PROFILE / PERIOD
+    folder = outputs / PROFILE / "board-pack" / PERIOD
     _command(project, "sample", "--out", str(data), "--scale", "0.15", "--seed", "7")
     run = ("run", "--profile", PROFILE, "--data", str(data), "--out", str(outputs))
 

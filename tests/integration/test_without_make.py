@@ -122,7 +122,9 @@ def test_the_documented_commands_work_in_a_fresh_environment_without_make(tmp_pa
             run([VENV_PYTHON, "-m", "sendready", "sample", "--scale", SAMPLE_SCALE], 120)
             done = run(argv, 600)
             assert "(all ok)" in done.stdout
-            assert (project / "outputs" / "bury-2017-wsoa" / "2019-03-31" / "index.html").is_file()
+            assert (
+                project / "outputs" / "bury-2017-wsoa" / "board-pack" / "2019-03-31" / "index.html"
+            ).is_file()
         elif argv[-1] == "pytest":
             done = run([*argv, "-q", "-p", "no:cacheprovider", *PYTEST_SUBSET], 300)
             assert " passed" in done.stdout and "failed" not in done.stdout

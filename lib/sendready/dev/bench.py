@@ -365,14 +365,17 @@ def batch_once(
     Returns:
         The batch, the re-run (``extra["reused"]``: whether it really reused everything,
         which it cannot if the suite's code changed in between), the batch's manifest,
-        and the period folder.
+        and the period's restricted folder (where the executed notebooks are).
     """
     out = work / "batch"
     cmd = _sendready(
         "run", "--profile", profile, "--data", str(data), "--out", str(out), "--jobs", str(jobs)
     )
     batch = measure([*cmd, "--force"], cwd=repo_root(), log=work / "bench.log")
-    manifest_path = next(out.glob("*/*/manifest.json"))
+    from sendready.publish.paths import MANIFEST, RESTRICTED_DIR
+
+    # The full manifest, in the period's restricted folder beside its executed notebooks.
+    manifest_path = next(out.glob(f"*/{RESTRICTED_DIR}/*/{MANIFEST}"))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     written = manifest_path.stat().st_mtime_ns
     rerun = measure(cmd, cwd=repo_root(), log=work / "bench.log")
@@ -434,6 +437,7 @@ def notebook_plan(
     plans them (optionally only some keys)."""
     from sendready.metadata.profile import load_profile
     from sendready.publish.batch import find_notebook_dir
+    from sendready.publish.paths import PeriodPaths
     from sendready.publish.pipeline import plan_jobs
 
     prof = load_profile(profile)
@@ -443,7 +447,7 @@ def notebook_plan(
         data,
         outputs,
         period_end,
-        outputs / "plan",
+        PeriodPaths(pack=outputs / "plan" / "pack", restricted=outputs / "plan" / "restricted"),
         find_notebook_dir(repo_root()),
         [],
         600,
@@ -722,7 +726,7 @@ def floor_main(
     from sendready.evidence.build import build_evidence
     from sendready.ingest.run import run_ingest
     from sendready.metadata.profile import load_profile
-    from sendready.publish.paths import period_dir, staged_dir
+    from sendready.publish.paths import pack_dir, restricted_period_dir, staged_dir
     from sendready.reports.context import ReportContext
 
     imported = time.perf_counter()
@@ -737,12 +741,13 @@ def floor_main(
         ingest=ingest,
         data_dir=data,
         outputs=out,
-        folder=period_dir(out, prof, period_end),
+        folder=restricted_period_dir(out, prof, period_end),
     )
-    ctx.folder.mkdir(parents=True, exist_ok=True)
+    pack = pack_dir(out, prof, period_end)
+    pack.mkdir(parents=True, exist_ok=True)
     pages = floor_pages(ctx, only)
     for key, html in pages.items():
-        (ctx.folder / f"{key}.html").write_text(
+        (pack / f"{key}.html").write_text(
             f'<!DOCTYPE html><html lang="en-GB"><meta charset="utf-8">{html}</html>',
             encoding="utf-8",
         )

@@ -27,7 +27,7 @@ from sendready.evidence.verdicts import VERDICT_LABELS
 from sendready.privacy.disclosure import mark_suppression
 from sendready.publish.batch import JobResult
 from sendready.publish.export import check_board_html, report_css, templates_dir
-from sendready.publish.paths import previous_verdicts
+from sendready.publish.paths import evidence_dir, previous_verdicts
 from sendready.reports.common import ASSURANCE_SYMBOLS, VARIATION_SYMBOLS, VERDICT_SYMBOLS
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
@@ -157,12 +157,16 @@ def indicator_line(
 
 
 def previous_pack(period_folder: Path) -> PreviousPack | None:
-    """The latest earlier pack of the same profile, if there is one."""
+    """The latest earlier pack of the same profile, if there is one.
+
+    ``period_folder`` is the period's restricted folder: an earlier pack's verdicts and
+    indicator table are evidence, kept in the restricted area beside it.
+    """
     found = previous_verdicts(period_folder)
     if found is None:
         return None
     period_end, verdicts = found
-    table_path = period_folder.parent / period_end / "evidence" / "indicators.parquet"
+    table_path = evidence_dir(period_folder.parent / period_end) / "indicators.parquet"
     table = pd.read_parquet(table_path) if table_path.exists() else None
     return PreviousPack(period_end, verdicts, table)
 
@@ -193,7 +197,11 @@ def build_index(
     provenance: list[tuple[str, str]],
     run_date: str,
 ) -> str:
-    """Render ``index.html`` for one period (see module docstring)."""
+    """Render ``index.html`` for one period (see module docstring).
+
+    ``folder`` is the period's restricted folder, where earlier packs' evidence is looked
+    up; the page itself links only to the reports beside it in the board pack.
+    """
     profile = evidence.profile
     wsoa = profile.framework.kind == "wsoa-2016"
     previous = previous_pack(folder)

@@ -1,6 +1,7 @@
 """The period's evidence, computed once per batch and reused by every report.
 
-Evidence is cached on disk in the period folder, keyed on the staged data's fingerprint,
+Evidence is cached on disk in the period's restricted folder (``<period>/evidence/``:
+the counts are unsuppressed, so never in the board pack), keyed on the staged data's fingerprint,
 the profile, the period, the version and the code it is computed by, so a batch computes it
 once and every notebook (and an analyst's "Run All") reuses it. The narrator (suppression
 marked once) is kept beside it for the same reason, under the same key.
@@ -27,6 +28,13 @@ from sendready.metadata.profile import Profile
 from sendready.reports.context import NARRATOR_FILE, stored_narrator
 
 
+def evidence_dir(folder: Path) -> Path:
+    """``<restricted period folder>/evidence``, as :func:`sendready.publish.paths.evidence_dir`
+    says; not imported from there, so that the evidence key hashes only the code the
+    evidence depends on (``paths`` reaches the sample generator)."""
+    return folder / "evidence"
+
+
 def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str:
     parts = {
         "fingerprint": ingest.fingerprint,
@@ -46,9 +54,9 @@ def evidence_is_current(
 
 
 def _is_current(folder: Path, key: str) -> bool:
-    key_file = folder / "evidence" / "evidence.key"
+    key_file = evidence_dir(folder) / "evidence.key"
     return (
-        (folder / "evidence" / "evidence.pkl").exists()
+        (evidence_dir(folder) / "evidence.pkl").exists()
         and key_file.exists()
         and key_file.read_text() == key
     )
@@ -63,8 +71,8 @@ def load_or_build_evidence(
     only when its key matches, never from user-supplied paths.
     """
     key = evidence_key(profile, ingest, period_end)
-    cache = folder / "evidence" / "evidence.pkl"
-    key_file = folder / "evidence" / "evidence.key"
+    cache = evidence_dir(folder) / "evidence.pkl"
+    key_file = evidence_dir(folder) / "evidence.key"
     if _is_current(folder, key):
         with open(cache, "rb") as handle:
             evidence = pickle.load(handle)
@@ -72,7 +80,7 @@ def load_or_build_evidence(
             _store_narrator(folder, key, evidence)
         return evidence
     evidence = build_evidence(profile, ingest.out_dir, period_end)
-    save_evidence(evidence, folder / "evidence")
+    save_evidence(evidence, evidence_dir(folder))
     tmp = cache.with_suffix(".tmp")
     with open(tmp, "wb") as handle:
         pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -90,7 +98,7 @@ def _store_narrator(folder: Path, key: str, evidence: Evidence) -> None:
     """
     from sendready.reports.narrative.narrator import Narrator
 
-    path = folder / "evidence" / NARRATOR_FILE
+    path = evidence_dir(folder) / NARRATOR_FILE
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two notebooks may race here
     with open(tmp, "wb") as handle:
         # The key first, so that checking it does not unpickle the narrator.

@@ -1,5 +1,19 @@
 """Where things live: the project checkout, the sample area, each period's outputs.
 
+A run writes two kinds of output, kept apart by construction, under
+``<outputs>/<profile id>/``:
+
+* ``board-pack/<period end>/``: the **shareable board pack**: the HTML pages, the
+  single-file ``pack.html``, a PDF when one exists, and a manifest that names no restricted
+  file. Aggregates only, small counts suppressed: this folder may be sent to the board.
+* ``restricted/``: the **restricted analyst area**, which never leaves the machine: the
+  staged data and quarantine (``staged/``) and, per period (``<period end>/``), the
+  evidence tables with unsuppressed counts and the caches, the executed notebooks,
+  ``run.log`` and the full manifest. The suite writes a ``README.md`` there saying so.
+
+Every path a command, a notebook, the bench or a test needs comes from here. Nothing in
+the board pack refers to the restricted area (``test_privacy`` scans every link).
+
 Standard library only: the re-run path uses these before it knows whether any work is
 needed.
 """
@@ -9,13 +23,50 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from sendready.core.dates import iso_date
+from sendready.core.errors import SendreadyError
 from sendready.metadata.profile import Profile
 
 log = logging.getLogger("sendready.publish.paths")
+
+BOARD_PACK_DIR = "board-pack"
+RESTRICTED_DIR = "restricted"
+STAGED_DIR = "staged"
+EVIDENCE_DIR = "evidence"
+EXECUTED_DIR = "notebooks"
+MANIFEST = "manifest.json"
+RUN_LOG = "run.log"
+INDEX_FILE = "index.html"
+PACK_FILE = "pack.html"
+PDF_FILE = "pack.pdf"
+RESTRICTED_README = "README.md"
+_PERIOD_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+RESTRICTED_README_TEXT = """\
+# Restricted: never share, never copy off this machine
+
+This folder was written by sendready. It holds the **restricted analyst area** of the
+profile's runs: everything behind the board pack that must not leave this machine.
+
+- `staged/`: the checked extracts as child-level rows (names, dates of birth, UPNs, NHS
+  numbers and postcodes where the extracts had them), `data_quality.json`, and
+  `staged/quarantine/*.csv`: every rejected row exactly as it was read, identifiers
+  included.
+- `<period end>/evidence/`: the indicator table, assessments, verdicts and caches, with
+  **unsuppressed** counts, small numbers included.
+- `<period end>/notebooks/`: the executed notebooks, with analyst-only cells and outputs.
+- `<period end>/run.log` and `<period end>/manifest.json`: paths and names of the
+  extracts, and error text that may quote data.
+
+Keep it under the same data-protection arrangements as the extracts themselves: do not
+email it, commit it, or copy it to a shared drive. What may be shared is the board pack,
+in `../board-pack/<period end>/`, which holds aggregates only and links to nothing here.
+"""
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -41,32 +92,157 @@ def ensure_sample(data_dir: Path) -> None:
         generate_sample(out_dir=data_dir, scale=1.0, seed=2017)
 
 
+def profile_dir(outputs: Path, profile: Profile) -> Path:
+    """``<outputs>/<profile id>``: keyed by profile, not area, because two profiles (a 2017
+    revisit and a 2024 inspection) can share an area."""
+    return outputs / profile.id
+
+
+def restricted_dir(outputs: Path, profile: Profile) -> Path:
+    """``<outputs>/<profile id>/restricted``: the analyst area that never leaves the machine."""
+    return profile_dir(outputs, profile) / RESTRICTED_DIR
+
+
 def staged_dir(outputs: Path, profile: Profile) -> Path:
-    """``<outputs>/<profile id>/staged``: the checked data every report of a profile reads."""
-    return outputs / profile.id / "staged"
+    """``<outputs>/<profile id>/restricted/staged``: the checked data (and quarantine) every
+    report of a profile reads."""
+    return restricted_dir(outputs, profile) / STAGED_DIR
 
 
-def period_dir(outputs: Path, profile: Profile, period_end: dt.date | str) -> Path:
-    """``<outputs>/<profile id>/<period end>``: keyed by profile, not area, because two
-    profiles (a 2017 revisit and a 2024 inspection) can share an area."""
-    return outputs / profile.id / iso_date(period_end).isoformat()
+def restricted_period_dir(outputs: Path, profile: Profile, period_end: dt.date | str) -> Path:
+    """``<outputs>/<profile id>/restricted/<period end>``: the period's evidence, executed
+    notebooks, run log and full manifest."""
+    return restricted_dir(outputs, profile) / iso_date(period_end).isoformat()
+
+
+def pack_dir(outputs: Path, profile: Profile, period_end: dt.date | str) -> Path:
+    """``<outputs>/<profile id>/board-pack/<period end>``: the shareable board pack."""
+    return profile_dir(outputs, profile) / BOARD_PACK_DIR / iso_date(period_end).isoformat()
+
+
+def evidence_dir(restricted_period: Path) -> Path:
+    """``<restricted period>/evidence``: indicator table, assessments, verdicts, caches."""
+    return restricted_period / EVIDENCE_DIR
+
+
+@dataclass(frozen=True)
+class PeriodPaths:
+    """One period's two folders: the shareable pack and its restricted counterpart."""
+
+    pack: Path  # shareable
+    restricted: Path  # never leaves the machine
+
+    @property
+    def evidence(self) -> Path:
+        return evidence_dir(self.restricted)
+
+    @property
+    def executed(self) -> Path:
+        return self.restricted / EXECUTED_DIR
+
+    @property
+    def manifest(self) -> Path:
+        """The full manifest (paths, errors): restricted."""
+        return self.restricted / MANIFEST
+
+    @property
+    def pack_manifest(self) -> Path:
+        """The shareable manifest: no paths, no error text, hashes of the pack's files."""
+        return self.pack / MANIFEST
+
+    @property
+    def run_log(self) -> Path:
+        return self.restricted / RUN_LOG
+
+
+def period_paths(outputs: Path, profile: Profile, period_end: dt.date | str) -> PeriodPaths:
+    return PeriodPaths(
+        pack=pack_dir(outputs, profile, period_end),
+        restricted=restricted_period_dir(outputs, profile, period_end),
+    )
+
+
+def writable_dir(folder: Path) -> Path:
+    """Create ``folder`` if needed and check that a file can be written in it.
+
+    Raises:
+        SendreadyError: (exit status 2) naming the folder and what to do, on one line,
+            when the folder, or a parent, cannot be created or written (read-only, a file
+            where a folder is expected, no permission).
+    """
+    probe = folder / f".sendready-write-check.{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise not_writable(folder, exc) from None
+    return folder
+
+
+def not_writable(folder: Path | str, exc: OSError) -> SendreadyError:
+    """The one-line error for a folder the suite cannot create or write in.
+
+    Names the path that is in the way: the nearest existing folder at or above
+    ``folder`` (the one that refused), or a file standing where a folder is expected.
+    """
+    blocker = Path(folder)
+    while not blocker.exists() and blocker != blocker.parent:
+        blocker = blocker.parent
+    if blocker.exists() and not blocker.is_dir():
+        return SendreadyError(
+            f"cannot write to {folder}: {blocker} is a file where a folder is expected; "
+            "move that file away, or choose another outputs folder with --out."
+        )
+    reason = exc.strerror or type(exc).__name__
+    return SendreadyError(
+        f"cannot write to {blocker} ({reason}): make that folder writable, or choose "
+        "another outputs folder with --out."
+    )
+
+
+def ensure_restricted(outputs: Path, profile: Profile) -> Path:
+    """The restricted area, created (writable) with its ``README.md`` on first use."""
+    folder = writable_dir(restricted_dir(outputs, profile))
+    readme = folder / RESTRICTED_README
+    try:
+        if not readme.is_file() or readme.read_text(encoding="utf-8") != RESTRICTED_README_TEXT:
+            readme.write_text(RESTRICTED_README_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise not_writable(folder, exc) from None
+    return folder
+
+
+def old_layout_folders(outputs: Path, profile: Profile) -> list[Path]:
+    """Folders an older version wrote beside the pack (``staged/``, ``<period end>/``),
+    mixing restricted files into what looks like a pack: the run warns about them."""
+    folder = profile_dir(outputs, profile)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and (p.name == STAGED_DIR or _PERIOD_NAME.fullmatch(p.name))
+    )
 
 
 def earlier_pack(period_folder: Path) -> Path | None:
-    """The latest earlier period folder of the same profile that holds verdicts."""
+    """The latest earlier restricted period folder of the same profile that holds verdicts.
+
+    ``period_folder`` is a restricted period folder (:func:`restricted_period_dir`): the
+    verdicts an index compares with are evidence, kept in the restricted area.
+    """
     siblings = (
         sorted(
             p
             for p in period_folder.parent.iterdir()
-            if p.is_dir()
-            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)
-            and p.name < period_folder.name
+            if p.is_dir() and _PERIOD_NAME.fullmatch(p.name) and p.name < period_folder.name
         )
         if period_folder.parent.is_dir()
         else []
     )
     for folder in reversed(siblings):
-        if (folder / "evidence" / "verdicts.json").is_file():
+        if (evidence_dir(folder) / "verdicts.json").is_file():
             return folder
     return None
 
@@ -77,5 +253,5 @@ def previous_verdicts(period_folder: Path) -> tuple[str, dict[str, str]] | None:
     folder = earlier_pack(period_folder)
     if folder is None:
         return None
-    content = json.loads((folder / "evidence" / "verdicts.json").read_text(encoding="utf-8"))
+    content = json.loads((evidence_dir(folder) / "verdicts.json").read_text(encoding="utf-8"))
     return folder.name, {k: v["verdict"] for k, v in content["verdicts"].items()}

@@ -1,13 +1,24 @@
 """``sendready run``: sample (if needed), ingest once, evidence once, reports in parallel.
 
-Writes, for each period end, ``<outputs>/<profile id>/<period end>/`` holding
-``index.html``, one HTML report per weakness, the board summary and data-quality reports,
-the executed notebooks, ``manifest.json``, ``run.log`` and the evidence tables.
+Writes, for each period end, two folders (:mod:`sendready.publish.paths`):
+
+* the shareable board pack, ``<outputs>/<profile id>/board-pack/<period end>/``:
+  ``index.html``, one HTML report per weakness, the board summary and data-quality
+  reports, ``pack.html`` when asked for, and a ``manifest.json`` that names no restricted
+  file (no paths, no error text) but gives the SHA-256 of every file exported;
+* the restricted analyst area, ``<outputs>/<profile id>/restricted/<period end>/``: the
+  evidence tables and caches, the executed notebooks, ``run.log`` and the full manifest.
 
 Re-runs: every report has a key, a hash of everything it depends on (staged data, profile,
 period, notebook, parameters and the suite's own code). A report whose key matches a
-successful report of the previous run is reused; when every report and the index can be
-reused the period is not touched at all. ``force`` redoes everything, ingest included.
+successful report of the previous run is reused, but only if its HTML is still exactly
+what that run exported (the manifest's SHA-256); a page that is missing or was altered is
+rebuilt, and the run says so in its progress and its manifest. When every report and the
+index can be reused the period is not touched at all. ``force`` redoes everything, ingest
+included.
+
+A folder the run cannot write (read-only, or a file where a folder should be) is a
+user-fixable error naming the folder (exit status 2), found before any work is done.
 
 An unchanged re-run is meant to take well under a second at any scale, so that path
 imports nothing heavy (pandas, scipy, matplotlib and nbconvert are imported only when a
@@ -54,12 +65,20 @@ from sendready.publish.batch import (
 )
 from sendready.publish.kernel import KERNEL_NAME
 from sendready.publish.paths import (
+    INDEX_FILE,
+    MANIFEST,
+    PACK_FILE,
+    RUN_LOG,
+    PeriodPaths,
     default_data_dir,
+    ensure_restricted,
     ensure_sample,
-    period_dir,
+    old_layout_folders,
+    period_paths,
     previous_verdicts,
     project_root,
     staged_dir,
+    writable_dir,
 )
 
 log = logging.getLogger("sendready.publish.pipeline")
@@ -87,18 +106,19 @@ PACKAGES = (
     "jinja2",
     "jupyterlab",
 )
-MANIFEST = "manifest.json"
-RUN_LOG = "run.log"
-PACK_FILE = "pack.html"
+__all__ = ["MANIFEST", "PACK_FILE", "RUN_LOG", "PeriodOutcome", "plan_jobs", "run_pack"]
 _SUITE_NOTEBOOKS = (BOARD_SUMMARY, WEAKNESS_REPORT, DATA_QUALITY)
 
 
 @dataclass
 class PeriodOutcome:
     period_end: str
-    folder: Path
+    folder: Path  # the shareable board pack
     reused: bool
     results: list[JobResult] = field(default_factory=list)
+    restricted: Path | None = None  # the period's restricted analyst folder
+    # exported file name -> "missing" or "altered": found so on this run, and rebuilt
+    rebuilt: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -167,7 +187,7 @@ def plan_jobs(  # noqa: PLR0913 -- public; the bench and tests call it positiona
     data_dir: Path,
     outputs: Path,
     period_end: str,
-    folder: Path,
+    folders: PeriodPaths,
     notebook_dir: Path,
     provenance: list,
     cell_timeout: int,
@@ -178,7 +198,8 @@ def plan_jobs(  # noqa: PLR0913 -- public; the bench and tests call it positiona
 
     ``staged_fingerprint`` pins every notebook to the data the batch staged (see
     :func:`sendready.ingest.plan.pinned_staged`); empty leaves each notebook to check the
-    extracts itself, as an analyst's run does.
+    extracts itself, as an analyst's run does. Executed notebooks go to the restricted
+    folder of ``folders``, HTML reports to its board pack.
     """
     period_label = f"Quarter to {long_date(period_end)}"
     common = {
@@ -212,8 +233,8 @@ def plan_jobs(  # noqa: PLR0913 -- public; the bench and tests call it positiona
                 notebook=str(notebook),
                 title=f"{title} ({profile.area.name})",
                 parameters={**common, **extra},
-                executed_path=str(folder / "notebooks" / f"{key}.ipynb"),
-                html_path=str(folder / f"{key}.html"),
+                executed_path=str(folders.executed / f"{key}.ipynb"),
+                html_path=str(folders.pack / f"{key}.html"),
                 period_label=period_label,
                 area=profile.area.name,
                 provenance=provenance,
@@ -262,7 +283,7 @@ class _PeriodPlan:
     """One period's jobs, the key of the whole run and what the previous run left."""
 
     period_end: str
-    folder: Path
+    paths: PeriodPaths
     parameters: dict  # the run configuration, as logged and written to the manifest
     provenance: list
     run_date: str
@@ -270,12 +291,14 @@ class _PeriodPlan:
     key: str
     previous: dict | None
     reused: dict[str, JobResult]  # job key -> the previous run's result, where reusable
+    rebuilt: dict[str, str]  # exported file -> "missing" or "altered" since the last run
 
     def unchanged(self, single_file: bool) -> bool:
-        """The previous run had this key, succeeded, and every output is still there."""
-        outputs_there = (self.folder / "index.html").is_file() and (
-            not single_file or (self.folder / PACK_FILE).is_file()
-        )
+        """The previous run had this key, succeeded, and every page it exported is still
+        there, byte for byte (SHA-256)."""
+        exported = (self.previous or {}).get("exported", {})
+        pages = [INDEX_FILE, *([PACK_FILE] if single_file else [])]
+        outputs_there = all(p in exported and p not in self.rebuilt for p in pages)
         return bool(
             self.previous
             and self.previous.get("run_key") == self.key
@@ -335,6 +358,13 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         ensure_sample(data_dir)
         timings["sample"] = time.perf_counter() - t
     data_dir = Path(data_dir).resolve()
+    ensure_restricted(outputs, profile)  # writable, with its README, before anything
+    for old in old_layout_folders(outputs, profile):
+        progress(
+            f"Warning: {old} was written by an older sendready, which kept restricted "
+            "files beside the board pack; do not share it, and delete it once you no "
+            "longer need it."
+        )
     t = time.perf_counter()
     # The plan and reuse check need no pandas: an unchanged re-run never imports it.
     plan = plan_ingest(profile, data_dir, staged_dir(outputs, profile), force=force)
@@ -394,21 +424,41 @@ def _job_key(base: dict, job: NotebookJob) -> str:
     )
 
 
-def _reusable(previous: dict | None, job: NotebookJob, folder: Path) -> JobResult | None:
-    """The previous run's result for this job, if it succeeded with the same key."""
+def _changed_exports(previous: dict | None, pack: Path) -> dict[str, str]:
+    """Every file the previous run exported that is no longer there ("missing") or no
+    longer what it exported ("altered": its SHA-256 differs from the manifest's)."""
+    changed = {}
+    for name, digest in ((previous or {}).get("exported") or {}).items():
+        path = pack / Path(name).name
+        if not path.is_file():
+            changed[name] = "missing"
+        elif file_sha256(path) != digest:
+            changed[name] = "altered"
+    return changed
+
+
+def _reusable(
+    previous: dict | None, job: NotebookJob, paths: PeriodPaths, changed: dict[str, str]
+) -> JobResult | None:
+    """The previous run's result for this job, if it succeeded with the same key and its
+    page is still exactly what it exported (``changed`` is :func:`_changed_exports`)."""
     if not previous:
         return None
+    exported = previous.get("exported") or {}
     for rec in previous.get("notebooks", []):
+        html = Path(rec.get("html", "")).name
         if (
             rec.get("key") == job.key
             and rec.get("job_key") == job.job_key
             and rec.get("status") == "ok"
-            and (folder / rec.get("html", "")).is_file()
-            and (folder / rec.get("executed", "")).is_file()
+            and html in exported
+            and html not in changed
+            and (paths.restricted / rec.get("executed", "")).is_file()
         ):
             fields = set(JobResult.__dataclass_fields__)
             result = JobResult(**{k: v for k, v in rec.items() if k in fields})
-            result.html, result.executed = str(folder / rec["html"]), str(folder / rec["executed"])
+            result.html = str(paths.pack / html)
+            result.executed = str(paths.restricted / rec["executed"])
             result.notebook, result.reused = job.notebook, True
             return result
     return None
@@ -448,7 +498,7 @@ def _period_parameters(ctx: _RunContext, period_end: str) -> dict:
 
 
 def _plan_period(
-    ctx: _RunContext, period_end: str, folder: Path, previous: dict | None
+    ctx: _RunContext, period_end: str, paths: PeriodPaths, previous: dict | None
 ) -> _PeriodPlan:
     """Plan the period's jobs, key each one and the whole run, and find what is reusable."""
     profile, ingest = ctx.profile, ctx.ingest
@@ -467,7 +517,7 @@ def _plan_period(
         ctx.data_dir,
         ctx.outputs,
         period_end,
-        folder,
+        paths,
         ctx.notebook_dir,
         provenance,
         ctx.cell_timeout,
@@ -476,7 +526,7 @@ def _plan_period(
     )
     for job in planned:
         job.job_key = _job_key(base, job)
-    earlier = previous_verdicts(folder)
+    earlier = previous_verdicts(paths.restricted)
     key = run_key(
         {
             "base": base,
@@ -485,10 +535,13 @@ def _plan_period(
             "single_file": ctx.single_file,
         }
     )
-    reused = {job.key: r for job in planned if (r := _reusable(previous, job, folder)) is not None}
+    changed = _changed_exports(previous, paths.pack)
+    reused = {
+        job.key: r for job in planned if (r := _reusable(previous, job, paths, changed)) is not None
+    }
     return _PeriodPlan(
         period_end=period_end,
-        folder=folder,
+        paths=paths,
         parameters=_period_parameters(ctx, period_end),
         provenance=provenance,
         run_date=run_date,
@@ -496,23 +549,37 @@ def _plan_period(
         key=key,
         previous=previous,
         reused=reused,
+        rebuilt=changed,
     )
+
+
+_CHANGE_WORDS = {
+    "missing": "is missing (the last run exported it)",
+    "altered": "was altered since the last run (its SHA-256 no longer matches the manifest)",
+}
 
 
 def _run_period(ctx: _RunContext, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
     period_end = iso_date(period_end).isoformat()
-    folder = period_dir(ctx.outputs, ctx.profile, period_end)
-    folder.mkdir(parents=True, exist_ok=True)
-    previous = None if ctx.force else _read_manifest(folder / MANIFEST)
-    with _period_log(folder / RUN_LOG):
-        period = _plan_period(ctx, period_end, folder, previous)
+    paths = period_paths(ctx.outputs, ctx.profile, period_end)
+    writable_dir(paths.restricted)
+    writable_dir(paths.pack)
+    previous = None if ctx.force else _read_manifest(paths.manifest)
+    with _period_log(paths.run_log):
+        period = _plan_period(ctx, period_end, paths, previous)
         if period.unchanged(ctx.single_file):
-            _say(ctx, f"{period_end}: inputs and parameters unchanged, reusing {folder}")
+            _say(ctx, f"{period_end}: inputs and parameters unchanged, reusing {paths.pack}")
             return PeriodOutcome(
                 period_end,
-                folder,
+                paths.pack,
                 reused=True,
                 results=[period.reused[j.key] for j in period.planned],
+                restricted=paths.restricted,
+            )
+        for name, reason in sorted(period.rebuilt.items()):
+            _say(
+                ctx,
+                f"{period_end}: {name} {_CHANGE_WORDS[reason]}: rebuilding it",
             )
         return _run_changed_period(ctx, period, timings, t0)
 
@@ -530,17 +597,17 @@ def _run_changed_period(
     # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
     from sendready.publish.evidence_cache import evidence_is_current, load_or_build_evidence
 
-    folder, period_end, reused = period.folder, period.period_end, period.reused
-    log_path = folder / RUN_LOG
+    paths, period_end, reused = period.paths, period.period_end, period.reused
+    log_path = paths.run_log
     if not period.previous:  # a fresh start (or --force): the log describes this run only
         log_path.write_text("", encoding="utf-8")
     _runlog.info("run configuration: %s", json.dumps(period.parameters))
     _runlog.info("ingest:\n%s", ctx.ingest.describe())
     if ctx.force:  # the evidence cache is keyed on its inputs; force ignores it
-        (folder / "evidence" / "evidence.key").unlink(missing_ok=True)
+        (paths.evidence / "evidence.key").unlink(missing_ok=True)
     t = time.perf_counter()
-    current = evidence_is_current(ctx.profile, ctx.ingest, period_end, folder)
-    evidence = load_or_build_evidence(ctx.profile, ctx.ingest, period_end, folder)
+    current = evidence_is_current(ctx.profile, ctx.ingest, period_end, paths.restricted)
+    evidence = load_or_build_evidence(ctx.profile, ctx.ingest, period_end, paths.restricted)
     timings["evidence"] = time.perf_counter() - t
     _say(
         ctx,
@@ -549,7 +616,7 @@ def _run_changed_period(
     )
     to_run = [job for job in period.planned if job.key not in reused]
     stale = [Path(job.html_path) for job in to_run]
-    for path in [*stale, folder / "index.html", folder / PACK_FILE]:
+    for path in [*stale, paths.pack / INDEX_FILE, paths.pack / PACK_FILE]:
         path.unlink(missing_ok=True)  # a failed report must not keep last run's page
     note = f" ({len(reused)} unchanged, reused)" if reused else ""
     _say(ctx, f"{period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}")
@@ -563,10 +630,15 @@ def _run_changed_period(
     _write_index(ctx, period, evidence, by_key, results)
     timings["index"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    outcome = PeriodOutcome(period_end, folder, reused=False, results=results)
-    _write_manifest(
-        folder / MANIFEST, period.key, period.parameters, ctx, timings, results, evidence
+    outcome = PeriodOutcome(
+        period_end,
+        paths.pack,
+        reused=False,
+        results=results,
+        restricted=paths.restricted,
+        rebuilt=dict(period.rebuilt),
     )
+    _write_manifests(period, ctx, timings, results, evidence)
     for failed in outcome.failed:
         _runlog.error("%s failed: %s", failed.title, failed.error)
     _say(
@@ -587,12 +659,13 @@ def _write_index(
     """index.html and, when asked for, the single-file pack."""
     from sendready.publish.boardpack import build_index, single_file_pack
 
-    folder = period.folder
-    index_html = build_index(evidence, by_key, folder, period.provenance, period.run_date)
-    (folder / "index.html").write_text(index_html, encoding="utf-8")
+    paths = period.paths
+    index_html = build_index(evidence, by_key, paths.restricted, period.provenance, period.run_date)
+    (paths.pack / INDEX_FILE).write_text(index_html, encoding="utf-8")
     if ctx.single_file:
         reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-        (folder / PACK_FILE).write_text(single_file_pack(index_html, reports), encoding="utf-8")
+        pack = single_file_pack(index_html, reports)
+        (paths.pack / PACK_FILE).write_text(pack, encoding="utf-8")
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -611,32 +684,48 @@ def _relative(path: str, folder: Path) -> str:
         return path
 
 
-def _write_manifest(
-    path: Path,
-    key: str,
-    parameters: dict,
+def _exported(paths: PeriodPaths, results: list[JobResult], single_file: bool) -> dict:
+    """File name -> SHA-256 of every page this run leaves in the board pack."""
+    names = [Path(r.html).name for r in results if r.status == "ok" and r.html]
+    names += [INDEX_FILE, *([PACK_FILE] if single_file else [])]
+    return {name: file_sha256(paths.pack / name) for name in names}
+
+
+def _write_json(path: Path, content: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(content, indent=2, default=str), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _write_manifests(
+    period: _PeriodPlan,
     ctx: _RunContext,
     timings: dict,
     results: list[JobResult],
     evidence,
 ) -> None:
-    ingest = ctx.ingest
-    folder = path.parent
+    """The full manifest (restricted) and the board pack's own (see :func:`_pack_manifest`)."""
+    paths, ingest = period.paths, ctx.ingest
     profile_file = resolve_profile_path(ctx.profile_ref)
+    exported = _exported(paths, results, ctx.single_file)
     records = []
     for rec in jobs_as_records(results):
         rec.pop("extra", None)
-        rec["html"] = _relative(rec["html"], folder)
-        rec["executed"] = _relative(rec["executed"], folder)
+        rec["html"] = _relative(rec["html"], paths.pack)
+        rec["executed"] = _relative(rec["executed"], paths.restricted)
+        rec["html_sha256"] = exported.get(rec["html"], "")
+        rec["rebuilt"] = period.rebuilt.get(rec["html"], "")
         for k in ("seconds", "execute_seconds", "export_seconds"):
             rec[k] = round(rec[k], 3)
         records.append(rec)
     manifest = {
-        "run_key": key,
+        "run_key": period.key,
         "status": "ok" if all(r.status == "ok" for r in results) else "failed",
         "failed": [r.key for r in results if r.status != "ok"],
         "created": dt.datetime.now().isoformat(timespec="seconds"),
-        "parameters": parameters,
+        "period_end": period.period_end,
+        "folders": {"board_pack": str(paths.pack), "restricted": str(paths.restricted)},
+        "parameters": period.parameters,
         "profile": {
             "id": ctx.profile.id,
             "file": str(profile_file),
@@ -654,7 +743,41 @@ def _write_manifest(
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "notebooks": records,
         "verdicts": {wid: v.code for wid, v in evidence.verdicts.items()},
+        "exported": exported,
+        "rebuilt": dict(sorted(period.rebuilt.items())),
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-    tmp.replace(path)
+    _write_json(paths.manifest, manifest)
+    _write_json(paths.pack_manifest, _pack_manifest(manifest))
+
+
+def _pack_manifest(full: dict) -> dict:
+    """What the board pack's own manifest keeps of the full one: what was run, on which
+    data (by fingerprint), with which versions, how each report went, and the SHA-256 of
+    every page. No path, no file name of an extract, no restricted file, no error text
+    (which may quote data): only the short reason the index shows for a failed report."""
+    return {
+        "run_key": full["run_key"],
+        "status": full["status"],
+        "created": full["created"],
+        "profile": full["profile"]["id"],
+        "period_end": full["period_end"],
+        "data_fingerprint": full["inputs"]["fingerprint"],
+        "extract_date": full["inputs"]["extract_date"],
+        "suite_code_sha256": full["suite_code_sha256"],
+        "versions": full["versions"],
+        "reports": [
+            {
+                "key": r["key"],
+                "title": r["title"],
+                "status": r["status"],
+                "page": r["html"] if r["status"] == "ok" else "",
+                "reason": r["summary"] if r["status"] != "ok" else "",
+                "reused": r["reused"],
+                "rebuilt": r["rebuilt"],
+            }
+            for r in full["notebooks"]
+        ],
+        "verdicts": full["verdicts"],
+        "files_sha256": full["exported"],
+        "rebuilt": full["rebuilt"],
+    }
