@@ -476,7 +476,7 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
     text = DATE.sub(" ", text)
     text = re.sub(r"\bin (?:19|20)\d{2}\b", " ", text)
     text = text.replace(title, " ").replace(indicator_name(title), " ")
-    text = re.sub(r"fewer than \d+", " ", text)
+    text = re.sub(r"(?:fewer than|a number below) \d+", " ", text)
     # How many months recalculated target limits rest on (checked in test_stats_spc).
     text = re.sub(r"provisional: \d+ months", " ", text)
     return FIGURE.findall(text)
