@@ -63,9 +63,11 @@ def heading(level: int, text: str, anchor: str | None = None) -> str:
     return f'<h{level} id="{escape(anchor or slug(text))}">{escape(text)}</h{level}>'
 
 
-def paragraph(text: str, css: str | None = None) -> str:
+def paragraph(text: str, css: str | None = None, *, attributes: str = "") -> str:
+    """``text`` escaped in a ``<p>``; ``attributes`` (trusted markup such as
+    :func:`~sendready.privacy.disclosure.counts_attribute`'s) go on the tag as given."""
     cls = f' class="{css}"' if css else ""
-    return f"<p{cls}>{escape(text)}</p>"
+    return f"<p{cls}{attributes}>{escape(text)}</p>"
 
 
 def badge(code: str, words: str, symbol: str) -> str:

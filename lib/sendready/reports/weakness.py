@@ -16,7 +16,12 @@ import pandas as pd
 
 from sendready.core.formatting import format_date, format_month, format_percent
 from sendready.indicators import REGISTRY
-from sendready.privacy.disclosure import assert_aggregate, suppress_indicator_rows, suppression_note
+from sendready.privacy.disclosure import (
+    NOT_CHILDREN,
+    assert_aggregate,
+    suppress_indicator_rows,
+    suppression_note,
+)
 from sendready.reports import panels
 from sendready.reports.common import (
     heading,
@@ -85,7 +90,7 @@ class WeaknessReport:
                 "<p><strong>Verdict:</strong> "
                 f"{verdict_badge(self.verdict.code, self.verdict.label)}</p>",
                 heading(2, "Summary"),
-                paragraph(self.narrator.weakness_summary(w.id)),
+                f"<p>{self.narrator.weakness_summary_html(w.id)}</p>",
             ]
         )
 
@@ -169,7 +174,8 @@ class WeaknessReport:
         parts.append(
             paragraph(
                 f"Of {len(mine)} actions for {self.weakness.id}, {complete} "
-                f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}."
+                f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}.",
+                attributes=f' data-counts="{NOT_CHILDREN}"',  # actions are not children
             )
         )
         return "".join(parts)

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers.report_fixtures import EXTRACT, WEAKNESS, small_context
+from helpers.small_counts import _Page
 from sendready.indicators import StagedData
 from sendready.metadata.profile import VerdictRule
 from sendready.reports import common, panels, weakness
@@ -172,3 +173,72 @@ def test_drilldown_escapes_free_text_names():
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; $5 &amp; Co" in html
     assert 'alt="Line chart of the share of children on &lt;script&gt;' in html
+
+
+# --- figures not about children are marked from the definitions ---------------------------
+
+NOT_CHILDREN = 'data-counts="not-children"'
+
+
+def _not_people(monkeypatch, *ids: str) -> None:
+    """Treat ``ids`` as their definitions would treat meetings or actions: not children."""
+    from sendready.privacy import disclosure
+
+    real = disclosure.is_person_level
+    monkeypatch.setattr(disclosure, "is_person_level", lambda i: i not in ids and real(i))
+
+
+def test_panel_of_an_indicator_not_about_children_is_marked_as_a_whole(shown, monkeypatch):
+    _not_people(monkeypatch, "EHC01")
+    WeaknessReport(small_context(), WEAKNESS).show_evidence()
+    ehc01, jc03 = _panel(shown, "EHC01"), _panel(shown, "JC03")
+    assert ehc01.startswith(f'<section class="sr-panel" {NOT_CHILDREN}')
+    assert NOT_CHILDREN not in jc03  # children waiting: nothing marked
+
+
+def test_panel_with_a_chart_of_children_marks_only_its_own_figures(shown, monkeypatch):
+    # JC03 as if it counted services: its sentences and control chart are marked, but the
+    # waits chart beside it counts children still waiting and must stay unmarked.
+    _not_people(monkeypatch, "JC03")
+    WeaknessReport(small_context(), WEAKNESS).show_evidence()
+    jc03 = _panel(shown, "JC03")
+    assert jc03.startswith('<section class="sr-panel" aria-labelledby')
+    assert f"<p {NOT_CHILDREN}>" in jc03
+    # Read as the small-count scanner reads it: which tables' rows does it skip?
+    page = _Page()
+    page.feed(jc03)
+    skipped = {t.caption: len(t.skip_rows) == len(t.rows) > 0 for t in page.tables}
+    waits = next(c for c in skipped if "Days waited" in c)
+    assert skipped[waits] is False and len(skipped) >= 2
+    assert [c for c, skip in skipped.items() if skip] == [
+        c for c in skipped if c != waits
+    ]  # the control chart's numbers
+
+
+def test_key_indicator_rows_are_marked_from_the_definition(monkeypatch):
+    _not_people(monkeypatch, "JC03")
+    markup = BoardSummary(small_context()).key_indicators_html()
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", markup, re.DOTALL)
+    jc03 = next(r for r in rows if "JC03" in r)
+    ehc01 = next(r for r in rows if "EHC01" in r)
+    assert jc03.startswith(f"<tr {NOT_CHILDREN}>") and NOT_CHILDREN not in ehc01
+
+
+def test_plan_actions_are_marked_as_not_children():
+    ctx = small_context()
+    end = pd.Timestamp("2019-03-31")
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2", "A3"],
+            "weakness_id": [WEAKNESS] * 3,
+            "status": ["complete", "on_track", "overdue"],
+            "due_date": [end - pd.Timedelta(days=30), end + pd.Timedelta(days=30), end],
+            "completed_date": [end - pd.Timedelta(days=40), pd.NaT, pd.NaT],
+        }
+    )
+    data = StagedData(tables={"action_plan": actions}, extract_date=EXTRACT)
+    report = WeaknessReport(SimpleNamespace(**{**vars(ctx), "data": data}), WEAKNESS)
+    markup = report.actions_html()
+    table = markup.index('<table class="chart-data">')
+    assert markup.rfind(f"<div {NOT_CHILDREN}>", 0, table) != -1
+    assert f"<p {NOT_CHILDREN}>Of 3 actions for {WEAKNESS}" in markup
