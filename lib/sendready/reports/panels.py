@@ -160,7 +160,10 @@ def _survey(ctx, indicator_id: str) -> str | None:
         return None
     text = questions.loc[questions["question_id"].isin(asked), "text"].iloc[0]
     chart = likert_chart(
-        rows[["wave_date", "answer"]], REGISTRY[indicator_id].title, subject=str(text)
+        rows[["wave_date", "answer"]],
+        REGISTRY[indicator_id].title,
+        subject=str(text),
+        threshold=ctx.profile.disclosure.threshold,
     )
     return _html(chart)
 

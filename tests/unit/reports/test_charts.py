@@ -24,6 +24,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from helpers.shared_paths import SHARED_ROOT
+from helpers.small_counts import scan_html  # noqa: E402
 from sendready.reports.charts import (  # noqa: E402
     actions_chart,
     comparison_chart,
@@ -333,8 +334,50 @@ def test_likert_bars_are_100_percent_stacked_in_scale_order():
         "In March 2019 70.0% agreed or strongly agreed (100 answers), up from 60.0% in "
         "March 2018; 15.0% disagreed or strongly disagreed."
     ) in chart.alt_text
-    assert "5 answers of don't know or no answer not shown." in chart.alt_text
+    # 5 "don't know" answers in March 2018 are fewer than 6: hidden, and not summed.
+    assert "don't know" not in chart.alt_text
+    assert chart.data["Not on the scale"].tolist() == ["c", 0.0]
     assert "<td>70.0%</td>" in markup
+
+
+def _answers(*waves: tuple[str, dict[str, int]]) -> pd.DataFrame:
+    rows = [
+        (pd.Timestamp(date), answer)
+        for date, counts in waves
+        for answer, n in counts.items()
+        for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=["wave_date", "answer"]).astype({"answer": "str"})
+
+
+def test_likert_table_hides_small_answers_and_the_shares_that_give_them_back():
+    # May 2017: 55 answers on the scale, 4 strongly disagree (7.3% of 55 gives back 4), so
+    # that share is hidden and, as the five add up to 55, the next smallest (disagree, 6)
+    # too; the 2 "don't know" are hidden. Agree or strongly agree, 35 of 55 = 63.6%, stays.
+    # March 2019: 3 neutral of 53: hidden with strongly agree (20, the smallest above
+    # zero); agree or strongly agree (50) would then give strongly agree back: hidden.
+    may = {"strongly_disagree": 4, "disagree": 6, "neutral": 10, "agree": 20}
+    may |= {"strongly_agree": 15, "dont_know": 2}
+    march = {"neutral": 3, "agree": 30, "strongly_agree": 20}
+    chart, markup = build(
+        likert_chart, _answers(("2017-05-31", may), ("2019-03-31", march)), "Listened to"
+    )
+    table = chart.data.set_index("Wave")
+    assert table.loc["May 2017"].tolist() == [
+        55.0, "c", "c", "c", pytest.approx(10 / 55 * 100), pytest.approx(20 / 55 * 100),
+        pytest.approx(15 / 55 * 100), pytest.approx(35 / 55 * 100),
+    ]  # fmt: skip
+    assert table.loc["March 2019"].tolist() == [
+        53.0, 0.0, 0.0, 0.0, "c", pytest.approx(30 / 53 * 100), "c", "c",
+    ]  # fmt: skip
+    assert "<td>7.3%</td>" not in markup and "<td>63.6%</td>" in markup
+    assert scan_html(markup) == []
+    assert "the share who agreed is not shown" in chart.alt_text
+    assert "0.0% disagreed or strongly disagreed" in chart.alt_text
+    assert "don't know" not in chart.alt_text
+    # Nor is a hidden share written on its bar.
+    labels = {t.get_text() for t in chart.figure.axes[0].texts}
+    assert "37.7%" not in labels and "36.4%" in labels  # 20 of 53 hidden; 20 of 55 shown
 
 
 def test_likert_accepts_counts_and_text_waves():
