@@ -261,7 +261,9 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
     # 140..400 = 14 of 20 = 70%; over 364: 380, 400 = 10%. OT median (70 + 90) / 2 = 80.
     assert table.loc["Speech and language therapy", "Median (days)"] == 210
     assert table.loc["Speech and language therapy", "Over 18 weeks (%)"] == pytest.approx(70)
-    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == pytest.approx(10)
+    # Over 364: 380, 400 = 2 of 20 (10%), and OT's 1 of 6 over 126 days: too few to show.
+    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == "c"
+    assert table.loc["Occupational therapy", "Over 18 weeks (%)"] == "c"
     assert table.loc["Occupational therapy", "Median (days)"] == 80
     lines = {
         round(line.get_xdata()[0])
@@ -269,8 +271,9 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
         if len(set(line.get_xdata())) == 1 and line.get_label().endswith("days)")
     }
     assert lines == {126, 364}
-    # 26 waits shown; over 126 days: 14 SLT + 1 OT = 15 -> 57.7%; over 364: 2 -> 7.7%.
-    assert "57.7% of waits were over 18 weeks and 7.7% over 52 weeks" in chart.alt_text
+    # 26 waits shown; over 126 days: 14 SLT + 1 OT = 15 -> 57.7%, but with SLT's 70.0%
+    # it gives back OT's hidden 1; over 364: 2 -> 7.7%, too few: neither is said.
+    assert "of waits were over" not in chart.alt_text
     assert "Longest median wait: Speech and language therapy, 210 days." in chart.alt_text
     assert "Not shown (fewer than 6 waits): CAMHS (mental health)." in chart.alt_text
     assert "<td>210 days</td>" in markup and "<td>70.0%</td>" in markup
@@ -533,3 +536,26 @@ def test_spc_table_headings_and_pattern_cells_read_plainly():
     assert chart.data["Pattern"].iloc[0] == "No signal"
     days, _ = build(spc_chart, spc(), "Median days", unit="days")
     assert "Value (days)" in days.data.columns
+
+
+def test_waits_table_hides_a_share_that_gives_back_a_few_children():
+    # CAMHS: 155 waits, 3 over 52 weeks (1.9% of 155 gives back 3): hidden. Over 18 weeks:
+    # 152 of 155 leaves 3 under the line: hidden too. SLT: 20 waits, 10 over 18 weeks
+    # (shown, 50.0%) and none over 52 weeks (0.0%, shown: zero points at no child).
+    camhs = [400] * 3 + [200] * 149 + [100] * 3
+    slt = [200] * 10 + [100] * 10
+    waits = pd.DataFrame(
+        {
+            "service": pd.array(["camhs"] * 155 + ["slt"] * 20, dtype="str"),
+            "days_waited": pd.array(camhs + slt, dtype="Int64"),
+        }
+    )
+    chart, markup = build(waiting_times_chart, waits, min_count=6)
+    table = chart.data.set_index("Service")
+    assert table.loc["CAMHS (mental health)", "Over 52 weeks (%)"] == "c"
+    assert table.loc["CAMHS (mental health)", "Over 18 weeks (%)"] == "c"
+    assert table.loc["Speech and language therapy", "Over 18 weeks (%)"] == pytest.approx(50)
+    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == pytest.approx(0)
+    assert "<td>1.9%</td>" not in markup and scan_html(markup) == []
+    # The whole chart's shares would give the hidden ones back with SLT's: left out.
+    assert "over 52 weeks" not in chart.alt_text and "over 18 weeks" not in chart.alt_text

@@ -140,6 +140,24 @@ def wait_summary(
     return summary.reset_index(drop=True), hidden, np.concatenate(kept)
 
 
+def wait_shares_hidden(summary: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Which shares over 18 and 52 weeks must be hidden: a share of a service's shown
+    waits gives back the children over the line, and those under it, so it is hidden
+    when either number is 1 to threshold - 1 (boolean, same index as ``summary``)."""
+    rates = {f"Over {words} (%)": words for _days, words in WAIT_THRESHOLDS}
+    counts = pd.DataFrame({"Waits": summary["Waits"].astype(float)}, index=summary.index)
+    for column, words in rates.items():
+        counts[words] = (summary[column].astype(float) * counts["Waits"] / 100).round()
+        counts[column] = summary[column].astype(float)
+    why = table_suppression(
+        counts,
+        ["Waits", *rates.values()],
+        threshold=threshold,
+        rates={column: (words, "Waits") for column, words in rates.items()},
+    )
+    return why[list(rates)].astype(bool)
+
+
 def waits_alt_text(
     summary: pd.DataFrame, all_days: np.ndarray, hidden: list[str], min_count: int
 ) -> str:
@@ -163,11 +181,21 @@ def waits_alt_text(
         sentences.append(
             f"Shortest: {shortest['Service']}, {format_count(shortest['Median (days)'])} days."
         )
-    sentences.append(
-        f"Across these services {format_percent((all_days > 126).mean() * 100)} "
-        f"of waits were over 18 weeks and "
-        f"{format_percent((all_days > 364).mean() * 100)} over 52 weeks."
-    )
+    shares = []
+    hidden_shares = wait_shares_hidden(summary, min_count)
+    for days, words in WAIT_THRESHOLDS:
+        over = int((all_days > days).sum())
+        column = f"Over {words} (%)"
+        # Not when small, nor when it would give back a service's hidden share.
+        if not (
+            is_primary(over, min_count)
+            or is_complement_primary(over, len(all_days), min_count)
+            or hidden_shares[column].any()
+        ):
+            share = format_percent(over / len(all_days) * 100)
+            shares.append(f"{share} {'of waits were ' if not shares else ''}over {words}")
+    if shares:
+        sentences.append(f"Across these services {' and '.join(shares)}.")
     if hidden:
         sentences.append(f"Not shown (fewer than {min_count} waits): {_list(hidden)}.")
     return " ".join(sentences)
@@ -257,6 +285,10 @@ def waiting_times_chart(
             "Over 52 weeks (%)",
         ]
     ]
+    table = table.astype(object)
+    hidden_shares = wait_shares_hidden(summary, min_count)
+    for column in hidden_shares.columns:
+        table.loc[hidden_shares[column], column] = SUPPRESSED
     units = {
         "Waits": "count",
         "Median (days)": "days",
