@@ -20,7 +20,12 @@ from sendready.indicators import REGISTRY, NoData
 from sendready.indicators.identification import school_identification_funnel
 from sendready.indicators.registry import SchoolFunnel
 from sendready.indicators.waits import waits_as_at
-from sendready.privacy.disclosure import NOT_CHILDREN, counts_attribute
+from sendready.privacy.disclosure import (
+    NOT_CHILDREN,
+    SUPPRESSED,
+    counts_attribute,
+    table_suppression,
+)
 from sendready.reports.charts import (
     actions_chart,
     comparison_chart,
@@ -113,21 +118,35 @@ def _funnel(ctx, funnel: SchoolFunnel, threshold: int) -> str | None:
     return _html(chart)
 
 
-def _suppress_school_counts(data: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
-    """Hide a school's count (and its rate, which would give the count away) when small."""
-    if data is None:
-        return None
-    count_cols = [
-        c for c in data.columns if c.lower().startswith(("pupils on", "pupils with", "count"))
-    ]
-    rate_cols = [c for c in data.columns if "%" in c or "rate" in c.lower()]
+def _suppress_school_counts(
+    data: pd.DataFrame | None,
+    threshold: int,
+    *,
+    size: str = "Number of pupils",
+    rate: str = "Rate (%)",
+) -> pd.DataFrame | None:
+    """The funnel's table with no school's pupils given away (hidden cells as ``c``).
+
+    The table shows each school's pupils (``size``) and its rate, so rate x size gives
+    back the pupils counted. The rate is hidden when those pupils, or the school's other
+    pupils, number 1 to threshold - 1; a school of fewer than threshold pupils has its
+    size hidden too (:func:`sendready.privacy.disclosure.table_suppression`). The
+    column names are :func:`~sendready.reports.charts.funnel_plot`'s defaults.
+    """
+    if data is None or size not in data or rate not in data:
+        return data
+    pupils = pd.to_numeric(data[size], errors="coerce").astype(float)
+    shares = pd.to_numeric(data[rate], errors="coerce").astype(float)
+    counts = pd.DataFrame(
+        {"pupils": pupils, "counted": (shares * pupils / 100).round(), "rate": shares},
+        index=data.index,
+    )
+    why = table_suppression(
+        counts, ["pupils", "counted"], threshold=threshold, rates={"rate": ("counted", "pupils")}
+    )
     out = data.astype(object)
-    for col in count_cols:
-        counts = pd.to_numeric(data[col], errors="coerce")
-        small = (counts > 0) & (counts < threshold)
-        out.loc[small, col] = "c"
-        for rate in rate_cols:
-            out.loc[small, rate] = "c"
+    out.loc[why["pupils"] != "", size] = SUPPRESSED
+    out.loc[why["rate"] != "", rate] = SUPPRESSED
     return out
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers.report_fixtures import EXTRACT, WEAKNESS, small_context
-from helpers.small_counts import _Page
+from helpers.small_counts import _Page, scan_html
 from sendready.indicators import StagedData
 from sendready.metadata.profile import VerdictRule
 from sendready.reports import common, panels, weakness
@@ -242,3 +242,29 @@ def test_plan_actions_are_marked_as_not_children():
     table = markup.index('<table class="chart-data">')
     assert markup.rfind(f"<div {NOT_CHILDREN}>", 0, table) != -1
     assert f"<p {NOT_CHILDREN}>Of 3 actions for {WEAKNESS}" in markup
+
+
+def test_school_funnel_table_hides_rates_that_give_back_a_few_pupils():
+    from sendready.reports.charts import funnel_plot
+
+    schools = pd.DataFrame(
+        {
+            "school_name": ["Elton", "Big", "Nearly all", "Tiny", "None"],
+            "count": [4, 30, 47, 0, 0],
+            "pupils": [282, 300, 50, 4, 200],
+        }
+    )
+    chart = funnel_plot(schools, "Schools' share of pupils with an EHC plan")
+    try:
+        data = panels._suppress_school_counts(chart.data, 6).set_index("School")
+    finally:
+        panels.plt.close(chart.figure)
+    # By hand: 4 of 282 = 1.4% gives back 4 pupils; 47 of 50 leaves 3 without a plan;
+    # Tiny has 4 pupils in all. Big (30 of 300 = 10.0%) and None (0 of 200) are shown.
+    assert data.loc["Elton", "Rate (%)"] == "c" and data.loc["Elton", "Number of pupils"] == 282
+    assert data.loc["Nearly all", "Rate (%)"] == "c"
+    assert data.loc["Tiny", "Number of pupils"] == "c" and data.loc["Tiny", "Rate (%)"] == "c"
+    assert data.loc["Big", "Rate (%)"] == pytest.approx(10.0)
+    assert data.loc["None", "Rate (%)"] == 0
+    markup = data_table_html(data.reset_index(), "Schools", chart.units)
+    assert "<td>1.4%</td>" not in markup and scan_html(markup) == []
