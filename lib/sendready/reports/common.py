@@ -8,12 +8,13 @@ so that every piece of free text (a school name, a quote, a weakness title) goes
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape as _html_escape
 
 import pandas as pd
 
 from sendready import __version__
 from sendready.core.formatting import format_count, format_date, format_value
+from sendready.core.text import strip_bidi
 from sendready.reports.charts.display import data_table_html
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
@@ -53,6 +54,12 @@ BADGE_COLOURS = {
     "special_cause_neutral": "#5b2a86",
 }
 DEFAULT_BADGE = "#4a4a4a"
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text escaped for HTML, without bidirectional control characters (free text may
+    hold them: :mod:`sendready.core.text`)."""
+    return _html_escape(strip_bidi(str(text)), quote)
 
 
 def slug(text: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from sendready.core.formatting import format_date
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule
@@ -11,6 +9,7 @@ from sendready.privacy.disclosure import counts_attribute, suppression_note
 from sendready.reports.common import (
     assurance_badge,
     assurance_code,
+    escape,
     heading,
     paragraph,
     provenance_html,

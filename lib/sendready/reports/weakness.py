@@ -9,12 +9,12 @@ table through the narrator, with disclosure control applied.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
 from sendready.core.formatting import format_date, format_month, format_percent
+from sendready.core.text import strip_bidi
 from sendready.indicators import REGISTRY
 from sendready.privacy.disclosure import (
     NOT_CHILDREN,
@@ -24,6 +24,7 @@ from sendready.privacy.disclosure import (
 )
 from sendready.reports import panels
 from sendready.reports.common import (
+    escape,
     heading,
     paragraph,
     provenance_html,
@@ -319,7 +320,7 @@ def render_commentary(text: str) -> str:
     """Analyst markdown as HTML with any raw HTML escaped (commentary is free text)."""
     import mistune
 
-    html = mistune.create_markdown(escape=True)(text)
+    html = mistune.create_markdown(escape=True)(strip_bidi(text))
     # Commentary sits under an h2: keep its own headings below that level.
     return _demote_headings(html)
 

@@ -268,3 +268,40 @@ def test_school_funnel_table_hides_rates_that_give_back_a_few_pupils():
     assert data.loc["None", "Rate (%)"] == 0
     markup = data_table_html(data.reset_index(), "Schools", chart.units)
     assert "<td>1.4%</td>" not in markup and scan_html(markup) == []
+
+
+def test_text_direction_controls_are_removed_from_quotes_and_counted():
+    from sendready.reports.context import ShownStagedData
+
+    ctx = small_context()
+    # "Plan agreed" followed by a right-to-left override that would show "on time" as
+    # "emit no", and a pop (U+202C): two characters removed from one quote.
+    hostile = "Plan agreed \u202eon time\u202c, thank you"
+    quotes = pd.DataFrame(
+        {
+            "quote_id": ["Q1"],
+            "weakness_id": [WEAKNESS],
+            "consent": [True],
+            "date": [pd.Timestamp("2019-02-01")],
+            "source": ["parent"],
+            "text": pd.array([hostile], dtype="string"),
+        }
+    )
+    data = ShownStagedData(tables={"quotes": quotes}, extract_date=EXTRACT)
+    report_ctx = SimpleNamespace(**{**vars(ctx), "data": data})
+    voices = WeaknessReport(report_ctx, WEAKNESS).voices_html()
+    assert "\u202e" not in voices and "\u202c" not in voices
+    assert "Plan agreed on time, thank you" in voices
+    controls = DataQualityReport(report_ctx).controls_html()
+    rows = re.findall(r"<tr>(.*?)</tr>", controls, re.DOTALL)
+    cells = [[_text(c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", r)] for r in rows]
+    assert ["quotes", "text", "2"] in cells
+    assert '<div data-counts="not-children">' in controls  # characters, not children
+    # Escaping helpers strip them too, wherever the text came from.
+    assert common.paragraph("a\u202eb\u2066c\u200fd") == "<p>abcd</p>"
+    assert "\u202e" not in data_table_html(pd.DataFrame({"Name": ["x\u202ey"]}), "Names")
+
+
+def test_data_quality_says_when_no_text_held_controls():
+    controls = _text(DataQualityReport(small_context()).controls_html())
+    assert "No free text in the extracts held any." in controls
