@@ -118,6 +118,10 @@ class _Page(HTMLParser):
             self._caption = None
         elif tag == "table" and self._table:
             self.tables.append(self._table.pop())
+        # An end tag with no open element ("<img/>" ends an element never pushed) must not
+        # close, and so unmark, the elements around it.
+        if all(open_tag != tag for open_tag, _ in self.stack):
+            return
         while self.stack:
             open_tag, _ = self.stack.pop()
             if open_tag == tag:

@@ -379,6 +379,21 @@ def is_person_level(indicator_id: str) -> bool:
     return defn.about_people and bool(set(defn.sources) & PERSON_LEVEL_SOURCES)
 
 
+NOT_CHILDREN = "not-children"  # value of the HTML attribute ``data-counts``
+
+
+def counts_attribute(indicator_id: str) -> str:
+    """The HTML attribute that marks an indicator's figures as not about children.
+
+    ``' data-counts="not-children"'`` for an indicator whose definition says its counts
+    are not of children (:func:`is_person_level` is false: meetings, actions, services,
+    schools, web searches), else ``""``. Pages put it on the element that shows only that
+    indicator's figures, so that a reader, or a check, can tell them from counts of
+    children that must obey the disclosure rule.
+    """
+    return "" if is_person_level(indicator_id) else f' data-counts="{NOT_CHILDREN}"'
+
+
 def suppression_count(indicator_id: str, statistic: str) -> str:
     """The count (``numerator`` or ``denominator``) whose size decides which cell to hide
     beside a hidden one: the definition's, else the default for the row's statistic."""

@@ -8,12 +8,13 @@ so that every piece of free text (a school name, a quote, a weakness title) goes
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape as _html_escape
 
 import pandas as pd
 
 from sendready import __version__
 from sendready.core.formatting import format_count, format_date, format_value
+from sendready.core.text import strip_bidi
 from sendready.reports.charts.display import data_table_html
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
@@ -55,6 +56,12 @@ BADGE_COLOURS = {
 DEFAULT_BADGE = "#4a4a4a"
 
 
+def escape(text: str, quote: bool = True) -> str:
+    """Text escaped for HTML, without bidirectional control characters (free text may
+    hold them: :mod:`sendready.core.text`)."""
+    return _html_escape(strip_bidi(str(text)), quote)
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
@@ -63,9 +70,11 @@ def heading(level: int, text: str, anchor: str | None = None) -> str:
     return f'<h{level} id="{escape(anchor or slug(text))}">{escape(text)}</h{level}>'
 
 
-def paragraph(text: str, css: str | None = None) -> str:
+def paragraph(text: str, css: str | None = None, *, attributes: str = "") -> str:
+    """``text`` escaped in a ``<p>``; ``attributes`` (trusted markup such as
+    :func:`~sendready.privacy.disclosure.counts_attribute`'s) go on the tag as given."""
     cls = f' class="{css}"' if css else ""
-    return f"<p{cls}>{escape(text)}</p>"
+    return f"<p{cls}{attributes}>{escape(text)}</p>"
 
 
 def badge(code: str, words: str, symbol: str) -> str:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from sendready.core.text import strip_bidi_frame
 from sendready.evidence.build import Evidence
 from sendready.indicators.registry import StagedData
 from sendready.metadata.profile import Profile
@@ -81,5 +82,26 @@ class ReportContext:
 
     @cached_property
     def data(self) -> StagedData:
-        """The staged tables, read once on first use (for drill-down and report sections)."""
-        return StagedData(self.ingest.out_dir)
+        """The staged tables, read once on first use (for drill-down and report sections),
+        with bidirectional control characters removed from their text and counted."""
+        return ShownStagedData(self.ingest.out_dir)
+
+
+class ShownStagedData(StagedData):
+    """Staged tables as reports show them: the text columns of each table lose their
+    bidirectional control characters when it is first read (:mod:`sendready.core.text`),
+    and :attr:`controls_removed` counts them by table and column."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.controls_removed: dict[tuple[str, str], int] = {}
+        self._cleaned: set[str] = set()
+
+    def get(self, source: str):
+        frame = super().get(source)
+        if frame is not None and source not in self._cleaned:
+            frame, removed = strip_bidi_frame(frame)
+            self._tables[source] = frame
+            self.controls_removed |= {(source, c): n for c, n in removed.items()}
+        self._cleaned.add(source)
+        return frame

@@ -14,14 +14,14 @@ would otherwise give back one about children through the totals.
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from sendready.core.formatting import format_count, format_date, format_percent
+from sendready.core.text import strip_bidi_frame
 from sendready.evidence import data_quality as quality
 from sendready.privacy.disclosure import (
     NOT_AVAILABLE,
+    NOT_CHILDREN,
     SUPPRESSED,
     Line,
     is_complement_primary,
@@ -30,7 +30,7 @@ from sendready.privacy.disclosure import (
     suppress_table,
     suppression_note,
 )
-from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
+from sendready.reports.common import escape, heading, paragraph, provenance_html, show, table_html
 
 ALL = "All extracts"
 
@@ -96,6 +96,23 @@ def suppressed_quantities(summary: dict, threshold: int) -> tuple[pd.DataFrame, 
         ]
     )
     return shown, reasons
+
+
+def controls_removed(data, sources) -> dict[tuple[str, str], int]:
+    """Bidirectional control characters removed from each extract's text columns
+    (:mod:`sendready.core.text`), by (extract, column).
+
+    Reports read tables that are cleaned as they load
+    (:class:`~sendready.reports.context.ShownStagedData` keeps the counts); tables that
+    were not (a plain :class:`~sendready.indicators.StagedData`) are counted here.
+    """
+    kept = getattr(data, "controls_removed", None)
+    removed: dict[tuple[str, str], int] = {}
+    for source in sources:
+        frame = data.get(source)
+        if kept is None and frame is not None:
+            removed |= {(source, c): n for c, n in strip_bidi_frame(frame)[1].items()}
+    return dict(sorted((kept or {}).items())) | removed
 
 
 class DataQualityReport:
@@ -229,6 +246,42 @@ class DataQualityReport:
             )
         )
 
+    def controls_html(self) -> str:
+        """How many text-direction control characters were taken out of free text.
+
+        They count characters, not children or records, so the table is marked
+        ``data-counts="not-children"`` and shows small numbers.
+        """
+        sources = [
+            n for n, s in self.summary.get("sources", {}).items() if s.get("status") == "staged"
+        ]
+        removed = controls_removed(self.ctx.data, sources)
+        parts = [
+            heading(2, "Hidden text-direction characters"),
+            paragraph(
+                "Free text (quotes, actions, names) can hold invisible characters that "
+                "make a browser show the words after them in another order, so that a "
+                "page reads differently from what was recorded. They are removed before "
+                "any text reaches a report."
+            ),
+        ]
+        if not removed:
+            parts.append(paragraph("No free text in the extracts held any."))
+            return "".join(parts)
+        table = pd.DataFrame(
+            {
+                "Extract": [source for source, _ in removed],
+                "Column": [column for _, column in removed],
+                "Characters removed": list(removed.values()),
+            }
+        )
+        parts.append(
+            f'<div data-counts="{NOT_CHILDREN}">'
+            + table_html(table, "Text-direction characters removed, by extract and column")
+            + "</div>"
+        )
+        return "".join(parts)
+
     def show_headline(self) -> None:
         show(self.headline_html())
 
@@ -242,7 +295,8 @@ class DataQualityReport:
         show(self.linkage_html())
 
     def show_completeness(self) -> None:
-        show(self.completeness_html())
+        # The notebook's last data section; the controls are counted as its tables load.
+        show(self.completeness_html() + self.controls_html())
 
     def show_provenance(self) -> None:
         show(provenance_html(self.ctx))

@@ -9,8 +9,6 @@ and "no data" said plainly with the reason when there is nothing to show.
 
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 import pandas as pd
 
@@ -27,7 +25,7 @@ from sendready.reports.charts.theme import (
     percent_axis,
     styled,
 )
-from sendready.reports.common import heading, paragraph, provenance_html, show, table_html
+from sendready.reports.common import escape, heading, paragraph, provenance_html, show, table_html
 
 # DfE's names for the SEN type codes (docs/domain.md, school census codes).
 NEED_NAMES = {

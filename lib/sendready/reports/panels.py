@@ -20,6 +20,12 @@ from sendready.indicators import REGISTRY, NoData
 from sendready.indicators.identification import school_identification_funnel
 from sendready.indicators.registry import SchoolFunnel
 from sendready.indicators.waits import waits_as_at
+from sendready.privacy.disclosure import (
+    NOT_CHILDREN,
+    SUPPRESSED,
+    counts_attribute,
+    table_suppression,
+)
 from sendready.reports.charts import (
     actions_chart,
     comparison_chart,
@@ -112,21 +118,35 @@ def _funnel(ctx, funnel: SchoolFunnel, threshold: int) -> str | None:
     return _html(chart)
 
 
-def _suppress_school_counts(data: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
-    """Hide a school's count (and its rate, which would give the count away) when small."""
-    if data is None:
-        return None
-    count_cols = [
-        c for c in data.columns if c.lower().startswith(("pupils on", "pupils with", "count"))
-    ]
-    rate_cols = [c for c in data.columns if "%" in c or "rate" in c.lower()]
+def _suppress_school_counts(
+    data: pd.DataFrame | None,
+    threshold: int,
+    *,
+    size: str = "Number of pupils",
+    rate: str = "Rate (%)",
+) -> pd.DataFrame | None:
+    """The funnel's table with no school's pupils given away (hidden cells as ``c``).
+
+    The table shows each school's pupils (``size``) and its rate, so rate x size gives
+    back the pupils counted. The rate is hidden when those pupils, or the school's other
+    pupils, number 1 to threshold - 1; a school of fewer than threshold pupils has its
+    size hidden too (:func:`sendready.privacy.disclosure.table_suppression`). The
+    column names are :func:`~sendready.reports.charts.funnel_plot`'s defaults.
+    """
+    if data is None or size not in data or rate not in data:
+        return data
+    pupils = pd.to_numeric(data[size], errors="coerce").astype(float)
+    shares = pd.to_numeric(data[rate], errors="coerce").astype(float)
+    counts = pd.DataFrame(
+        {"pupils": pupils, "counted": (shares * pupils / 100).round(), "rate": shares},
+        index=data.index,
+    )
+    why = table_suppression(
+        counts, ["pupils", "counted"], threshold=threshold, rates={"rate": ("counted", "pupils")}
+    )
     out = data.astype(object)
-    for col in count_cols:
-        counts = pd.to_numeric(data[col], errors="coerce")
-        small = (counts > 0) & (counts < threshold)
-        out.loc[small, col] = "c"
-        for rate in rate_cols:
-            out.loc[small, rate] = "c"
+    out.loc[why["pupils"] != "", size] = SUPPRESSED
+    out.loc[why["rate"] != "", rate] = SUPPRESSED
     return out
 
 
@@ -159,15 +179,92 @@ def _survey(ctx, indicator_id: str) -> str | None:
         return None
     text = questions.loc[questions["question_id"].isin(asked), "text"].iloc[0]
     chart = likert_chart(
-        rows[["wave_date", "answer"]], REGISTRY[indicator_id].title, subject=str(text)
+        rows[["wave_date", "answer"]],
+        REGISTRY[indicator_id].title,
+        subject=str(text),
+        threshold=ctx.profile.disclosure.threshold,
     )
     return _html(chart)
+
+
+# Charts that count children (pupils, children still waiting, parents answering) whatever
+# the indicator beside them counts: they stay unmarked even in a panel of meetings or
+# schools, and obey the disclosure rule themselves.
+CHILDREN_CHARTS = frozenset({"funnel", "waits", "survey"})
+
+
+def _own(markup: str | None, attribute: str) -> str | None:
+    """An indicator's own figures, marked when its definition says they are not of children."""
+    if not markup or not attribute:
+        return markup
+    return f"<div{attribute}>{markup}</div>"
+
+
+def _kind_chart(ctx, indicator_id: str, drawn: dict[str, str] | None) -> str | None:
+    """The chart the definition asks for beside the control chart (module docstring)."""
+    threshold = ctx.profile.disclosure.threshold
+    definition = REGISTRY.get(indicator_id)
+    chart_kind = definition.chart if definition is not None else "spc"
+    if chart_kind == "funnel" and definition.funnel is not None:
+        return _funnel(ctx, definition.funnel, threshold)
+    if chart_kind == "survey":
+        return _survey(ctx, indicator_id)
+    if chart_kind != "waits":
+        return None
+    if drawn is not None and "waits" in drawn:
+        return paragraph(
+            f"Days waited by children still waiting, by service, are "
+            f"charted under {drawn['waits']} above."
+        )
+    waits = _waits(ctx, indicator_id, threshold)
+    if waits and drawn is not None:
+        drawn["waits"] = indicator_id
+    return waits
+
+
+def _comparison(ctx, narrator, indicator_id: str) -> str | None:
+    """The area against England and the region, when published figures exist and the
+    area's own quarter is shown."""
+    assessment = ctx.evidence.assessments[indicator_id]
+    bench = benchmark_rows(ctx, indicator_id)
+    quarter = ctx.evidence.quarter(indicator_id)
+    if bench is None or quarter is None or bool(quarter["no_data"]):
+        return None
+    table = narrator.table
+    if table.loc[
+        (table["indicator_id"] == indicator_id)
+        & (table["period_type"] == "quarter")
+        & (table["breakdown"] == ""),
+        "suppressed",
+    ].any():
+        return None
+    own = pd.DataFrame(
+        {
+            "geography": [ctx.profile.area.name],
+            "role": ["area"],
+            "period": [bench["period"].max()],
+            "value": [quarter["value"]],
+        }
+    )
+    latest = bench[bench["period"] == bench["period"].max()]
+    return _html(
+        comparison_chart(
+            pd.concat([own, latest], ignore_index=True),
+            f"{assessment.title}: {ctx.profile.area.name} against published figures",
+            unit=assessment.unit,
+            direction=assessment.direction,
+        )
+    )
 
 
 def indicator_chart_html(
     ctx, narrator, indicator_id: str, drawn: dict[str, str] | None = None
 ) -> list[str]:
     """Charts for one indicator (possibly none, when there is nothing to draw).
+
+    The control chart and the comparison show the indicator's own figures and are marked
+    ``data-counts="not-children"`` when its definition says they are not of children;
+    the chart of its kind (schools' pupils, children waiting, survey answers) is not.
 
     Args:
         drawn: Charts already drawn in this report (chart -> indicator id under which it
@@ -177,6 +274,7 @@ def indicator_chart_html(
     """
     threshold = ctx.profile.disclosure.threshold
     assessment = ctx.evidence.assessments[indicator_id]
+    attribute = counts_attribute(indicator_id)
     charts = []
     if assessment.spc is not None:
         chart = spc_chart(
@@ -186,74 +284,44 @@ def indicator_chart_html(
             small_number=_small_flags(narrator, indicator_id),
             small_threshold=threshold,
         )
-        charts.append(_html(chart))
-    definition = REGISTRY.get(indicator_id)
-    chart_kind = definition.chart if definition is not None else "spc"
-    if chart_kind == "funnel" and definition.funnel is not None:
-        charts.append(_funnel(ctx, definition.funnel, threshold))
-    if chart_kind == "waits":
-        if drawn is not None and "waits" in drawn:
-            charts.append(
-                paragraph(
-                    f"Days waited by children still waiting, by service, are "
-                    f"charted under {drawn['waits']} above."
-                )
-            )
-        else:
-            waits = _waits(ctx, indicator_id, threshold)
-            if waits and drawn is not None:
-                drawn["waits"] = indicator_id
-            charts.append(waits)
-    if chart_kind == "survey":
-        charts.append(_survey(ctx, indicator_id))
-    bench = benchmark_rows(ctx, indicator_id)
-    quarter = ctx.evidence.quarter(indicator_id)
-    if bench is not None and quarter is not None and not bool(quarter["no_data"]):
-        own = pd.DataFrame(
-            {
-                "geography": [ctx.profile.area.name],
-                "role": ["area"],
-                "period": [bench["period"].max()],
-                "value": [quarter["value"]],
-            }
-        )
-        if not narrator.table.loc[
-            (narrator.table["indicator_id"] == indicator_id)
-            & (narrator.table["period_type"] == "quarter")
-            & (narrator.table["breakdown"] == ""),
-            "suppressed",
-        ].any():
-            latest = bench[bench["period"] == bench["period"].max()]
-            charts.append(
-                _html(
-                    comparison_chart(
-                        pd.concat([own, latest], ignore_index=True),
-                        f"{assessment.title}: {ctx.profile.area.name} against published figures",
-                        unit=assessment.unit,
-                        direction=assessment.direction,
-                    )
-                )
-            )
+        charts.append(_own(_html(chart), attribute))
+    charts.append(_kind_chart(ctx, indicator_id, drawn))
+    charts.append(_own(_comparison(ctx, narrator, indicator_id), attribute))
     return [c for c in charts if c]
+
+
+def _draws_children(indicator_id: str) -> bool:
+    definition = REGISTRY.get(indicator_id)
+    return definition is not None and definition.chart in CHILDREN_CHARTS
 
 
 def indicator_panel_html(
     ctx, narrator, indicator_id: str, drawn: dict[str, str] | None = None
 ) -> str:
     """One indicator's panel as HTML (see module docstring; ``drawn`` as for
-    :func:`indicator_chart_html`)."""
+    :func:`indicator_chart_html`).
+
+    A panel whose indicator does not count children (its definition: meetings, actions,
+    services, schools) is marked ``data-counts="not-children"`` as a whole, unless it
+    also draws a chart of children, which must stay unmarked: then its sentences and its
+    own charts are marked one by one.
+    """
     assessment = ctx.evidence.assessments[indicator_id]
     bench = benchmark_rows(ctx, indicator_id)
+    attribute = counts_attribute(indicator_id)
+    whole = "" if _draws_children(indicator_id) else attribute
     parts = [
-        f'<section class="sr-panel" aria-labelledby="ind-{indicator_id}">',
+        f'<section class="sr-panel"{whole} aria-labelledby="ind-{indicator_id}">',
         heading(3, f"{indicator_id}: {assessment.title}", f"ind-{indicator_id}"),
     ]
     if assessment.signal == "no_data" and assessment.points == 0:
         parts.append(paragraph(f"No data: {assessment.reason}."))
     else:
-        parts.append(paragraph(narrator.indicator_paragraph(indicator_id, bench)))
         parts.append(
-            f"<p>Variation: {variation_badge(assessment.variation)} "
+            paragraph(narrator.indicator_paragraph(indicator_id, bench), attributes=attribute)
+        )
+        parts.append(
+            f"<p{attribute}>Variation: {variation_badge(assessment.variation)} "
             f"Assurance: {assurance_badge(assurance_code(assessment))}</p>"
         )
         parts.extend(indicator_chart_html(ctx, narrator, indicator_id, drawn))
@@ -269,5 +337,6 @@ def show_indicator_panel(
 
 
 def actions_chart_html(actions: pd.DataFrame, weakness_id: str, as_at: str) -> str:
+    """Plan actions by status, marked ``data-counts="not-children"``: actions are not children."""
     chart = actions_chart(actions, f"Plan actions for {weakness_id} by status", as_at=as_at)
-    return _html(chart)
+    return f'<div data-counts="{NOT_CHILDREN}">{_html(chart)}</div>'

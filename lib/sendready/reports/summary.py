@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from sendready.core.formatting import format_date
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule
-from sendready.privacy.disclosure import suppression_note
+from sendready.privacy.disclosure import counts_attribute, suppression_note
 from sendready.reports.common import (
     assurance_badge,
     assurance_code,
+    escape,
     heading,
     paragraph,
     provenance_html,
@@ -95,7 +94,7 @@ class BoardSummary:
             rows.append(
                 f'<tr><th scope="row">{link}</th>'
                 f"<td>{verdict_badge(v.code, v.label)}</td>"
-                f"<td>{escape(self.narrator.weakness_summary(w.id))}</td></tr>"
+                f"<td>{self.narrator.weakness_summary_html(w.id)}</td></tr>"
             )
         return (
             heading(2, f"Verdict for each {self.item}")
@@ -115,8 +114,10 @@ class BoardSummary:
                 change = self.narrator.change_since_previous_quarter(indicator_id) or (
                     "No comparable figure for the previous quarter."
                 )
+                # A key indicator of meetings, actions or services is marked as such.
                 rows.append(
-                    f'<tr><th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
+                    f"<tr{counts_attribute(indicator_id)}>"
+                    f'<th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
                     f"<td>{escape(level)}</td><td>{escape(change)}</td>"
                     f"<td>{variation_badge(a.variation)}</td>"
                     f"<td>{assurance_badge(assurance_code(a))}</td></tr>"

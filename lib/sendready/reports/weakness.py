@@ -9,16 +9,22 @@ table through the narrator, with disclosure control applied.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
 from sendready.core.formatting import format_date, format_month, format_percent
+from sendready.core.text import strip_bidi
 from sendready.indicators import REGISTRY
-from sendready.privacy.disclosure import assert_aggregate, suppress_indicator_rows, suppression_note
+from sendready.privacy.disclosure import (
+    NOT_CHILDREN,
+    assert_aggregate,
+    suppress_indicator_rows,
+    suppression_note,
+)
 from sendready.reports import panels
 from sendready.reports.common import (
+    escape,
     heading,
     paragraph,
     provenance_html,
@@ -85,7 +91,7 @@ class WeaknessReport:
                 "<p><strong>Verdict:</strong> "
                 f"{verdict_badge(self.verdict.code, self.verdict.label)}</p>",
                 heading(2, "Summary"),
-                paragraph(self.narrator.weakness_summary(w.id)),
+                f"<p>{self.narrator.weakness_summary_html(w.id)}</p>",
             ]
         )
 
@@ -169,7 +175,8 @@ class WeaknessReport:
         parts.append(
             paragraph(
                 f"Of {len(mine)} actions for {self.weakness.id}, {complete} "
-                f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}."
+                f"were complete and {overdue} overdue at {format_date(self.evidence.period_end)}.",
+                attributes=f' data-counts="{NOT_CHILDREN}"',  # actions are not children
             )
         )
         return "".join(parts)
@@ -313,7 +320,7 @@ def render_commentary(text: str) -> str:
     """Analyst markdown as HTML with any raw HTML escaped (commentary is free text)."""
     import mistune
 
-    html = mistune.create_markdown(escape=True)(text)
+    html = mistune.create_markdown(escape=True)(strip_bidi(text))
     # Commentary sits under an h2: keep its own headings below that level.
     return _demote_headings(html)
 

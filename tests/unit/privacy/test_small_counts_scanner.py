@@ -53,3 +53,16 @@ def test_it_ignores_years_dates_ids_percentages_and_what_the_page_says_is_not_ch
         "<td>2.0%</td></tr></tbody></table>"
     )
     assert scan_html(page) == []
+
+
+def test_a_self_closed_image_does_not_unmark_what_encloses_it():
+    # nbconvert writes <img .../>: its end tag closed no element, yet it popped the marked
+    # <div> off the stack and the actions table after the chart was read as children's.
+    markup = (
+        '<div data-counts="not-children"><figure><img alt="Bar chart" src="x"/></figure>'
+        "<table><caption>Actions</caption><thead><tr><th>Status</th><th>Actions</th></tr>"
+        "</thead><tbody><tr><th>Overdue</th><td>3</td></tr></tbody></table></div>"
+        "<table><caption>Children</caption><thead><tr><th>Group</th><th>Children</th></tr>"
+        "</thead><tbody><tr><th>Late</th><td>4</td></tr></tbody></table>"
+    )
+    assert _counts(markup) == [4]

@@ -24,6 +24,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from helpers.shared_paths import SHARED_ROOT
+from helpers.small_counts import scan_html  # noqa: E402
 from sendready.reports.charts import (  # noqa: E402
     actions_chart,
     comparison_chart,
@@ -260,7 +261,9 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
     # 140..400 = 14 of 20 = 70%; over 364: 380, 400 = 10%. OT median (70 + 90) / 2 = 80.
     assert table.loc["Speech and language therapy", "Median (days)"] == 210
     assert table.loc["Speech and language therapy", "Over 18 weeks (%)"] == pytest.approx(70)
-    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == pytest.approx(10)
+    # Over 364: 380, 400 = 2 of 20 (10%), and OT's 1 of 6 over 126 days: too few to show.
+    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == "c"
+    assert table.loc["Occupational therapy", "Over 18 weeks (%)"] == "c"
     assert table.loc["Occupational therapy", "Median (days)"] == 80
     lines = {
         round(line.get_xdata()[0])
@@ -268,8 +271,9 @@ def test_waits_chart_summarises_by_service_and_hides_small_services():
         if len(set(line.get_xdata())) == 1 and line.get_label().endswith("days)")
     }
     assert lines == {126, 364}
-    # 26 waits shown; over 126 days: 14 SLT + 1 OT = 15 -> 57.7%; over 364: 2 -> 7.7%.
-    assert "57.7% of waits were over 18 weeks and 7.7% over 52 weeks" in chart.alt_text
+    # 26 waits shown; over 126 days: 14 SLT + 1 OT = 15 -> 57.7%, but with SLT's 70.0%
+    # it gives back OT's hidden 1; over 364: 2 -> 7.7%, too few: neither is said.
+    assert "of waits were over" not in chart.alt_text
     assert "Longest median wait: Speech and language therapy, 210 days." in chart.alt_text
     assert "Not shown (fewer than 6 waits): CAMHS (mental health)." in chart.alt_text
     assert "<td>210 days</td>" in markup and "<td>70.0%</td>" in markup
@@ -333,8 +337,50 @@ def test_likert_bars_are_100_percent_stacked_in_scale_order():
         "In March 2019 70.0% agreed or strongly agreed (100 answers), up from 60.0% in "
         "March 2018; 15.0% disagreed or strongly disagreed."
     ) in chart.alt_text
-    assert "5 answers of don't know or no answer not shown." in chart.alt_text
+    # 5 "don't know" answers in March 2018 are fewer than 6: hidden, and not summed.
+    assert "don't know" not in chart.alt_text
+    assert chart.data["Not on the scale"].tolist() == ["c", 0.0]
     assert "<td>70.0%</td>" in markup
+
+
+def _answers(*waves: tuple[str, dict[str, int]]) -> pd.DataFrame:
+    rows = [
+        (pd.Timestamp(date), answer)
+        for date, counts in waves
+        for answer, n in counts.items()
+        for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=["wave_date", "answer"]).astype({"answer": "str"})
+
+
+def test_likert_table_hides_small_answers_and_the_shares_that_give_them_back():
+    # May 2017: 55 answers on the scale, 4 strongly disagree (7.3% of 55 gives back 4), so
+    # that share is hidden and, as the five add up to 55, the next smallest (disagree, 6)
+    # too; the 2 "don't know" are hidden. Agree or strongly agree, 35 of 55 = 63.6%, stays.
+    # March 2019: 3 neutral of 53: hidden with strongly agree (20, the smallest above
+    # zero); agree or strongly agree (50) would then give strongly agree back: hidden.
+    may = {"strongly_disagree": 4, "disagree": 6, "neutral": 10, "agree": 20}
+    may |= {"strongly_agree": 15, "dont_know": 2}
+    march = {"neutral": 3, "agree": 30, "strongly_agree": 20}
+    chart, markup = build(
+        likert_chart, _answers(("2017-05-31", may), ("2019-03-31", march)), "Listened to"
+    )
+    table = chart.data.set_index("Wave")
+    assert table.loc["May 2017"].tolist() == [
+        55.0, "c", "c", "c", pytest.approx(10 / 55 * 100), pytest.approx(20 / 55 * 100),
+        pytest.approx(15 / 55 * 100), pytest.approx(35 / 55 * 100),
+    ]  # fmt: skip
+    assert table.loc["March 2019"].tolist() == [
+        53.0, 0.0, 0.0, 0.0, "c", pytest.approx(30 / 53 * 100), "c", "c",
+    ]  # fmt: skip
+    assert "<td>7.3%</td>" not in markup and "<td>63.6%</td>" in markup
+    assert scan_html(markup) == []
+    assert "the share who agreed is not shown" in chart.alt_text
+    assert "0.0% disagreed or strongly disagreed" in chart.alt_text
+    assert "don't know" not in chart.alt_text
+    # Nor is a hidden share written on its bar.
+    labels = {t.get_text() for t in chart.figure.axes[0].texts}
+    assert "37.7%" not in labels and "36.4%" in labels  # 20 of 53 hidden; 20 of 55 shown
 
 
 def test_likert_accepts_counts_and_text_waves():
@@ -490,3 +536,26 @@ def test_spc_table_headings_and_pattern_cells_read_plainly():
     assert chart.data["Pattern"].iloc[0] == "No signal"
     days, _ = build(spc_chart, spc(), "Median days", unit="days")
     assert "Value (days)" in days.data.columns
+
+
+def test_waits_table_hides_a_share_that_gives_back_a_few_children():
+    # CAMHS: 155 waits, 3 over 52 weeks (1.9% of 155 gives back 3): hidden. Over 18 weeks:
+    # 152 of 155 leaves 3 under the line: hidden too. SLT: 20 waits, 10 over 18 weeks
+    # (shown, 50.0%) and none over 52 weeks (0.0%, shown: zero points at no child).
+    camhs = [400] * 3 + [200] * 149 + [100] * 3
+    slt = [200] * 10 + [100] * 10
+    waits = pd.DataFrame(
+        {
+            "service": pd.array(["camhs"] * 155 + ["slt"] * 20, dtype="str"),
+            "days_waited": pd.array(camhs + slt, dtype="Int64"),
+        }
+    )
+    chart, markup = build(waiting_times_chart, waits, min_count=6)
+    table = chart.data.set_index("Service")
+    assert table.loc["CAMHS (mental health)", "Over 52 weeks (%)"] == "c"
+    assert table.loc["CAMHS (mental health)", "Over 18 weeks (%)"] == "c"
+    assert table.loc["Speech and language therapy", "Over 18 weeks (%)"] == pytest.approx(50)
+    assert table.loc["Speech and language therapy", "Over 52 weeks (%)"] == pytest.approx(0)
+    assert "<td>1.9%</td>" not in markup and scan_html(markup) == []
+    # The whole chart's shares would give the hidden ones back with SLT's: left out.
+    assert "over 52 weeks" not in chart.alt_text and "over 18 weeks" not in chart.alt_text

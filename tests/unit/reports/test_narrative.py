@@ -25,6 +25,7 @@ from sendready.reports.narrative import (
     target_sentence,
     verdict_explanation,
     weakness_summary,
+    weakness_summary_html,
 )
 
 BASELINE = ("2016-04-01", "2017-10-31")  # 19 months, as the Bury 2017 profile
@@ -497,3 +498,42 @@ def test_indicator_notes_read_as_plain_english_for_a_board():
     # Facts kept, sources cited as publications.
     assert "DfE, Special educational needs in England" in REGISTRY["ID01"].notes
     assert "Figures are also given for each service" in REGISTRY["JC03"].notes
+
+
+def test_summary_html_marks_only_the_clauses_of_indicators_not_about_children():
+    """LEAD03 counts board meetings (its definition: governance, not person-level), so its
+    clause, "8 of 10" meetings, is marked; EHC01's plans are children and stay unmarked."""
+    meetings = _table([8] * 36, den=10, indicator_id="LEAD03", title="Meetings with all present")
+    table = mark_suppression(pd.concat([_table(NUMS), meetings], ignore_index=True), 6)
+    a = _assessment("improvement")
+    b = _assessment("no_change", indicator_id="LEAD03", title="Meetings with all present")
+    verdict = weakness_verdict("W9", [a, b], VerdictRule())
+    weakness = Weakness(
+        id="W9",
+        title="timeliness",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["EHC01", "LEAD03"],
+    )
+    markup = weakness_summary_html(weakness, verdict, table, 6)
+    marked = re.findall(r'<span data-counts="not-children">(.*?)</span>', markup)
+    assert len(marked) == 1 and "(24 of 30)" in marked[0]
+    assert marked[0].startswith("Meetings with all present, at 80.0% (24 of 30)")
+    unmarked = re.sub(r"<span[^>]*>.*?</span>", "", markup)
+    assert "(43 of 60)" in unmarked  # EHC01's plans: not marked
+    # Same words as the plain summary, once the tags are dropped.
+    plain = weakness_summary(weakness, verdict, table, 6)
+    assert re.sub(r"<[^>]+>", "", markup) == plain.replace("&", "&amp;")
+
+
+def test_summary_html_escapes_free_text():
+    weakness = Weakness(
+        id="W9",
+        title="<b>timeliness</b>",
+        inspectors_found="x",
+        success_looks_like="y",
+        indicators=["EHC01"],
+    )
+    verdict = weakness_verdict("W9", [_assessment("improvement")], VerdictRule())
+    markup = weakness_summary_html(weakness, verdict, _table(NUMS), 6)
+    assert "<b>" not in markup and "&lt;b&gt;timeliness&lt;/b&gt;" in markup

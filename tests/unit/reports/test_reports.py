@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers.report_fixtures import EXTRACT, WEAKNESS, small_context
+from helpers.small_counts import _Page, scan_html
 from sendready.indicators import StagedData
 from sendready.metadata.profile import VerdictRule
 from sendready.reports import common, panels, weakness
@@ -172,3 +173,135 @@ def test_drilldown_escapes_free_text_names():
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; $5 &amp; Co" in html
     assert 'alt="Line chart of the share of children on &lt;script&gt;' in html
+
+
+# --- figures not about children are marked from the definitions ---------------------------
+
+NOT_CHILDREN = 'data-counts="not-children"'
+
+
+def _not_people(monkeypatch, *ids: str) -> None:
+    """Treat ``ids`` as their definitions would treat meetings or actions: not children."""
+    from sendready.privacy import disclosure
+
+    real = disclosure.is_person_level
+    monkeypatch.setattr(disclosure, "is_person_level", lambda i: i not in ids and real(i))
+
+
+def test_panel_of_an_indicator_not_about_children_is_marked_as_a_whole(shown, monkeypatch):
+    _not_people(monkeypatch, "EHC01")
+    WeaknessReport(small_context(), WEAKNESS).show_evidence()
+    ehc01, jc03 = _panel(shown, "EHC01"), _panel(shown, "JC03")
+    assert ehc01.startswith(f'<section class="sr-panel" {NOT_CHILDREN}')
+    assert NOT_CHILDREN not in jc03  # children waiting: nothing marked
+
+
+def test_panel_with_a_chart_of_children_marks_only_its_own_figures(shown, monkeypatch):
+    # JC03 as if it counted services: its sentences and control chart are marked, but the
+    # waits chart beside it counts children still waiting and must stay unmarked.
+    _not_people(monkeypatch, "JC03")
+    WeaknessReport(small_context(), WEAKNESS).show_evidence()
+    jc03 = _panel(shown, "JC03")
+    assert jc03.startswith('<section class="sr-panel" aria-labelledby')
+    assert f"<p {NOT_CHILDREN}>" in jc03
+    # Read as the small-count scanner reads it: which tables' rows does it skip?
+    page = _Page()
+    page.feed(jc03)
+    skipped = {t.caption: len(t.skip_rows) == len(t.rows) > 0 for t in page.tables}
+    waits = next(c for c in skipped if "Days waited" in c)
+    assert skipped[waits] is False and len(skipped) >= 2
+    assert [c for c, skip in skipped.items() if skip] == [
+        c for c in skipped if c != waits
+    ]  # the control chart's numbers
+
+
+def test_key_indicator_rows_are_marked_from_the_definition(monkeypatch):
+    _not_people(monkeypatch, "JC03")
+    markup = BoardSummary(small_context()).key_indicators_html()
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", markup, re.DOTALL)
+    jc03 = next(r for r in rows if "JC03" in r)
+    ehc01 = next(r for r in rows if "EHC01" in r)
+    assert jc03.startswith(f"<tr {NOT_CHILDREN}>") and NOT_CHILDREN not in ehc01
+
+
+def test_plan_actions_are_marked_as_not_children():
+    ctx = small_context()
+    end = pd.Timestamp("2019-03-31")
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2", "A3"],
+            "weakness_id": [WEAKNESS] * 3,
+            "status": ["complete", "on_track", "overdue"],
+            "due_date": [end - pd.Timedelta(days=30), end + pd.Timedelta(days=30), end],
+            "completed_date": [end - pd.Timedelta(days=40), pd.NaT, pd.NaT],
+        }
+    )
+    data = StagedData(tables={"action_plan": actions}, extract_date=EXTRACT)
+    report = WeaknessReport(SimpleNamespace(**{**vars(ctx), "data": data}), WEAKNESS)
+    markup = report.actions_html()
+    table = markup.index('<table class="chart-data">')
+    assert markup.rfind(f"<div {NOT_CHILDREN}>", 0, table) != -1
+    assert f"<p {NOT_CHILDREN}>Of 3 actions for {WEAKNESS}" in markup
+
+
+def test_school_funnel_table_hides_rates_that_give_back_a_few_pupils():
+    from sendready.reports.charts import funnel_plot
+
+    schools = pd.DataFrame(
+        {
+            "school_name": ["Elton", "Big", "Nearly all", "Tiny", "None"],
+            "count": [4, 30, 47, 0, 0],
+            "pupils": [282, 300, 50, 4, 200],
+        }
+    )
+    chart = funnel_plot(schools, "Schools' share of pupils with an EHC plan")
+    try:
+        data = panels._suppress_school_counts(chart.data, 6).set_index("School")
+    finally:
+        panels.plt.close(chart.figure)
+    # By hand: 4 of 282 = 1.4% gives back 4 pupils; 47 of 50 leaves 3 without a plan;
+    # Tiny has 4 pupils in all. Big (30 of 300 = 10.0%) and None (0 of 200) are shown.
+    assert data.loc["Elton", "Rate (%)"] == "c" and data.loc["Elton", "Number of pupils"] == 282
+    assert data.loc["Nearly all", "Rate (%)"] == "c"
+    assert data.loc["Tiny", "Number of pupils"] == "c" and data.loc["Tiny", "Rate (%)"] == "c"
+    assert data.loc["Big", "Rate (%)"] == pytest.approx(10.0)
+    assert data.loc["None", "Rate (%)"] == 0
+    markup = data_table_html(data.reset_index(), "Schools", chart.units)
+    assert "<td>1.4%</td>" not in markup and scan_html(markup) == []
+
+
+def test_text_direction_controls_are_removed_from_quotes_and_counted():
+    from sendready.reports.context import ShownStagedData
+
+    ctx = small_context()
+    # "Plan agreed" followed by a right-to-left override that would show "on time" as
+    # "emit no", and a pop (U+202C): two characters removed from one quote.
+    hostile = "Plan agreed \u202eon time\u202c, thank you"
+    quotes = pd.DataFrame(
+        {
+            "quote_id": ["Q1"],
+            "weakness_id": [WEAKNESS],
+            "consent": [True],
+            "date": [pd.Timestamp("2019-02-01")],
+            "source": ["parent"],
+            "text": pd.array([hostile], dtype="string"),
+        }
+    )
+    data = ShownStagedData(tables={"quotes": quotes}, extract_date=EXTRACT)
+    report_ctx = SimpleNamespace(**{**vars(ctx), "data": data})
+    voices = WeaknessReport(report_ctx, WEAKNESS).voices_html()
+    assert "\u202e" not in voices and "\u202c" not in voices
+    assert "Plan agreed on time, thank you" in voices
+    controls = DataQualityReport(report_ctx).controls_html()
+    rows = re.findall(r"<tr>(.*?)</tr>", controls, re.DOTALL)
+    cells = [[_text(c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", r)] for r in rows]
+    assert ["quotes", "text", "2"] in cells
+    assert '<div data-counts="not-children">' in controls  # characters, not children
+    # Escaping helpers strip them too, wherever the text came from.
+    assert common.paragraph("a\u202eb\u2066c\u200fd") == "<p>abcd</p>"
+    assert "\u202e" not in data_table_html(pd.DataFrame({"Name": ["x\u202ey"]}), "Names")
+
+
+def test_data_quality_says_when_no_text_held_controls():
+    controls = _text(DataQualityReport(small_context()).controls_html())
+    assert "No free text in the extracts held any." in controls

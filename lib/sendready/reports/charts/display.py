@@ -43,6 +43,7 @@ from sendready.core.formatting import (
     format_number,
     format_value,
 )
+from sendready.core.text import strip_bidi
 from sendready.privacy.disclosure import assert_aggregate
 from sendready.reports.charts.theme import DPI, WHITE
 
@@ -197,7 +198,10 @@ def data_table_html(
     """
     assert_aggregate(data, "The table behind a chart")
     units = dict(units or {})
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(strip_bidi(text))
+
     head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in data.columns)
     rows = []
     for record in data.itertuples(index=False, name=None):
@@ -225,7 +229,7 @@ def figure_html(
     units: Mapping[str, str] | None = None,
 ) -> str:
     """The HTML :func:`show_figure` emits, without displaying or closing anything."""
-    alt = check_alt_text(alt_text)
+    alt = strip_bidi(check_alt_text(alt_text))
     png = figure_png(figure)
     width, height = _png_size(png)
     source = base64.b64encode(png).decode("ascii")
@@ -235,7 +239,7 @@ def figure_html(
         f'width="{width}" height="{height}" style="max-width:100%;height:auto">',
     ]
     if caption:
-        parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+        parts.append(f"<figcaption>{html.escape(strip_bidi(caption))}</figcaption>")
     parts.append("</figure>")
     if data is not None and len(data.columns):
         table_caption = (

@@ -22,6 +22,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sendready.core.formatting import format_count, format_month, format_percent
+from sendready.privacy.disclosure import (
+    SUPPRESSED,
+    is_complement_primary,
+    is_primary,
+    table_suppression,
+)
 from sendready.reports.charts.display import Chart
 from sendready.reports.charts.theme import (
     HIGHLIGHT,
@@ -134,6 +140,24 @@ def wait_summary(
     return summary.reset_index(drop=True), hidden, np.concatenate(kept)
 
 
+def wait_shares_hidden(summary: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Which shares over 18 and 52 weeks must be hidden: a share of a service's shown
+    waits gives back the children over the line, and those under it, so it is hidden
+    when either number is 1 to threshold - 1 (boolean, same index as ``summary``)."""
+    rates = {f"Over {words} (%)": words for _days, words in WAIT_THRESHOLDS}
+    counts = pd.DataFrame({"Waits": summary["Waits"].astype(float)}, index=summary.index)
+    for column, words in rates.items():
+        counts[words] = (summary[column].astype(float) * counts["Waits"] / 100).round()
+        counts[column] = summary[column].astype(float)
+    why = table_suppression(
+        counts,
+        ["Waits", *rates.values()],
+        threshold=threshold,
+        rates={column: (words, "Waits") for column, words in rates.items()},
+    )
+    return why[list(rates)].astype(bool)
+
+
 def waits_alt_text(
     summary: pd.DataFrame, all_days: np.ndarray, hidden: list[str], min_count: int
 ) -> str:
@@ -157,11 +181,21 @@ def waits_alt_text(
         sentences.append(
             f"Shortest: {shortest['Service']}, {format_count(shortest['Median (days)'])} days."
         )
-    sentences.append(
-        f"Across these services {format_percent((all_days > 126).mean() * 100)} "
-        f"of waits were over 18 weeks and "
-        f"{format_percent((all_days > 364).mean() * 100)} over 52 weeks."
-    )
+    shares = []
+    hidden_shares = wait_shares_hidden(summary, min_count)
+    for days, words in WAIT_THRESHOLDS:
+        over = int((all_days > days).sum())
+        column = f"Over {words} (%)"
+        # Not when small, nor when it would give back a service's hidden share.
+        if not (
+            is_primary(over, min_count)
+            or is_complement_primary(over, len(all_days), min_count)
+            or hidden_shares[column].any()
+        ):
+            share = format_percent(over / len(all_days) * 100)
+            shares.append(f"{share} {'of waits were ' if not shares else ''}over {words}")
+    if shares:
+        sentences.append(f"Across these services {' and '.join(shares)}.")
     if hidden:
         sentences.append(f"Not shown (fewer than {min_count} waits): {_list(hidden)}.")
     return " ".join(sentences)
@@ -251,6 +285,10 @@ def waiting_times_chart(
             "Over 52 weeks (%)",
         ]
     ]
+    table = table.astype(object)
+    hidden_shares = wait_shares_hidden(summary, min_count)
+    for column in hidden_shares.columns:
+        table.loc[hidden_shares[column], column] = SUPPRESSED
     units = {
         "Waits": "count",
         "Median (days)": "days",
@@ -320,30 +358,125 @@ def likert_shares(
     return pd.DataFrame(rows)
 
 
-def _latest_wave_sentence(first: pd.Series | None, last: pd.Series) -> str:
-    agree = last["Agree or strongly agree (%)"]
-    text = (
-        f"In {last['Wave']} {format_percent(agree)} agreed or strongly agreed "
-        f"({format_count(last['Answers'])} answers)"
+AGREE = ("agree", "strongly_agree")
+DISAGREE = ("strongly_disagree", "disagree")
+AGREE_COLUMN = "Agree or strongly agree (%)"
+
+
+def _answer_counts(row: pd.Series) -> dict[str, float]:
+    """Each answer's count in one wave, worked back from its share (as a reader could)."""
+    total = float(row["Answers"])
+    return {k: round(float(row[f"{LIKERT_WORDS[k]} (%)"]) * total / 100) for k in LIKERT_ORDER}
+
+
+def pair_shown(row: pd.Series, hidden: set[str], pair: tuple[str, str], threshold: int) -> bool:
+    """Whether the share answering either of ``pair`` in one wave may be shown.
+
+    Not when the two together, or the answers outside them, number 1 to threshold - 1;
+    nor when it would give back a hidden answer: one of the pair hidden and the other
+    not, or both hidden while another answer of the wave is hidden too (the wave's
+    answers add up to its total).
+    """
+    if "Answers" in hidden or not row["Answers"]:
+        return False
+    inside = hidden & set(pair)
+    if inside and (inside != set(pair) or hidden - set(pair)):
+        return False
+    together = sum(_answer_counts(row)[k] for k in pair)
+    return not is_primary(together, threshold) and not is_complement_primary(
+        together, row["Answers"], threshold
     )
-    if first is not None and first["Answers"] > 0:
-        before = first["Agree or strongly agree (%)"]
-        if format_percent(before) == format_percent(agree):
-            text += f", the same as in {first['Wave']}"
-        else:
-            text += (
-                f", {'up' if agree > before else 'down'} from {format_percent(before)} "
-                f"in {first['Wave']}"
-            )
+
+
+def likert_hidden(shares: pd.DataFrame, threshold: int) -> list[set[str]]:
+    """For each wave, which of ``Answers``, the answer codes and ``Not on the scale`` are
+    hidden: counts of 1 to threshold - 1, shares whose complement is that small, and the
+    cells secondary suppression adds so that no hidden answer can be worked out from
+    the wave's total (:func:`sendready.privacy.disclosure.table_suppression`)."""
+    if shares.empty:
+        return []
+    counts = pd.DataFrame([_answer_counts(row) for _, row in shares.iterrows()])
+    counts["Answers"] = shares["Answers"].to_numpy(dtype=float)
+    counts["Not on the scale"] = shares["Not on the scale"].to_numpy(dtype=float)
+    for key in LIKERT_ORDER:
+        counts[key + "%"] = shares[f"{LIKERT_WORDS[key]} (%)"].to_numpy(dtype=float)
+    why = table_suppression(
+        counts,
+        [*LIKERT_ORDER, "Answers"],
+        threshold=threshold,
+        total_column="Answers",
+        rates={key + "%": (key, "Answers") for key in LIKERT_ORDER},
+    )
+    hidden = []
+    for r in counts.index:
+        cells = {c for c in [*LIKERT_ORDER, "Answers"] if why.at[r, c]}
+        if is_primary(counts.at[r, "Not on the scale"], threshold):
+            cells.add("Not on the scale")  # a count of its own: in no line
+        hidden.append(cells)
+    return hidden
+
+
+def likert_table(shares: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The table behind the survey chart, hidden cells as ``c``: answers are parents' and
+    young people's, so a share of a shown total must not give back a few of them."""
+    shown = shares.astype(object)
+    for r, cells in zip(shares.index, likert_hidden(shares, threshold), strict=True):
+        row = shares.loc[r]
+        for cell in cells:
+            column = cell if cell in ("Answers", "Not on the scale") else None
+            if column is None:
+                column = f"{LIKERT_WORDS[cell]} (%)"
+            shown.at[r, column] = SUPPRESSED
+        if "Answers" in cells:
+            for key in LIKERT_ORDER:
+                shown.at[r, f"{LIKERT_WORDS[key]} (%)"] = SUPPRESSED
+        if not pair_shown(row, cells, AGREE, threshold):
+            shown.at[r, AGREE_COLUMN] = SUPPRESSED if row["Answers"] else np.nan
+    return shown
+
+
+def _answers_words(n: float, hidden: set[str], threshold: int) -> str:
+    return (
+        f"fewer than {threshold} answers" if "Answers" in hidden else f"{format_count(n)} answers"
+    )
+
+
+def _latest_wave_sentence(
+    first: pd.Series | None, last: pd.Series, hidden: tuple[set[str], set[str]], threshold: int
+) -> str:
+    if not pair_shown(last, hidden[1], AGREE, threshold):
+        text = (
+            f"In {last['Wave']} the share who agreed is not shown, as it would point at "
+            f"fewer than {threshold} people"
+        )
+    else:
+        agree = last[AGREE_COLUMN]
+        text = (
+            f"In {last['Wave']} {format_percent(agree)} agreed or strongly agreed "
+            f"({format_count(last['Answers'])} answers)"
+        )
+        if first is not None and pair_shown(first, hidden[0], AGREE, threshold):
+            before = first[AGREE_COLUMN]
+            if format_percent(before) == format_percent(agree):
+                text += f", the same as in {first['Wave']}"
+            else:
+                text += (
+                    f", {'up' if agree > before else 'down'} from {format_percent(before)} "
+                    f"in {first['Wave']}"
+                )
+    if not pair_shown(last, hidden[1], DISAGREE, threshold):
+        return f"{text}."
     disagree = last["Disagree (%)"] + last["Strongly disagree (%)"]
     return f"{text}; {format_percent(disagree)} disagreed or strongly disagreed."
 
 
-def likert_alt_text(shares: pd.DataFrame, subject: str) -> str:
-    """Alt text: the agree share at the first and latest wave, and what was left out."""
+def likert_alt_text(shares: pd.DataFrame, subject: str, threshold: int = 6) -> str:
+    """Alt text: the agree share at the first and latest wave, and what was left out,
+    each only where the disclosure rule lets the table show it (:func:`likert_table`)."""
     if shares.empty:
         return f"100% stacked bar chart of answers to {subject}: no answers yet."
     first, last = shares.iloc[0], shares.iloc[-1]
+    hidden = likert_hidden(shares, threshold)
     n = len(shares)
     sentences = [
         f"100% stacked bar chart of answers to {subject}, one bar per survey wave "
@@ -353,13 +486,18 @@ def likert_alt_text(shares: pd.DataFrame, subject: str) -> str:
     if last["Answers"] == 0:
         sentences.append(f"No answers on the agree-disagree scale in {last['Wave']}.")
     else:
-        sentences.append(_latest_wave_sentence(first if n > 1 else None, last))
-    left_out = int(shares["Not on the scale"].sum())
-    if left_out:
         sentences.append(
-            f"{format_count(left_out)} answer{'s' if left_out != 1 else ''} of "
-            "don't know or no answer not shown."
+            _latest_wave_sentence(
+                first if n > 1 else None, last, (hidden[0], hidden[-1]), threshold
+            )
         )
+    left_out = int(shares["Not on the scale"].sum())
+    # The sum over waves would give back a wave's hidden count, or be small itself.
+    if left_out and not is_primary(left_out, threshold):
+        if not any("Not on the scale" in cells for cells in hidden):
+            sentences.append(
+                f"{format_count(left_out)} answers of don't know or no answer not shown."
+            )
     return " ".join(sentences)
 
 
@@ -371,8 +509,12 @@ def likert_chart(
     wave_column: str = "wave_date",
     answer_column: str = "answer",
     count_column: str | None = None,
+    threshold: int = 6,
 ) -> Chart:
     """100% stacked horizontal bars of agree-scale answers, one bar per wave.
+
+    The table behind the chart, its alt text and the labels on the bars obey the
+    disclosure rule (``threshold``, the profile's): see :func:`likert_table`.
 
     Args:
         answers: One row per answer (survey rows) or, with ``count_column``, counts per
@@ -382,8 +524,10 @@ def likert_chart(
         wave_column: Wave date (drawn as "March 2019") or label; earliest wave on top.
         answer_column: Answer codes.
         count_column: Counts, when answers are already aggregated.
+        threshold: Counts of 1 to threshold - 1 are hidden (DfE: 6).
     """
     shares = likert_shares(answers, wave_column, answer_column, count_column)
+    hidden = likert_hidden(shares, threshold)
     with styled():
         figure, ax = new_figure((8.0, max(3.8, 2.4 + 0.7 * len(shares))))
         y = np.arange(len(shares))
@@ -408,7 +552,8 @@ def likert_chart(
                 label=LIKERT_WORDS[key],
             )
             for yi, (start, share) in enumerate(zip(left, width, strict=True)):
-                if share >= MIN_LABELLED_SHARE:
+                # A hidden share is not written on its bar either.
+                if share >= MIN_LABELLED_SHARE and key not in hidden[yi]:
                     ax.text(
                         start + share / 2,
                         yi,
@@ -423,8 +568,10 @@ def likert_chart(
         ax.set_yticks(
             y,
             [
-                plain_text(f"{w} ({format_count(n)} answers)", 40)
-                for w, n in zip(shares.get("Wave", []), shares.get("Answers", []), strict=True)
+                plain_text(f"{w} ({_answers_words(n, cells, threshold)})", 40)
+                for w, n, cells in zip(
+                    shares.get("Wave", []), shares.get("Answers", []), hidden, strict=True
+                )
             ],
         )
         ax.invert_yaxis()  # earliest wave on top: read down in time order
@@ -454,8 +601,8 @@ def likert_chart(
     }
     return Chart(
         figure=figure,
-        alt_text=likert_alt_text(shares, subject or title),
-        data=shares,
+        alt_text=likert_alt_text(shares, subject or title, threshold),
+        data=likert_table(shares, threshold),
         caption=title,
         units=units,
         facts=facts,

@@ -20,7 +20,11 @@ from sendready.reports.narrative.sentences import (
     spc_sentence,
     target_sentence,
 )
-from sendready.reports.narrative.summaries import verdict_explanation, weakness_summary
+from sendready.reports.narrative.summaries import (
+    verdict_explanation,
+    weakness_summary,
+    weakness_summary_html,
+)
 
 __all__ = [
     "Narrator",
@@ -34,4 +38,5 @@ __all__ = [
     "target_sentence",
     "verdict_explanation",
     "weakness_summary",
+    "weakness_summary_html",
 ]

@@ -142,6 +142,13 @@ class Narrator:
             weakness, self.verdicts[weakness_id], self.table, self.threshold
         )
 
+    def weakness_summary_html(self, weakness_id: str) -> str:
+        """The weakness summary as escaped HTML, clauses not about children marked."""
+        weakness = self._profile().weakness(weakness_id)
+        return summaries.weakness_summary_html(
+            weakness, self.verdicts[weakness_id], self.table, self.threshold
+        )
+
     def verdict_explanation(self, weakness_id: str) -> str:
         return summaries.verdict_explanation(
             self.verdicts[weakness_id], self._profile().verdict_rule

@@ -8,12 +8,15 @@ member can check the verdict by hand.
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from sendready.core.formatting import format_value
 from sendready.evidence.assessment import IndicatorAssessment
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule, Weakness
+from sendready.privacy.disclosure import counts_attribute
 from sendready.reports.narrative.sentences import figure, row_hidden, signal_clause
 from sendready.reports.narrative.words import (
     SIGNAL_VERBS,
@@ -76,6 +79,47 @@ def _not_good_enough(a: IndicatorAssessment) -> str | None:
     return None
 
 
+def _summary_parts(
+    weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
+) -> list[tuple[str, str]]:
+    """The summary's sentences, each with the attribute that marks its figures as not
+    about children (:func:`~sendready.privacy.disclosure.counts_attribute`) or ``""``."""
+    # Mid-sentence after the id, so the title loses its capital unless it opens with an
+    # acronym ("P3, support children ..." but "W9, EHC plans ...").
+    parts = [(f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()}.", "")]
+    for a in verdict.assessments:
+        text, period_named = _with_figure(a, table, threshold)
+        parts.append((f"{text} {_shows(a, period_named)}.", counts_attribute(a.indicator_id)))
+    short = [s for s in (_not_good_enough(a) for a in verdict.assessments) if s]
+    judged = [a for a in verdict.assessments if a.signal != "no_data"]
+    unjudged = [indicator_name(a.title) for a in verdict.assessments if a.signal == "no_data"]
+    if short:
+        parts.append(("Still not good enough: " + "; ".join(short) + ".", ""))
+    elif any(a.direction != "neutral" for a in judged):
+        every = "Every key indicator" + (" that can be judged" if unjudged else "")
+        parts.append(
+            (
+                f"{every} with a better direction has improved significantly and none "
+                "is missing its target.",
+                "",
+            )
+        )
+    elif judged:
+        parts.append(
+            (
+                "The key indicators that can be judged are context measures with no "
+                "better direction, so none can fall short."
+                if unjudged
+                else "The key indicators are context measures with no better direction, so "
+                "none can fall short.",
+                "",
+            )
+        )
+    if unjudged:
+        parts.append(("Not enough data yet to judge: " + "; ".join(unjudged) + ".", ""))
+    return parts
+
+
 def weakness_summary(
     weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
 ) -> str:
@@ -87,34 +131,19 @@ def weakness_summary(
         table: The indicator table, marked by :func:`sendready.privacy.disclosure.mark_suppression`.
         threshold: The profile's disclosure threshold.
     """
-    # Mid-sentence after the id, so the title loses its capital unless it opens with an
-    # acronym ("P3, support children ..." but "W9, EHC plans ...").
-    parts = [f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()}."]
-    for a in verdict.assessments:
-        text, period_named = _with_figure(a, table, threshold)
-        parts.append(f"{text} {_shows(a, period_named)}.")
-    short = [s for s in (_not_good_enough(a) for a in verdict.assessments) if s]
-    judged = [a for a in verdict.assessments if a.signal != "no_data"]
-    unjudged = [indicator_name(a.title) for a in verdict.assessments if a.signal == "no_data"]
-    if short:
-        parts.append("Still not good enough: " + "; ".join(short) + ".")
-    elif any(a.direction != "neutral" for a in judged):
-        every = "Every key indicator" + (" that can be judged" if unjudged else "")
-        parts.append(
-            f"{every} with a better direction has improved significantly and none "
-            "is missing its target."
-        )
-    elif judged:
-        parts.append(
-            "The key indicators that can be judged are context measures with no "
-            "better direction, so none can fall short."
-            if unjudged
-            else "The key indicators are context measures with no better direction, so "
-            "none can fall short."
-        )
-    if unjudged:
-        parts.append("Not enough data yet to judge: " + "; ".join(unjudged) + ".")
-    return " ".join(parts)
+    return " ".join(text for text, _ in _summary_parts(weakness, verdict, table, threshold))
+
+
+def weakness_summary_html(
+    weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
+) -> str:
+    """:func:`weakness_summary` as escaped HTML (no enclosing tag): the clause of each key
+    indicator whose definition says its counts are not of children (meetings, actions,
+    services, schools) is a ``<span data-counts="not-children">``."""
+    return " ".join(
+        f"<span{attribute}>{escape(text)}</span>" if attribute else escape(text)
+        for text, attribute in _summary_parts(weakness, verdict, table, threshold)
+    )
 
 
 RULE_STEPS = (
