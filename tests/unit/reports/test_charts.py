@@ -383,6 +383,20 @@ def test_likert_table_hides_small_answers_and_the_shares_that_give_them_back():
     assert "37.7%" not in labels and "36.4%" in labels  # 20 of 53 hidden; 20 of 55 shown
 
 
+def test_likert_wave_with_no_answer_on_the_scale_draws_and_hides_its_small_count():
+    # June 2018: 7 "don't know" and nothing on the scale, so no shares at all (the sample
+    # area's W5 report once failed here, working counts back from NaN shares).
+    june = {"dont_know": 7}
+    march = {"neutral": 10, "agree": 30, "strongly_agree": 20}
+    chart, markup = build(
+        likert_chart, _answers(("2018-06-30", june), ("2019-03-31", march)), "Listened to"
+    )
+    table = chart.data.set_index("Wave")
+    assert table.loc["June 2018", "Answers"] == 0
+    assert table.loc["March 2019", "Agree or strongly agree (%)"] == pytest.approx(50 / 60 * 100)
+    assert scan_html(markup) == []
+
+
 def test_likert_accepts_counts_and_text_waves():
     counts = pd.DataFrame(
         {

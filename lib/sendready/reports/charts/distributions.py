@@ -366,7 +366,11 @@ AGREE_COLUMN = "Agree or strongly agree (%)"
 def _answer_counts(row: pd.Series) -> dict[str, float]:
     """Each answer's count in one wave, worked back from its share (as a reader could)."""
     total = float(row["Answers"])
-    return {k: round(float(row[f"{LIKERT_WORDS[k]} (%)"]) * total / 100) for k in LIKERT_ORDER}
+    # A wave with no answer on the scale has no shares (NaN): none of its answers counts.
+    return {
+        k: 0 if not total else round(float(row[f"{LIKERT_WORDS[k]} (%)"]) * total / 100)
+        for k in LIKERT_ORDER
+    }
 
 
 def pair_shown(row: pd.Series, hidden: set[str], pair: tuple[str, str], threshold: int) -> bool:
