@@ -469,7 +469,9 @@ def _allowed_figures(evidence, indicator_id: str, targets: dict[str, float]) -> 
 
 
 def _sentence_figures(panel: str, title: str) -> list[str]:
-    paragraphs = [p for p in re.findall(r"<p>(.*?)</p>", panel, re.DOTALL) if "sr-badge" not in p]
+    paragraphs = [
+        p for p in re.findall(r"<p(?: [^>]*)?>(.*?)</p>", panel, re.DOTALL) if "sr-badge" not in p
+    ]
     text = _text(" ".join(paragraphs))
     # Words that hold digits but are not figures: dates, years of published figures, the
     # indicator's own name ("within 6 weeks") and the disclosure threshold.
@@ -505,7 +507,9 @@ def _unexplained_figures(
             if indicators is not None and indicator_id not in indicators:
                 continue
             panel = re.search(
-                rf'<section class="sr-panel" aria-labelledby="ind-{indicator_id}"'
+                # The panel may carry other attributes (data-counts for figures not about
+                # children) between its class and its label.
+                rf'<section class="sr-panel"[^>]*? aria-labelledby="ind-{indicator_id}"'
                 r".*?</section>",
                 html,
                 re.DOTALL,
