@@ -462,3 +462,63 @@ def test_a_ten_megabyte_cell_is_quarantined_not_staged(tmp_path, capsys, caplog)
     staged = pd.read_parquet(out / "persons.parquet")
     assert staged["person_id"].tolist() == ["P0000001"]
     assert staged["surname"].str.len().tolist() == [32_767]
+
+
+# --- links named like a source (built here: a link cannot be committed portably) ----------
+
+SECRET = "root:x:0:0:root:/root:/bin/bash"
+
+
+def _link_or_skip(link: Path, target: Path) -> None:
+    try:
+        link.symlink_to(target, target_is_directory=target.is_dir())
+    except (OSError, NotImplementedError):  # Windows without the right to make links
+        pytest.skip("this platform cannot make symbolic links here")
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_link_named_like_a_source_is_refused_without_reading_it(
+    dangling, tmp_path, capsys, caplog
+):
+    data = write_required(tmp_path / "raw")
+    secret = tmp_path / "elsewhere" / "passwd"
+    secret.parent.mkdir()
+    if not dangling:
+        secret.write_text(SECRET + "\n", encoding="utf-8")
+    (data / "persons.csv").unlink()
+    _link_or_skip(data / "persons.csv", secret)
+
+    out = tmp_path / "out"
+    code, stdout, stderr = _cli_ingest(data, out, capsys, caplog)
+    assert code == 2
+    assert str(data / "persons.csv") in stderr
+    assert "symbolic link" in stderr and "not read" in stderr
+    assert "\nWhat to do: Copy the extract itself" in stderr
+    assert "root:x" not in stderr + stdout + caplog.text
+    assert not out.exists() or list(out.iterdir()) == []
+    with pytest.raises(SourceError, match="symbolic link"):
+        run_ingest(make_profile(), data, tmp_path / "api-out")
+
+
+def test_a_source_reached_through_a_linked_folder_outside_the_data_is_refused(tmp_path):
+    data = write_required(tmp_path / "raw")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "persons.csv").write_text(SECRET + "\n", encoding="utf-8")
+    _link_or_skip(data / "linked", outside)
+    (data / "persons.csv").unlink()
+    profile = make_profile({"persons": {"file": "linked/persons.csv"}})
+    with pytest.raises(SourceError) as caught:
+        run_ingest(profile, data, tmp_path / "out")
+    message = str(caught.value)
+    assert "outside the data folder" in message and "linked/persons.csv" in message
+    assert "root:x" not in message
+
+
+def test_a_linked_extract_json_is_refused(tmp_path):
+    data = write_required(tmp_path / "raw", extract_date=None)
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"extract_date": "2019-06-30"}', encoding="utf-8")
+    _link_or_skip(data / "extract.json", secret)
+    with pytest.raises(SourceError, match="extract.json is a symbolic link"):
+        run_ingest(make_profile(), data, tmp_path / "out")
