@@ -120,6 +120,7 @@ class IngestResult:
                     f"{'':24}   columns not in the contract (not staged): "
                     f"{', '.join(src['columns_unknown'])}"
                 )
+            lines.extend(f"{'':24}   {note}" for note in src.get("notes", []))
         lines.append(
             f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, {totals[2]:,} quarantined."
         )

@@ -191,11 +191,13 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "columns_mapped": {},
             "blank_rows_skipped": 0,
             "quarantine_file": None,
+            "notes": [],
         }
     started = time.perf_counter()
     contract, spec = plan.contract, plan.spec
     expected = [*contract.column_names, *spec.columns]
     raw = read_source(plan.path, sheet=spec.sheet, expected_headers=expected, source=plan.name)
+    notes = list(raw.notes)
     chosen, missing_optional, unknown = map_headers(
         list(raw.frame.columns), contract, spec, plan.path
     )
@@ -220,6 +222,8 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         f"{result.rows_quarantined:,}",
         time.perf_counter() - started,
     )
+    for note in notes:
+        log.info("%s: %s", plan.name, note)
     return {
         "status": "staged",
         "required": plan.required,
@@ -236,6 +240,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "columns_mapped": {own: col for col, own in chosen.items() if own != col},
         "blank_rows_skipped": raw.blank_rows,
         "quarantine_file": quarantine_file,
+        "notes": notes,
     }
 
 

@@ -59,6 +59,17 @@ UNREADABLE = {
     "persons--blank.csv": ["holds no header row"],
     "persons--empty-sheet.xlsx": ["Sheet 'Extract'", "is empty"],
     "persons--wrong-file.csv": ["None of the headers", "'invoice_no', 'supplier', 'amount'"],
+    "persons--no-matching-sheet.xlsx": [
+        "None of the worksheets",
+        "Its sheets are 'Notes', 'Totals'",
+        "(sources.persons.sheet: 'Sheet name')",
+    ],
+    "persons--two-matching-sheets.xlsx": [
+        "More than one worksheet",
+        "('2018', '2019')",
+        "Its sheets are 'Notes', '2018', '2019'",
+        "(sources.persons.sheet: '2019')",
+    ],
 }
 
 DATE_OUT = "date_out_of_range"
@@ -69,6 +80,7 @@ READABLE = {
     # Saved with a byte order mark twice (a tool that adds one to a file that has one).
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
+    "persons--second-sheet.xlsx": dict(read=3, encoding=None, failures=set()),
     # Cut off after "Si" in row 4: its date of birth and gender never arrived.
     "persons--truncated.csv": dict(
         read=3,
@@ -159,6 +171,7 @@ STAGED = {
         "surname": ["Smith", "Jones", "O’Brien"],
     },
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
+    "persons--second-sheet.xlsx": {"person_id": ["P0000001", "P0000002", "P0000003"]},
     # Every way of writing 15 January and 26 February 2019 is the same pair of days.
     "ehc_requests--mixed-dates.csv": {
         "request_id": ["R01", "R02", "R03", "R04", "R05"],
@@ -230,11 +243,12 @@ def _cli_ingest(data: Path, out: Path, capsys, caplog) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def _count_records(path: Path) -> int:
+def _count_records(path: Path, sheet_name: str | None = None) -> int:
     """Data rows in a file, counted without the suite: rows after the header that hold a
     value, read with the csv module or openpyxl."""
     if path.suffix == ".xlsx":
-        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        book = openpyxl.load_workbook(path, read_only=True)
+        sheet = book[sheet_name] if sheet_name else book.worksheets[0]
         rows = list(sheet.iter_rows(min_row=2, values_only=True))
         return sum(any(v not in (None, "") for v in row) for row in rows)
     raw = path.read_bytes()
@@ -267,7 +281,7 @@ def _assert_reconciled(out: Path, data: Path) -> dict:
     assert staged_sources, "nothing was staged"
     for name, src in staged_sources.items():
         assert src["rows_read"] == src["rows_staged"] + src["rows_quarantined"], name
-        assert src["rows_read"] == _count_records(data / src["file"]), name
+        assert src["rows_read"] == _count_records(data / src["file"], src["sheet"]), name
         assert len(pd.read_parquet(out / f"{name}.parquet")) == src["rows_staged"], name
         lines = _quarantine(out, name)
         assert lines["row_number"].nunique() == src["rows_quarantined"], name
@@ -522,3 +536,35 @@ def test_a_linked_extract_json_is_refused(tmp_path):
     _link_or_skip(data / "extract.json", secret)
     with pytest.raises(SourceError, match="extract.json is a symbolic link"):
         run_ingest(make_profile(), data, tmp_path / "out")
+
+
+# --- workbooks with more than one sheet ----------------------------------------------------
+
+
+def test_the_one_sheet_with_the_contract_s_headers_is_read_and_said(tmp_path, capsys, caplog):
+    data = _data_with(tmp_path, "persons--second-sheet.xlsx")
+    code, stdout, stderr = _cli_ingest(data, tmp_path / "out", capsys, caplog)
+    assert code == 0, stderr
+    assert "read worksheet 'Children', the only one whose headers match" in stdout
+    assert "(sources.persons.sheet)" in stdout
+    quality = json.loads((tmp_path / "out" / "data_quality.json").read_text(encoding="utf-8"))
+    assert quality["sources"]["persons"]["sheet"] == "Children"
+    assert quality["sources"]["persons"]["notes"][0].startswith("read worksheet 'Children'")
+    # Named in the profile, the sheet is read without a note.
+    named = run_ingest(
+        make_profile({"persons": {"sheet": "Children"}}), data, tmp_path / "named", force=True
+    )
+    assert named.summary["sources"]["persons"]["notes"] == []
+
+
+def test_a_workbook_without_the_headers_is_not_described_as_a_csv_file(tmp_path):
+    data = _data_with(tmp_path, "persons--wrong-file.csv")
+    (data / "persons.csv").unlink()
+    (data / "persons.xlsx").write_bytes(
+        make_corpus.workbook_bytes({"Invoices": [["invoice_no", "amount"], ["1", "2"]]})
+    )
+    with pytest.raises(SourceError) as caught:
+        run_ingest(make_profile(), data, tmp_path / "out")
+    message = str(caught.value)
+    assert "commas" not in message and "row 1" not in message
+    assert "Its sheets are 'Invoices'" in message and "sources.persons.sheet" in message

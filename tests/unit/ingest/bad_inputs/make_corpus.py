@@ -123,6 +123,12 @@ CAPITALISED_TRAINING = [
     ["T3", "Bury CCG", "Health_Practitioner", "ehc_plans", "2019-03-12"],
 ]
 
+NOTES_SHEET = [
+    ["Children known to the SEND service"],
+    [""],
+    ["Run by the case management system on 5 April 2019"],
+]
+
 ABSURD_PERSONS = [
     ["P0000001", "", "", "Ann", "Smith", "1066-10-14", "F", "", ""],
     ["P0000002", "", "", "Bob", "Jones", "14/10/1066", "M", "", ""],
@@ -203,45 +209,63 @@ _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_PARTS = {
-    "[Content_Types].xml": (
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+
+
+def _parts(sheet_names: Sequence[str]) -> dict[str, str]:
+    """The workbook's parts other than its worksheets, for sheets named in order."""
+    numbers = range(1, len(sheet_names) + 1)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
-        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        f'<Relationships xmlns="{_PKG}">'
-        f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    ),
+        for i in numbers
+    )
+    sheet_rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in numbers
+    )
+    sheets = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, name in zip(numbers, sheet_names, strict=True)
+    )
+    return {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}"
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
+            f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{_PKG}">{sheet_rels}'
+            f'<Relationship Id="rId{len(sheet_names) + 1}" Type="{_REL}/styles" '
+            'Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": _STYLES,
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>'
+        ),
+    }
+
+
+_STYLES = (
     # Style 1 is built-in number format 14, Excel's short date.
-    "xl/styles.xml": (
-        f'<styleSheet xmlns="{_NS}"><fonts count="1"><font><sz val="11"/>'
-        '<name val="Calibri"/></font></fonts><fills count="1"><fill>'
-        '<patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
-        '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
-        'borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" '
-        'fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" '
-        'borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1">'
-        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-    ),
-    "xl/workbook.xml": (
-        f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
-        '<sheet name="Extract" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ),
-}
+    f'<styleSheet xmlns="{_NS}"><fonts count="1"><font><sz val="11"/>'
+    '<name val="Calibri"/></font></fonts><fills count="1"><fill>'
+    '<patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
+    '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+    'borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" '
+    'fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" '
+    'borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1">'
+    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
 
 
 class Date(float):
@@ -270,16 +294,28 @@ def _cell(ref: str, value: str | float) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def xlsx_bytes(rows: Sequence[Sequence[str | float]]) -> bytes:
-    """One sheet, row 1 first; an empty string is an empty cell."""
+def _sheet_xml(rows: Sequence[Sequence[str | float]]) -> str:
     xml_rows = []
     for r, row in enumerate(rows, start=1):
         cells = "".join(_cell(f"{_letter(c)}{r}", v) for c, v in enumerate(row) if v != "")
         xml_rows.append(f'<row r="{r}">{cells}</row>')
-    sheet = f'<worksheet xmlns="{_NS}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+    return f'<worksheet xmlns="{_NS}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+
+
+def xlsx_bytes(rows: Sequence[Sequence[str | float]]) -> bytes:
+    """One sheet, row 1 first; an empty string is an empty cell."""
+    return workbook_bytes({"Extract": rows})
+
+
+def workbook_bytes(sheets: dict[str, Sequence[Sequence[str | float]]]) -> bytes:
+    """Sheets in order, each as in :func:`xlsx_bytes`."""
+    worksheets = {
+        f"xl/worksheets/sheet{i}.xml": _sheet_xml(rows)
+        for i, rows in enumerate(sheets.values(), start=1)
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, xml in {**_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+        for name, xml in {**_parts(list(sheets)), **worksheets}.items():
             entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -341,6 +377,21 @@ def corpus() -> dict[str, bytes]:
         "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
+        # The data on the second sheet, behind a notes sheet: found by its headers.
+        "persons--second-sheet.xlsx": workbook_bytes(
+            {"Notes": NOTES_SHEET, "Children": [PERSONS_HEADER, *PERSONS]}
+        ),
+        # No sheet has the headers, or two have them equally: the sheets are listed.
+        "persons--no-matching-sheet.xlsx": workbook_bytes(
+            {"Notes": NOTES_SHEET, "Totals": [["Year", "Children"], ["2019", Number(3)]]}
+        ),
+        "persons--two-matching-sheets.xlsx": workbook_bytes(
+            {
+                "Notes": NOTES_SHEET,
+                "2018": [PERSONS_HEADER, *PERSONS[:2]],
+                "2019": [PERSONS_HEADER, *PERSONS],
+            }
+        ),
         "workforce--absurd.csv": csv_bytes(WORKFORCE_HEADER, ABSURD_WORKFORCE),
         "school_census--absurd.csv": csv_bytes(SCHOOL_CENSUS_HEADER, ABSURD_CENSUS),
         "action_plan--absurd.csv": csv_bytes(ACTION_PLAN_HEADER, ABSURD_ACTIONS),
