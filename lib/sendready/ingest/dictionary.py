@@ -27,8 +27,10 @@ KIND_NAMES = {
 
 # What each identifier format accepts (identifiers.FORMAT_CHECKS performs the checks).
 FORMAT_DESCRIPTIONS = {
-    "upn": "UPN: 13 characters, the DfE check letter first",
-    "nhs_number": "NHS number: 10 digits, the last a modulus 11 check digit",
+    "upn": "UPN: 13 characters, the DfE check letter first (spaces and hyphens are removed "
+    "and letters put in capitals before the check)",
+    "nhs_number": "NHS number: 10 digits, the last a Modulus 11 check digit (spaces and "
+    "hyphens are removed before the check)",
     "postcode": "UK postcode, e.g. AB1 2CD",
     "urn": "school or setting URN: 6 digits",
     "person_id": "`P` and 7 digits, e.g. P0001234",
@@ -43,7 +45,8 @@ QUARANTINE_RULES = {
     "bad_number": "not a number, or not a whole number where one is needed",
     "bad_bool": "not a yes/no value",
     "unknown_code": "not one of the column's codes",
-    "bad_format": "an identifier that fails its format check",
+    "bad_format": "an identifier that fails its format check; for a UPN or NHS number the "
+    "reason says which check (length, check letter, check digit)",
     "out_of_range": "a number below the minimum or above the maximum",
     "date_after_extract": "a date after the extract date, in a column where that cannot be",
     "date_out_of_range": "a date before 1900 or after 2099: a typing error or a placeholder",

@@ -41,7 +41,12 @@ from sendready.metadata.contracts import (
     RequiredWhen,
     Rule,
 )
-from sendready.metadata.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
+from sendready.metadata.identifiers import (
+    FORMAT_CHECKS,
+    IDENTIFIER_PROBLEMS,
+    SEPARATORS,
+    UPN_CHECK_LETTERS,
+)
 
 # Rule names shared with the sample generator's planted_faults.csv (notes/INTERFACES.md).
 MISSING_VALUE = "missing_value"
@@ -190,6 +195,8 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
         record(too_long, col.name, VALUE_TOO_LONG)
         if too_long.any():
             text = text.where(~too_long, "")
+        if col.format in identifiers.NORMALISED_FORMATS:
+            text = _normalise_identifiers(text, col.format)
         parser = _PARSERS.get(col.kind)
         if parser is None:  # id, text, code: the trimmed text is the value
             parsed[col.name] = text.where(text != "").astype("string")
@@ -204,6 +211,13 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
             values = values.where(~implausible)
         parsed[col.name] = values
     return pd.DataFrame(parsed, index=frame.index), _failure_frame(failures)
+
+
+def _normalise_identifiers(text: pd.Series, fmt: str) -> pd.Series:
+    """``identifiers.normalise_identifier`` for a whole column: no spaces or hyphens, and
+    UPNs in capitals, so "943 476 5919" is checked, staged and linked as 9434765919."""
+    clean = text.str.replace(SEPARATORS, "", regex=True)
+    return clean.str.upper() if fmt == "upn" else clean
 
 
 def _by_distinct(
@@ -589,6 +603,17 @@ def _describe(
                 + full.str.len().map("{:,}".format)
                 + f" characters, more than a spreadsheet cell can hold "
                 f"({MAX_CELL_CHARACTERS:,})"
+            )
+        elif rule == BAD_FORMAT and contract.column(column).format in IDENTIFIER_PROBLEMS:
+            fmt = contract.column(column).format
+            vals = cells(column, where)
+            normal = _normalise_identifiers(vals, fmt)
+            problems = {v: IDENTIFIER_PROBLEMS[fmt](v) or "fails its check" for v in set(normal)}
+            why = (
+                "'"
+                + vals
+                + f"' is not a valid {'UPN' if fmt == 'upn' else 'NHS number'}: it "
+                + normal.map(problems)
             )
         elif rule in rules:
             r = rules[rule]

@@ -81,6 +81,19 @@ READABLE = {
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
     "persons--second-sheet.xlsx": dict(read=3, encoding=None, failures=set()),
+    # Spaces and hyphens removed and UPNs in capitals before the checks; what still fails
+    # is a wrong check character, a number with no check digit, or the wrong length.
+    "persons--spaced-identifiers.csv": dict(
+        read=7,
+        encoding="UTF-8",
+        failures={
+            (4, "nhs_number", "bad_format"),
+            (5, "upn", "bad_format"),
+            (6, "nhs_number", "bad_format"),
+            (7, "nhs_number", "bad_format"),
+            (8, "upn", "bad_format"),
+        },
+    ),
     # Cut off after "Si" in row 4: its date of birth and gender never arrived.
     "persons--truncated.csv": dict(
         read=3,
@@ -172,6 +185,10 @@ STAGED = {
     },
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
     "persons--second-sheet.xlsx": {"person_id": ["P0000001", "P0000002", "P0000003"]},
+    "persons--spaced-identifiers.csv": {
+        "upn": ["R351000000001", "F351000000002"],
+        "nhs_number": ["9434765919", "4000000004"],
+    },
     # Every way of writing 15 January and 26 February 2019 is the same pair of days.
     "ehc_requests--mixed-dates.csv": {
         "request_id": ["R01", "R02", "R03", "R04", "R05"],
@@ -568,3 +585,50 @@ def test_a_workbook_without_the_headers_is_not_described_as_a_csv_file(tmp_path)
     message = str(caught.value)
     assert "commas" not in message and "row 1" not in message
     assert "Its sheets are 'Invoices'" in message and "sources.persons.sheet" in message
+
+
+# --- identifiers written with spaces and hyphens -------------------------------------------
+
+
+def test_a_failing_identifier_is_quarantined_with_the_check_it_failed(tmp_path):
+    data = _data_with(tmp_path, "persons--spaced-identifiers.csv")
+    run_ingest(make_profile(), data, tmp_path / "out")
+    lines = _quarantine(tmp_path / "out", "persons").set_index("row_number")["reason"]
+    assert lines["4"] == (
+        "'943 476 5918' is not a valid NHS number: it fails the Modulus 11 check digit: the "
+        "last digit is 8, but the first nine digits give 9 (a mistyped or transposed digit)"
+    )
+    assert lines["5"] == (
+        "'A351 0000 0000 1' is not a valid UPN: it fails the check letter: the first "
+        "character is A, but the other 12 give R (a mistyped or transposed character)"
+    )
+    assert "no valid NHS number starts with these nine digits" in lines["6"]
+    assert "has 8 digits, not the 10 of an NHS number" in lines["7"]
+    assert "starts with 'O', which is not a check letter" in lines["8"]
+
+
+def test_linkage_uses_identifiers_without_their_spaces(tmp_path):
+    """An NHS number written with spaces in one extract and without in another links."""
+    from sendready.evidence.data_quality import linkage_table
+    from sendready.ingest.stage import load_staged
+
+    data = write_required(tmp_path / "raw")
+    referral = {
+        "referral_id": "H1",
+        "person_id": "P0000001",
+        "nhs_number": "943 476 5919",  # persons.csv holds 9434765919
+        "service": "slt",
+        "provider": "Testshire NHS",
+        "referral_date": "2019-02-01",
+        "triage_date": "",
+        "first_contact_date": "",
+        "ehcp_flag_on_record": "",
+    }
+    write_csv(data / "health_referrals.csv", [referral])
+    out = tmp_path / "out"
+    run_ingest(make_profile(), data, out)
+    staged = {n: load_staged(out, n) for n in ("persons", "ehc_plans", "health_referrals")}
+    assert staged["health_referrals"]["nhs_number"].tolist() == ["9434765919"]
+    table = linkage_table(staged).set_index("Link")
+    matched = table.loc["children with a plan matched to a health record by NHS number"]
+    assert (matched["Records"], matched["Linked"]) == (1, 1)

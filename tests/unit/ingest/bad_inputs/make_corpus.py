@@ -123,6 +123,21 @@ CAPITALISED_TRAINING = [
     ["T3", "Bury CCG", "Health_Practitioner", "ehc_plans", "2019-03-12"],
 ]
 
+# UPNs and NHS numbers as people type them. Check characters worked out by hand: body
+# 351000000001 gives R (raw_fixtures), 351000000002 gives F (3*2 + 5*3 + 1*4 + 2*13 = 51;
+# 51 mod 23 = 5, the sixth letter); 943476591 gives 9 (raw_fixtures), 400000000 gives 4
+# (4*10 = 40; 40 mod 11 = 7; 11 - 7 = 4), and 400000008 gives 10, which no NHS number has
+# (40 + 8*2 = 56; 56 mod 11 = 1; 11 - 1 = 10).
+SPACED_IDENTIFIERS = [
+    ["P0000001", "R351 0000 0000 1", "943 476 5919", "Ann", "Smith", "2010-05-01", "F", "", ""],
+    ["P0000002", "f351-000-000-002", "400-000-0004", "Bob", "Jones", "2011-03-12", "M", "", ""],
+    ["P0000003", "", "943 476 5918", "Cai", "Evans", "2012-07-19", "M", "", ""],  # digit
+    ["P0000004", "A351 0000 0000 1", "", "Dee", "Patel", "2012-01-01", "F", "", ""],  # letter
+    ["P0000005", "", "400 000 0080", "Eve", "Brown", "2013-02-02", "F", "", ""],  # no check
+    ["P0000006", "", "9434 7659", "Fin", "Green", "2013-03-03", "M", "", ""],  # 8 digits
+    ["P0000007", "O351000000001", "", "Gus", "White", "2013-04-04", "M", "", ""],  # O
+]
+
 NOTES_SHEET = [
     ["Children known to the SEND service"],
     [""],
@@ -377,6 +392,7 @@ def corpus() -> dict[str, bytes]:
         "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
+        "persons--spaced-identifiers.csv": csv_bytes(PERSONS_HEADER, SPACED_IDENTIFIERS),
         # The data on the second sheet, behind a notes sheet: found by its headers.
         "persons--second-sheet.xlsx": workbook_bytes(
             {"Notes": NOTES_SHEET, "Children": [PERSONS_HEADER, *PERSONS]}
