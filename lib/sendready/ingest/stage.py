@@ -50,7 +50,14 @@ from sendready.ingest.plan import (
     result_from_summary,
 )
 from sendready.ingest.readers import RawTable, read_source
-from sendready.ingest.validate import FAILURE_COLUMNS, STAGED_DTYPES, Validation, validate
+from sendready.ingest.validate import (
+    FAILURE_COLUMNS,
+    STAGED_DTYPES,
+    DateOrderEvidence,
+    Validation,
+    date_order_evidence,
+    validate,
+)
 from sendready.metadata.contracts import CONTRACTS, Contract, get_contract
 from sendready.metadata.profile import SourceSpec
 
@@ -191,6 +198,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "columns_mapped": {},
             "blank_rows_skipped": 0,
             "quarantine_file": None,
+            "date_order": None,
             "notes": [],
         }
     started = time.perf_counter()
@@ -205,7 +213,15 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         {c: raw.frame[chosen[c]] if c in chosen else "" for c in contract.column_names},
         index=raw.frame.index,
     )
-    result = validate(text, contract, extract_date, absent=missing_optional)
+    order = _date_order(plan, date_order_evidence(text, contract))
+    if order == "mdy":
+        notes.append(
+            "dates written with slashes read month first (mm/dd/yyyy), as the profile "
+            f"declares (sources.{plan.name}.date_order: mdy)"
+        )
+    result = validate(
+        text, contract, extract_date, absent=missing_optional, day_first=order == "dmy"
+    )
     _reconcile(plan.name, raw, result)
 
     result.valid.to_parquet(tmp / f"{plan.name}.parquet", index=False)
@@ -240,8 +256,62 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "columns_mapped": {own: col for col, own in chosen.items() if own != col},
         "blank_rows_skipped": raw.blank_rows,
         "quarantine_file": quarantine_file,
+        "date_order": order,
         "notes": notes,
     }
+
+
+def _date_order(plan: SourcePlan, evidence: DateOrderEvidence) -> str:
+    """``dmy`` or ``mdy``: the profile's declaration, else day first, unless the file's
+    own dates contradict it.
+
+    A date such as 05/04/2019 is 5 April read day first and 4 May read month first, and
+    nothing in the value says which. The file's unambiguous dates (13/04/2019 can only be
+    day first) show its order; a file that shows the other order from the one it will be
+    read in, or both orders, is refused, because its ambiguous dates cannot be trusted
+    either way.
+    """
+    path, name = plan.path, plan.name
+
+    def shown(examples: list[tuple[int, str, str]]) -> str:
+        return "; ".join(f"row {row}, {column} '{value}'" for row, column, value in examples)
+
+    if evidence.day_first and evidence.month_first:
+        raise SourceError(
+            f"{path} writes dates both day first and month first, so none of its dates "
+            f"written with slashes can be trusted. Day first ({evidence.day_first_count:,} "
+            f"cell(s)): {shown(evidence.day_first)}. Month first "
+            f"({evidence.month_first_count:,} cell(s)): {shown(evidence.month_first)}.",
+            hint="Export the file again with every date in one format (yyyy-mm-dd is "
+            "safest), or correct the cells shown in your system and export again.",
+        )
+    declared = plan.spec.date_order
+    order = declared or "dmy"
+    if order == "dmy" and evidence.month_first:
+        why = (
+            f"the profile declares day first (sources.{name}.date_order: dmy)"
+            if declared
+            else "the suite reads them day first (dd/mm/yyyy, the British order) unless the "
+            "profile says otherwise"
+        )
+        raise SourceError(
+            f"{path} writes dates month first (mm/dd/yyyy): "
+            f"{evidence.month_first_count:,} cell(s) can only be read that way, e.g. "
+            f"{shown(evidence.month_first)}. But {why}, so a date such as 05/04/2019 would "
+            "be read as the wrong day; nothing was staged.",
+            hint=f"If the whole file writes dates month first, declare it in the profile: "
+            f"'date_order: mdy' under sources.{name}. Otherwise export the file again with "
+            "yyyy-mm-dd dates.",
+        )
+    if order == "mdy" and evidence.day_first:
+        raise SourceError(
+            f"The profile declares that {path} writes dates month first "
+            f"(sources.{name}.date_order: mdy), but {evidence.day_first_count:,} cell(s) "
+            f"can only be read day first, e.g. {shown(evidence.day_first)}.",
+            hint=f"Remove date_order from sources.{name} in the profile (day first is the "
+            "default), or export the file again with yyyy-mm-dd dates.",
+        )
+    return order
 
 
 def map_headers(

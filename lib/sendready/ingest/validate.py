@@ -23,9 +23,10 @@ failure; the rest are returned with the staged dtypes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,8 @@ _FALSE = frozenset({"false", "no", "n", "0"})
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO_DATE = rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}"
 _UK_DATE = rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}"
+_US_DATE = rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}"
+_SLASH_DATE = rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/\d{{4}}{_TIME}$"
 _SERIAL = r"\d{5}(?:\.\d+)?"
 _WHOLE = r"[+-]?\d{1,15}(?:\.0*)?"
 _THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
@@ -139,11 +142,60 @@ class Validation:
         return {str(k): int(v) for k, v in counts.items()}
 
 
+@dataclass(frozen=True)
+class DateOrderEvidence:
+    """Slash dates that can be read only one way: ``13/04/2019`` only day first,
+    ``04/13/2019`` only month first. Examples are (row number, column, value) in file
+    order; counts are of cells."""
+
+    day_first: list[tuple[int, str, str]] = field(default_factory=list)
+    month_first: list[tuple[int, str, str]] = field(default_factory=list)
+    day_first_count: int = 0
+    month_first_count: int = 0
+
+
+def date_order_evidence(
+    frame: pd.DataFrame, contract: Contract, examples: int = 3
+) -> DateOrderEvidence:
+    """What a file's own dates show about the order it writes day and month in.
+
+    A value whose first part is 13 to 31 (and second part 1 to 12) proves day first; the
+    other way round proves month first. Values such as 05/04/2019 prove nothing, and ISO
+    dates and Excel dates carry no such doubt. Each column's distinct values are examined
+    once.
+    """
+    found: dict[str, list] = {"day": [], "month": []}
+    counts = {"day": 0, "month": 0}
+    for col in contract.columns:
+        if col.kind != "date" or col.name not in frame:
+            continue
+        codes, uniques = pd.factorize(frame[col.name])
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+        parts = distinct.str.extract(_SLASH_DATE)
+        a = pd.to_numeric(parts["a"], errors="coerce")
+        b = pd.to_numeric(parts["b"], errors="coerce")
+        proofs = {
+            "day": (a.between(13, 31) & b.between(1, 12)).to_numpy(),
+            "month": (b.between(13, 31) & a.between(1, 12)).to_numpy(),
+        }
+        for order, proof in proofs.items():
+            rows = np.flatnonzero(proof[codes]) if proof.any() else np.empty(0, dtype=int)
+            counts[order] += len(rows)
+            found[order] += [
+                (int(frame.index[i]), col.name, str(frame[col.name].iloc[i]))
+                for i in rows[:examples]
+            ]
+    # By row, and within a row in the order of the contract's columns (sorted is stable).
+    day, month = (sorted(found[o], key=lambda e: e[0])[:examples] for o in ("day", "month"))
+    return DateOrderEvidence(day, month, counts["day"], counts["month"])
+
+
 def validate(
     frame: pd.DataFrame,
     contract: Contract,
     extract_date: dt.date,
     absent: Collection[str] = (),
+    day_first: bool = True,
 ) -> Validation:
     """Apply ``contract`` to a frame of text.
 
@@ -155,10 +207,12 @@ def validate(
         absent: Optional columns the file did not have (all blank in ``frame``): they are
             not checked for blanks, and rules that involve them are skipped because the
             area cannot be held to a relationship it does not record.
+        day_first: Read ``dd/mm/yyyy`` (the default) or, if ``False``, ``mm/dd/yyyy``;
+            see :func:`date_order_evidence` for how the order is decided.
     """
     frame = frame[contract.column_names]
     absent = set(absent)
-    parsed, parse_failures = _parse(frame, contract)
+    parsed, parse_failures = _parse(frame, contract, day_first)
     column_failures = _column_checks(parsed, contract, extract_date, absent)
     failures = _combine(parse_failures, column_failures)
     bad_cells = _bad_cells(failures, parsed)
@@ -168,7 +222,7 @@ def validate(
     failures = pd.concat(
         [failures, _duplicate_keys(parsed, contract, failed_rows)], ignore_index=True
     )
-    failures = _describe(failures, frame, contract, extract_date)
+    failures = _describe(failures, frame, contract, extract_date, day_first)
     valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
     valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
     return Validation(valid=valid, failures=failures, rows_read=len(frame))
@@ -177,7 +231,9 @@ def validate(
 # --- pass 1: parsing ---------------------------------------------------------------------
 
 
-def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _parse(
+    frame: pd.DataFrame, contract: Contract, day_first: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     parsed = {}
     failures = []
 
@@ -198,6 +254,8 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
         if col.format in identifiers.NORMALISED_FORMATS:
             text = _normalise_identifiers(text, col.format)
         parser = _PARSERS.get(col.kind)
+        if col.kind == "date":
+            parser = functools.partial(_parse_dates, day_first=day_first)
         if parser is None:  # id, text, code: the trimmed text is the value
             parsed[col.name] = text.where(text != "").astype("string")
             continue
@@ -233,9 +291,9 @@ def _by_distinct(
     return out, bad_distinct[codes]
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series, day_first: bool = True) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ms]")
-    for pattern in (_ISO_DATE, _UK_DATE):
+    for pattern in (_ISO_DATE, _UK_DATE if day_first else _US_DATE):
         parts = text.str.extract(f"^{pattern}$").dropna()
         if len(parts):
             days = pd.to_datetime(
@@ -559,7 +617,11 @@ def _bad_cells(failures: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _describe(
-    failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract, extract_date: dt.date
+    failures: pd.DataFrame,
+    frame: pd.DataFrame,
+    contract: Contract,
+    extract_date: dt.date,
+    day_first: bool = True,
 ) -> pd.DataFrame:
     """Add the value as the file held it and a reason a data officer can act on.
 
@@ -622,7 +684,7 @@ def _describe(
             why = f"{r.describe()} ({a} = '" + vals + f"', {b} = '" + cells(b, where) + "')"
         else:
             vals = cells(column, where)
-            before, after = _reason(rule, contract.column(column), extract_date)
+            before, after = _reason(rule, contract.column(column), extract_date, day_first)
             why = before + vals + after
         values.append(vals)
         reasons.append(why)
@@ -637,12 +699,15 @@ def _describe(
     )
 
 
-def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
+def _reason(
+    rule: str, col: Column, extract_date: dt.date, day_first: bool = True
+) -> tuple[str, str]:
     """The words before and after the value in the reason for a one-column failure."""
     if rule == MISSING_VALUE:
         return f"{col.name} is blank but must be filled in", ""
     if rule == BAD_DATE:
-        return "'", "' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date)"
+        slashed = "dd/mm/yyyy" if day_first else "mm/dd/yyyy, as the profile declares"
+        return "'", f"' is not a date: use yyyy-mm-dd or {slashed} (or an Excel date)"
     if rule == DATE_OUT_OF_RANGE:
         return "'", (
             f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "

@@ -59,6 +59,21 @@ UNREADABLE = {
     "persons--blank.csv": ["holds no header row"],
     "persons--empty-sheet.xlsx": ["Sheet 'Extract'", "is empty"],
     "persons--wrong-file.csv": ["None of the headers", "'invoice_no', 'supplier', 'amount'"],
+    "ehc_plans--month-first.csv": [
+        "writes dates month first (mm/dd/yyyy): 4 cell(s)",
+        "row 2, start_date '12/31/2018'; row 3, start_date '01/13/2019'; row 4, start_date "
+        "'02/28/2019'",
+        "British order",
+        "'date_order: mdy' under sources.ehc_plans",
+    ],
+    "ehc_requests--both-orders.csv": [
+        "writes dates both day first and month first",
+        "Day first (2 cell(s)): row 2, received_date '15/01/2019'; row 2, decision_date "
+        "'26/02/2019'.",
+        "Month first (2 cell(s)): row 3, received_date '01/16/2019'; row 5, decision_date "
+        "'02/27/2019'.",
+        "yyyy-mm-dd",
+    ],
     "persons--no-matching-sheet.xlsx": [
         "None of the worksheets",
         "Its sheets are 'Notes', 'Totals'",
@@ -104,7 +119,7 @@ READABLE = {
         read=10,
         encoding="UTF-8",
         failures={
-            (7, "received_date", "bad_date"),  # 01/15/2019: month first
+            (7, "received_date", "bad_date"),  # 2019-15-01: no month 15
             (8, "received_date", "bad_date"),  # 31/02/2019
             (9, "received_date", "bad_date"),  # 15-01-2019
             (10, "received_date", "bad_date"),  # 12345: a 1933 serial
@@ -632,3 +647,55 @@ def test_linkage_uses_identifiers_without_their_spaces(tmp_path):
     table = linkage_table(staged).set_index("Link")
     matched = table.loc["children with a plan matched to a health record by NHS number"]
     assert (matched["Records"], matched["Linked"]) == (1, 1)
+
+
+# --- the order of day and month --------------------------------------------------------------
+
+
+def _plans_with(tmp_path: Path, rows: list[list[str]], date_order: str | None):
+    data = write_required(tmp_path / "raw")
+    (data / "ehc_plans.csv").write_bytes(make_corpus.csv_bytes(make_corpus.EHC_PLANS_HEADER, rows))
+    sources = {"ehc_plans": {"date_order": date_order}} if date_order else {}
+    return data, make_profile(sources)
+
+
+def test_a_file_declared_month_first_is_read_month_first(tmp_path, capsys, caplog):
+    data, profile = _plans_with(tmp_path, make_corpus.US_DATED_PLANS, "mdy")
+    result = run_ingest(profile, data, tmp_path / "out")
+    src = result.summary["sources"]["ehc_plans"]
+    assert (src["rows_staged"], src["date_order"]) == (5, "mdy")
+    assert "read month first (mm/dd/yyyy), as the profile declares" in result.describe()
+    staged = pd.read_parquet(tmp_path / "out" / "ehc_plans.parquet")
+    assert [_as_text(v) for v in staged["start_date"]] == [
+        "2018-12-31",
+        "2019-01-13",
+        "2019-02-28",
+        "2019-03-25",
+        "2019-04-05",  # 04/05/2019, not 4 May
+    ]
+
+
+def test_ambiguous_dates_are_read_day_first_unless_declared(tmp_path):
+    rows = [["E1", "P0000001", "04/05/2019", "", "", "ASD", "mainstream", "", "N"]]
+    for order, expected in ((None, "2019-05-04"), ("dmy", "2019-05-04"), ("mdy", "2019-04-05")):
+        data, profile = _plans_with(tmp_path / str(order), rows, order)
+        result = run_ingest(profile, data, tmp_path / str(order) / "out")
+        assert result.summary["sources"]["ehc_plans"]["date_order"] == (order or "dmy")
+        staged = pd.read_parquet(tmp_path / str(order) / "out" / "ehc_plans.parquet")
+        assert [_as_text(v) for v in staged["start_date"]] == [expected]
+
+
+def test_a_file_declared_month_first_that_writes_day_first_is_refused(tmp_path):
+    rows = [["E1", "P0000001", "25/03/2019", "", "", "ASD", "mainstream", "", "N"]]
+    data, profile = _plans_with(tmp_path, rows, "mdy")
+    with pytest.raises(SourceError) as caught:
+        run_ingest(profile, data, tmp_path / "out")
+    message = str(caught.value)
+    assert "declares that" in message and "row 2, start_date '25/03/2019'" in message
+    assert "Remove date_order from sources.ehc_plans" in message
+
+
+def test_a_month_first_file_declared_day_first_is_refused(tmp_path):
+    data, profile = _plans_with(tmp_path, make_corpus.US_DATED_PLANS, "dmy")
+    with pytest.raises(SourceError, match=r"the profile declares day first \(sources"):
+        run_ingest(profile, data, tmp_path / "out")

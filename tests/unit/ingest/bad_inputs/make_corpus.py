@@ -89,7 +89,7 @@ MIXED_DATE_REQUESTS = [
     _request("R03", "43480", "43522"),
     _request("R04", "15/1/2019", "2019-02-26 00:00:00"),
     _request("R05", "2019-01-15T09:30:00", "26/2/2019"),
-    _request("R06", "01/15/2019", "2019-02-26"),  # month first (US): not a date
+    _request("R06", "2019-15-01", "2019-02-26"),  # year, day, month: no month 15
     _request("R07", "31/02/2019", "2019-02-26"),  # no 31 February
     _request("R08", "15-01-2019", "2019-02-26"),  # day first with dashes: not accepted
     _request("R09", "12345", "2019-02-26"),  # a serial for 1933: not read as a date
@@ -107,12 +107,29 @@ EHC_PLANS_HEADER = [
     "school_urn",
     "personal_budget",
 ]
-# Every start date written month first, as a US-configured export does: none is a date.
+# Every start date written with dots, as a German-locale export does: none is a date.
+DOTTED_PLANS = [
+    ["E1", "P0000001", "31.12.2018", "", "", "ASD", "mainstream", "", "N"],
+    ["E2", "P0000002", "13.01.2019", "", "", "SLCN", "special", "", "Y"],
+    ["E3", "P0000003", "28.02.2019", "", "", "SEMH", "mainstream", "", ""],
+    ["E4", "P0000001", "25.03.2019", "", "", "MLD", "post16", "", "N"],
+]
+# Start dates written month first, as a US-configured export does. Four can only be read
+# that way; E5's 04/05/2019 (5 April) would be staged as 4 May if read day first.
 US_DATED_PLANS = [
     ["E1", "P0000001", "12/31/2018", "", "", "ASD", "mainstream", "", "N"],
     ["E2", "P0000002", "01/13/2019", "", "", "SLCN", "special", "", "Y"],
     ["E3", "P0000003", "02/28/2019", "", "", "SEMH", "mainstream", "", ""],
     ["E4", "P0000001", "03/25/2019", "", "", "MLD", "post16", "", "N"],
+    ["E5", "P0000002", "04/05/2019", "", "", "ASD", "mainstream", "", "N"],
+]
+# Requests from two systems pasted together: 15/01/2019 is day first, 01/16/2019 month
+# first, so 05/02/2019 could be either.
+BOTH_ORDER_REQUESTS = [
+    _request("R01", "15/01/2019", "26/02/2019"),
+    _request("R02", "01/16/2019", "2019-02-26"),
+    _request("R03", "05/02/2019", "2019-02-26"),
+    _request("R04", "2019-01-17", "02/27/2019"),
 ]
 
 TRAINING_HEADER = ["record_id", "organisation", "staff_group", "course", "completed_date"]
@@ -386,10 +403,12 @@ def corpus() -> dict[str, bytes]:
                 _request("R03", "15/01/2019", "26/02/2019"),
                 _request("R04", "2019-01-15", "2019-02-26"),
                 _request("R05", Date(43480.5), Date(43522)),
-                _request("R06", "01/15/2019", Date(43522)),
+                _request("R06", "2019-15-01", Date(43522)),
             ]
         ),
-        "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
+        "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, DOTTED_PLANS),
+        "ehc_plans--month-first.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
+        "ehc_requests--both-orders.csv": csv_bytes(EHC_REQUESTS_HEADER, BOTH_ORDER_REQUESTS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
         "persons--spaced-identifiers.csv": csv_bytes(PERSONS_HEADER, SPACED_IDENTIFIERS),
