@@ -110,6 +110,17 @@ def reasons_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Source", "Rule", "Rows"])
 
 
+def placeholders_table(summary: dict) -> pd.DataFrame:
+    """Cells read as blank because they held a placeholder word ('N/A', 'TBC', 'unknown'
+    ...) in an optional date or code field, by source and column."""
+    rows = [
+        {"Source": name, "Column": column, "Cells read as blank": n}
+        for name, src in summary.get("sources", {}).items()
+        for column, n in (src.get("placeholders_blanked") or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["Source", "Column", "Cells read as blank"])
+
+
 def linkage_table(data: StagedData) -> pd.DataFrame:
     """How many records of each source find their parent record in another source."""
     rows = []

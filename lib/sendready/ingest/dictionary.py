@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sendready.metadata.contracts import CONTRACTS, Column, Contract
+from sendready.metadata.contracts import CONTRACTS, PLACEHOLDERS, Column, Contract
 
 # Plain-English names for column kinds (contracts.py module docstring).
 KIND_NAMES = {
@@ -202,6 +202,12 @@ def _intro() -> list[str]:
         "- **Yes/no**: `yes`/`no`, `y`/`n`, `true`/`false` or `1`/`0`, in any case.",
         "- **Codes** must match one of the listed codes exactly, apart from spaces at either",
         "  end: `k` is not the same as `K`.",
+        "- **Placeholder words** in a date or code column that allows blanks are read as",
+        "  blank (any case): "
+        + ", ".join(f"`{w}`" for w in sorted(PLACEHOLDERS))
+        + ". The row is kept and",
+        "  the data quality report counts them per column. Where a value is required they",
+        "  are still a fault and the row is quarantined.",
         "",
         "## Your own file names and headers",
         "",

@@ -120,6 +120,12 @@ class IngestResult:
                     f"{'':24}   columns not in the contract (not staged): "
                     f"{', '.join(src['columns_unknown'])}"
                 )
+            if src.get("placeholders_blanked"):
+                lines.append(
+                    f"{'':24}   placeholder words ('N/A', 'TBC'...) read as blank in optional "
+                    "fields: "
+                    + ", ".join(f"{c} {n:,}" for c, n in src["placeholders_blanked"].items())
+                )
             lines.extend(f"{'':24}   {note}" for note in src.get("notes", []))
         lines.append(
             f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, {totals[2]:,} quarantined."

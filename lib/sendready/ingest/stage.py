@@ -199,6 +199,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "blank_rows_skipped": 0,
             "quarantine_file": None,
             "date_order": None,
+            "placeholders_blanked": {},
             "notes": [],
         }
     started = time.perf_counter()
@@ -257,6 +258,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "blank_rows_skipped": raw.blank_rows,
         "quarantine_file": quarantine_file,
         "date_order": order,
+        "placeholders_blanked": result.placeholders,
         "notes": notes,
     }
 

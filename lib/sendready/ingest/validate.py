@@ -34,6 +34,7 @@ import pandera.pandas as pa
 
 from sendready.metadata import identifiers
 from sendready.metadata.contracts import (
+    PLACEHOLDERS,
     Column,
     Contract,
     DateOrder,
@@ -125,11 +126,14 @@ class Validation:
         failures: One line per (row, failure): ``row_number, column, rule, value,
             reason``, ordered by row.
         rows_read: Rows given to the validator.
+        placeholders: Cells blanked per column because they held a placeholder word
+            (``contracts.PLACEHOLDERS``) in an optional date or code column.
     """
 
     valid: pd.DataFrame
     failures: pd.DataFrame
     rows_read: int
+    placeholders: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_quarantined(self) -> int:
@@ -212,7 +216,9 @@ def validate(
     """
     frame = frame[contract.column_names]
     absent = set(absent)
-    parsed, parse_failures = _parse(frame, contract, day_first)
+    # The quarantine file shows cells as the file held them, placeholder words included.
+    blanked, placeholders = blank_placeholders(frame, contract)
+    parsed, parse_failures = _parse(blanked, contract, day_first)
     column_failures = _column_checks(parsed, contract, extract_date, absent)
     failures = _combine(parse_failures, column_failures)
     bad_cells = _bad_cells(failures, parsed)
@@ -225,10 +231,40 @@ def validate(
     failures = _describe(failures, frame, contract, extract_date, day_first)
     valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
     valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
-    return Validation(valid=valid, failures=failures, rows_read=len(frame))
+    return Validation(
+        valid=valid, failures=failures, rows_read=len(frame), placeholders=placeholders
+    )
 
 
 # --- pass 1: parsing ---------------------------------------------------------------------
+
+
+def blank_placeholders(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, dict]:
+    """Read 'N/A', 'TBC', 'unknown' and the like as blank in optional date and code columns.
+
+    Such a word in a field that may be blank says the value is not known, which is what a
+    blank says; quarantining the row for it would drop everything else the row records.
+    Each blanked cell is counted per column, for the data-quality report. A column that
+    must be filled in is left alone, so the word is still reported there as a fault.
+
+    Returns:
+        The frame with those cells blank (the quarantine file still shows the word), and
+        the cells blanked per column (only columns with any).
+    """
+    counts: dict[str, int] = {}
+    changed = {}
+    for col in contract.columns:
+        if col.kind not in ("date", "code") or not col.nullable or col.name not in frame:
+            continue
+        text = frame[col.name]
+        words = text.str.strip().str.casefold()
+        mask = words.isin(PLACEHOLDERS) & ~text.str.strip().isin(col.codes)
+        if mask.any():
+            counts[col.name] = int(mask.sum())
+            changed[col.name] = text.where(~mask, "")
+    if not changed:
+        return frame, counts
+    return frame.assign(**changed), counts
 
 
 def _parse(

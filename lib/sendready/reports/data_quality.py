@@ -44,8 +44,15 @@ class DataQualityReport:
     def reasons_html(self) -> str:
         table = quality.reasons_table(self.summary)
         if table.empty:
-            return heading(2, "Why rows were quarantined") + paragraph("No row broke a rule.")
+            return (
+                heading(2, "Why rows were quarantined")
+                + paragraph("No row broke a rule.")
+                + self.placeholders_html()
+            )
         table["Rule"] = table["Rule"].str.replace("_", " ")
+        return self._reasons_table_html(table) + self.placeholders_html()
+
+    def _reasons_table_html(self, table) -> str:
         return (
             heading(2, "Why rows were quarantined")
             + paragraph(
@@ -54,6 +61,24 @@ class DataQualityReport:
                 "column, the rule and the value."
             )
             + table_html(table, "Quarantined rows by rule", fold=True)
+        )
+
+    def placeholders_html(self) -> str:
+        table = quality.placeholders_table(self.summary)
+        title = heading(3, "Placeholder words read as blank")
+        if table.empty:
+            return title + paragraph("No optional field held a placeholder word.")
+        return (
+            title
+            + paragraph(
+                "Words such as 'N/A', 'TBC', 'unknown' or '-' in an optional date or code "
+                "field say the value is not known, as a blank does, so they are read as "
+                "blank and the row is kept. In a field that must be filled in they are "
+                "still a fault and the row is quarantined. A large count here is worth "
+                "raising with whoever keeps the system: the field is being filled in with "
+                "words, not left blank."
+            )
+            + table_html(table, "Placeholder words read as blank, by field")
         )
 
     def linkage_html(self) -> str:

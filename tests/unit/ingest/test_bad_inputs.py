@@ -96,6 +96,16 @@ READABLE = {
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
     "persons--second-sheet.xlsx": dict(read=3, encoding=None, failures=set()),
+    "ehc_requests--placeholders.csv": dict(
+        read=7,
+        encoding="UTF-8",
+        failures={
+            (4, "decision_date", "decision_date_required_when_decision"),  # 'not known'
+            (5, "received_date", "bad_date"),  # TBC where a date is required
+            (6, "requester", "unknown_code"),  # 'unknown' where a code is required
+            (7, "mediation", "bad_bool"),  # n/a in a yes/no field
+        },
+    ),
     # Spaces and hyphens removed and UPNs in capitals before the checks; what still fails
     # is a wrong check character, a number with no check digit, or the wrong length.
     "persons--spaced-identifiers.csv": dict(
@@ -200,6 +210,12 @@ STAGED = {
     },
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
     "persons--second-sheet.xlsx": {"person_id": ["P0000001", "P0000002", "P0000003"]},
+    "ehc_requests--placeholders.csv": {
+        "request_id": ["R01", "R02", "R07"],
+        "decision": [None, "assess", None],
+        "decision_date": [None, "2019-02-26", None],
+        "exception_20wk": [None, None, None],
+    },
     "persons--spaced-identifiers.csv": {
         "upn": ["R351000000001", "F351000000002"],
         "nhs_number": ["9434765919", "4000000004"],
@@ -321,6 +337,8 @@ def _assert_reconciled(out: Path, data: Path) -> dict:
 
 
 def _as_text(value) -> object:
+    if value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.strftime("%Y-%m-%d")
     return value
@@ -699,3 +717,40 @@ def test_a_month_first_file_declared_day_first_is_refused(tmp_path):
     data, profile = _plans_with(tmp_path, make_corpus.US_DATED_PLANS, "dmy")
     with pytest.raises(SourceError, match=r"the profile declares day first \(sources"):
         run_ingest(profile, data, tmp_path / "out")
+
+
+# --- placeholder words in optional fields ----------------------------------------------------
+
+
+def test_placeholder_words_in_optional_fields_are_blanked_and_counted(tmp_path, capsys, caplog):
+    from types import SimpleNamespace
+
+    from sendready.evidence.data_quality import placeholders_table
+    from sendready.reports.data_quality import DataQualityReport
+
+    data = _data_with(tmp_path, "ehc_requests--placeholders.csv")
+    code, stdout, stderr = _cli_ingest(data, tmp_path / "out", capsys, caplog)
+    assert code == 0, stderr
+    counts = {
+        "decision": 2,  # TBC, Unknown
+        "decision_date": 3,  # TBC, not known, tbc
+        "assessment_outcome": 1,
+        "outcome_date": 1,
+        "plan_issued_date": 1,
+        "exception_20wk": 1,  # None
+    }
+    quality = json.loads((tmp_path / "out" / "data_quality.json").read_text(encoding="utf-8"))
+    assert quality["sources"]["ehc_requests"]["placeholders_blanked"] == counts
+    assert "read as blank in optional fields: decision 2, decision_date 3" in stdout
+    # The quarantine file still shows the word as the file held it.
+    lines = _quarantine(tmp_path / "out", "ehc_requests").set_index("row_number")
+    assert lines.loc["4", "value"] == "not known"
+
+    table = placeholders_table(quality)
+    assert table.to_dict("records")[:2] == [
+        {"Source": "ehc_requests", "Column": "decision", "Cells read as blank": 2},
+        {"Source": "ehc_requests", "Column": "decision_date", "Cells read as blank": 3},
+    ]
+    report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
+    html = report.reasons_html()
+    assert "Placeholder words read as blank" in html and "decision_date" in html

@@ -96,6 +96,34 @@ MIXED_DATE_REQUESTS = [
     _request("R10", "2019-01-15", "14/01/2019"),  # decided the day before it arrived
 ]
 
+
+def _placeholder_request(request_id: str, **cells: str) -> list[str]:
+    row = dict(zip(EHC_REQUESTS_HEADER, _request(request_id, "2019-01-15", ""), strict=True))
+    row.update({"decision": "", "assessment_outcome": "", **cells})
+    return list(row.values())
+
+
+# Words a system or a person puts in a field to mean "not known". In optional fields they
+# are blanks; where a value is required they are still faults.
+PLACEHOLDER_REQUESTS = [
+    _placeholder_request("R01", decision="TBC", decision_date="TBC"),
+    _placeholder_request(
+        "R02",
+        decision="assess",
+        decision_date="2019-02-26",
+        assessment_outcome="n/a",
+        outcome_date="N/A",
+        plan_issued_date="-",
+        exception_20wk="None",
+    ),
+    # Blanked, the decision date is missing where the decision needs one.
+    _placeholder_request("R03", decision="assess", decision_date="not known"),
+    _placeholder_request("R04", received_date="TBC"),  # required: not a date
+    _placeholder_request("R05", requester="unknown"),  # required: not a code
+    _placeholder_request("R06", mediation="n/a"),  # yes/no: not a date or a code
+    _placeholder_request("R07", decision="  Unknown ", decision_date=" tbc"),
+]
+
 EHC_PLANS_HEADER = [
     "plan_id",
     "person_id",
@@ -408,6 +436,7 @@ def corpus() -> dict[str, bytes]:
         ),
         "ehc_plans--no-valid-rows.csv": csv_bytes(EHC_PLANS_HEADER, DOTTED_PLANS),
         "ehc_plans--month-first.csv": csv_bytes(EHC_PLANS_HEADER, US_DATED_PLANS),
+        "ehc_requests--placeholders.csv": csv_bytes(EHC_REQUESTS_HEADER, PLACEHOLDER_REQUESTS),
         "ehc_requests--both-orders.csv": csv_bytes(EHC_REQUESTS_HEADER, BOTH_ORDER_REQUESTS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
