@@ -34,11 +34,11 @@ ColumnKind = Literal["id", "text", "code", "date", "int", "number", "bool"]
 # "no value" (compared ignoring case and surrounding spaces). In an optional date or code
 # column (one that allows blanks) such a word is read as a blank and counted per column;
 # in a column that must be filled in it is still a fault. A column's own code is never a
-# placeholder there (``none`` is a setting type).
+# placeholder there (``none`` is a setting type). A bare ``NA`` is not in the list: it is
+# kept as written (and so reported as an unknown code), being too often an abbreviation.
 PLACEHOLDERS = frozenset(
     {
         "n/a",
-        "na",
         "n.a.",
         "not applicable",
         "tbc",
