@@ -51,7 +51,8 @@ QUARANTINE_RULES = {
     "date_after_extract": "a date after the extract date, in a column where that cannot be",
     "date_out_of_range": "a date before 1900 or after 2099: a typing error or a placeholder",
     "value_too_long": "more than 32,767 characters, the most a spreadsheet cell holds",
-    "duplicate_key": "repeats the key of an earlier valid row (the first is kept)",
+    "duplicate_key": "repeats the key of an earlier valid row (the first in file order is "
+    "kept; the reason names it and any column where the two disagree)",
 }
 
 # Codes are listed in the column table when there are few; longer lists go below it.

@@ -126,6 +126,18 @@ class IngestResult:
                     "fields: "
                     + ", ".join(f"{c} {n:,}" for c, n in src["placeholders_blanked"].items())
                 )
+            conflicts = src.get("key_conflicts") or {}
+            if conflicts.get("conflicting_rows"):
+                lines.append(
+                    f"{'':24}   {conflicts['conflicting_rows']:,} later row(s) repeat a key "
+                    "with different values (the first row was kept): "
+                    + ", ".join(f"{c} {n:,}" for c, n in conflicts["columns"].items())
+                )
+            for column, shared in (src.get("identifier_conflicts") or {}).items():
+                lines.append(
+                    f"{'':24}   {shared['values']:,} {column} value(s) held by more than one "
+                    f"person id ({shared['person_ids']:,} ids; all rows kept)"
+                )
             lines.extend(f"{'':24}   {note}" for note in src.get("notes", []))
         lines.append(
             f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, {totals[2]:,} quarantined."

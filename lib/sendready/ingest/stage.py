@@ -200,6 +200,8 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "quarantine_file": None,
             "date_order": None,
             "placeholders_blanked": {},
+            "key_conflicts": {},
+            "identifier_conflicts": {},
             "notes": [],
         }
     started = time.perf_counter()
@@ -259,6 +261,8 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "quarantine_file": quarantine_file,
         "date_order": order,
         "placeholders_blanked": result.placeholders,
+        "key_conflicts": result.key_conflicts,
+        "identifier_conflicts": result.identifier_conflicts,
         "notes": notes,
     }
 

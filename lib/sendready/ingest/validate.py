@@ -128,12 +128,18 @@ class Validation:
         rows_read: Rows given to the validator.
         placeholders: Cells blanked per column because they held a placeholder word
             (``contracts.PLACEHOLDERS``) in an optional date or code column.
+        key_conflicts: Later rows that repeat a kept row's key, and how many of them
+            disagree with it (per column): see :func:`_duplicate_keys`.
+        identifier_conflicts: Per UPN or NHS number column, values that the staged rows
+            give to more than one person id: see :func:`shared_identifiers`.
     """
 
     valid: pd.DataFrame
     failures: pd.DataFrame
     rows_read: int
     placeholders: dict[str, int] = field(default_factory=dict)
+    key_conflicts: dict = field(default_factory=dict)
+    identifier_conflicts: dict = field(default_factory=dict)
 
     @property
     def rows_quarantined(self) -> int:
@@ -225,14 +231,19 @@ def validate(
     rule_failures = _rule_checks(parsed, contract, bad_cells, absent)
     failures = pd.concat([failures, rule_failures], ignore_index=True)
     failed_rows = pd.Index(failures["row_number"].unique())
-    failures = pd.concat(
-        [failures, _duplicate_keys(parsed, contract, failed_rows)], ignore_index=True
-    )
-    failures = _describe(failures, frame, contract, extract_date, day_first)
+    duplicates, repeats, key_conflicts = _duplicate_keys(parsed, contract, failed_rows)
+    failures = pd.concat([failures, duplicates], ignore_index=True)
+    failures = _describe(failures, frame, contract, extract_date, day_first, repeats)
     valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
+    identifier_conflicts = shared_identifiers(valid, contract)
     valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
     return Validation(
-        valid=valid, failures=failures, rows_read=len(frame), placeholders=placeholders
+        valid=valid,
+        failures=failures,
+        rows_read=len(frame),
+        placeholders=placeholders,
+        key_conflicts=key_conflicts,
+        identifier_conflicts=identifier_conflicts,
     )
 
 
@@ -573,19 +584,87 @@ def _rule_passes(
 
 def _duplicate_keys(
     parsed: pd.DataFrame, contract: Contract, failed_rows: pd.Index
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.Series, dict]:
+    """Rows that repeat the key of an earlier row that passed every check.
+
+    The rule: the first such row in file order is kept and every later one is quarantined
+    (``duplicate_key``), whether or not its other values agree. The file's order is the
+    only order the suite can trust (no column says which record is newer), and an
+    extract lists a record once. A later row that disagrees with the kept one (the same
+    child with another date of birth) is a conflict in the area's system, counted per
+    column so that it is reported rather than settled silently.
+
+    Returns:
+        The failure lines; for each repeating row (by row number) the words that end its
+        reason (the kept row and the columns that differ); and the counts for
+        ``data_quality.json``: ``{"repeated_rows", "conflicting_rows", "columns"}`` (empty
+        when no key repeats).
+    """
     key = list(contract.key)
-    passed = parsed.loc[~parsed.index.isin(failed_rows), key]
-    repeats = passed.duplicated(keep="first")
+    passed = parsed.loc[~parsed.index.isin(failed_rows)]
+    repeats = passed[key].duplicated(keep="first").to_numpy()
     if not repeats.any():
-        return _failure_frame([])
-    return pd.DataFrame(
-        {
-            "row_number": passed.index[repeats.to_numpy()],
-            "column": "+".join(key),
-            "rule": DUPLICATE_KEY,
-        }
+        return _failure_frame([]), pd.Series(dtype="str"), {}
+    group = passed[key].groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(passed))).groupby(group).transform("first").to_numpy()
+    later_at = np.flatnonzero(repeats)
+    later = passed.iloc[later_at].reset_index(drop=True)
+    kept = passed.iloc[first[later_at]].reset_index(drop=True)
+    others = [c for c in contract.column_names if c not in key]
+    differs = np.zeros((len(later_at), len(others)), dtype=bool)
+    for j, column in enumerate(others):
+        a, b = later[column], kept[column]
+        same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
+        differs[:, j] = ~same
+    # Describe each distinct pattern of differing columns once.
+    patterns, which = np.unique(differs, axis=0, return_inverse=True)
+    words = np.array(
+        [
+            "; it differs from that row in " + ", ".join(np.array(others)[p])
+            if p.any()
+            else ", and agrees with it in every column"
+            for p in patterns
+        ],
+        dtype=object,
     )
+    kept_rows = passed.index[first[later_at]].astype(str)
+    endings = pd.Series(
+        " (row " + np.asarray(kept_rows, dtype=object) + "), which was kept" + words[which.ravel()],
+        index=passed.index[later_at],
+        dtype="str",
+    )
+    conflicting = differs.any(axis=1)
+    counts = {
+        "repeated_rows": int(len(later_at)),
+        "conflicting_rows": int(conflicting.sum()),
+        "columns": {c: int(n) for c, n in zip(others, differs.sum(axis=0), strict=True) if n},
+    }
+    failures = pd.DataFrame(
+        {"row_number": passed.index[later_at], "column": "+".join(key), "rule": DUPLICATE_KEY}
+    )
+    return failures, endings, counts
+
+
+def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
+    """UPNs and NHS numbers that staged rows give to more than one person id.
+
+    One child recorded twice under two person ids (a duplicate record in the area's
+    system) makes every count by child too high and splits the child's history. Both
+    rows are kept, since nothing says which id is right, and the identifier values and
+    person ids involved are counted per column.
+    """
+    if "person_id" not in valid:
+        return {}
+    found = {}
+    for col in contract.columns:
+        if col.format not in identifiers.NORMALISED_FORMATS or col.name not in valid:
+            continue
+        pairs = valid[[col.name, "person_id"]].dropna().drop_duplicates()
+        ids = pairs.groupby(col.name)["person_id"].nunique()
+        shared = ids[ids > 1]
+        if len(shared):
+            found[col.name] = {"values": int(len(shared)), "person_ids": int(shared.sum())}
+    return found
 
 
 # --- assembling failures -----------------------------------------------------------------
@@ -658,6 +737,7 @@ def _describe(
     contract: Contract,
     extract_date: dt.date,
     day_first: bool = True,
+    repeats: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Add the value as the file held it and a reason a data officer can act on.
 
@@ -688,10 +768,13 @@ def _describe(
             first, *rest = [cells(k, where) for k in contract.key]
             vals = first.str.cat(rest, sep=" | ") if rest else first
             why = pd.Series(
-                f"repeats the key ({', '.join(contract.key)}) of an earlier row, which was kept",
+                f"repeats the key ({', '.join(contract.key)}) of an earlier row",
                 index=where,
                 dtype="str",
             )
+            if repeats is not None and len(repeats):
+                rows = failures.loc[where, "row_number"].to_numpy()
+                why = why + pd.Series(repeats.reindex(rows).fillna("").to_numpy(), index=where)
         elif rule == VALUE_TOO_LONG:
             full = cells(column, where)
             # The whole value is in the row's own columns; here a glimpse is enough.

@@ -48,9 +48,10 @@ class DataQualityReport:
                 heading(2, "Why rows were quarantined")
                 + paragraph("No row broke a rule.")
                 + self.placeholders_html()
+                + self.conflicts_html()
             )
         table["Rule"] = table["Rule"].str.replace("_", " ")
-        return self._reasons_table_html(table) + self.placeholders_html()
+        return self._reasons_table_html(table) + self.placeholders_html() + self.conflicts_html()
 
     def _reasons_table_html(self, table) -> str:
         return (
@@ -79,6 +80,26 @@ class DataQualityReport:
                 "words, not left blank."
             )
             + table_html(table, "Placeholder words read as blank, by field")
+        )
+
+    def conflicts_html(self) -> str:
+        table = quality.conflicts_table(self.summary)
+        title = heading(3, "Rows that contradict each other")
+        if table.empty:
+            return title + paragraph(
+                "No key was repeated with different values, and no UPN or NHS number was "
+                "held by more than one person id."
+            )
+        return (
+            title
+            + paragraph(
+                "The same child recorded twice with different details, or one UPN or NHS "
+                "number under two person ids, is a duplicate record in the area's system. "
+                "The suite does not choose between them silently: the rule that decided "
+                "what was kept is stated beside each count. 'Rows' counts the later rows "
+                "that disagree, or the person ids that share an identifier."
+            )
+            + table_html(table, "Conflicting rows, by source")
         )
 
     def linkage_html(self) -> str:

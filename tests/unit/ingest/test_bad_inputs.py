@@ -96,6 +96,11 @@ READABLE = {
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
     "persons--second-sheet.xlsx": dict(read=3, encoding=None, failures=set()),
+    "persons--conflicts.csv": dict(
+        read=7,
+        encoding="UTF-8",
+        failures={(3, "person_id", "duplicate_key"), (5, "person_id", "duplicate_key")},
+    ),
     "ehc_requests--placeholders.csv": dict(
         read=7,
         encoding="UTF-8",
@@ -210,6 +215,11 @@ STAGED = {
     },
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
     "persons--second-sheet.xlsx": {"person_id": ["P0000001", "P0000002", "P0000003"]},
+    # The first row of each person is kept; both ids sharing an identifier are kept.
+    "persons--conflicts.csv": {
+        "person_id": ["P0000001", "P0000002", "P0000003", "P0000004", "P0000005"],
+        "date_of_birth": ["2010-05-01", "2011-03-12", "2012-07-19", "2012-01-01", "2012-01-01"],
+    },
     "ehc_requests--placeholders.csv": {
         "request_id": ["R01", "R02", "R07"],
         "decision": [None, "assess", None],
@@ -754,3 +764,46 @@ def test_placeholder_words_in_optional_fields_are_blanked_and_counted(tmp_path, 
     report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
     html = report.reasons_html()
     assert "Placeholder words read as blank" in html and "decision_date" in html
+
+
+# --- rows that contradict each other ---------------------------------------------------------
+
+
+def test_conflicting_rows_are_counted_and_the_rule_that_kept_one_is_stated(
+    tmp_path, capsys, caplog
+):
+    from types import SimpleNamespace
+
+    from sendready.evidence.data_quality import KEY_CONFLICT_RULE, conflicts_table
+    from sendready.reports.data_quality import DataQualityReport
+
+    data = _data_with(tmp_path, "persons--conflicts.csv")
+    code, stdout, stderr = _cli_ingest(data, tmp_path / "out", capsys, caplog)
+    assert code == 0, stderr
+    quality = json.loads((tmp_path / "out" / "data_quality.json").read_text(encoding="utf-8"))
+    persons = quality["sources"]["persons"]
+    assert persons["key_conflicts"] == {
+        "repeated_rows": 2,
+        "conflicting_rows": 1,
+        "columns": {"date_of_birth": 1},
+    }
+    assert persons["identifier_conflicts"] == {
+        "upn": {"values": 1, "person_ids": 2},
+        "nhs_number": {"values": 1, "person_ids": 2},
+    }
+    assert "1 later row(s) repeat a key with different values" in stdout
+    assert "1 upn value(s) held by more than one person id (2 ids; all rows kept)" in stdout
+
+    reasons = _quarantine(tmp_path / "out", "persons").set_index("row_number")["reason"]
+    assert reasons["3"] == (
+        "repeats the key (person_id) of an earlier row (row 2), which was kept; it differs "
+        "from that row in date_of_birth"
+    )
+    assert reasons["5"].endswith("(row 4), which was kept, and agrees with it in every column")
+
+    table = conflicts_table(quality)
+    assert table["Rows"].tolist() == [1, 2, 2]
+    assert table.loc[0, "Which row is kept"] == KEY_CONFLICT_RULE
+    report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
+    html = report.reasons_html()
+    assert "Rows that contradict each other" in html and "first row with a key" in html

@@ -183,6 +183,19 @@ SPACED_IDENTIFIERS = [
     ["P0000007", "O351000000001", "", "Gus", "White", "2013-04-04", "M", "", ""],  # O
 ]
 
+# Rows that contradict each other: P0000001 twice with two dates of birth, P0000002 twice
+# alike, one UPN under P0000001 and P0000003, one NHS number (once with spaces) under
+# P0000004 and P0000005.
+CONFLICTING_PERSONS = [
+    ["P0000001", "R351000000001", "", "Ann", "Smith", "2010-05-01", "F", "", ""],
+    ["P0000001", "R351000000001", "", "Ann", "Smith", "2010-01-05", "F", "", ""],
+    ["P0000002", "", "", "Bob", "Jones", "2011-03-12", "M", "", ""],
+    ["P0000002", "", "", "Bob", "Jones", "12/03/2011", "M", "", ""],
+    ["P0000003", "R351000000001", "", "Cai", "Smith", "2012-07-19", "M", "", ""],
+    ["P0000004", "", "9434765919", "Dee", "Patel", "2012-01-01", "F", "", ""],
+    ["P0000005", "", "943 476 5919", "Dee", "Patel", "2012-01-01", "F", "", ""],
+]
+
 NOTES_SHEET = [
     ["Children known to the SEND service"],
     [""],
@@ -440,6 +453,7 @@ def corpus() -> dict[str, bytes]:
         "ehc_requests--both-orders.csv": csv_bytes(EHC_REQUESTS_HEADER, BOTH_ORDER_REQUESTS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
+        "persons--conflicts.csv": csv_bytes(PERSONS_HEADER, CONFLICTING_PERSONS),
         "persons--spaced-identifiers.csv": csv_bytes(PERSONS_HEADER, SPACED_IDENTIFIERS),
         # The data on the second sheet, behind a notes sheet: found by its headers.
         "persons--second-sheet.xlsx": workbook_bytes(
