@@ -49,7 +49,7 @@ from sendready.ingest.plan import (
     SourcePlan,
     result_from_summary,
 )
-from sendready.ingest.readers import RawTable, read_source
+from sendready.ingest.readers import RawTable, column_letter, read_source
 from sendready.ingest.validate import (
     FAILURE_COLUMNS,
     STAGED_DTYPES,
@@ -202,6 +202,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "placeholders_blanked": {},
             "key_conflicts": {},
             "identifier_conflicts": {},
+            "quarantine_columns_renamed": {},
             "notes": [],
         }
     started = time.perf_counter()
@@ -229,9 +230,16 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
 
     result.valid.to_parquet(tmp / f"{plan.name}.parquet", index=False)
     quarantine_file = None
+    renamed: dict[str, str] = {}
     if len(result.failures):
         quarantine_file = f"{QUARANTINE_DIR}/{plan.name}.csv"
-        _write_quarantine(tmp / quarantine_file, result.failures, raw.frame)
+        headers, renamed = quarantine_headers(list(raw.frame.columns))
+        _write_quarantine(tmp / quarantine_file, result.failures, raw.frame, headers)
+        notes += [
+            f"in the quarantine file, the file's column {own!r} is headed {new!r} (its own "
+            "name is one of the quarantine's columns)"
+            for own, new in renamed.items()
+        ]
     log.info(
         "%s: %s rows read from %s, %s staged, %s quarantined (%.1f s)",
         plan.name,
@@ -263,6 +271,7 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "placeholders_blanked": result.placeholders,
         "key_conflicts": result.key_conflicts,
         "identifier_conflicts": result.identifier_conflicts,
+        "quarantine_columns_renamed": renamed,
         "notes": notes,
     }
 
@@ -384,17 +393,44 @@ def _reconcile(name: str, raw: RawTable, result: Validation) -> None:
         )
 
 
-def _write_quarantine(path: Path, failures: pd.DataFrame, original: pd.DataFrame) -> None:
+def quarantine_headers(columns: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Headers for the file's own columns in a quarantine file, and those renamed.
+
+    A quarantine line starts with the quarantine's columns (``row_number``, ``column``,
+    ``rule``, ``value``, ``reason``), then the whole row under the file's own headers. A
+    file header that is one of ours is shown as ``rule (file)``, or, if the file already
+    has a header of that name, as ``rule (file column J)`` after its column letter; every
+    other header is shown as it is. A header is a cell like any other when the file is
+    opened in Excel, so it is neutralised as a formula first, and two headers that become
+    the same that way are told apart likewise.
+    """
+    shown = list(_neutralise(pd.Series(columns, dtype="string")))
+    repeated = {h for h in shown if shown.count(h) > 1}
+    taken = set(FAILURE_COLUMNS) | set(shown)
+    headers, renamed = [], {}
+    for i, (own, name) in enumerate(zip(columns, shown, strict=True)):
+        if name in FAILURE_COLUMNS or name in repeated:
+            new = f"{name} (file)"
+            if new in taken:
+                new = f"{name} (file column {column_letter(i)})"
+            while new in taken:  # a file with that header too: make it unique anyway
+                new += "'"
+            taken.add(new)
+            renamed[own] = name = new
+        headers.append(name)
+    return headers, renamed
+
+
+def _write_quarantine(
+    path: Path, failures: pd.DataFrame, original: pd.DataFrame, headers: list[str]
+) -> None:
     """One line per fault, then the whole row as read under the file's own headers.
 
     Written in blocks with pyarrow's CSV writer (many times faster than pandas for text),
     so that a file where most rows fail neither stalls nor needs the whole quarantine
     table in memory at once. The UTF-8 byte order mark lets Excel detect the encoding.
     """
-    # The file's own headers go after ours; one that repeats ours gets a suffix. A header
-    # is a cell like any other when the file is opened in Excel, so it is neutralised too.
-    headers = [f"{c} (file)" if c in FAILURE_COLUMNS else c for c in original.columns]
-    headers = list(_neutralise(pd.Series(headers, dtype="string")))
+    # The file's own headers (see quarantine_headers) go after ours.
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
     with path.open("wb") as fh:
         fh.write(codecs.BOM_UTF8)

@@ -96,6 +96,9 @@ READABLE = {
     "persons--double-bom.csv": dict(read=3, encoding="UTF-8 with BOM", failures=set()),
     "persons--cp1252.csv": dict(read=3, encoding="Windows-1252", failures=set()),
     "persons--second-sheet.xlsx": dict(read=3, encoding=None, failures=set()),
+    "persons--quarantine-headers.csv": dict(
+        read=2, encoding="UTF-8", failures={(3, "gender", "unknown_code")}
+    ),
     "persons--conflicts.csv": dict(
         read=7,
         encoding="UTF-8",
@@ -216,6 +219,7 @@ STAGED = {
     "persons--truncated.csv": {"person_id": ["P0000001", "P0000002"]},
     "persons--second-sheet.xlsx": {"person_id": ["P0000001", "P0000002", "P0000003"]},
     # The first row of each person is kept; both ids sharing an identifier are kept.
+    "persons--quarantine-headers.csv": {"person_id": ["P0000001"]},
     "persons--conflicts.csv": {
         "person_id": ["P0000001", "P0000002", "P0000003", "P0000004", "P0000005"],
         "date_of_birth": ["2010-05-01", "2011-03-12", "2012-07-19", "2012-01-01", "2012-01-01"],
@@ -807,3 +811,31 @@ def test_conflicting_rows_are_counted_and_the_rule_that_kept_one_is_stated(
     report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
     html = report.reasons_html()
     assert "Rows that contradict each other" in html and "first row with a key" in html
+
+
+# --- headers that are the quarantine file's own column names ---------------------------------
+
+
+def test_headers_named_like_the_quarantine_s_columns_are_kept_apart(tmp_path, capsys, caplog):
+    data = _data_with(tmp_path, "persons--quarantine-headers.csv")
+    code, stdout, stderr = _cli_ingest(data, tmp_path / "out", capsys, caplog)
+    assert code == 0, stderr
+    path = tmp_path / "out" / "quarantine" / "persons.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header, line = list(csv.reader(fh))[:2]
+    assert len(set(header)) == len(header)
+    # Ours first, then the file's row under its own headers, renamed only where they clash.
+    assert header[:5] == ["row_number", "column", "rule", "value", "reason"]
+    row = dict(zip(header, line, strict=True))
+    assert (row["row_number"], row["rule"]) == ("3", "unknown_code")
+    assert row["rule (file column J)"] == "r1"  # the file's 'rule'
+    assert row["rule (file)"] == "r2"  # the file's own 'rule (file)', as it was
+    assert row["row_number (file)"] == "8"
+    assert row["Reason"] == "r3"  # differs from 'reason' only in case: kept as it is
+    # The renaming is said in the summary, so a reader can match columns to the file.
+    quality = json.loads((tmp_path / "out" / "data_quality.json").read_text(encoding="utf-8"))
+    assert quality["sources"]["persons"]["quarantine_columns_renamed"] == {
+        "rule": "rule (file column J)",
+        "row_number": "row_number (file)",
+    }
+    assert "the file's column 'rule' is headed 'rule (file column J)'" in stdout

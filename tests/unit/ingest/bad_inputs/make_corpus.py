@@ -453,6 +453,15 @@ def corpus() -> dict[str, bytes]:
         "ehc_requests--both-orders.csv": csv_bytes(EHC_REQUESTS_HEADER, BOTH_ORDER_REQUESTS),
         "training--no-valid-rows.csv": csv_bytes(TRAINING_HEADER, CAPITALISED_TRAINING),
         "persons--absurd.csv": csv_bytes(PERSONS_HEADER, ABSURD_PERSONS),
+        # Headers that are the quarantine file's own column names (and its renaming of
+        # them), with one faulty row so that a quarantine file is written.
+        "persons--quarantine-headers.csv": csv_bytes(
+            [*PERSONS_HEADER, "rule", "rule (file)", "Reason", "row_number"],
+            [
+                [*PERSONS[0], "r1", "r2", "r3", "7"],
+                [*PERSONS[1][:6], "X", *PERSONS[1][7:], "r1", "r2", "r3", "8"],
+            ],
+        ),
         "persons--conflicts.csv": csv_bytes(PERSONS_HEADER, CONFLICTING_PERSONS),
         "persons--spaced-identifiers.csv": csv_bytes(PERSONS_HEADER, SPACED_IDENTIFIERS),
         # The data on the second sheet, behind a notes sheet: found by its headers.
