@@ -10,7 +10,9 @@ Files are named ``<source>--<case>.<ext>``: the test puts each one into a folder
 otherwise valid extracts under the name ``<source>.<ext>``. What each case must do is
 stated in the test, not here.
 
-The one case too big to commit, a 10 MB cell, is built by the test itself.
+The cases that cannot be committed are built by the tests themselves: a 10 MB cell (too
+big) and symbolic links named like a source (not portable, and a link committed to a
+repository is itself a hazard).
 """
 
 from __future__ import annotations
