@@ -110,6 +110,58 @@ def reasons_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Source", "Rule", "Rows"])
 
 
+def placeholders_table(summary: dict) -> pd.DataFrame:
+    """Cells read as blank because they held a placeholder word ('N/A', 'TBC', 'unknown'
+    ...) in an optional date or code field, by source and column."""
+    rows = [
+        {"Source": name, "Column": column, "Cells read as blank": n}
+        for name, src in summary.get("sources", {}).items()
+        for column, n in (src.get("placeholders_blanked") or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["Source", "Column", "Cells read as blank"])
+
+
+# The rules that decide which rows are kept when rows conflict (docs/assumptions-and-
+# caveats.md, A6 and A7); the report states them beside the counts.
+KEY_CONFLICT_RULE = (
+    "The first row with a key, in file order, is kept; every later row with the same key is "
+    "quarantined (duplicate key), whether or not its other values agree."
+)
+IDENTIFIER_CONFLICT_RULE = (
+    "Every row is kept: nothing says which person id is right, and counts by child may be "
+    "too high until the records are merged in the area's system."
+)
+
+
+def conflicts_table(summary: dict) -> pd.DataFrame:
+    """Rows that contradict each other: a repeated key with different values, and a UPN or
+    NHS number held by more than one person id; with the rule that decided what was kept."""
+    rows = []
+    for name, src in summary.get("sources", {}).items():
+        conflicts = src.get("key_conflicts") or {}
+        if conflicts.get("conflicting_rows"):
+            columns = ", ".join(f"{c} ({n:,})" for c, n in conflicts["columns"].items())
+            rows.append(
+                {
+                    "Source": name,
+                    "Conflict": f"same key, different values: {columns}",
+                    "Rows": conflicts["conflicting_rows"],
+                    "Which row is kept": KEY_CONFLICT_RULE,
+                }
+            )
+        for column, shared in (src.get("identifier_conflicts") or {}).items():
+            rows.append(
+                {
+                    "Source": name,
+                    "Conflict": f"one {column} under several person ids "
+                    f"({shared['values']:,} {column} value(s))",
+                    "Rows": shared["person_ids"],
+                    "Which row is kept": IDENTIFIER_CONFLICT_RULE,
+                }
+            )
+    return pd.DataFrame(rows, columns=["Source", "Conflict", "Rows", "Which row is kept"])
+
+
 def linkage_table(data: StagedData) -> pd.DataFrame:
     """How many records of each source find their parent record in another source."""
     rows = []

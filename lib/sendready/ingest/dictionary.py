@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sendready.metadata.contracts import CONTRACTS, Column, Contract
+from sendready.metadata.contracts import CONTRACTS, PLACEHOLDERS, Column, Contract
 
 # Plain-English names for column kinds (contracts.py module docstring).
 KIND_NAMES = {
@@ -27,8 +27,10 @@ KIND_NAMES = {
 
 # What each identifier format accepts (identifiers.FORMAT_CHECKS performs the checks).
 FORMAT_DESCRIPTIONS = {
-    "upn": "UPN: 13 characters, the DfE check letter first",
-    "nhs_number": "NHS number: 10 digits, the last a modulus 11 check digit",
+    "upn": "UPN: 13 characters, the DfE check letter first (spaces and hyphens are removed "
+    "and letters put in capitals before the check)",
+    "nhs_number": "NHS number: 10 digits, the last a Modulus 11 check digit (spaces and "
+    "hyphens are removed before the check)",
     "postcode": "UK postcode, e.g. AB1 2CD",
     "urn": "school or setting URN: 6 digits",
     "person_id": "`P` and 7 digits, e.g. P0001234",
@@ -43,12 +45,14 @@ QUARANTINE_RULES = {
     "bad_number": "not a number, or not a whole number where one is needed",
     "bad_bool": "not a yes/no value",
     "unknown_code": "not one of the column's codes",
-    "bad_format": "an identifier that fails its format check",
+    "bad_format": "an identifier that fails its format check; for a UPN or NHS number the "
+    "reason says which check (length, check letter, check digit)",
     "out_of_range": "a number below the minimum or above the maximum",
     "date_after_extract": "a date after the extract date, in a column where that cannot be",
     "date_out_of_range": "a date before 1900 or after 2099: a typing error or a placeholder",
     "value_too_long": "more than 32,767 characters, the most a spreadsheet cell holds",
-    "duplicate_key": "repeats the key of an earlier valid row (the first is kept)",
+    "duplicate_key": "repeats the key of an earlier valid row (the first in file order is "
+    "kept; the reason names it and any column where the two disagree)",
 }
 
 # Codes are listed in the column table when there are few; longer lists go below it.
@@ -186,13 +190,25 @@ def _intro() -> list[str]:
         "",
         "- **CSV** in UTF-8 (with or without a byte order mark) or Windows-1252, the encoding",
         '  Excel uses for "CSV" on Windows.',
-        "- **Excel** `.xlsx`: the sheet named in the profile, otherwise the first sheet.",
+        "- **Excel** `.xlsx`: the sheet named in the profile (`sheet:` under the source),",
+        "  otherwise the one sheet whose headers are the source's columns (a notes sheet in",
+        "  front is passed over, and the ingest summary says which sheet was read).",
         "- **Parquet**.",
         "- **Dates**: `2019-03-31`, `31/03/2019` (day first, as written in the UK) or an Excel",
-        "  date.",
+        "  date. A file that writes dates month first (`03/31/2019`) is read only if the",
+        "  profile says so: `date_order: mdy` under the source. Ingest checks each file's own",
+        "  dates: one that can only be month first (`03/31/2019`) in a file read day first, or",
+        "  a file that writes both orders, stops ingest with examples, because a date such as",
+        "  `05/04/2019` would otherwise be read as the wrong day.",
         "- **Yes/no**: `yes`/`no`, `y`/`n`, `true`/`false` or `1`/`0`, in any case.",
         "- **Codes** must match one of the listed codes exactly, apart from spaces at either",
         "  end: `k` is not the same as `K`.",
+        "- **Placeholder words** in a date or code column that allows blanks are read as",
+        "  blank (any case): "
+        + ", ".join(f"`{w}`" for w in sorted(PLACEHOLDERS))
+        + ". The row is kept and",
+        "  the data quality report counts them per column. Where a value is required they",
+        "  are still a fault and the row is quarantined.",
         "",
         "## Your own file names and headers",
         "",

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import ntpath
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -119,6 +120,25 @@ class IngestResult:
                     f"{'':24}   columns not in the contract (not staged): "
                     f"{', '.join(src['columns_unknown'])}"
                 )
+            if src.get("placeholders_blanked"):
+                lines.append(
+                    f"{'':24}   placeholder words ('N/A', 'TBC'...) read as blank in optional "
+                    "fields: "
+                    + ", ".join(f"{c} {n:,}" for c, n in src["placeholders_blanked"].items())
+                )
+            conflicts = src.get("key_conflicts") or {}
+            if conflicts.get("conflicting_rows"):
+                lines.append(
+                    f"{'':24}   {conflicts['conflicting_rows']:,} later row(s) repeat a key "
+                    "with different values (the first row was kept): "
+                    + ", ".join(f"{c} {n:,}" for c, n in conflicts["columns"].items())
+                )
+            for column, shared in (src.get("identifier_conflicts") or {}).items():
+                lines.append(
+                    f"{'':24}   {shared['values']:,} {column} value(s) held by more than one "
+                    f"person id ({shared['person_ids']:,} ids; all rows kept)"
+                )
+            lines.extend(f"{'':24}   {note}" for note in src.get("notes", []))
         lines.append(
             f"Total: {totals[0]:,} rows read, {totals[1]:,} staged, {totals[2]:,} quarantined."
         )
@@ -242,13 +262,16 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
             candidates = (data_dir / _inside_data_folder(spec.file, name, data_dir),)
         else:
             candidates = tuple(data_dir / f"{name}{ext}" for ext in FORMATS)
-        found = [p for p in candidates if p.is_file()]
+        # A link counts as found (even a broken one) so that it is refused, not skipped.
+        found = [p for p in candidates if p.is_file() or p.is_symlink()]
         if len(found) > 1:
             raise SourceError(
                 f"The {name} source is in more than one file: "
                 f"{', '.join(p.name for p in found)} in {data_dir}.",
                 hint=f"Keep only one, or name the one to use in the profile (sources.{name}.file).",
             )
+        if found:
+            _refuse_links(found[0], name, data_dir)
         plans.append(SourcePlan(contract, spec, required, found[0] if found else None, candidates))
     missing = [p for p in plans if p.required and p.path is None]
     if missing:
@@ -272,6 +295,35 @@ def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
     return plans
 
 
+def _refuse_links(path: Path, source: str, data_dir: Path) -> None:
+    """Stop, without opening it, on a source file that is a link or leads outside the
+    data folder.
+
+    A link named like a source (``persons.csv -> /etc/passwd``) would make ingest read a
+    file nobody meant to give it, and copy its lines into error messages and quarantine
+    files. Only the link itself is looked at (its target's name, never its content).
+    """
+    if path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "somewhere that cannot be read"
+        raise SourceError(
+            f"{path} is a symbolic link (to {target}), not a file, so it was not read as "
+            f"the {source} extract: links are refused so that ingest never reads a file "
+            "outside the data folder.",
+            hint=f"Copy the extract itself into {data_dir} under that name, in place of the link.",
+        )
+    resolved, folder = path.resolve(), data_dir.resolve()
+    if resolved != folder and folder not in resolved.parents:
+        raise SourceError(
+            f"{path} leads to {resolved}, outside the data folder {folder} (through a linked "
+            f"folder), so it was not read as the {source} extract.",
+            hint=f"Copy the extract itself into {data_dir}, and name it relative to that "
+            f"folder in sources.{source}.file if the profile names it.",
+        )
+
+
 def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
     """The profile's file name for a source, refused if it points outside the data folder.
 
@@ -279,8 +331,8 @@ def _inside_data_folder(file: str, source: str, data_dir: Path) -> Path:
     be able to make ingest read (and copy into quarantine files) something like
     ``/etc/passwd`` or a file beside another area's data. The check is on the name as
     written, read both with ``/`` and with Windows ``\\`` separators, because a profile
-    written on Windows is as likely as one written anywhere else. Symbolic links inside
-    the data folder are followed: whoever can place one there could copy the file itself.
+    written on Windows is as likely as one written anywhere else. A name that passes may
+    still reach a link; :func:`_refuse_links` stops that before the file is opened.
 
     A name that passes is read the Windows way on every platform, so that
     ``Extracts\\EHC plans.xlsx`` finds the same file on a council laptop and on Linux: a
@@ -304,6 +356,11 @@ def _extract_date(data_dir: Path, given: dt.date | str | None) -> tuple[dt.date,
     if given is not None:
         return _as_date(given, "--extract-date"), "as given (--extract-date)"
     path = data_dir / EXTRACT_FILE
+    if path.is_symlink():
+        raise SourceError(
+            f"{path} is a symbolic link, not a file, so it was not read.",
+            hint="Put the file itself in the data folder, or pass --extract-date.",
+        )
     if path.is_file():
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))

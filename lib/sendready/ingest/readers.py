@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -63,6 +64,8 @@ class RawTable:
             (``row_number``).
         blank_rows: Wholly blank rows skipped (not records, so not in ``frame``).
         sheet: The worksheet read, for workbooks.
+        notes: Sentences for the ingest summary about choices the reader made (a
+            worksheet found by its headers).
     """
 
     path: Path
@@ -71,6 +74,7 @@ class RawTable:
     frame: pd.DataFrame
     blank_rows: int = 0
     sheet: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def max_file_bytes() -> int:
@@ -100,7 +104,8 @@ def read_source(
 
     Args:
         path: The file.
-        sheet: Worksheet name for a workbook (default: the first sheet).
+        sheet: Worksheet name for a workbook (default: the one sheet whose headers are
+            the expected ones, see :func:`_choose_sheet`).
         expected_headers: Headers the caller can use (matched case-insensitively). If
             the file has none of them it is the wrong file or not a table, and reading
             stops before the body of a large file is loaded.
@@ -143,7 +148,7 @@ def read_source(
         if file_format == "csv":
             return _read_csv(path, expected)
         if file_format == "xlsx":
-            return _read_xlsx(path, sheet, expected)
+            return _read_xlsx(path, sheet, expected, source)
         return _read_parquet(path, expected)
     except PermissionError:
         raise SourceError(
@@ -333,7 +338,9 @@ def _parse_csv(path: Path, codec: str, sep: str, width: int) -> pd.DataFrame:
 # --- XLSX --------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, sheet: str | None, expected: set[str] | None) -> RawTable:
+def _read_xlsx(
+    path: Path, sheet: str | None, expected: set[str] | None, source: str | None = None
+) -> RawTable:
     with path.open("rb") as fh:
         head = fh.read(8)
     if not head.startswith(_ZIP_MAGIC):
@@ -347,13 +354,17 @@ def _read_xlsx(path: Path, sheet: str | None, expected: set[str] | None) -> RawT
             hint="If it is a CSV file, rename it to .csv; otherwise save it from Excel as .xlsx.",
         )
     sheet_names = _sheet_names(path)
+    setting = f"sources.{source or '<source>'}.sheet"
     if sheet is not None and sheet not in sheet_names:
         raise SourceError(
             f"{path} has no worksheet called {sheet!r}.",
-            hint=f"Its sheets are {', '.join(map(repr, sheet_names))}; correct "
-            "sources.<source>.sheet in the profile.",
+            hint=f"Its sheets are {_listed(sheet_names)}; correct {setting} in the profile.",
         )
-    use_sheet = sheet if sheet is not None else sheet_names[0]
+    notes: tuple[str, ...] = ()
+    if sheet is not None:
+        use_sheet = sheet
+    else:
+        use_sheet, notes = _choose_sheet(path, sheet_names, expected, setting)
     try:
         cells = pd.read_excel(
             path, sheet_name=use_sheet, header=None, dtype=object, engine="calamine"
@@ -377,10 +388,83 @@ def _read_xlsx(path: Path, sheet: str | None, expected: set[str] | None) -> RawT
             hint="Export the extract again with its header row.",
         )
     header = _clean_header(text.iloc[header_at].tolist())
-    _check_headers(path, header, expected)
+    _check_headers(
+        path,
+        header,
+        expected,
+        hint=f"Check it is the right workbook. Its sheets are {_listed(sheet_names)}; name "
+        f"the one that holds the extract in the profile ({setting}: 'Sheet name'). If your "
+        f"system uses its own headers, map them under sources.{source or '<source>'}.columns.",
+    )
     # calamine reads from cell A1, so position i is sheet row i + 1.
-    return _finish(
+    table = _finish(
         path, "xlsx", text.iloc[header_at:], header, first_data_row=header_at + 2, sheet=use_sheet
+    )
+    return dataclasses.replace(table, notes=notes)
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(map(repr, names))
+
+
+def _choose_sheet(
+    path: Path, sheet_names: list[str], expected: set[str] | None, setting: str
+) -> tuple[str, tuple[str, ...]]:
+    """The worksheet to read when the profile names none.
+
+    Each sheet's likely header row (within its first rows) is scored by how many expected
+    headers it holds; the one sheet with the highest score is read. A workbook with one
+    sheet, or whose first sheet scores highest on its own, reads as before; a cover or
+    notes sheet in front of the data no longer hides it. Two sheets with the same best
+    score (2018 and 2019, say) cannot be told apart, and nor can sheets with no expected
+    header at all: both stop with the sheets listed and the profile setting that names one.
+    """
+    if len(sheet_names) == 1 or not expected:
+        return sheet_names[0], ()
+    scores = {name: _sheet_score(path, name, expected) for name in sheet_names}
+    best = max(scores.values())
+    top = [name for name, score in scores.items() if score == best]
+    if best == 0:
+        raise SourceError(
+            f"None of the worksheets of {path} has the headers the suite expects for this "
+            f"source. Its sheets are {_listed(sheet_names)}.",
+            hint=f"Check it is the right workbook. Name the sheet that holds the extract in "
+            f"the profile ({setting}: 'Sheet name'), and map your own headers under "
+            f"{setting.removesuffix('.sheet')}.columns if they differ from the contract's.",
+        )
+    if len(top) > 1:
+        raise SourceError(
+            f"More than one worksheet of {path} has the headers the suite expects for this "
+            f"source ({_listed(top)}), so the suite cannot tell which to read. Its sheets "
+            f"are {_listed(sheet_names)}.",
+            hint=f"Name the sheet to read in the profile ({setting}: {top[-1]!r}), or keep "
+            "only one such sheet in the workbook.",
+        )
+    chosen = top[0]
+    if chosen == sheet_names[0]:
+        return chosen, ()
+    return chosen, (
+        f"read worksheet {chosen!r}, the only one whose headers match the contract (the "
+        f"workbook's sheets are {_listed(sheet_names)}); name it in the profile "
+        f"({setting}) to make the choice explicit",
+    )
+
+
+def _sheet_score(path: Path, name: str, expected: set[str]) -> int:
+    """Expected headers in the best of a sheet's first rows (read alone, not the sheet)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = (
+            CalamineWorkbook.from_path(str(path))
+            .get_sheet_by_name(name)
+            .to_python(nrows=_XLSX_HEADER_SEARCH_ROWS)
+        )
+    except Exception:  # a damaged sheet: reading it in full reports the damage
+        return 0
+    return max(
+        (len({_cell_text(v).strip().casefold() for v in row} & expected) for row in rows),
+        default=0,
     )
 
 
@@ -512,7 +596,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _check_headers(path: Path, header: list[str], expected: set[str] | None) -> None:
+def _check_headers(
+    path: Path, header: list[str], expected: set[str] | None, hint: str | None = None
+) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if name.startswith("(unnamed column "):
@@ -532,7 +618,8 @@ def _check_headers(path: Path, header: list[str], expected: set[str] | None) -> 
         raise SourceError(
             f"None of the headers in {path} is one the suite expects for this source. "
             f"Its first row holds: {shown}.",
-            hint="Check it is the right file, with the headers in row 1 and commas between "
+            hint=hint
+            or "Check it is the right file, with the headers in row 1 and commas between "
             "columns; if your system uses its own headers, map them in the profile "
             "under sources.<source>.columns.",
         )

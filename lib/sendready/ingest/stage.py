@@ -49,8 +49,15 @@ from sendready.ingest.plan import (
     SourcePlan,
     result_from_summary,
 )
-from sendready.ingest.readers import RawTable, read_source
-from sendready.ingest.validate import FAILURE_COLUMNS, STAGED_DTYPES, Validation, validate
+from sendready.ingest.readers import RawTable, column_letter, read_source
+from sendready.ingest.validate import (
+    FAILURE_COLUMNS,
+    STAGED_DTYPES,
+    DateOrderEvidence,
+    Validation,
+    date_order_evidence,
+    validate,
+)
 from sendready.metadata.contracts import CONTRACTS, Contract, get_contract
 from sendready.metadata.profile import SourceSpec
 
@@ -191,11 +198,18 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
             "columns_mapped": {},
             "blank_rows_skipped": 0,
             "quarantine_file": None,
+            "date_order": None,
+            "placeholders_blanked": {},
+            "key_conflicts": {},
+            "identifier_conflicts": {},
+            "quarantine_columns_renamed": {},
+            "notes": [],
         }
     started = time.perf_counter()
     contract, spec = plan.contract, plan.spec
     expected = [*contract.column_names, *spec.columns]
     raw = read_source(plan.path, sheet=spec.sheet, expected_headers=expected, source=plan.name)
+    notes = list(raw.notes)
     chosen, missing_optional, unknown = map_headers(
         list(raw.frame.columns), contract, spec, plan.path
     )
@@ -203,14 +217,29 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         {c: raw.frame[chosen[c]] if c in chosen else "" for c in contract.column_names},
         index=raw.frame.index,
     )
-    result = validate(text, contract, extract_date, absent=missing_optional)
+    order = _date_order(plan, date_order_evidence(text, contract))
+    if order == "mdy":
+        notes.append(
+            "dates written with slashes read month first (mm/dd/yyyy), as the profile "
+            f"declares (sources.{plan.name}.date_order: mdy)"
+        )
+    result = validate(
+        text, contract, extract_date, absent=missing_optional, day_first=order == "dmy"
+    )
     _reconcile(plan.name, raw, result)
 
     result.valid.to_parquet(tmp / f"{plan.name}.parquet", index=False)
     quarantine_file = None
+    renamed: dict[str, str] = {}
     if len(result.failures):
         quarantine_file = f"{QUARANTINE_DIR}/{plan.name}.csv"
-        _write_quarantine(tmp / quarantine_file, result.failures, raw.frame)
+        headers, renamed = quarantine_headers(list(raw.frame.columns))
+        _write_quarantine(tmp / quarantine_file, result.failures, raw.frame, headers)
+        notes += [
+            f"in the quarantine file, the file's column {own!r} is headed {new!r} (its own "
+            "name is one of the quarantine's columns)"
+            for own, new in renamed.items()
+        ]
     log.info(
         "%s: %s rows read from %s, %s staged, %s quarantined (%.1f s)",
         plan.name,
@@ -220,6 +249,8 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         f"{result.rows_quarantined:,}",
         time.perf_counter() - started,
     )
+    for note in notes:
+        log.info("%s: %s", plan.name, note)
     return {
         "status": "staged",
         "required": plan.required,
@@ -236,7 +267,66 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         "columns_mapped": {own: col for col, own in chosen.items() if own != col},
         "blank_rows_skipped": raw.blank_rows,
         "quarantine_file": quarantine_file,
+        "date_order": order,
+        "placeholders_blanked": result.placeholders,
+        "key_conflicts": result.key_conflicts,
+        "identifier_conflicts": result.identifier_conflicts,
+        "quarantine_columns_renamed": renamed,
+        "notes": notes,
     }
+
+
+def _date_order(plan: SourcePlan, evidence: DateOrderEvidence) -> str:
+    """``dmy`` or ``mdy``: the profile's declaration, else day first, unless the file's
+    own dates contradict it.
+
+    A date such as 05/04/2019 is 5 April read day first and 4 May read month first, and
+    nothing in the value says which. The file's unambiguous dates (13/04/2019 can only be
+    day first) show its order; a file that shows the other order from the one it will be
+    read in, or both orders, is refused, because its ambiguous dates cannot be trusted
+    either way.
+    """
+    path, name = plan.path, plan.name
+
+    def shown(examples: list[tuple[int, str, str]]) -> str:
+        return "; ".join(f"row {row}, {column} '{value}'" for row, column, value in examples)
+
+    if evidence.day_first and evidence.month_first:
+        raise SourceError(
+            f"{path} writes dates both day first and month first, so none of its dates "
+            f"written with slashes can be trusted. Day first ({evidence.day_first_count:,} "
+            f"cell(s)): {shown(evidence.day_first)}. Month first "
+            f"({evidence.month_first_count:,} cell(s)): {shown(evidence.month_first)}.",
+            hint="Export the file again with every date in one format (yyyy-mm-dd is "
+            "safest), or correct the cells shown in your system and export again.",
+        )
+    declared = plan.spec.date_order
+    order = declared or "dmy"
+    if order == "dmy" and evidence.month_first:
+        why = (
+            f"the profile declares day first (sources.{name}.date_order: dmy)"
+            if declared
+            else "the suite reads them day first (dd/mm/yyyy, the British order) unless the "
+            "profile says otherwise"
+        )
+        raise SourceError(
+            f"{path} writes dates month first (mm/dd/yyyy): "
+            f"{evidence.month_first_count:,} cell(s) can only be read that way, e.g. "
+            f"{shown(evidence.month_first)}. But {why}, so a date such as 05/04/2019 would "
+            "be read as the wrong day; nothing was staged.",
+            hint=f"If the whole file writes dates month first, declare it in the profile: "
+            f"'date_order: mdy' under sources.{name}. Otherwise export the file again with "
+            "yyyy-mm-dd dates.",
+        )
+    if order == "mdy" and evidence.day_first:
+        raise SourceError(
+            f"The profile declares that {path} writes dates month first "
+            f"(sources.{name}.date_order: mdy), but {evidence.day_first_count:,} cell(s) "
+            f"can only be read day first, e.g. {shown(evidence.day_first)}.",
+            hint=f"Remove date_order from sources.{name} in the profile (day first is the "
+            "default), or export the file again with yyyy-mm-dd dates.",
+        )
+    return order
 
 
 def map_headers(
@@ -303,17 +393,44 @@ def _reconcile(name: str, raw: RawTable, result: Validation) -> None:
         )
 
 
-def _write_quarantine(path: Path, failures: pd.DataFrame, original: pd.DataFrame) -> None:
+def quarantine_headers(columns: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Headers for the file's own columns in a quarantine file, and those renamed.
+
+    A quarantine line starts with the quarantine's columns (``row_number``, ``column``,
+    ``rule``, ``value``, ``reason``), then the whole row under the file's own headers. A
+    file header that is one of ours is shown as ``rule (file)``, or, if the file already
+    has a header of that name, as ``rule (file column J)`` after its column letter; every
+    other header is shown as it is. A header is a cell like any other when the file is
+    opened in Excel, so it is neutralised as a formula first, and two headers that become
+    the same that way are told apart likewise.
+    """
+    shown = list(_neutralise(pd.Series(columns, dtype="string")))
+    repeated = {h for h in shown if shown.count(h) > 1}
+    taken = set(FAILURE_COLUMNS) | set(shown)
+    headers, renamed = [], {}
+    for i, (own, name) in enumerate(zip(columns, shown, strict=True)):
+        if name in FAILURE_COLUMNS or name in repeated:
+            new = f"{name} (file)"
+            if new in taken:
+                new = f"{name} (file column {column_letter(i)})"
+            while new in taken:  # a file with that header too: make it unique anyway
+                new += "'"
+            taken.add(new)
+            renamed[own] = name = new
+        headers.append(name)
+    return headers, renamed
+
+
+def _write_quarantine(
+    path: Path, failures: pd.DataFrame, original: pd.DataFrame, headers: list[str]
+) -> None:
     """One line per fault, then the whole row as read under the file's own headers.
 
     Written in blocks with pyarrow's CSV writer (many times faster than pandas for text),
     so that a file where most rows fail neither stalls nor needs the whole quarantine
     table in memory at once. The UTF-8 byte order mark lets Excel detect the encoding.
     """
-    # The file's own headers go after ours; one that repeats ours gets a suffix. A header
-    # is a cell like any other when the file is opened in Excel, so it is neutralised too.
-    headers = [f"{c} (file)" if c in FAILURE_COLUMNS else c for c in original.columns]
-    headers = list(_neutralise(pd.Series(headers, dtype="string")))
+    # The file's own headers (see quarantine_headers) go after ours.
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
     with path.open("wb") as fh:
         fh.write(codecs.BOM_UTF8)

@@ -23,9 +23,10 @@ failure; the rest are returned with the staged dtypes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ import pandera.pandas as pa
 
 from sendready.metadata import identifiers
 from sendready.metadata.contracts import (
+    PLACEHOLDERS,
     Column,
     Contract,
     DateOrder,
@@ -41,7 +43,12 @@ from sendready.metadata.contracts import (
     RequiredWhen,
     Rule,
 )
-from sendready.metadata.identifiers import FORMAT_CHECKS, UPN_CHECK_LETTERS
+from sendready.metadata.identifiers import (
+    FORMAT_CHECKS,
+    IDENTIFIER_PROBLEMS,
+    SEPARATORS,
+    UPN_CHECK_LETTERS,
+)
 
 # Rule names shared with the sample generator's planted_faults.csv and listed for users
 # in data/README.md ("What happens to rows that fail a check").
@@ -94,6 +101,8 @@ _FALSE = frozenset({"false", "no", "n", "0"})
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO_DATE = rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}"
 _UK_DATE = rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}"
+_US_DATE = rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}"
+_SLASH_DATE = rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/\d{{4}}{_TIME}$"
 _SERIAL = r"\d{5}(?:\.\d+)?"
 _WHOLE = r"[+-]?\d{1,15}(?:\.0*)?"
 _THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
@@ -118,11 +127,20 @@ class Validation:
         failures: One line per (row, failure): ``row_number, column, rule, value,
             reason``, ordered by row.
         rows_read: Rows given to the validator.
+        placeholders: Cells blanked per column because they held a placeholder word
+            (``contracts.PLACEHOLDERS``) in an optional date or code column.
+        key_conflicts: Later rows that repeat a kept row's key, and how many of them
+            disagree with it (per column): see :func:`_duplicate_keys`.
+        identifier_conflicts: Per UPN or NHS number column, values that the staged rows
+            give to more than one person id: see :func:`shared_identifiers`.
     """
 
     valid: pd.DataFrame
     failures: pd.DataFrame
     rows_read: int
+    placeholders: dict[str, int] = field(default_factory=dict)
+    key_conflicts: dict = field(default_factory=dict)
+    identifier_conflicts: dict = field(default_factory=dict)
 
     @property
     def rows_quarantined(self) -> int:
@@ -135,11 +153,60 @@ class Validation:
         return {str(k): int(v) for k, v in counts.items()}
 
 
+@dataclass(frozen=True)
+class DateOrderEvidence:
+    """Slash dates that can be read only one way: ``13/04/2019`` only day first,
+    ``04/13/2019`` only month first. Examples are (row number, column, value) in file
+    order; counts are of cells."""
+
+    day_first: list[tuple[int, str, str]] = field(default_factory=list)
+    month_first: list[tuple[int, str, str]] = field(default_factory=list)
+    day_first_count: int = 0
+    month_first_count: int = 0
+
+
+def date_order_evidence(
+    frame: pd.DataFrame, contract: Contract, examples: int = 3
+) -> DateOrderEvidence:
+    """What a file's own dates show about the order it writes day and month in.
+
+    A value whose first part is 13 to 31 (and second part 1 to 12) proves day first; the
+    other way round proves month first. Values such as 05/04/2019 prove nothing, and ISO
+    dates and Excel dates carry no such doubt. Each column's distinct values are examined
+    once.
+    """
+    found: dict[str, list] = {"day": [], "month": []}
+    counts = {"day": 0, "month": 0}
+    for col in contract.columns:
+        if col.kind != "date" or col.name not in frame:
+            continue
+        codes, uniques = pd.factorize(frame[col.name])
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+        parts = distinct.str.extract(_SLASH_DATE)
+        a = pd.to_numeric(parts["a"], errors="coerce")
+        b = pd.to_numeric(parts["b"], errors="coerce")
+        proofs = {
+            "day": (a.between(13, 31) & b.between(1, 12)).to_numpy(),
+            "month": (b.between(13, 31) & a.between(1, 12)).to_numpy(),
+        }
+        for order, proof in proofs.items():
+            rows = np.flatnonzero(proof[codes]) if proof.any() else np.empty(0, dtype=int)
+            counts[order] += len(rows)
+            found[order] += [
+                (int(frame.index[i]), col.name, str(frame[col.name].iloc[i]))
+                for i in rows[:examples]
+            ]
+    # By row, and within a row in the order of the contract's columns (sorted is stable).
+    day, month = (sorted(found[o], key=lambda e: e[0])[:examples] for o in ("day", "month"))
+    return DateOrderEvidence(day, month, counts["day"], counts["month"])
+
+
 def validate(
     frame: pd.DataFrame,
     contract: Contract,
     extract_date: dt.date,
     absent: Collection[str] = (),
+    day_first: bool = True,
 ) -> Validation:
     """Apply ``contract`` to a frame of text.
 
@@ -151,29 +218,70 @@ def validate(
         absent: Optional columns the file did not have (all blank in ``frame``): they are
             not checked for blanks, and rules that involve them are skipped because the
             area cannot be held to a relationship it does not record.
+        day_first: Read ``dd/mm/yyyy`` (the default) or, if ``False``, ``mm/dd/yyyy``;
+            see :func:`date_order_evidence` for how the order is decided.
     """
     frame = frame[contract.column_names]
     absent = set(absent)
-    parsed, parse_failures = _parse(frame, contract)
+    # The quarantine file shows cells as the file held them, placeholder words included.
+    blanked, placeholders = blank_placeholders(frame, contract)
+    parsed, parse_failures = _parse(blanked, contract, day_first)
     column_failures = _column_checks(parsed, contract, extract_date, absent)
     failures = _combine(parse_failures, column_failures)
     bad_cells = _bad_cells(failures, parsed)
     rule_failures = _rule_checks(parsed, contract, bad_cells, absent)
     failures = pd.concat([failures, rule_failures], ignore_index=True)
     failed_rows = pd.Index(failures["row_number"].unique())
-    failures = pd.concat(
-        [failures, _duplicate_keys(parsed, contract, failed_rows)], ignore_index=True
-    )
-    failures = _describe(failures, frame, contract, extract_date)
+    duplicates, repeats, key_conflicts = _duplicate_keys(parsed, contract, failed_rows)
+    failures = pd.concat([failures, duplicates], ignore_index=True)
+    failures = _describe(failures, frame, contract, extract_date, day_first, repeats)
     valid = parsed.loc[~parsed.index.isin(failures["row_number"])]
+    identifier_conflicts = shared_identifiers(valid, contract)
     valid = valid.assign(source_row=pd.array(valid.index, dtype="Int64")).reset_index(drop=True)
-    return Validation(valid=valid, failures=failures, rows_read=len(frame))
+    return Validation(
+        valid=valid,
+        failures=failures,
+        rows_read=len(frame),
+        placeholders=placeholders,
+        key_conflicts=key_conflicts,
+        identifier_conflicts=identifier_conflicts,
+    )
 
 
 # --- pass 1: parsing ---------------------------------------------------------------------
 
 
-def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.DataFrame]:
+def blank_placeholders(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, dict]:
+    """Read 'N/A', 'TBC', 'unknown' and the like as blank in optional date and code columns.
+
+    Such a word in a field that may be blank says the value is not known, which is what a
+    blank says; quarantining the row for it would drop everything else the row records.
+    Each blanked cell is counted per column, for the data-quality report. A column that
+    must be filled in is left alone, so the word is still reported there as a fault.
+
+    Returns:
+        The frame with those cells blank (the quarantine file still shows the word), and
+        the cells blanked per column (only columns with any).
+    """
+    counts: dict[str, int] = {}
+    changed = {}
+    for col in contract.columns:
+        if col.kind not in ("date", "code") or not col.nullable or col.name not in frame:
+            continue
+        text = frame[col.name]
+        words = text.str.strip().str.casefold()
+        mask = words.isin(PLACEHOLDERS) & ~text.str.strip().isin(col.codes)
+        if mask.any():
+            counts[col.name] = int(mask.sum())
+            changed[col.name] = text.where(~mask, "")
+    if not changed:
+        return frame, counts
+    return frame.assign(**changed), counts
+
+
+def _parse(
+    frame: pd.DataFrame, contract: Contract, day_first: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     parsed = {}
     failures = []
 
@@ -191,7 +299,11 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
         record(too_long, col.name, VALUE_TOO_LONG)
         if too_long.any():
             text = text.where(~too_long, "")
+        if col.format in identifiers.NORMALISED_FORMATS:
+            text = _normalise_identifiers(text, col.format)
         parser = _PARSERS.get(col.kind)
+        if col.kind == "date":
+            parser = functools.partial(_parse_dates, day_first=day_first)
         if parser is None:  # id, text, code: the trimmed text is the value
             parsed[col.name] = text.where(text != "").astype("string")
             continue
@@ -207,6 +319,13 @@ def _parse(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, pd.Da
     return pd.DataFrame(parsed, index=frame.index), _failure_frame(failures)
 
 
+def _normalise_identifiers(text: pd.Series, fmt: str) -> pd.Series:
+    """``identifiers.normalise_identifier`` for a whole column: no spaces or hyphens, and
+    UPNs in capitals, so "943 476 5919" is checked, staged and linked as 9434765919."""
+    clean = text.str.replace(SEPARATORS, "", regex=True)
+    return clean.str.upper() if fmt == "upn" else clean
+
+
 def _by_distinct(
     text: pd.Series, parser: Callable[[pd.Series], pd.Series]
 ) -> tuple[pd.Series, np.ndarray]:
@@ -220,9 +339,9 @@ def _by_distinct(
     return out, bad_distinct[codes]
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
+def _parse_dates(text: pd.Series, day_first: bool = True) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ms]")
-    for pattern in (_ISO_DATE, _UK_DATE):
+    for pattern in (_ISO_DATE, _UK_DATE if day_first else _US_DATE):
         parts = text.str.extract(f"^{pattern}$").dropna()
         if len(parts):
             days = pd.to_datetime(
@@ -466,19 +585,87 @@ def _rule_passes(
 
 def _duplicate_keys(
     parsed: pd.DataFrame, contract: Contract, failed_rows: pd.Index
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.Series, dict]:
+    """Rows that repeat the key of an earlier row that passed every check.
+
+    The rule: the first such row in file order is kept and every later one is quarantined
+    (``duplicate_key``), whether or not its other values agree. The file's order is the
+    only order the suite can trust (no column says which record is newer), and an
+    extract lists a record once. A later row that disagrees with the kept one (the same
+    child with another date of birth) is a conflict in the area's system, counted per
+    column so that it is reported rather than settled silently.
+
+    Returns:
+        The failure lines; for each repeating row (by row number) the words that end its
+        reason (the kept row and the columns that differ); and the counts for
+        ``data_quality.json``: ``{"repeated_rows", "conflicting_rows", "columns"}`` (empty
+        when no key repeats).
+    """
     key = list(contract.key)
-    passed = parsed.loc[~parsed.index.isin(failed_rows), key]
-    repeats = passed.duplicated(keep="first")
+    passed = parsed.loc[~parsed.index.isin(failed_rows)]
+    repeats = passed[key].duplicated(keep="first").to_numpy()
     if not repeats.any():
-        return _failure_frame([])
-    return pd.DataFrame(
-        {
-            "row_number": passed.index[repeats.to_numpy()],
-            "column": "+".join(key),
-            "rule": DUPLICATE_KEY,
-        }
+        return _failure_frame([]), pd.Series(dtype="str"), {}
+    group = passed[key].groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(passed))).groupby(group).transform("first").to_numpy()
+    later_at = np.flatnonzero(repeats)
+    later = passed.iloc[later_at].reset_index(drop=True)
+    kept = passed.iloc[first[later_at]].reset_index(drop=True)
+    others = [c for c in contract.column_names if c not in key]
+    differs = np.zeros((len(later_at), len(others)), dtype=bool)
+    for j, column in enumerate(others):
+        a, b = later[column], kept[column]
+        same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
+        differs[:, j] = ~same
+    # Describe each distinct pattern of differing columns once.
+    patterns, which = np.unique(differs, axis=0, return_inverse=True)
+    words = np.array(
+        [
+            "; it differs from that row in " + ", ".join(np.array(others)[p])
+            if p.any()
+            else ", and agrees with it in every column"
+            for p in patterns
+        ],
+        dtype=object,
     )
+    kept_rows = passed.index[first[later_at]].astype(str)
+    endings = pd.Series(
+        " (row " + np.asarray(kept_rows, dtype=object) + "), which was kept" + words[which.ravel()],
+        index=passed.index[later_at],
+        dtype="str",
+    )
+    conflicting = differs.any(axis=1)
+    counts = {
+        "repeated_rows": int(len(later_at)),
+        "conflicting_rows": int(conflicting.sum()),
+        "columns": {c: int(n) for c, n in zip(others, differs.sum(axis=0), strict=True) if n},
+    }
+    failures = pd.DataFrame(
+        {"row_number": passed.index[later_at], "column": "+".join(key), "rule": DUPLICATE_KEY}
+    )
+    return failures, endings, counts
+
+
+def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
+    """UPNs and NHS numbers that staged rows give to more than one person id.
+
+    One child recorded twice under two person ids (a duplicate record in the area's
+    system) makes every count by child too high and splits the child's history. Both
+    rows are kept, since nothing says which id is right, and the identifier values and
+    person ids involved are counted per column.
+    """
+    if "person_id" not in valid:
+        return {}
+    found = {}
+    for col in contract.columns:
+        if col.format not in identifiers.NORMALISED_FORMATS or col.name not in valid:
+            continue
+        pairs = valid[[col.name, "person_id"]].dropna().drop_duplicates()
+        ids = pairs.groupby(col.name)["person_id"].nunique()
+        shared = ids[ids > 1]
+        if len(shared):
+            found[col.name] = {"values": int(len(shared)), "person_ids": int(shared.sum())}
+    return found
 
 
 # --- assembling failures -----------------------------------------------------------------
@@ -546,7 +733,12 @@ def _bad_cells(failures: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _describe(
-    failures: pd.DataFrame, frame: pd.DataFrame, contract: Contract, extract_date: dt.date
+    failures: pd.DataFrame,
+    frame: pd.DataFrame,
+    contract: Contract,
+    extract_date: dt.date,
+    day_first: bool = True,
+    repeats: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Add the value as the file held it and a reason a data officer can act on.
 
@@ -577,10 +769,13 @@ def _describe(
             first, *rest = [cells(k, where) for k in contract.key]
             vals = first.str.cat(rest, sep=" | ") if rest else first
             why = pd.Series(
-                f"repeats the key ({', '.join(contract.key)}) of an earlier row, which was kept",
+                f"repeats the key ({', '.join(contract.key)}) of an earlier row",
                 index=where,
                 dtype="str",
             )
+            if repeats is not None and len(repeats):
+                rows = failures.loc[where, "row_number"].to_numpy()
+                why = why + pd.Series(repeats.reindex(rows).fillna("").to_numpy(), index=where)
         elif rule == VALUE_TOO_LONG:
             full = cells(column, where)
             # The whole value is in the row's own columns; here a glimpse is enough.
@@ -591,6 +786,17 @@ def _describe(
                 + f" characters, more than a spreadsheet cell can hold "
                 f"({MAX_CELL_CHARACTERS:,})"
             )
+        elif rule == BAD_FORMAT and contract.column(column).format in IDENTIFIER_PROBLEMS:
+            fmt = contract.column(column).format
+            vals = cells(column, where)
+            normal = _normalise_identifiers(vals, fmt)
+            problems = {v: IDENTIFIER_PROBLEMS[fmt](v) or "fails its check" for v in set(normal)}
+            why = (
+                "'"
+                + vals
+                + f"' is not a valid {'UPN' if fmt == 'upn' else 'NHS number'}: it "
+                + normal.map(problems)
+            )
         elif rule in rules:
             r = rules[rule]
             a, b = _involved(r)
@@ -598,7 +804,7 @@ def _describe(
             why = f"{r.describe()} ({a} = '" + vals + f"', {b} = '" + cells(b, where) + "')"
         else:
             vals = cells(column, where)
-            before, after = _reason(rule, contract.column(column), extract_date)
+            before, after = _reason(rule, contract.column(column), extract_date, day_first)
             why = before + vals + after
         values.append(vals)
         reasons.append(why)
@@ -613,12 +819,15 @@ def _describe(
     )
 
 
-def _reason(rule: str, col: Column, extract_date: dt.date) -> tuple[str, str]:
+def _reason(
+    rule: str, col: Column, extract_date: dt.date, day_first: bool = True
+) -> tuple[str, str]:
     """The words before and after the value in the reason for a one-column failure."""
     if rule == MISSING_VALUE:
         return f"{col.name} is blank but must be filled in", ""
     if rule == BAD_DATE:
-        return "'", "' is not a date: use yyyy-mm-dd or dd/mm/yyyy (or an Excel date)"
+        slashed = "dd/mm/yyyy" if day_first else "mm/dd/yyyy, as the profile declares"
+        return "'", f"' is not a date: use yyyy-mm-dd or {slashed} (or an Excel date)"
     if rule == DATE_OUT_OF_RANGE:
         return "'", (
             f"' is outside the years {EARLIEST_DATE.year} to {LATEST_DATE.year}, so "

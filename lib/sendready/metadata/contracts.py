@@ -30,6 +30,31 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 
 ColumnKind = Literal["id", "text", "code", "date", "int", "number", "bool"]
 
+# Words that case-management systems and the people using them put in a field to mean
+# "no value" (compared ignoring case and surrounding spaces). In an optional date or code
+# column (one that allows blanks) such a word is read as a blank and counted per column;
+# in a column that must be filled in it is still a fault. A column's own code is never a
+# placeholder there (``none`` is a setting type). A bare ``NA`` is not in the list: it is
+# kept as written (and so reported as an unknown code), being too often an abbreviation.
+PLACEHOLDERS = frozenset(
+    {
+        "n/a",
+        "n.a.",
+        "not applicable",
+        "tbc",
+        "tba",
+        "tbd",
+        "unknown",
+        "not known",
+        "none",
+        "nil",
+        "null",
+        "-",
+        "--",
+        "?",
+    }
+)
+
 # School census SEN provision and SEN type (primary need) codes (docs/domain.md).
 SEN_PROVISION = ("N", "K", "E")
 SEN_TYPES = (

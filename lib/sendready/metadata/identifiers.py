@@ -15,6 +15,20 @@ _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _URN = re.compile(r"^[0-9]{6}$")
 _PERSON_ID = re.compile(r"^P[0-9]{7}$")
 _WEAKNESS_ID = re.compile(r"^[A-Z][0-9]{1,2}$")
+# Spaces (of any kind) and hyphens or dashes that people and systems put inside UPNs and
+# NHS numbers to make them readable ("943 476 5919", "A351-0000-0000-1"): not part of the
+# identifier, so removed before it is checked, staged and linked.
+SEPARATORS = r"[\s\-\u2010-\u2015]"
+NORMALISED_FORMATS = ("upn", "nhs_number")
+
+
+def normalise_identifier(fmt: str | None, value: str) -> str:
+    """An identifier as it is checked and staged: for UPNs and NHS numbers, without
+    spaces or hyphens, and a UPN in capitals; any other identifier as given."""
+    if fmt not in NORMALISED_FORMATS:
+        return value
+    value = re.sub(SEPARATORS, "", value)
+    return value.upper() if fmt == "upn" else value
 
 
 def upn_check_letter(body: str) -> str:
@@ -37,6 +51,51 @@ def is_valid_upn(upn: str) -> bool:
     if upn[-1].isalpha() and upn[-1] not in UPN_CHECK_LETTERS:
         return False
     return upn_check_letter(upn[1:]) == upn[0]
+
+
+def upn_problem(upn: str) -> str | None:
+    """Which check a (normalised) UPN fails, in words; ``None`` if it is valid."""
+    if len(upn) != 13:
+        return f"has {len(upn)} characters, not the 13 of a UPN"
+    if upn[0] not in UPN_CHECK_LETTERS:
+        return (
+            f"starts with {upn[0]!r}, which is not a check letter (one of "
+            f"{UPN_CHECK_LETTERS}: no I, O or S)"
+        )
+    if not upn[1:12].isdigit():
+        return "has something other than digits in characters 2 to 12"
+    if not (upn[12].isdigit() or upn[12] in UPN_CHECK_LETTERS):
+        return "ends in a character that is neither a digit nor a temporary-UPN letter"
+    expected = upn_check_letter(upn[1:])
+    if expected != upn[0]:
+        return (
+            f"fails the check letter: the first character is {upn[0]}, but the other 12 "
+            f"give {expected} (a mistyped or transposed character)"
+        )
+    return None
+
+
+def nhs_number_problem(value: str) -> str | None:
+    """Which check a (normalised) NHS number fails, in words; ``None`` if it is valid."""
+    if not value.isdigit():
+        return "holds characters other than digits"
+    if len(value) != 10:
+        return f"has {len(value)} digits, not the 10 of an NHS number"
+    check = nhs_check_digit(value[:9])
+    if check is None:
+        return (
+            "fails the Modulus 11 check: no valid NHS number starts with these nine digits "
+            "(a mistyped digit)"
+        )
+    if check != int(value[9]):
+        return (
+            f"fails the Modulus 11 check digit: the last digit is {value[9]}, but the first "
+            f"nine digits give {check} (a mistyped or transposed digit)"
+        )
+    return None
+
+
+IDENTIFIER_PROBLEMS = {"upn": upn_problem, "nhs_number": nhs_number_problem}
 
 
 def nhs_check_digit(first_nine: str) -> int | None:

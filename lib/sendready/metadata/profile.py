@@ -151,6 +151,11 @@ class SourceSpec(_Strict):
         default_factory=dict, description="The area's own header -> the contract's column"
     )
     required: bool | None = None
+    date_order: Literal["dmy", "mdy"] | None = Field(
+        None,
+        description="How the file writes dates with slashes: dmy (31/03/2019, the default) "
+        "or mdy (03/31/2019). ISO dates (2019-03-31) are read either way.",
+    )
 
 
 class Disclosure(_Strict):

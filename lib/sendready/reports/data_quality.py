@@ -177,8 +177,16 @@ class DataQualityReport:
         _, table = self.quantities
         table = table.copy()
         if table.empty:
-            return heading(2, "Why rows were quarantined") + paragraph("No row broke a rule.")
+            return (
+                heading(2, "Why rows were quarantined")
+                + paragraph("No row broke a rule.")
+                + self.placeholders_html()
+                + self.conflicts_html()
+            )
         table["Rule"] = table["Rule"].str.replace("_", " ")
+        return self._reasons_table_html(table) + self.placeholders_html() + self.conflicts_html()
+
+    def _reasons_table_html(self, table) -> str:
         return (
             heading(2, "Why rows were quarantined")
             + paragraph(
@@ -187,6 +195,44 @@ class DataQualityReport:
                 "column, the rule and the value."
             )
             + table_html(table, "Quarantined rows by rule", fold=True)
+        )
+
+    def placeholders_html(self) -> str:
+        table = quality.placeholders_table(self.summary)
+        title = heading(3, "Placeholder words read as blank")
+        if table.empty:
+            return title + paragraph("No optional field held a placeholder word.")
+        return (
+            title
+            + paragraph(
+                "Words such as 'N/A', 'TBC', 'unknown' or '-' in an optional date or code "
+                "field say the value is not known, as a blank does, so they are read as "
+                "blank and the row is kept. In a field that must be filled in they are "
+                "still a fault and the row is quarantined. A large count here is worth "
+                "raising with whoever keeps the system: the field is being filled in with "
+                "words, not left blank."
+            )
+            + table_html(table, "Placeholder words read as blank, by field")
+        )
+
+    def conflicts_html(self) -> str:
+        table = quality.conflicts_table(self.summary)
+        title = heading(3, "Rows that contradict each other")
+        if table.empty:
+            return title + paragraph(
+                "No key was repeated with different values, and no UPN or NHS number was "
+                "held by more than one person id."
+            )
+        return (
+            title
+            + paragraph(
+                "The same child recorded twice with different details, or one UPN or NHS "
+                "number under two person ids, is a duplicate record in the area's system. "
+                "The suite does not choose between them silently: the rule that decided "
+                "what was kept is stated beside each count. 'Rows' counts the later rows "
+                "that disagree, or the person ids that share an identifier."
+            )
+            + table_html(table, "Conflicting rows, by source")
         )
 
     def linkage_html(self) -> str:

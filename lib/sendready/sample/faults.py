@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sendready.metadata.contracts import (
+    PLACEHOLDERS,
     Column,
     Contract,
     DateOrder,
@@ -224,6 +225,14 @@ def _bad_format(fmt: str, value: str, rng: np.random.Generator) -> str:
     return value + "?"
 
 
+def _not_blanked(options: list[str], col: Column) -> list[str]:
+    """Leave out placeholder words where ingest reads them as blank (an optional date or
+    code column), so that every planted fault is one ingest must quarantine."""
+    if col.kind in ("date", "code") and col.nullable:
+        return [o for o in options if o.strip().casefold() not in PLACEHOLDERS]
+    return options
+
+
 def _mutations(
     fault: FaultType,
     contract: Contract,
@@ -247,10 +256,12 @@ def _mutations(
         if name == "sen_provision":
             options.insert(0, "S")  # statements: an obsolete code (docs/domain.md)
         options = [o for o in options if o != raw and o.strip() not in col.codes]
+        options = _not_blanked(options, col)
         return [{name: options[int(rng.integers(0, len(options)))]}] if options else []
     if kind == "bad_date":
         year = raw[:4] if _ISO.match(raw) else "2018"
         options = [f"31/02/{year}", f"{year}-13-{raw[-2:]}", "TBC", "unknown", "not known"]
+        options = _not_blanked(options, col)
         return [{name: options[int(rng.integers(0, len(options)))]}]
     if kind == "date_after_extract":
         return [{name: _iso(extract + dt.timedelta(days=int(rng.integers(3, 500))))}]
