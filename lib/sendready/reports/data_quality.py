@@ -212,7 +212,10 @@ class DataQualityReport:
                 "raising with whoever keeps the system: the field is being filled in with "
                 "words, not left blank."
             )
-            + table_html(table, "Placeholder words read as blank, by field")
+            + table_html(
+                self._few_hidden(table, "Cells read as blank"),
+                "Placeholder words read as blank, by field",
+            )
         )
 
     def conflicts_html(self) -> str:
@@ -232,7 +235,14 @@ class DataQualityReport:
                 "what was kept is stated beside each count. 'Rows' counts the later rows "
                 "that disagree, or the person ids that share an identifier."
             )
-            + table_html(table, "Conflicting rows, by source")
+            + table_html(self._few_hidden(table, "Rows"), "Conflicting rows, by source")
+        )
+
+    def _few_hidden(self, table, column: str):
+        """A table of counts about children's records with no totals: only its own small
+        cells are hidden (primary suppression), as in the completeness table."""
+        return suppress_table(
+            table.reset_index(drop=True), [column], threshold=self.ctx.profile.disclosure
         )
 
     def linkage_html(self) -> str:

@@ -30,8 +30,11 @@ from helpers.raw_fixtures import PERSONS, make_profile, write_csv, write_require
 from sendready import cli
 from sendready.core.errors import SourceError
 from sendready.ingest.run import run_ingest
+from sendready.metadata.profile import load_profile
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+# The data-quality report reads the disclosure threshold from a profile (Bury: 6).
+PROFILE = "bury-2017-wsoa"
 
 
 def _load_corpus_script():
@@ -765,9 +768,14 @@ def test_placeholder_words_in_optional_fields_are_blanked_and_counted(tmp_path, 
         {"Source": "ehc_requests", "Column": "decision", "Cells read as blank": 2},
         {"Source": "ehc_requests", "Column": "decision_date", "Cells read as blank": 3},
     ]
-    report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
+    report = DataQualityReport(
+        SimpleNamespace(ingest=SimpleNamespace(summary=quality), profile=load_profile(PROFILE))
+    )
     html = report.reasons_html()
     assert "Placeholder words read as blank" in html and "decision_date" in html
+    # Counts of 1 to 5 children's records are hidden in the shared report (threshold 6).
+    table = html[html.index("Placeholder words read as blank, by field") :]
+    assert "<td>c</td>" in table and "<td>3</td>" not in table and "<td>2</td>" not in table
 
 
 # --- rows that contradict each other ---------------------------------------------------------
@@ -808,9 +816,13 @@ def test_conflicting_rows_are_counted_and_the_rule_that_kept_one_is_stated(
     table = conflicts_table(quality)
     assert table["Rows"].tolist() == [1, 2, 2]
     assert table.loc[0, "Which row is kept"] == KEY_CONFLICT_RULE
-    report = DataQualityReport(SimpleNamespace(ingest=SimpleNamespace(summary=quality)))
+    report = DataQualityReport(
+        SimpleNamespace(ingest=SimpleNamespace(summary=quality), profile=load_profile(PROFILE))
+    )
     html = report.reasons_html()
     assert "Rows that contradict each other" in html and "first row with a key" in html
+    table = html[html.index("Conflicting rows, by source") :]
+    assert "<td>c</td>" in table and "<td>2</td>" not in table and "<td>1</td>" not in table
 
 
 # --- headers that are the quarantine file's own column names ---------------------------------
