@@ -39,6 +39,7 @@ import pyarrow.csv as pacsv
 
 from sendready import __version__
 from sendready.core.errors import SourceError
+from sendready.core.excel import FORMULA_START
 from sendready.core.fingerprints import file_signature
 from sendready.ingest.plan import (
     CACHE_FILE,
@@ -64,9 +65,6 @@ from sendready.metadata.profile import SourceSpec
 log = logging.getLogger(__name__)
 
 _TMP_PREFIX = ".ingest-"
-# Spreadsheet formula injection: a cell starting with one of these would run as a formula
-# when a quarantine file is opened in Excel (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUARANTINE_CHUNK = 200_000
 
 
@@ -448,8 +446,9 @@ def _write_quarantine(
 
 
 def _neutralise(values: pd.Series) -> pd.Series:
+    """``core.excel.neutralise`` over a whole column at once (quarantine files are large)."""
     text = values.astype(str)
-    return text.where(~text.str.startswith(_FORMULA_START), "'" + text)
+    return text.where(~text.str.startswith(FORMULA_START), "'" + text)
 
 
 # --- helpers -----------------------------------------------------------------------------
