@@ -148,9 +148,19 @@ class IngestResult:
             "opens in Excel)"
         )
         lines.append(f"Quality report:   {self.out_dir / QUALITY_FILE}")
+        lines.extend(_sen2_lines(s))
         lines.extend(f"Warning: {w}" for w in self.warnings)
         lines.extend(f"Problem: {p}" for p in self.problems)
         return "\n".join(lines)
+
+
+def _sen2_lines(summary: dict) -> list[str]:
+    """What the SEN2 conversion did, when the area's data is its SEN2 return."""
+    if not summary.get("sen2"):
+        return []
+    from sendready.ingest.sen2 import describe
+
+    return describe(summary["sen2"])
 
 
 @dataclass
@@ -176,6 +186,7 @@ class IngestPlan:
     fingerprint: str
     file_hashes: dict[str, str]
     memo: HashMemo = field(repr=False, default_factory=lambda: HashMemo(None))
+    sen2: dict | None = None
 
     @property
     def signatures(self) -> dict[str, list[int]]:
@@ -205,13 +216,19 @@ def plan_ingest(
             hint="Pass the folder that holds the extracts with --data.",
         )
     when, when_from = _extract_date(data_dir, extract_date)
-    sources = locate_sources(profile, data_dir)
     memo = HashMemo(out_dir / MEMO_FILE, trust=not force)
+    provided, sen2 = {}, None
+    if profile.sen2 is not None:  # persons, requests and plans come from the SEN2 return
+        from sendready.ingest.sen2 import convert_return
+
+        conversion = convert_return(profile, data_dir, out_dir, memo)
+        provided, sen2 = conversion.paths, conversion.summary
+    sources = locate_sources(profile, data_dir, provided)
     fingerprint, hashes = compute_fingerprint(sources, profile, when, memo)
     if out_dir.is_dir():  # never create the staging folder just to keep a memo in it
         memo.save()
     return IngestPlan(
-        profile, data_dir, out_dir, when, when_from, sources, fingerprint, hashes, memo
+        profile, data_dir, out_dir, when, when_from, sources, fingerprint, hashes, memo, sen2
     )
 
 
@@ -252,12 +269,22 @@ def pinned_staged(out_dir: Path | str, fingerprint: str) -> IngestResult:
 # --- locating sources and the extract date -----------------------------------------------
 
 
-def locate_sources(profile: Profile, data_dir: Path) -> list[SourcePlan]:
-    """Find each source's file; stop with one message if any required source is missing."""
+def locate_sources(
+    profile: Profile, data_dir: Path, provided: dict[str, Path] | None = None
+) -> list[SourcePlan]:
+    """Find each source's file; stop with one message if any required source is missing.
+
+    ``provided`` names files made for a source elsewhere (the SEN2 conversion, in the
+    staging folder), used as they are.
+    """
     plans = []
+    provided = provided or {}
     for name, contract in CONTRACTS.items():
         spec = profile.source(name)
         required = contract.required if spec.required is None else spec.required
+        if name in provided:
+            plans.append(SourcePlan(contract, spec, required, provided[name], (provided[name],)))
+            continue
         if spec.file:
             candidates = (data_dir / _inside_data_folder(spec.file, name, data_dir),)
         else:

@@ -100,6 +100,8 @@ def stage(plan: IngestPlan) -> IngestResult:
             "created": dt.datetime.now().isoformat(timespec="seconds"),
             "sources": sources,
         }
+        if plan.sen2 is not None:
+            summary["sen2"] = plan.sen2
         _publish(tmp, out_dir, summary)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

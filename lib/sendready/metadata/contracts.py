@@ -107,12 +107,15 @@ HEALTH_SERVICES = (
     "camhs",
     "neurodevelopmental",
 )
-# Reg 10(4) of the SEND Regulations 2014: reasons the 20-week clock stops counting.
+# Reg 10(4) of the SEND Regulations 2014: reasons the 20-week clock stops counting;
+# ``not_recorded`` when an exception applied but the source does not say which (the SEN2
+# return's 20-week item is yes or no).
 EXCEPTIONS_20WK = (
     "school_closure",
     "personal_circumstances",
     "away_from_area",
     "missed_appointment",
+    "not_recorded",
 )
 AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 SURVEY_ANSWERS = (

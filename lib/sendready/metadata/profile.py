@@ -158,6 +158,43 @@ class SourceSpec(_Strict):
     )
 
 
+class Sen2Spec(_Strict):
+    """The area's data is its SEN2 person-level return (see ``sendready.ingest.sen2``)."""
+
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        description="Module -> file name, where the export does not name it <module>.csv",
+    )
+    codes: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Item -> {the system's code: DfE's code}, for exports that use their own",
+    )
+
+    @field_validator("files")
+    @classmethod
+    def _modules_known(cls, files: dict[str, str]) -> dict[str, str]:
+        from sendready.metadata.sen2 import MODULES
+
+        unknown = sorted(set(files) - set(MODULES))
+        if unknown:
+            raise ValueError(f"names unknown SEN2 module(s) {unknown}; modules are {list(MODULES)}")
+        return files
+
+    @field_validator("codes")
+    @classmethod
+    def _items_known(cls, codes: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from sendready.metadata.sen2 import CODED_ITEMS
+
+        items = {item for _, item in CODED_ITEMS}
+        unknown = sorted(set(codes) - items)
+        if unknown:
+            raise ValueError(
+                f"names SEN2 item(s) {unknown} that have no code list; coded "
+                f"items are {sorted(items)}"
+            )
+        return codes
+
+
 class Disclosure(_Strict):
     threshold: int = Field(6, ge=1, description="Counts below this are suppressed")
     rounding: int | None = Field(None, ge=1)
@@ -169,6 +206,10 @@ class Profile(_Strict):
     framework: Framework
     weaknesses: list[Weakness] = Field(min_length=1)
     sources: dict[str, SourceSpec] = Field(default_factory=dict)
+    sen2: Sen2Spec | None = Field(
+        None,
+        description="Read persons, requests and plans from the area's SEN2 return",
+    )
     disclosure: Disclosure = Disclosure()
     verdict_rule: VerdictRule = VerdictRule()
 
