@@ -13,6 +13,7 @@ The packages follow the data, and each imports only the ones before it (a test,
 ``evidence``          SPC and baseline assessments, verdicts, data-quality measures
 ``privacy``           small-number suppression, identifier guard
 ``reports``           narrative, charts and report sections for notebooks
+``lists``             inspection-week lists 1 and 2, their checks and summary page
 ``publish``           batch of notebooks, HTML export, board pack, caches, paths
 ====================  ==========================================================
 

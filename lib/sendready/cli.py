@@ -185,6 +185,42 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lists(args: argparse.Namespace) -> int:
+    from sendready.ingest.run import run_ingest
+    from sendready.lists.run import produce_lists
+    from sendready.metadata.profile import load_profile
+    from sendready.publish.paths import (
+        BOARD_PACK_DIR,
+        ensure_restricted,
+        profile_dir,
+        restricted_dir,
+        staged_dir,
+    )
+
+    profile = load_profile(args.profile)
+    outputs = args.out or DEFAULT_OUTPUTS
+    ensure_restricted(outputs, profile)
+    inputs = {k: v for k, v in (("list1", args.list1), ("list2", args.list2)) if v is not None}
+    staged = None
+    if len(inputs) < 2:
+        staged = staged_dir(outputs, profile)
+        ingest = run_ingest(profile, data_dir=args.data, out_dir=staged)
+        if not ingest.ok:
+            print(ingest.describe())
+            return 1
+    day = args.as_at.isoformat()
+    result = produce_lists(
+        profile,
+        staged,
+        args.as_at,
+        restricted=restricted_dir(outputs, profile) / "lists" / day,
+        shared=profile_dir(outputs, profile) / BOARD_PACK_DIR / "inspection-lists" / day,
+        inputs=inputs,
+    )
+    print(result.describe())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendready",
@@ -243,6 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write to (default outputs/<profile>/restricted/<period-end>)",
     )
     p.set_defaults(func=_cmd_indicators)
+
+    p = sub.add_parser("lists", help="inspection-week lists 1 and 2, checked, as workbooks")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
+    p.add_argument("--as-at", type=_iso_date, required=True, help="the date the lists describe")
+    p.add_argument("--list1", type=Path, default=None, help="check this List 1 (xlsx or csv)")
+    p.add_argument("--list2", type=Path, default=None, help="check this List 2 (xlsx or csv)")
+    p.add_argument("--out", type=Path, default=None, help="outputs folder (default outputs)")
+    p.set_defaults(func=_cmd_lists)
 
     p = sub.add_parser("run", help="run every report for a period and build the board pack")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")

@@ -35,7 +35,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"indicators", "sample"}),
     frozenset({"evidence"}),
     frozenset({"privacy"}),
-    frozenset({"reports"}),
+    frozenset({"reports", "lists"}),
     frozenset({"publish"}),
     frozenset({"cli", "notebook", "dev", "__main__"}),
 )

@@ -50,6 +50,7 @@ BUDGETS = {
     "scale10_batch_seconds_max": 120.0,
     "scale10_batch_memory_mb_max": 3 * 1024.0,
     "scale10_ingest_seconds_max": 30.0,
+    "scale10_lists_seconds_max": 60.0,
     "rerun_seconds_max": 3.0,
 }
 
@@ -331,6 +332,38 @@ def bench_ingest(work: Path, data: Path, repeats: int, profile: str = PROFILE) -
     return summarise(runs), staged
 
 
+def bench_lists(
+    work: Path, data: Path, staged: Path, as_at: str, repeats: int, profile: str = PROFILE
+) -> dict:
+    """``sendready lists`` from staged data (a copy of the ingest's, so ingest is reused
+    and only the lists are measured: building, checking and writing the workbooks)."""
+    from sendready.metadata.profile import load_profile
+    from sendready.publish.paths import staged_dir
+
+    out = work / "lists"
+    target = staged_dir(out, load_profile(profile))
+    if not target.exists():
+        shutil.copytree(staged, target)
+    runs = [
+        measure(
+            _sendready(
+                "lists",
+                "--profile",
+                profile,
+                "--data",
+                str(data),
+                "--as-at",
+                as_at,
+                "--out",
+                str(out),
+            ),
+            log=work / "bench.log",
+        )
+        for _ in range(repeats)
+    ]
+    return summarise(runs)
+
+
 def bench_indicators(
     work: Path, staged: Path, period_end: str, repeats: int, profile: str = PROFILE
 ) -> dict:
@@ -561,6 +594,8 @@ def run_scale(
         figures["ingest"], staged = bench_ingest(work, data, repeats)
         _note(f"scale {scale:g}: indicators")
         figures["indicators"] = bench_indicators(work, staged, period_end, repeats)
+        _note(f"scale {scale:g}: inspection lists")
+        figures["lists"] = bench_lists(work, data, staged, period_end, repeats)
         runs: dict[str, list[Measurement]] = {"batch": [], "rerun": [], "naive": [], "floor": []}
         manifests, pairs = [], []
         for i in range(repeats):
@@ -835,6 +870,16 @@ def budget_lines(results: dict) -> list[str]:
                 " s",
             ),
         ]
+        if "lists" in ten:
+            checks.append(
+                (
+                    "inspection lists wall time at scale 10",
+                    ten["lists"]["wall_s"],
+                    "<",
+                    BUDGETS["scale10_lists_seconds_max"],
+                    " s",
+                )
+            )
     for s in results["scales"]:
         what = f"unchanged re-run at scale {s['scale']:g}"
         if not s["rerun"].get("all_reused", True):
@@ -862,6 +907,7 @@ def markdown(results: dict) -> str:
         ("sample generation", "sample"),
         ("ingest", "ingest"),
         ("indicators (build_evidence)", "indicators"),
+        ("inspection lists (`sendready lists`)", "lists"),
         ("export, all reports", "export"),
         ("whole batch (`sendready run --force`)", "batch"),
         ("unchanged re-run", "rerun"),
