@@ -221,6 +221,17 @@ def _cmd_lists(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_lists(sub) -> None:
+    p = sub.add_parser("lists", help="inspection-week lists 1 and 2, checked, as workbooks")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
+    p.add_argument("--as-at", type=_iso_date, required=True, help="the date the lists describe")
+    p.add_argument("--list1", type=Path, default=None, help="check this List 1 (xlsx or csv)")
+    p.add_argument("--list2", type=Path, default=None, help="check this List 2 (xlsx or csv)")
+    p.add_argument("--out", type=Path, default=None, help="outputs folder (default outputs)")
+    p.set_defaults(func=_cmd_lists)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendready",
@@ -280,14 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_indicators)
 
-    p = sub.add_parser("lists", help="inspection-week lists 1 and 2, checked, as workbooks")
-    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
-    p.add_argument("--data", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder of raw extracts")
-    p.add_argument("--as-at", type=_iso_date, required=True, help="the date the lists describe")
-    p.add_argument("--list1", type=Path, default=None, help="check this List 1 (xlsx or csv)")
-    p.add_argument("--list2", type=Path, default=None, help="check this List 2 (xlsx or csv)")
-    p.add_argument("--out", type=Path, default=None, help="outputs folder (default outputs)")
-    p.set_defaults(func=_cmd_lists)
+    _add_lists(sub)
 
     p = sub.add_parser("run", help="run every report for a period and build the board pack")
     p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")

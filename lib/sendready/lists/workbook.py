@@ -197,7 +197,8 @@ def write_summary(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Inspection lists: summary for {esc(area)}, {esc(when)}</title>
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}}
-table{{border-collapse:collapse;margin:1rem 0}}th,td{{border:1px solid #505a5f;padding:.3rem .6rem;text-align:left}}
+table{{border-collapse:collapse;margin:1rem 0}}
+th,td{{border:1px solid #505a5f;padding:.3rem .6rem;text-align:left}}
 td{{text-align:right}}</style></head>
 <body><main>
 <h1>Inspection lists: summary for {esc(area)} as at {esc(when)}</h1>
