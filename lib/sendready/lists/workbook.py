@@ -1,8 +1,7 @@
 """The lists and their validation report as workbooks; lists read back; the shared page.
 
-Workbooks are written with openpyxl's write-only mode (row by row, so a large county's
-lists take seconds and little memory). Text that Excel would run as a formula is written
-with an apostrophe first (:func:`sendready.core.excel.neutralise`); dates are real dates.
+Workbooks are written by :mod:`sendready.lists.xlsx` (a county's lists in seconds); text
+that Excel would run as a formula gets an apostrophe first, and dates are real dates.
 Every workbook here is restricted: it names children. The one page that may be shared,
 :func:`write_summary`, holds counts only, with small ones suppressed.
 """
@@ -16,54 +15,22 @@ from pathlib import Path
 import pandas as pd
 
 from sendready.core.errors import SourceError
-from sendready.core.excel import neutralise
 from sendready.lists.build import COLUMNS, DATE_COLUMNS, TITLES
 from sendready.lists.rules import RULES
+from sendready.lists.xlsx import write_workbook
 from sendready.privacy.disclosure import SUPPRESSED, is_complement_primary, is_primary
 
 LIST_FILES = {"list1": "list1_ehc_plans.xlsx", "list2": "list2_sen_support.xlsx"}
 VALIDATION_FILE = "validation.xlsx"
 
 
-def _cell(value: object) -> object:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, str):
-        return neutralise(value)
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
-
-
-def _write_sheets(path: Path, sheets: list[tuple[str, list[str], list[list]]]) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
-    part = path.with_name(path.name + ".part")
-    book.save(part)
-    part.replace(path)
-
-
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
-    data = {}
-    for c in columns:
-        col = frame[c] if c in frame else pd.Series([None] * len(frame))
-        if pd.api.types.is_datetime64_any_dtype(col):
-            col = col.dt.date.astype(object).where(col.notna(), None)
-        data[c] = col.astype(object).to_numpy()
-    return [list(values) for values in zip(*(data[c] for c in columns), strict=True)]
+def _frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: frame[c] if c in frame else pd.Series([None] * len(frame), index=frame.index)
+            for c in columns
+        }
+    )
 
 
 def write_lists(lists: dict[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
@@ -73,7 +40,7 @@ def write_lists(lists: dict[str, pd.DataFrame], folder: Path) -> dict[str, Path]
     for name, frame in lists.items():
         columns = list(COLUMNS[name])
         path = folder / LIST_FILES[name]
-        _write_sheets(path, [(name, [COLUMNS[name][c] for c in columns], _rows(frame, columns))])
+        write_workbook(path, [(name, [COLUMNS[name][c] for c in columns], _frame(frame, columns))])
         written[name] = path
     return written
 
@@ -83,27 +50,23 @@ def write_validation(
 ) -> Path:
     """Counts per rule, then one sheet per failing rule with the rows (restricted)."""
     header = ["Rule", "Severity", "List", "Description", "Rows failing", "Rows in list"]
-    sheets = [("Counts per rule", header, counts.to_numpy().tolist())]
+    sheets = [("Counts per rule", header, counts)]
     for rule in RULES:
         for name in rule.lists:
             hit = failures[(failures["rule"] == rule.id) & (failures["list"] == name)]
             if hit.empty:
                 continue
             columns = list(COLUMNS[name])
-            rows = lists[name].iloc[hit["row"].to_numpy()]
+            rows = _frame(lists[name].iloc[hit["row"].to_numpy()], columns)
+            rows.insert(0, "row_in_list", (hit["row"].to_numpy() + 2).astype(str))
             sheets.append(
                 (
                     f"{name} {rule.id}",
-                    ["Row in list", *(COLUMNS[name][c] for c in columns)],
-                    [
-                        [int(i) + 2, *values]
-                        for i, values in zip(hit["row"], _rows(rows, columns), strict=True)
-                    ],
+                    ["Row in workbook", *(COLUMNS[name][c] for c in columns)],
+                    rows,
                 )
             )
-    path = folder / VALIDATION_FILE
-    _write_sheets(path, sheets)
-    return path
+    return write_workbook(folder / VALIDATION_FILE, sheets)
 
 
 def read_list(path: Path | str, which: str) -> pd.DataFrame:
