@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sendready.core.excel import FORMULA_START
+from sendready.ingest.readers import column_letter
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -37,15 +38,6 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _escape(text: pd.Series) -> pd.Series:
@@ -86,7 +78,7 @@ def _column_cells(values: pd.Series, letter: str, rows: np.ndarray) -> np.ndarra
 def _sheet_xml(header: list[str], frame: pd.DataFrame) -> str:
     rows = np.arange(2, len(frame) + 2)
     head = "".join(
-        f'<c r="{_letter(i)}1" t="inlineStr" s="2"><is><t>'
+        f'<c r="{column_letter(i)}1" t="inlineStr" s="2"><is><t>'
         + _escape(pd.Series([h])).iloc[0]
         + "</t></is></c>"
         for i, h in enumerate(header)
@@ -94,7 +86,7 @@ def _sheet_xml(header: list[str], frame: pd.DataFrame) -> str:
     body = ""
     if len(frame):
         columns = [
-            _column_cells(frame.iloc[:, i].reset_index(drop=True), _letter(i), rows)
+            _column_cells(frame.iloc[:, i].reset_index(drop=True), column_letter(i), rows)
             for i in range(frame.shape[1])
         ]
         cells = columns[0].astype(object)
