@@ -110,11 +110,23 @@ def read_list(path: Path | str, which: str) -> pd.DataFrame:
             frame[column] = None
     for column in DATE_COLUMNS:
         if column in frame:
-            frame[column] = pd.to_datetime(frame[column], errors="coerce", dayfirst=True)
+            frame[column] = _dates(frame[column])
     for column in frame.columns:
         if column not in DATE_COLUMNS:
             frame[column] = frame[column].map(_text)
     return frame[list(COLUMNS[which])]
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates as a workbook holds them (real dates) or as text: ISO (2019-03-31, with or
+    without a time) or British (31/03/2019); anything else is blank."""
+    text = values.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    text = text.astype("string").str.strip()
+    iso = pd.to_datetime(text.where(text.str.match(r"^\d{4}-")), errors="coerce", format="ISO8601")
+    british = pd.to_datetime(
+        text.where(text.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")), errors="coerce", format="%d/%m/%Y"
+    )
+    return iso.fillna(british).astype("datetime64[ns]")
 
 
 def _text(value: object) -> object:

@@ -40,3 +40,19 @@ def test_cells_read_back(tmp_path):
         (4,),
         (5,),
     ]
+
+
+def test_list_dates_read_in_both_written_forms(tmp_path):
+    from sendready.lists.workbook import read_list
+
+    path = tmp_path / "list2.csv"
+    path.write_text(
+        "Child ID,UPN,Date of birth\nP1,,31/03/2010\nP2,,2010-03-30 00:00:00\nP3,,03/31/2010\n",
+        encoding="utf-8",
+    )
+    frame = read_list(path, "list2")
+    assert frame["date_of_birth"].dt.strftime("%Y-%m-%d").tolist()[:2] == [
+        "2010-03-31",
+        "2010-03-30",
+    ]
+    assert pd.isna(frame["date_of_birth"].iloc[2])  # month first is not a British date
