@@ -14,6 +14,7 @@ too (the sample plants faults in persons, so there are some).
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -91,3 +92,14 @@ def test_every_row_comes_back(both):
         for p, d in zip(issued["person_id"], issued["plan_issued_date"], strict=True)
     )
     assert sen2.summary["sen2"]["modules"]["namedplan"]["rows_set_aside"] == orphans
+
+
+def test_unchanged_return_is_reused(both):
+    profile, _, sen2, _ = both
+    again = run_ingest(profile.model_copy(update={"sen2": Sen2Spec()}), _data(sen2), sen2.out_dir)
+    assert again.cached and again.fingerprint == sen2.fingerprint
+    assert "SEN2 return read as persons, ehc_requests and ehc_plans:" in again.describe()
+
+
+def _data(result):
+    return Path(result.summary["sen2"]["data_dir"])

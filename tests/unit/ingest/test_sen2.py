@@ -11,7 +11,7 @@ import pytest
 from sendready.core.errors import ProfileError, SourceError
 from sendready.core.fingerprints import HashMemo
 from sendready.ingest.sen2 import convert_return, parse_date
-from sendready.metadata.profile import Profile, Sen2Spec, load_profile
+from sendready.metadata.profile import Sen2Spec, load_profile
 from sendready.sample.sen2 import write_sen2_return
 
 
@@ -171,5 +171,53 @@ def test_dates_in_the_three_forms():
 def test_profile_names_unknown_module():
     with pytest.raises(ValueError, match="unknown SEN2 module"):
         Sen2Spec(files={"plans": "x.csv"})
-    assert ProfileError  # the loader reports schema errors as ProfileError
-    assert "sen2" in Profile.model_fields
+    with pytest.raises(ValueError, match="no code list"):
+        Sen2Spec(codes={"surname": {"X": "Y"}})
+
+
+def test_bad_flag_and_repeated_table_id(written):
+    _edit(written / "data" / "assessment.csv", 0, "week20", "maybe")
+    rows = _rows(written / "data" / "senneed.csv")
+    with (written / "data" / "senneed.csv").open("a", encoding="utf-8") as fh:
+        fh.write(",".join(rows[0].values()) + "\n")  # the same senneedtableid again
+    conversion = _convert(written)
+    modules = conversion.summary["modules"]
+    assert modules["assessment"]["reasons"] == {"flag": 1}
+    assert "'maybe' is not yes or no" in modules["assessment"]["examples"][0]
+    assert modules["senneed"]["reasons"] == {"table_id": 1}
+    assert "repeats '1'" in modules["senneed"]["examples"][0]
+
+
+def test_file_without_its_table_id_column(written):
+    path = written / "data" / "person.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("persontableid", "id", 1))
+    with pytest.raises(
+        SourceError,
+        match=r"person.csv \(Module 1: person details\) has no "
+        r"column persontableid",
+    ):
+        _convert(written)
+
+
+def test_blade_export_names_found(written):
+    data = written / "data"
+    for path in list(data.iterdir()):
+        path.rename(data / f"Blade-Export_18-01-2024_{path.name}")
+    conversion = _convert(written)
+    assert conversion.summary["modules"]["requests"]["file"] == (
+        "Blade-Export_18-01-2024_requests.csv"
+    )
+    assert len(_rows(conversion.paths["ehc_requests"])) == 2
+
+
+def test_profile_yaml_with_an_unknown_module(tmp_path):
+    import yaml
+
+    from sendready.metadata.profile import builtin_profiles
+
+    raw = yaml.safe_load(builtin_profiles()["bury-2017-wsoa"].read_text(encoding="utf-8"))
+    raw["sen2"] = {"files": {"plans": "plans.csv"}}
+    path = tmp_path / "area.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"sen2.files: names unknown SEN2 module"):
+        load_profile(path)
