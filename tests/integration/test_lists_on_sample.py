@@ -40,6 +40,10 @@ def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def _missing(value) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
 def _second_way(frame: pd.DataFrame) -> Counter:
     counts: Counter = Counter()
     upns = Counter(u for u in frame["upn"] if isinstance(u, str) and u.strip())
@@ -52,11 +56,13 @@ def _second_way(frame: pd.DataFrame) -> Counter:
             age = _age(born, AS_AT)
             counts["age_25"] += age == 25
             counts["age_26_or_over"] += age >= 26
-            counts["no_upn_or_uln"] += age >= 6 and upn is None and not row["uln"]
-            school_age = 5 <= _age(born, dt.date(2018, 8, 31)) <= 15
+            counts["no_upn_or_uln"] += age >= 6 and upn is None and _missing(row["uln"])
+            school_age = 5 <= age <= 15
             counts["school_age_no_establishment"] += (
-                school_age and not row["establishment_urn"] and row.get("ehe") != "Yes"
+                school_age and _missing(row["establishment_urn"]) and row.get("ehe") != "Yes"
             )
+        counts["no_gender"] += _missing(row["gender"])
+        counts["no_ethnicity"] += _missing(row["ethnicity"])
         counts["duplicate_upn"] += upn is not None and upns[upn] > 1
         counts["invalid_upn"] += upn is not None and not is_valid_upn(upn)
     return counts

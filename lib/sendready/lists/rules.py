@@ -1,15 +1,17 @@
 """Checks on the inspection-week lists, after the rule set local authority analysts share.
 
-Local authority analysts check their lists before sending them with a shared rule set
-(Data to Insight's validator for the area SEND inspection lists, "Annex A"). Each rule
-here is one of those checks, with its severity as that rule set gives it: an *error* is
-something inspectors will query as wrong, a *query* something that may be right but must
-be explained. Each rule says which lists it applies to and returns, for a list, which
-rows fail it; the report counts them and lists the rows (restricted).
+Local authority analysts check their lists before sending them with a shared rule set:
+Data to Insight's Annex A SEN validator, whose rules are numbered 101-109 for List 1 and
+201-209 for List 2. Each rule here carries that number (``annex_a``) and the severity
+that rule set gives it: an *error* is something to correct before the list is sent, a
+*query* something that may be right but must be explained. A few checks are the suite's
+own (no Annex A number): a UPN with a wrong check letter, a plan more than a year old
+with no review in the last year, and a child on both lists. Two Annex A rules need
+columns no extract holds and are not run: 103/203 (disability status) and 108b/208b
+(a subsidiary establishment without a main one).
 
-Ages are in whole years on the as-at date. Compulsory school age is taken from the age
-on the 31 August before the date (the academic-year age), 5 to 15: the years a child
-must be in a school or electively home educated.
+Ages are whole years on the as-at date, as Annex A counts them: school age is 5 to 15
+(past the fifth birthday, not yet sixteen).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Rule:
     lists: tuple[str, ...]
     description: str
     check: Callable[[pd.DataFrame, pd.Timestamp, dict], np.ndarray]
+    annex_a: str = ""
 
 
 def age_on(born: pd.Series, day: pd.Timestamp) -> pd.Series:
@@ -43,11 +46,6 @@ def age_on(born: pd.Series, day: pd.Timestamp) -> pd.Series:
         (born.dt.month == day.month) & (born.dt.day > day.day)
     )
     return (years - before_birthday.astype("Int64")).astype("Int64")
-
-
-def _academic_age(born: pd.Series, day: pd.Timestamp) -> pd.Series:
-    year = day.year if (day.month, day.day) >= (9, 1) else day.year - 1
-    return age_on(born, pd.Timestamp(year, 8, 31))
 
 
 def _blank(values: pd.Series) -> np.ndarray:
@@ -93,7 +91,7 @@ def _no_upn_uln(frame, day, _):
 
 
 def _no_establishment(frame, day, _):
-    school_age = _academic_age(frame["date_of_birth"], day).between(5, 15).fillna(False)
+    school_age = _age(frame, day).between(5, 15).fillna(False)
     ehe = frame["ehe"].eq("Yes").to_numpy() if "ehe" in frame else False
     return school_age.to_numpy() & _blank(frame["establishment_urn"]) & ~ehe
 
@@ -118,6 +116,14 @@ def _no_need(frame, _day, _):
     return _blank(frame["primary_need"])
 
 
+def _no_gender(frame, _day, _):
+    return _blank(frame["gender"])
+
+
+def _no_ethnicity(frame, _day, _):
+    return _blank(frame["ethnicity"])
+
+
 def _review_overdue(frame, day, _):
     year_ago = day - pd.DateOffset(years=1)
     initial = pd.to_datetime(frame["initial_plan_date"], errors="coerce")
@@ -133,36 +139,29 @@ def _on_both(frame, _day, other):
     return frame["person_id"].isin(set(list1["person_id"])).to_numpy()
 
 
+_BOTH = ("list1", "list2")
 RULES: tuple[Rule, ...] = (
+    Rule("no_birth_date", "error", _BOTH, "No date of birth", _no_birth_date, "101a/201a"),
+    Rule("no_gender", "error", _BOTH, "No sex recorded", _no_gender, "101b/201b"),
+    Rule("no_ethnicity", "error", _BOTH, "No ethnicity recorded", _no_ethnicity, "101c/201c"),
+    Rule("no_primary_need", "error", _BOTH, "No primary need", _no_need, "101d/201d"),
     Rule(
         "age_25",
         "query",
-        ("list1", "list2"),
-        "Aged 25 on the date: check the plan is "
-        "still needed, as it ends by the end of the academic year the young person turns 25",
+        _BOTH,
+        "Aged 25 on the date: check the plan or support is still needed (a plan ends by "
+        "the end of the academic year the young person turns 25)",
         _age_25,
+        "102a/202a",
     ),
-    Rule(
-        "age_26_or_over",
-        "error",
-        ("list1", "list2"),
-        "Aged 26 or over: too old for a plan or SEN support",
-        _age_26,
-    ),
+    Rule("age_26_or_over", "error", _BOTH, "Aged 26 or over", _age_26, "102b/202b"),
     Rule(
         "future_date",
-        "error",
-        ("list1", "list2"),
-        "A date (birth, plan or review) after the as-at date",
+        "query",
+        _BOTH,
+        "A date (birth, initial or latest plan, last review) after the as-at date",
         _future,
-    ),
-    Rule("no_birth_date", "error", ("list1", "list2"), "No date of birth", _no_birth_date),
-    Rule(
-        "initial_plan_after_review",
-        "error",
-        ("list1",),
-        "Initial plan date after the last annual review date",
-        _initial_after_review,
+        "105a-d/205a",
     ),
     Rule(
         "initial_plan_after_latest",
@@ -170,7 +169,41 @@ RULES: tuple[Rule, ...] = (
         ("list1",),
         "Initial plan date after the latest plan date",
         _initial_after_latest,
+        "106a",
     ),
+    Rule(
+        "initial_plan_after_review",
+        "error",
+        ("list1",),
+        "Initial plan date after the last annual review date",
+        _initial_after_review,
+        "106b",
+    ),
+    Rule(
+        "no_upn_or_uln",
+        "error",
+        _BOTH,
+        "Aged 6 or over with neither a UPN nor a ULN",
+        _no_upn_uln,
+        "107/207",
+    ),
+    Rule(
+        "school_age_no_establishment",
+        "error",
+        _BOTH,
+        "Of school age (5 to 15) with no establishment and not electively home educated",
+        _no_establishment,
+        "108a/208a",
+    ),
+    Rule(
+        "duplicate_upn",
+        "error",
+        _BOTH,
+        "The same UPN on more than one row",
+        _duplicate_upn,
+        "109/209",
+    ),
+    Rule("invalid_upn", "error", _BOTH, "UPN with a wrong check letter or shape", _invalid_upn),
     Rule(
         "review_overdue",
         "query",
@@ -178,35 +211,6 @@ RULES: tuple[Rule, ...] = (
         "Plan more than a year old with no annual review in the last year",
         _review_overdue,
     ),
-    Rule(
-        "no_upn_or_uln",
-        "error",
-        ("list1", "list2"),
-        "Aged 6 or over with neither a UPN nor a ULN",
-        _no_upn_uln,
-    ),
-    Rule(
-        "invalid_upn",
-        "error",
-        ("list1", "list2"),
-        "UPN with a wrong check letter or shape",
-        _invalid_upn,
-    ),
-    Rule(
-        "duplicate_upn",
-        "error",
-        ("list1", "list2"),
-        "The same UPN on more than one row",
-        _duplicate_upn,
-    ),
-    Rule(
-        "school_age_no_establishment",
-        "error",
-        ("list1", "list2"),
-        "Of compulsory school age with no establishment and not electively home educated",
-        _no_establishment,
-    ),
-    Rule("no_primary_need", "error", ("list1", "list2"), "No primary need", _no_need),
     Rule(
         "on_both_lists",
         "query",
@@ -249,6 +253,7 @@ def rule_counts(failures: pd.DataFrame, lists: dict[str, pd.DataFrame]) -> pd.Da
             rows.append(
                 {
                     "rule": rule.id,
+                    "annex_a": rule.annex_a,
                     "severity": rule.severity,
                     "list": name,
                     "description": rule.description,

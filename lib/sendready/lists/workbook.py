@@ -49,7 +49,7 @@ def write_validation(
     failures: pd.DataFrame, counts: pd.DataFrame, lists: dict[str, pd.DataFrame], folder: Path
 ) -> Path:
     """Counts per rule, then one sheet per failing rule with the rows (restricted)."""
-    header = ["Rule", "Severity", "List", "Description", "Rows failing", "Rows in list"]
+    header = ["Rule", "Annex A", "Severity", "List", "Description", "Rows failing", "Rows in list"]
     sheets = [("Counts per rule", header, counts)]
     for rule in RULES:
         for name in rule.lists:

@@ -63,6 +63,8 @@ CASES = [
     ("invalid_upn", {"upn": "A00000000000X"}),
     ("school_age_no_establishment", {"establishment_urn": None}),
     ("no_primary_need", {"primary_need": " "}),
+    ("no_gender", {"gender": None}),
+    ("no_ethnicity", {"ethnicity": ""}),
 ]
 
 
@@ -77,14 +79,17 @@ def test_every_rule_has_a_test():
 
 
 def test_edges_do_not_fail():
-    # exactly 6 without identifiers fails; 5 does not; home educated needs no school;
-    # a review exactly a year ago is not overdue; 26th birthday tomorrow is still 25
+    # 6 tomorrow without identifiers passes; home educated needs no school; a review
+    # exactly a year ago is not overdue; 26th birthday tomorrow is still 25; 16 today is
+    # past school age, 5 tomorrow not yet of it
     rows = _list(
         LIST1_COLUMNS,
         {"uln": None, "date_of_birth": pd.Timestamp("2018-03-02")},
         {"establishment_urn": None, "ehe": "Yes"},
         {"last_review_date": pd.Timestamp("2023-03-01")},
         {"date_of_birth": pd.Timestamp("1998-03-02")},
+        {"establishment_urn": None, "date_of_birth": pd.Timestamp("2008-03-01")},
+        {"establishment_urn": None, "date_of_birth": pd.Timestamp("2019-03-02"), "uln": None},
     )
     assert _failed({"list1": rows}) == {("age_25", "list1", 4)}
 
