@@ -83,5 +83,5 @@ def test_a_list_without_the_needed_headings_is_a_clear_error(data, tmp_path, cap
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "has no column 'Child ID', 'UPN', 'Date of birth'" in err
+    assert "has no column 'Unique ID', 'UPN', 'Date of birth'" in err
     assert "What to do:" in err

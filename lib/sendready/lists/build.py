@@ -3,12 +3,14 @@
 List 1 holds every child or young person with a plan open on the date (started on or
 before it, not ceased before it); List 2 every pupil recorded on SEN support (provision
 K) at the latest school census on or before the date who has no open plan. The columns
-are those the inspection handbook asks for and the staged data hold: identifiers, date
-of birth, sex and ethnicity from the persons extract; the first and latest plan dates,
-primary need and setting from the plans; the last review held on or before the date, and
-whether the child is known to social care, from the annual reviews; the establishment's
-phase from the school census. The unique learner number is not held by any extract, so
-its column is left blank for the area to fill in.
+are those of the lists' template (:data:`LIST1_COLUMNS`); the staged data fill in the
+identifiers, date of birth, sex and ethnicity from the persons extract; the first and
+latest plan dates, primary need and setting from the plans; the last review held on or
+before the date, and whether the child is known to social care, from the annual reviews;
+the establishment's phase from the school census. The unique learner number and the columns about
+attendance, exclusions, pupil premium and disability are held by no extract, so they are
+left blank for the area to fill in. Names are not on the lists: the unique ID, UPN and
+date of birth identify a child, and the lists carry no more than the template asks.
 """
 
 from __future__ import annotations
@@ -18,32 +20,46 @@ import datetime as dt
 import pandas as pd
 
 # Column -> heading in the workbook, in order. Identifying columns are restricted.
+# Column -> heading, in the order and words of the lists' template as local authorities
+# check them (Data to Insight's Annex A SEN validator). Columns no extract holds
+# (suspensions, exclusions, absence, pupil premium, a second establishment, the social
+# care team, disability) are written blank, for the area to fill in.
 PERSON_COLUMNS = {
-    "person_id": "Child ID",
+    "person_id": "Unique ID",
     "upn": "UPN",
     "uln": "ULN",
-    "surname": "Surname",
-    "forename": "Forename",
     "date_of_birth": "Date of birth",
-    "gender": "Sex",
+    "gender": "Gender",
     "ethnicity": "Ethnicity",
 }
-LIST1_COLUMNS = PERSON_COLUMNS | {
-    "initial_plan_date": "Initial EHC plan date",
-    "latest_plan_date": "Latest EHC plan date",
-    "last_review_date": "Last annual review date",
-    "primary_need": "Primary need",
-    "establishment_urn": "Establishment URN",
-    "establishment_phase": "Establishment phase",
-    "ehe": "Electively home educated",
-    "known_to_social_care": "Known to social care",
+PLAN_COLUMNS = {
+    "initial_plan_date": "Date initial EHC plan issued",
+    "latest_plan_date": "Date updated EHC plan issued",
+    "last_review_date": "Date EHC plan last reviewed",
 }
-LIST2_COLUMNS = PERSON_COLUMNS | {
-    "ncy": "National curriculum year",
-    "primary_need": "Primary need",
-    "establishment_urn": "Establishment URN",
-    "establishment_phase": "Establishment phase",
+SETTING_COLUMNS = {
+    "primary_need": "SEN primary need",
+    "establishment_urn": "Main education establishment – URN",
+    "establishment_phase": "Main education establishment – phase",
+    "subsidiary_phase": "Subsidiary education establishment – phase (dual registration)",
 }
+OTHER_COLUMNS = {
+    "suspensions": "Suspensions",
+    "permanent_exclusions": "Permanent exclusions",
+    "absence": "Absence",
+    "pupil_premium": "Pupil Premium",
+    "known_to_social_care": "Known to children's social care?",
+    "social_care_team": "Which children's social care team?",
+    "disability": "Does the child or young person have a disability?",
+}
+LIST1_COLUMNS = (
+    PERSON_COLUMNS
+    | PLAN_COLUMNS
+    | SETTING_COLUMNS
+    | {"ehe": "Elective home education"}
+    | OTHER_COLUMNS
+)
+LIST2_COLUMNS = PERSON_COLUMNS | SETTING_COLUMNS | OTHER_COLUMNS
 COLUMNS = {"list1": LIST1_COLUMNS, "list2": LIST2_COLUMNS}
 DATE_COLUMNS = ("date_of_birth", "initial_plan_date", "latest_plan_date", "last_review_date")
 TITLES = {
@@ -66,7 +82,6 @@ def build_lists(tables: dict[str, pd.DataFrame | None], as_at: dt.date) -> dict[
     list2 = pd.DataFrame(
         {
             "person_id": support["person_id"].to_numpy(),
-            "ncy": support["ncy"].to_numpy(),
             "primary_need": support["primary_need"].to_numpy(),
             "establishment_urn": support["school_urn"].to_numpy(),
             "establishment_phase": support["phase"].to_numpy(),
@@ -74,8 +89,8 @@ def build_lists(tables: dict[str, pd.DataFrame | None], as_at: dt.date) -> dict[
     )
     list2 = _with_person(list2, persons)
     return {
-        "list1": list1[list(LIST1_COLUMNS)].sort_values("person_id", ignore_index=True),
-        "list2": list2[list(LIST2_COLUMNS)].sort_values("person_id", ignore_index=True),
+        name: frame.reindex(columns=list(COLUMNS[name])).sort_values("person_id", ignore_index=True)
+        for name, frame in (("list1", list1), ("list2", list2))
     }
 
 
@@ -148,7 +163,7 @@ def _add_reviews(out: pd.DataFrame, reviews: pd.DataFrame, day: pd.Timestamp) ->
 
 def _with_person(frame: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:
     people = persons.reindex(frame["person_id"])
-    for column in ("upn", "surname", "forename", "date_of_birth", "gender", "ethnicity"):
+    for column in ("upn", "date_of_birth", "gender", "ethnicity"):
         frame[column] = people[column].to_numpy() if column in people else None
     frame["uln"] = None
     return frame

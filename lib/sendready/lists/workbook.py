@@ -117,6 +117,11 @@ def read_list(path: Path | str, which: str) -> pd.DataFrame:
     return frame[list(COLUMNS[which])]
 
 
+def _heading(text: object) -> str:
+    """A heading compared ignoring case, spaces, underscores and the kind of dash."""
+    return "".join(str(text).casefold().replace("–", "-").replace("_", "").split())
+
+
 def _dates(values: pd.Series) -> pd.Series:
     """Dates as a workbook holds them (real dates) or as text: ISO (2019-03-31, with or
     without a time) or British (31/03/2019); anything else is blank."""

@@ -15,8 +15,6 @@ GOOD = {
     "person_id": "P0000001",
     "upn": None,
     "uln": "1234567890",
-    "surname": "Lee",
-    "forename": "Ada",
     "date_of_birth": pd.Timestamp("2012-05-01"),
     "gender": "F",
     "ethnicity": "WBRI",
@@ -28,13 +26,12 @@ GOOD = {
     "establishment_phase": "primary",
     "ehe": "No",
     "known_to_social_care": "No",
-    "ncy": "6",
 }
 
 
 def _list(columns, *changes):
     rows = [
-        {c: GOOD[c] for c in columns} | {"person_id": f"P{i:07d}"} | change
+        {c: GOOD.get(c) for c in columns} | {"person_id": f"P{i:07d}"} | change
         for i, change in enumerate(({},) + changes)
     ]
     return pd.DataFrame(rows)

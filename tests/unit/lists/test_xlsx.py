@@ -47,7 +47,7 @@ def test_list_dates_read_in_both_written_forms(tmp_path):
 
     path = tmp_path / "list2.csv"
     path.write_text(
-        "Child ID,UPN,Date of birth\nP1,,31/03/2010\nP2,,2010-03-30 00:00:00\nP3,,03/31/2010\n",
+        "Unique ID,UPN,Date of birth\nP1,,31/03/2010\nP2,,2010-03-30 00:00:00\nP3,,03/31/2010\n",
         encoding="utf-8",
     )
     frame = read_list(path, "list2")
