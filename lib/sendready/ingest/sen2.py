@@ -255,6 +255,14 @@ def _check_items(mods: ModuleRows, codes: dict[str, dict[str, str]]) -> None:
     name = mods.module.name
     for table_id, row in list(mods.rows.items()):
         number = mods.row_number[table_id]
+        if name == "person" and not row.get("nativeid"):
+            mods.reject(
+                number,
+                "nativeid",
+                "no_id",
+                "the person has no nativeid; export the return with your system's person "
+                "id there (the id your other extracts use), so the rows can be linked",
+            )
         for item in mods.module.items:
             value = row.get(item, "")
             if not value:
@@ -322,13 +330,14 @@ def _link(modules: dict[str, ModuleRows]) -> None:
         if parent_id is None:
             continue
         parent = next(m for m in modules.values() if m.module.table_id == parent_id)
+        where = parent.path.name if parent.path else parent.module.default_file
+        set_aside = {parent.raw_id(n) for n in parent.set_aside}
         for table_id, row in list(mods.rows.items()):
             link = row.get(parent_id, "")
             if link in parent.rows:
                 continue
             number = mods.row_number[table_id]
-            where = parent.path.name if parent.path else parent.module.default_file
-            if link and link in {parent.raw_id(n) for n in parent.set_aside}:
+            if link and link in set_aside:
                 reason = f"its {parent_id} {link!r} was set aside in {where}"
             else:
                 reason = f"its {parent_id} {link!r} is not in {where}"

@@ -221,3 +221,13 @@ def test_profile_yaml_with_an_unknown_module(tmp_path):
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ProfileError, match=r"sen2.files: names unknown SEN2 module"):
         load_profile(path)
+
+
+def test_person_without_an_id_is_set_aside_with_its_requests(written):
+    _edit(written / "data" / "person.csv", 0, "nativeid", "")
+    conversion = _convert(written)
+    modules = conversion.summary["modules"]
+    assert modules["person"]["reasons"] == {"no_id": 1}
+    assert "the id your other extracts use" in modules["person"]["examples"][0]
+    assert modules["requests"]["reasons"] == {"parent": 2}
+    assert _rows(conversion.paths["persons"]) == []
