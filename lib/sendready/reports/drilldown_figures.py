@@ -105,28 +105,34 @@ def parse_month(month: str, period_end: object) -> pd.Timestamp:
 # --- finding a school or a provider by name --------------------------------------------------
 
 SUGGESTIONS = 3  # a few close names help; a long list is what list_schools() is for
+CLOSE = 0.6  # difflib.get_close_matches' own cut-off
 
 
 def close_matches(wanted: str, choices: Mapping[str, str]) -> list[str]:
-    """Keys of ``choices`` (key -> name) whose key or name is close to ``wanted``.
+    """Keys of ``choices`` (key -> name) whose key or name is close to ``wanted``, closest
+    first (ties in the order given: busiest provider, lowest URN).
 
     A mistyped URN is close to the right one (a digit dropped or swapped), and an analyst
     may type a school's name where its URN was asked for, so both are compared
-    (:mod:`difflib`, case-insensitive); a name that contains the words typed counts too.
+    (:mod:`difflib`'s ratio, case-insensitive, at least 0.6 as ``get_close_matches``), as
+    is the start of each name as long as the text typed ("Irwel Acute" is far from the
+    whole of "Irwell Acute Hospitals NHS Trust" but close to its first eleven letters);
+    a name that contains the text typed counts as a full match.
     """
     text = str(wanted).strip().lower()
     if not text:
         return []
-    by_key = {str(k).lower(): k for k in choices}
-    by_name = {str(v).lower(): k for k, v in choices.items()}
-    # The start of each name as long as the text typed: "Irwel Acute" is far from the
-    # whole of "Irwell Acute Hospitals NHS Trust" but close to its first eleven letters.
-    by_start = {n[: len(text)]: k for n, k in reversed(by_name.items())}
-    found = []
-    for lookup in (by_key, by_name, by_start):
-        found += [lookup[k] for k in difflib.get_close_matches(text, list(lookup), SUGGESTIONS)]
-    found += [k for n, k in by_name.items() if text in n]
-    return list(dict.fromkeys(found))[:SUGGESTIONS]
+
+    def score(key: str, name: str) -> float:
+        name = str(name).lower()
+        if text in name:
+            return 1.0
+        ratios = (str(key).lower(), name, name[: len(text)])
+        return max(difflib.SequenceMatcher(None, text, r).ratio() for r in ratios)
+
+    scored = [(score(k, v), n, k) for n, (k, v) in enumerate(choices.items())]
+    close = sorted((-s, n, k) for s, n, k in scored if s >= CLOSE)
+    return [k for _, _, k in close[:SUGGESTIONS]]
 
 
 def _did_you_mean(found: list[str], choices: Mapping[str, str], quote: bool) -> str:
