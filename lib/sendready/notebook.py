@@ -214,16 +214,26 @@ def install_error_handler(shell=None) -> bool:
 # --- interactive tables ----------------------------------------------------------------------
 
 
-def interactive_tables() -> None:
+TABLE_BYTES = 8 * 2**20  # itables' default (64 kB) would show a sample of a long table
+
+
+def interactive_tables(max_bytes: int = TABLE_BYTES) -> None:
     """Show every DataFrame in this notebook as a sortable, filterable table (itables).
 
-    Offline: the DataTables library comes from the itables package itself (about 700 kB,
+    Offline: the DataTables library comes from the itables package itself (about 1 MB,
     written once into this cell's output), never from the internet. For analysts'
     notebooks only: a board notebook must not call it, as its tables are exported as
     plain HTML.
+
+    Args:
+        max_bytes: Tables larger than this are shown as a sample of their rows (itables
+            says so above the table). The default holds the whole indicator table, so
+            that sorting and filtering see every row.
     """
+    import itables.options
     from itables import init_notebook_mode
 
+    itables.options.maxBytes = max_bytes
     init_notebook_mode(all_interactive=True, connected=False)
 
 
