@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sendready.reports.charts.theme import HIGHLIGHT, SERIES_GREY
+
 BASELINE, SINCE = "baseline", "since the baseline"
 PANEL_HEIGHT = 2.2  # inches: four panels a row fit a JupyterLab page
 PANELS_PER_ROW = 4
@@ -73,6 +75,20 @@ def change_since_baseline(series: pd.DataFrame) -> pd.DataFrame:
     return means.loc[order].reset_index()
 
 
+def _panels(series: pd.DataFrame) -> dict:
+    """What every chart here shares: a panel per indicator, four a row, coloured by phase
+    (baseline grey, since blue: the house colours of :mod:`sendready.reports.charts.theme`)."""
+    return {
+        "col": "indicator_id",
+        "col_wrap": min(PANELS_PER_ROW, max(1, series["indicator_id"].nunique())),
+        "hue": "phase",
+        "hue_order": [BASELINE, SINCE],
+        "palette": [SERIES_GREY, HIGHLIGHT],
+        "height": PANEL_HEIGHT,
+        "aspect": 1.5,
+    }
+
+
 def small_multiples(series: pd.DataFrame, *, y: str = "value"):
     """One small line chart per indicator, months along the bottom, baseline months in
     grey and the months since in blue (:func:`seaborn.relplot`).
@@ -86,18 +102,12 @@ def small_multiples(series: pd.DataFrame, *, y: str = "value"):
         data=series,
         x="period_start",
         y=y,
-        col="indicator_id",
-        col_wrap=min(PANELS_PER_ROW, max(1, series["indicator_id"].nunique())),
-        hue="phase",
-        hue_order=[BASELINE, SINCE],
-        palette=["#8C8C8C", "#1d4f91"],
+        **_panels(series),
         kind="line",
         estimator=None,  # one figure a month: nothing to average or bootstrap
         errorbar=None,
         marker="o",
         markersize=3,
-        height=PANEL_HEIGHT,
-        aspect=1.5,
         facet_kws={"sharey": False},
     )
     grid.set_titles("{col_name}")
@@ -119,18 +129,12 @@ def distributions(series: pd.DataFrame, *, x: str = "value"):
     grid = sns.displot(
         data=series,
         x=x,
-        col="indicator_id",
-        col_wrap=min(PANELS_PER_ROW, max(1, series["indicator_id"].nunique())),
-        hue="phase",
-        hue_order=[BASELINE, SINCE],
-        palette=["#8C8C8C", "#1d4f91"],
+        **_panels(series),
         kind="hist",
         stat="density",
         common_norm=False,
         common_bins=False,  # each indicator its own range
         element="step",
-        height=PANEL_HEIGHT,
-        aspect=1.5,
         facet_kws={"sharex": False, "sharey": False},
     )
     grid.set_titles("{col_name}")
