@@ -18,7 +18,14 @@ from sendready.core.errors import SendreadyError
 from sendready.core.formatting import format_month, format_value
 from sendready.reports.charts import spc_chart
 from sendready.reports.charts.display import Chart
-from sendready.reports.charts.theme import HIGHLIGHT, LINE_GREY, new_figure, plain_text, styled
+from sendready.reports.charts.theme import (
+    HIGHLIGHT,
+    LINE_GREY,
+    new_figure,
+    percent_axis,
+    plain_text,
+    styled,
+)
 from sendready.reports.drilldown_figures import close_matches
 from sendready.reports.panels import _small_flags
 
@@ -111,8 +118,12 @@ def points_chart(rows: pd.DataFrame, title: str, unit: str, threshold: int) -> I
             label="Figure with its 95% interval",
         )
         ax.set_title(plain_text(title))
-        ax.set_ylabel("Per cent" if unit == "percent" else unit)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12))
+        ax.set_xticks(dates, [d.strftime("%b %Y") for d in dates], rotation=45, ha="right")
+        if unit == "percent":
+            percent_axis(ax)
+        else:
+            ax.set_ylabel(unit)
+        ax.legend(loc="best", fontsize="small")
     months = [format_month(d) for d in rows["period_start"]]
     data = pd.DataFrame(
         {
