@@ -37,6 +37,16 @@ def test_report_table_is_the_evidence_tables_rows_for_its_indicators():
     assert bool(quarter["small_number"])
 
 
+def test_board_summary_table_is_every_profile_indicators_rows():
+    from sendready.reports.summary import BoardSummary
+
+    ctx = small_context()
+    evidence = ctx.evidence.table
+    ids = [i for w in ctx.profile.weaknesses for i in w.indicators]
+    expected = evidence[evidence["indicator_id"].isin(ids)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(BoardSummary(ctx).table(), expected)
+
+
 def test_context_indicators_is_a_copy_of_the_evidence_table():
     base = small_context()
     ctx = ReportContext(
