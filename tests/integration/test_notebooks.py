@@ -614,3 +614,105 @@ def test_drilldown_exports_to_a_clean_page(runs):
     )
     assert 'lang="en-GB"' in html and html.count("<h1") == 1
     assert "Show the numbers behind this chart" not in html.split("A month:")[0]
+
+
+# --- the analysts' explore notebook and errors in a kernel -----------------------------------
+
+EXPLORE = "60_explore"
+
+
+@pytest.fixture(scope="module")
+def explore_run(sample_pack, tmp_path_factory) -> Run:
+    """The explore notebook under the plain papermill command line, on the pack's data
+    (its staged tables copied into a new outputs folder), for one weakness's indicators."""
+    root = tmp_path_factory.mktemp("explore")
+    staged = Path(SAMPLE_PACK_PROFILE, "restricted", "staged")
+    shutil.copytree(sample_pack.outputs / staged, root / "outputs" / staged)
+    return _papermill(
+        "explore",
+        EXPLORE,
+        root / "explore.ipynb",
+        NOTEBOOKS,
+        data_dir=str(sample_pack.data_dir),
+        outputs_dir=str(root / "outputs"),
+        period_end=PERIOD,
+        weakness_id="W6",
+    )
+
+
+def _data_rows(markup: str) -> int:
+    """Rows an itables table holds (its data is JSON text inside the page's JavaScript)."""
+    import json
+
+    found = re.search(r'"data_json": ("(?:[^"\\]|\\.)*")', markup)
+    assert found, "not an itables table"
+    return len(json.loads(json.loads(found.group(1))))
+
+
+def test_explore_notebook_runs_with_seaborn_charts_and_whole_interactive_tables(
+    explore_run, sample_pack
+):
+    book = explore_run.notebook()
+    assert not [o for o in _outputs(book) if o["output_type"] == "error"]
+    by_source = {c.source.splitlines()[0]: c for c in book.cells if c.cell_type == "code"}
+    # The interactive table of the whole indicator table: every row, none sampled away.
+    table = pd.read_parquet(sample_pack.restricted / "evidence" / "indicators.parquet")
+    shown = by_source["ctx.indicators"].outputs[0]["data"]["text/html"]
+    assert _data_rows(shown) == len(table)
+    # The library came from the package itself: nothing is fetched (links are not fetches).
+    html = _html(book)
+    assert not re.search(r"""<script[^>]+src=|import [^;]*from\s+["']https?:""", html)
+    # W6's monthly series in percent, and three seaborn charts drawn from it.
+    profile = load_profile(SAMPLE_PACK_PROFILE)
+    monthly = by_source["monthly = explore.monthly_series(ctx, unit=unit, weakness_id=weakness_id)"]
+    expected = table[
+        (table["period_type"] == "month")
+        & (table["breakdown"] == "")
+        & ~table["no_data"]
+        & (table["unit"] == "percent")
+        & table["indicator_id"].isin(profile.weakness("W6").indicators)
+    ]
+    assert _data_rows(monthly.outputs[0]["data"]["text/html"]) == len(expected)
+    images = [o for o in _outputs(book) if "image/png" in o.get("data", {})]
+    assert len(images) == 3
+    # open_report said what it used, on stderr (never exported).
+    err = "".join(o.get("text", "") for o in _outputs(book) if o.get("name") == "stderr")
+    assert f"data folder:    {sample_pack.data_dir.resolve()}" in err
+    assert "Ready: 3/3 steps" in err
+
+
+def test_a_sendready_error_in_a_notebook_cell_is_one_line(tmp_path):
+    """In a real kernel: the error display holds the message only, and the cell fails."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    book = new_notebook(
+        cells=[
+            new_code_cell(
+                "from sendready.notebook import open_report\n"
+                'ctx = open_report("no-such-profile", "", "2019-03-31")'
+            ),
+            # Raised by the suite after the handler was installed, outside open_report.
+            new_code_cell(
+                "from sendready.reports.drilldown_figures import parse_month\n"
+                'parse_month("Marhc", "2019-03-31")'
+            ),
+        ],
+        metadata={"kernelspec": {"name": "sendready", "display_name": "sendready"}},
+    )
+    NotebookClient(book, kernel_name="sendready", allow_errors=True, timeout=300).execute(
+        cwd=str(tmp_path)
+    )
+    errors = [o for c in book.cells for o in c.outputs if o["output_type"] == "error"]
+    assert len(errors) == 2
+    first, second = errors
+    assert (first["ename"], second["ename"]) == ("ProfileError", "SendreadyError")
+    (message,) = first["traceback"]  # one entry: the message, no frames
+    assert message.startswith(
+        "sendready: No profile called 'no-such-profile': it is neither a built-in profile "
+        "nor a file.\nWhat to do: Use a path to a YAML file or one of: bury-2017-wsoa, "
+    )
+    assert second["traceback"] == [
+        "sendready: The month 'Marhc' is not a month.\n"
+        "What to do: Write it as year and month, e.g. 2019-03."
+    ]

@@ -9,10 +9,12 @@ attributes they use (:class:`IngestOutcome`).
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
+
+import pandas as pd
 
 from sendready.core.text import strip_bidi_frame
 from sendready.evidence.build import Evidence
@@ -67,10 +69,35 @@ class ReportContext:
     outputs: Path
     folder: Path
     evidence_key: str = ""
+    # What the notebook runs on: code version and folders (sendready.notebook.open_report).
+    uses: dict[str, str] = field(default_factory=dict)
 
     @property
     def staged_dir(self) -> Path:
         return self.ingest.out_dir
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """The tidy indicator table: one row per indicator, breakdown and period (month
+        and quarter), with numerator, denominator, value, interval and flags.
+
+        A copy of the evidence's own table, equal to ``evidence/indicators.parquet``:
+        counts are **not** suppressed (``small_number`` marks those the reports hide), so
+        it stays in the restricted area like that file.
+        """
+        return self.evidence.table.copy()
+
+    def list_schools(self, search: str = "") -> pd.DataFrame:
+        """See :func:`sendready.reports.drilldown.list_schools`."""
+        from sendready.reports.drilldown import list_schools
+
+        return list_schools(self, search)
+
+    def list_providers(self, search: str = "") -> pd.DataFrame:
+        """See :func:`sendready.reports.drilldown.list_providers`."""
+        from sendready.reports.drilldown import list_providers
+
+        return list_providers(self, search)
 
     @cached_property
     def narrator(self):

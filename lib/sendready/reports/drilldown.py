@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sendready.core.errors import SendreadyError
 from sendready.core.formatting import format_date, format_month, format_percent
+from sendready.evidence.build import profile_indicator_ids
 from sendready.indicators.registry import NoData
 from sendready.privacy.disclosure import SUPPRESSED, suppression_note
 from sendready.reports import drilldown_figures as dd
@@ -60,6 +62,45 @@ def _no_data(title: str, reason: object) -> str:
     return heading(2, title) + paragraph(f"No data: {reason}.")
 
 
+def list_schools(ctx, search: str = "") -> pd.DataFrame:
+    """Every school in the school census extract (URN, name, phase, latest census, pupils),
+    or those whose URN or name contains ``search``.
+
+    Raises:
+        SendreadyError: Nothing matches ``search`` (the message names the closest
+            schools), or the census extract was not supplied.
+    """
+    try:
+        table = dd.schools(ctx.data)
+    except NoData as reason:
+        raise SendreadyError(f"There is no school to list: {reason}.") from None
+    return dd.find(table, search, ["school_urn", "school_name"], "school").reset_index(drop=True)
+
+
+def list_providers(ctx, search: str = "") -> pd.DataFrame:
+    """Every provider in the health advice and referral extracts, busiest first (records
+    of each), or those whose name contains ``search``.
+
+    Raises:
+        SendreadyError: Nothing matches ``search`` (the message names the closest
+            providers), or neither extract was supplied.
+    """
+    try:
+        table = dd.providers(ctx.data)
+    except NoData as reason:
+        raise SendreadyError(f"There is no provider to list: {reason}.") from None
+    return dd.find(table, search, ["provider"], "provider").reset_index(drop=True)
+
+
+def _chosen(check, data, value: str) -> str:
+    """A parameter as the extracts spell it; a name the extracts lack is an error (with
+    the closest names), but an extract that was not supplied is "no data" below."""
+    try:
+        return check(data, value)
+    except NoData:
+        return value
+
+
 class DrillDown:
     """The drill-down for one school, one provider and one month.
 
@@ -68,6 +109,15 @@ class DrillDown:
         school_urn: The school's URN; blank for the largest school in the latest census.
         provider: A provider's name as the extracts spell it; blank for the busiest.
         month: ``YYYY-MM``; blank for the last month of the reporting quarter.
+
+    Raises:
+        SendreadyError: No school in the census has ``school_urn``, or no provider in the
+            health extracts is called ``provider`` (the message names the closest ones).
+
+    The ``show_*`` methods display the sections of the notebook; the other public methods
+    return the numbers behind them as DataFrames, for analysts' own work: counts as
+    counted, **not** suppressed (restricted, like the evidence table: never paste them
+    into anything shared).
     """
 
     def __init__(self, ctx, school_urn: str = "", provider: str = "", month: str = "") -> None:
@@ -76,14 +126,21 @@ class DrillDown:
         self.period_end = ctx.evidence.period_end
         self.threshold = ctx.profile.disclosure.threshold
         self.rounding = ctx.profile.disclosure.rounding
-        self.school_urn = str(school_urn).strip() or self._default(
-            dd.default_school, self.data, self.period_end
+        school_urn, provider = str(school_urn).strip(), str(provider).strip()
+        self.school_urn = (
+            _chosen(dd.check_school, self.data, school_urn)
+            if school_urn
+            else self._default(dd.default_school, self.data, self.period_end)
         )
-        self.provider = str(provider).strip() or self._default(dd.default_provider, self.data)
+        self.provider = (
+            _chosen(dd.check_provider, self.data, provider)
+            if provider
+            else self._default(dd.default_provider, self.data)
+        )
         self.month = dd.parse_month(month, self.period_end)
         self.chosen = {
-            "school": bool(str(school_urn).strip()),
-            "provider": bool(str(provider).strip()),
+            "school": bool(school_urn),
+            "provider": bool(provider),
             "month": bool(str(month).strip()),
         }
 
@@ -523,6 +580,53 @@ class DrillDown:
             )
             + table_html(shown, f"Indicators in {format_month(self.month)}")
         )
+
+    # --- DataFrames for analysts (unsuppressed: see the class docstring) ---------------------
+
+    def _frame(self, compute, *args) -> pd.DataFrame:
+        try:
+            return compute(self.data, *args)
+        except NoData as reason:
+            raise SendreadyError(f"No data: {reason}.") from None
+
+    def school_census(self) -> pd.DataFrame:
+        """The school's pupils at each census, against the area (see
+        :func:`~sendready.reports.drilldown_figures.school_census_profile`)."""
+        return self._frame(dd.school_census_profile, self.school_urn, self.period_end)
+
+    def school_needs(self) -> pd.DataFrame:
+        """The school's pupils with SEN by primary need at its latest census."""
+        latest = self.school_census()["census_date"].iloc[-1]
+        return self._frame(dd.school_needs, self.school_urn, latest)
+
+    def school_requests(self) -> pd.DataFrame:
+        """Requests for assessment for the school's pupils, by twelve months."""
+        return self._frame(dd.school_requests, self.school_urn, self.period_end)
+
+    def provider_advice(self) -> pd.DataFrame:
+        """The provider's health advice on time and days to advice, by month."""
+        return self._frame(dd.provider_advice_months, self.provider, self.period_end)
+
+    def provider_waits(self) -> pd.DataFrame:
+        """The provider's waiting list at each month end."""
+        return self._frame(dd.provider_wait_months, self.provider, self.period_end)
+
+    def provider_waits_by_service(self) -> pd.DataFrame:
+        """The provider's waiting list on the period end, by service."""
+        return self._frame(dd.provider_waits_by_service, self.provider, self.period_end)
+
+    def month_table(self) -> pd.DataFrame:
+        """The month's rows of the indicator table (whole area), for every indicator of
+        the profile that has one: the evidence table's own rows and columns."""
+        table = self.ctx.evidence.table
+        ids = profile_indicator_ids(self.ctx.profile)
+        rows = table[
+            (table["period_type"] == "month")
+            & (table["breakdown"] == "")
+            & (table["period_start"] == self.month)
+            & table["indicator_id"].isin(ids)
+        ]
+        return rows.reset_index(drop=True)
 
     # --- notebook entry points --------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from a 2019 extract would be invented, not measured).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 
 import pandas as pd
@@ -99,6 +100,147 @@ def parse_month(month: str, period_end: object) -> pd.Timestamp:
         raise SendreadyError(
             f"The month {text!r} is not a month.", hint="Write it as year and month, e.g. 2019-03."
         ) from None
+
+
+# --- finding a school or a provider by name --------------------------------------------------
+
+SUGGESTIONS = 3  # a few close names help; a long list is what list_schools() is for
+CLOSE = 0.6  # difflib.get_close_matches' own cut-off
+
+
+def close_matches(wanted: str, choices: Mapping[str, str]) -> list[str]:
+    """Keys of ``choices`` (key -> name) whose key or name is close to ``wanted``, closest
+    first (ties in the order given: busiest provider, lowest URN).
+
+    A mistyped URN is close to the right one (a digit dropped or swapped), and an analyst
+    may type a school's name where its URN was asked for, so both are compared
+    (:mod:`difflib`'s ratio, case-insensitive, at least 0.6 as ``get_close_matches``), as
+    is the start of each name as long as the text typed ("Irwel Acute" is far from the
+    whole of "Irwell Acute Hospitals NHS Trust" but close to its first eleven letters);
+    a name that contains the text typed counts as a full match.
+    """
+    text = str(wanted).strip().lower()
+    if not text:
+        return []
+
+    def score(key: str, name: str) -> float:
+        name = str(name).lower()
+        if text in name:
+            return 1.0
+        ratios = (str(key).lower(), name, name[: len(text)])
+        return max(difflib.SequenceMatcher(None, text, r).ratio() for r in ratios)
+
+    scored = [(score(k, v), n, k) for n, (k, v) in enumerate(choices.items())]
+    close = sorted((-s, n, k) for s, n, k in scored if s >= CLOSE)
+    return [k for _, _, k in close[:SUGGESTIONS]]
+
+
+def _did_you_mean(found: list[str], choices: Mapping[str, str], quote: bool) -> str:
+    if not found:
+        return ""
+    words = [
+        f"{k!r}" if quote else (f"{k} ({choices[k]})" if choices[k] != k else str(k)) for k in found
+    ]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return f" Did you mean {listed}?"
+
+
+def schools(data: StagedData) -> pd.DataFrame:
+    """Every school in the school census extract, as its latest census gives it.
+
+    Returns:
+        ``school_urn, school_name, phase, latest_census, pupils`` (pupils at that census),
+        by URN.
+
+    Raises:
+        NoData: The school census extract was not supplied.
+    """
+    census = data.require("school_census")
+    latest = census.sort_values("census_date", kind="stable").groupby(
+        "school_urn", observed=True, sort=True
+    )
+    last = latest.tail(1).set_index("school_urn")
+    sizes = (
+        census.merge(last[["census_date"]].reset_index(), on=["school_urn", "census_date"])
+        .groupby("school_urn", observed=True, sort=True)
+        .size()
+    )
+    out = pd.DataFrame(
+        {
+            "school_name": last["school_name"],
+            "phase": last["phase"],
+            "latest_census": last["census_date"],
+            "pupils": sizes,
+        }
+    ).sort_index()
+    out.index.name = "school_urn"
+    return out.reset_index()
+
+
+def check_school(data: StagedData, school_urn: str) -> str:
+    """The URN as the census holds it, or an error naming the closest schools.
+
+    Raises:
+        SendreadyError: No school in the census has this URN.
+    """
+    table = schools(data)
+    names = dict(
+        zip(table["school_urn"].astype(str), table["school_name"].astype(str), strict=True)
+    )
+    urn = str(school_urn).strip()
+    if urn in names:
+        return urn
+    found = close_matches(urn, names)
+    raise SendreadyError(
+        f"No school with URN {urn!r} is in the school census extract."
+        + _did_you_mean(found, names, quote=False),
+        hint="Set school_urn to a URN the census holds; list_schools(ctx) lists every "
+        "school (list_schools(ctx, 'part of a name') finds one).",
+    )
+
+
+def check_provider(data: StagedData, provider: str) -> str:
+    """The provider as the extracts spell it (matched ignoring case and spacing), or an
+    error naming the closest providers.
+
+    Raises:
+        SendreadyError: No provider in the health extracts has a name like this.
+    """
+    table = providers(data)
+    names = {str(p): str(p) for p in table["provider"]}
+    wanted = " ".join(str(provider).split())
+    same = [p for p in names if " ".join(p.split()).lower() == wanted.lower()]
+    if same:
+        return same[0]
+    found = close_matches(wanted, names)
+    raise SendreadyError(
+        f"No provider named {wanted!r} is in the health advice or referral extracts."
+        + _did_you_mean(found, names, quote=True),
+        hint="Set provider to a name as the extracts spell it; list_providers(ctx) lists them.",
+    )
+
+
+def find(table: pd.DataFrame, search: str, columns: list[str], what: str) -> pd.DataFrame:
+    """Rows of ``table`` where any of ``columns`` contains ``search`` (case-insensitive).
+
+    Raises:
+        SendreadyError: Nothing matches; the message names the closest values.
+    """
+    text = str(search).strip().lower()
+    if not text:
+        return table
+    hit = pd.Series(False, index=table.index)
+    for column in columns:
+        hit |= table[column].astype(str).str.lower().str.contains(text, regex=False)
+    if hit.any():
+        return table[hit]
+    key = columns[0]
+    names = dict(zip(table[key].astype(str), table[columns[-1]].astype(str), strict=True))
+    found = close_matches(text, names)
+    raise SendreadyError(
+        f"No {what} matches {search!r}." + _did_you_mean(found, names, quote=len(columns) == 1),
+        hint=f"Try part of the name, or leave the search out to list every {what}.",
+    )
 
 
 # --- a school ----------------------------------------------------------------------------

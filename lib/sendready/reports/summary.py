@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from sendready.core.formatting import format_date
+from sendready.evidence.build import profile_indicator_ids
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule
 from sendready.privacy.disclosure import counts_attribute, suppression_note
+from sendready.reports import analyst
 from sendready.reports.common import (
     assurance_badge,
     assurance_code,
@@ -166,3 +170,8 @@ class BoardSummary:
 
     def show_provenance(self) -> None:
         show(provenance_html(self.ctx))
+
+    def table(self) -> pd.DataFrame:
+        """For analysts: the indicator table's rows for every indicator of the profile, as
+        the evidence holds them (counts not suppressed: :mod:`sendready.reports.analyst`)."""
+        return analyst.indicator_rows(self.ctx.evidence, profile_indicator_ids(self.ctx.profile))

@@ -22,14 +22,13 @@ from sendready.privacy.disclosure import (
     suppress_indicator_rows,
     suppression_note,
 )
-from sendready.reports import panels
+from sendready.reports import analyst, panels
 from sendready.reports.common import (
     escape,
     heading,
     paragraph,
     provenance_html,
     show,
-    table_html,
     verdict_badge,
 )
 from sendready.reports.context import shared_narrator
@@ -264,8 +263,24 @@ class WeaknessReport:
     def show_provenance(self) -> None:
         show(provenance_html(self.ctx))
 
-    def indicator_table(self) -> None:
-        """For analysts: this weakness's rows of the indicator table (aggregates only)."""
+    # --- for analysts: DataFrames and charts on demand (sendready.reports.analyst) ----
+
+    def table(self) -> pd.DataFrame:
+        """This weakness's rows of the indicator table (every period and breakdown) as the
+        evidence holds them: numbers, counts not suppressed (restricted, see
+        :mod:`sendready.reports.analyst`)."""
+        return analyst.indicator_rows(self.evidence, self.weakness.indicators)
+
+    def chart(self, indicator_id: str) -> analyst.IndicatorChart:
+        """One indicator's chart, as the report draws it (see
+        :func:`sendready.reports.analyst.indicator_chart`)."""
+        wanted = analyst.check_indicator(self.evidence, self.weakness.indicators, indicator_id)
+        return analyst.indicator_chart(self.ctx, self.narrator, wanted)
+
+    def indicator_table(self) -> pd.DataFrame:
+        """This weakness's quarter rows of the indicator table, suppressed as the report
+        suppresses them (executed notebooks are kept and shared too): the table the
+        notebook's analyst cell shows."""
         table = self.narrator.table
         rows = table[
             table["indicator_id"].isin(self.weakness.indicators)
@@ -282,12 +297,10 @@ class WeaknessReport:
             "suppressed",
             "no_data_reason",
         ]
-        # Suppressed as the report suppresses (executed notebooks are kept and shared too):
-        # the narrator's table was marked over each indicator's every row, as secondary
+        # The narrator's table was marked over each indicator's every row, as secondary
         # suppression works within an indicator, so the quarter rows keep those marks.
         shown = suppress_indicator_rows(rows, self.profile.disclosure, marked=True)
-        shown = assert_aggregate(shown[[c for c in cols if c in shown]])
-        show(table_html(shown, f"Indicator table, quarter rows, {self.weakness.id}", fold=True))
+        return assert_aggregate(shown[[c for c in cols if c in shown]]).reset_index(drop=True)
 
 
 def quarantined_share(source: dict) -> str:

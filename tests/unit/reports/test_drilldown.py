@@ -358,3 +358,122 @@ def test_month_indicators_read_the_evidence_with_the_reports_suppression():
     )
     before = dd.month_indicators(evidence, D("2015-01-01"))
     assert (before["value"] == "no figure for this month").all()
+
+
+# --- finding a school or a provider: lists and "did you mean" -------------------------------
+
+
+def test_schools_lists_each_school_as_its_latest_census_gives_it():
+    table = dd.schools(_data(school_census=_census())).set_index("school_urn")
+    assert sorted(table.index) == ["100001", "100002", "100003", "100009"]
+    # Hill's latest census is the 2020 one (renamed, 999 pupils): the extract's own latest.
+    assert table.loc["100001", ["school_name", "pupils"]].tolist() == [
+        "Hill Primary (renamed)",
+        999,
+    ]
+    assert table.loc["100002", ["school_name", "phase", "pupils"]].tolist() == [
+        "Dale Primary",
+        "primary",
+        100,
+    ]
+    assert table.loc["100009", "pupils"] == 30
+
+
+def test_a_mistyped_urn_or_a_name_gives_the_closest_schools():
+    data = _data(school_census=_census())
+    assert dd.check_school(data, " 100002 ") == "100002"
+    with pytest.raises(SendreadyError) as dropped:
+        dd.check_school(data, "10002")  # a digit dropped
+    assert "No school with URN '10002'" in dropped.value.message
+    assert "Did you mean 100002 (Dale Primary)" in dropped.value.message
+    assert "list_schools" in dropped.value.hint
+    with pytest.raises(SendreadyError) as named:
+        dd.check_school(data, "Moss primary")  # a name where the URN was asked for
+    assert "Did you mean 100003 (Moss Primary)" in named.value.message
+
+
+def test_a_provider_matches_ignoring_case_and_a_misspelt_one_is_suggested():
+    advice = staged("ehc_advice", [_advice("A1", "Trust B", "2019-01-10", "2019-01-20")])
+    data = _data(health_referrals=_referrals(), ehc_advice=advice)
+    assert dd.check_provider(data, "trust  a") == "Trust A"
+    with pytest.raises(SendreadyError) as wrong:
+        dd.check_provider(data, "Trsut B")
+    assert wrong.value.message == (
+        "No provider named 'Trsut B' is in the health advice or referral extracts. "
+        "Did you mean 'Trust B' or 'Trust A'?"
+    )
+    with pytest.raises(SendreadyError) as far:
+        dd.check_provider(data, "Zebra Clinic")
+    assert "Did you mean" not in far.value.message
+    assert "list_providers" in far.value.hint
+
+
+def test_drilldown_refuses_an_unknown_school_or_provider_and_names_the_closest():
+    from types import SimpleNamespace
+
+    from helpers.report_fixtures import small_context
+    from sendready.reports.drilldown import DrillDown, list_providers, list_schools
+
+    base = small_context()
+    data = _data(school_census=_census(), health_referrals=_referrals())
+    ctx = SimpleNamespace(**{**vars(base), "data": data})
+    with pytest.raises(SendreadyError, match=r"Did you mean 100001 \(Hill Primary"):
+        DrillDown(ctx, school_urn="100011")
+    with pytest.raises(SendreadyError, match="Did you mean 'Trust A' or 'Trust B'"):
+        DrillDown(ctx, provider="Trust")
+    chosen = DrillDown(ctx, school_urn="100003", provider="TRUST A")
+    assert (chosen.school_urn, chosen.provider) == ("100003", "Trust A")
+    assert chosen.chosen == {"school": True, "provider": True, "month": False}
+    # The lists: every school and provider, or those matching a search.
+    assert list_schools(ctx)["school_urn"].tolist() == ["100001", "100002", "100003", "100009"]
+    assert list_schools(ctx, "special")["school_urn"].tolist() == ["100009"]
+    assert list_schools(ctx, "10000")["school_urn"].tolist() == [
+        "100001",
+        "100002",
+        "100003",
+        "100009",
+    ]
+    # Trust A: three referrals; Trust B: one.
+    assert list_providers(ctx)["provider"].tolist() == ["Trust A", "Trust B"]
+    assert list_providers(ctx, "b")["provider"].tolist() == ["Trust B"]
+    with pytest.raises(SendreadyError, match=r"No school matches 'Dael'\. Did you mean 100002"):
+        list_schools(ctx, "Dael")
+    # No census at all: the drill-down says "no data" in its section, as before.
+    assert DrillDown(base, school_urn="100001").school_urn == "100001"
+    with pytest.raises(SendreadyError, match="There is no school to list: the school_census"):
+        list_schools(base)
+
+
+def test_drilldown_frames_are_the_figures_behind_each_section():
+    from types import SimpleNamespace
+
+    from helpers.report_fixtures import small_context
+    from sendready.reports.drilldown import DrillDown
+
+    base = small_context()
+    data = _data(school_census=_census(), health_referrals=_referrals())
+    drill = DrillDown(SimpleNamespace(**{**vars(base), "data": data}), school_urn="100001")
+    census = drill.school_census()
+    pd.testing.assert_frame_equal(
+        census, dd.school_census_profile(data, "100001", base.evidence.period_end)
+    )
+    # Counts as counted, not suppressed: Hill's 4 EHC plans at the 2019 census.
+    assert census["ehc_plan"].tolist() == [3, 4]
+    assert drill.school_needs().loc["All needs"].tolist() == [20, 4, 24]
+    waits = drill.provider_waits_by_service()
+    assert waits.index.tolist() == ["ot", "slt"]
+    with pytest.raises(SendreadyError, match="No data: the ehc_requests extract was not supplied"):
+        drill.school_requests()
+    # The month's rows of the evidence table, counted here from that table.
+    march = DrillDown(base, month="2019-03").month_table()
+    table = base.evidence.table
+    expected = table[
+        (table["period_type"] == "month")
+        & (table["breakdown"] == "")
+        & (table["period_start"] == D("2019-03-01"))
+    ].reset_index(drop=True)
+    pd.testing.assert_frame_equal(march, expected)
+    assert march.set_index("indicator_id").loc["EHC01", ["numerator", "denominator"]].tolist() == [
+        1,
+        1,
+    ]
