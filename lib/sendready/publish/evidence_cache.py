@@ -70,6 +70,10 @@ def load_or_build_evidence(
     The pickle is written by this suite into the run's own output folder and read back
     only when its key matches, never from user-supplied paths.
     """
+    from sendready.indicators.declared import register_profile_indicators
+
+    # Reports read the registry for the area's own indicators, cached evidence or not.
+    register_profile_indicators(profile)
     key = evidence_key(profile, ingest, period_end)
     cache = evidence_dir(folder) / "evidence.pkl"
     key_file = evidence_dir(folder) / "evidence.key"
