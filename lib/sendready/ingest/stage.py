@@ -215,6 +215,12 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         {c: raw.frame[chosen[c]] if c in chosen else "" for c in contract.column_names},
         index=raw.frame.index,
     )
+    text, mapped = apply_code_map(text, spec)
+    notes += [
+        f"{count:,} value(s) of {column} read through the profile's code_map "
+        f"(sources.{plan.name}.code_map.{column})"
+        for column, count in mapped.items()
+    ]
     order = _date_order(plan, date_order_evidence(text, contract))
     if order == "mdy":
         notes.append(
@@ -325,6 +331,31 @@ def _date_order(plan: SourcePlan, evidence: DateOrderEvidence) -> str:
             "default), or export the file again with yyyy-mm-dd dates.",
         )
     return order
+
+
+def apply_code_map(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The area's own code words replaced by the contract's codes (profile ``code_map``).
+
+    A word matches ignoring case and surrounding spaces, as headers do: an area's system
+    writes "Other" or "OTHER " for the same thing. Values already the contract's codes, and
+    words the map does not name, are left for validation to accept or quarantine.
+
+    Returns:
+        The text frame and, per column, how many cells were mapped.
+    """
+    mapped: dict[str, int] = {}
+    if not spec.code_map:
+        return text, mapped
+    text = text.copy()
+    for column, mapping in spec.code_map.items():
+        folded = {own.strip().casefold(): code for own, code in mapping.items()}
+        key = text[column].astype("string").str.strip().str.casefold()
+        new = key.map(folded)
+        hit = new.notna() & (text[column] != new)
+        if hit.any():
+            text.loc[hit, column] = new[hit]
+            mapped[column] = int(hit.sum())
+    return text, mapped
 
 
 def map_headers(
