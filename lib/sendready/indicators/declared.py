@@ -210,6 +210,8 @@ def register_builtin_definitions() -> None:
 
 # Definitions registered from profiles, by id: the declared definition or the module file.
 _FROM_PROFILES: dict[str, object] = {}
+# What each area module (by its content's hash) registered when it was imported.
+_MODULE_DEFINITIONS: dict[str, list[IndicatorDefinition]] = {}
 
 
 def _register_own(definition: IndicatorDefinition, origin: object, profile_id: str) -> None:
@@ -234,7 +236,10 @@ def _register_own(definition: IndicatorDefinition, origin: object, profile_id: s
 def _import_module(path: Path, profile_id: str) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     name = f"sendready_area_indicators_{digest}"
-    if name in sys.modules:
+    if name in _MODULE_DEFINITIONS:
+        # Imported once per process: registering again is putting back what it defined.
+        for definition in _MODULE_DEFINITIONS[name]:
+            _register_own(definition, path, profile_id)
         return
     before = set(REGISTRY)
     module_spec = importlib.util.spec_from_file_location(name, path)
@@ -254,8 +259,18 @@ def _import_module(path: Path, profile_id: str) -> None:
             hint="Fix the module (each of its indicators needs an id no other indicator "
             "uses) and run again.",
         ) from None
-    for new in set(REGISTRY) - before:
+    added = sorted(set(REGISTRY) - before)
+    _MODULE_DEFINITIONS[name] = [REGISTRY[i] for i in added]
+    for new in added:
         _FROM_PROFILES[new] = path
+
+
+def forget_profile_indicators() -> None:
+    """Remove every indicator a profile registered (tests, and a process moving on to
+    another area), leaving the catalogue's own."""
+    for indicator_id in list(_FROM_PROFILES):
+        REGISTRY.pop(indicator_id, None)
+    _FROM_PROFILES.clear()
 
 
 def register_profile_indicators(profile: object) -> list[str]:

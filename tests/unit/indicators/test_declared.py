@@ -20,7 +20,7 @@ from helpers.staged_frames import staged
 from sendready.core.errors import ProfileError
 from sendready.evidence.build import build_evidence
 from sendready.indicators import REGISTRY, StagedData
-from sendready.indicators.declared import register_profile_indicators
+from sendready.indicators.declared import forget_profile_indicators, register_profile_indicators
 from sendready.metadata.profile import builtin_profiles, load_profile
 from sendready.privacy.disclosure import mark_suppression
 
@@ -84,6 +84,13 @@ def _profile_copy(tmp_path: Path, **extra) -> Path:
     path = tmp_path / "own-area.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _catalogue_only_afterwards():
+    """Other tests compare the registry with the catalogue: leave no area's own behind."""
+    yield
+    forget_profile_indicators()
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +193,11 @@ register(
     ]
     assert month["value"].tolist() == [2.0]
     assert evidence.quarter("XB01")["value"] == 2.0
+    # Imported once per process; registering the profile again puts its indicator back.
+    forget_profile_indicators()
+    assert "XB01" not in REGISTRY
+    assert register_profile_indicators(profile) == ["XA01", "XB01"]
+    assert REGISTRY["XB01"].title == "Requests refused (count)"
 
 
 def test_profile_indicator_files_are_read_beside_the_profile(tmp_path):

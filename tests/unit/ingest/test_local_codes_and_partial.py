@@ -99,3 +99,54 @@ def test_profile_actions_must_name_its_weaknesses():
     ]
     with pytest.raises(ValueError, match="action A1 names weakness W9"):
         Profile.model_validate(raw)
+
+
+def test_actions_listed_in_the_profile_are_staged_as_the_action_plan(tmp_path):
+    data = write_required(tmp_path / "raw")
+    raw = json.loads(make_profile().model_dump_json())
+    raw["actions"] = [
+        {
+            "id": "A1",
+            "weakness": "W1",
+            "owner": "Council",
+            "due": "2019-03-01",
+            "status": "overdue",
+        },
+        {
+            "id": "A2",
+            "weakness": "W1",
+            "owner": "NHS",
+            "due": "2019-02-01",
+            "status": "complete",
+            "completed": "2019-01-20",
+        },
+    ]
+    run_ingest(Profile.model_validate(raw), data_dir=data, out_dir=tmp_path / "out")
+    actions = pd.read_parquet(tmp_path / "out" / "action_plan.parquet").set_index("action_id")
+    assert actions["status"].to_dict() == {"A1": "overdue", "A2": "complete"}
+    assert actions.loc["A2", "completed_date"] == pd.Timestamp("2019-01-20")
+    assert pd.isna(actions.loc["A1", "completed_date"])
+
+
+def test_profile_actions_and_an_action_plan_extract_are_refused_together(tmp_path):
+    from sendready.core.errors import SourceError
+
+    data = write_required(tmp_path / "raw")
+    write_csv(
+        data / "action_plan.csv",
+        [
+            {
+                "action_id": "X1",
+                "weakness_id": "W1",
+                "owner_org": "Council",
+                "due_date": "2019-01-01",
+                "status": "on_track",
+            }
+        ],
+    )
+    raw = json.loads(make_profile().model_dump_json())
+    raw["actions"] = [
+        {"id": "A1", "weakness": "W1", "owner": "Council", "due": "2019-03-01", "status": "overdue"}
+    ]
+    with pytest.raises(SourceError, match="lists actions and the data folder also has"):
+        run_ingest(Profile.model_validate(raw), data_dir=data, out_dir=tmp_path / "out")
