@@ -42,6 +42,10 @@ def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str
         "period_end": as_timestamp(period_end).date().isoformat(),
         "version": __version__,
         "code": code_fingerprint(*EVIDENCE_CODE),
+        # An area's own indicator modules are code too: a changed module is new evidence.
+        "modules": [
+            hashlib.sha256(Path(m).read_bytes()).hexdigest() for m in profile.indicator_modules
+        ],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
