@@ -51,10 +51,17 @@ _OPERATORS = {
 # --- evaluation -------------------------------------------------------------------------------
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column's values; one the file did not have (an optional column) is all blank."""
+    if name in frame:
+        return frame[name]
+    return pd.Series(pd.NA, index=frame.index, dtype="object")
+
+
 def _date(frame: pd.DataFrame, node: spec.DateExpression) -> pd.Series:
     if isinstance(node, spec.Shifted):
-        return pd.to_datetime(frame[node.column]) + pd.Timedelta(days=node.days)
-    return pd.to_datetime(frame[node.name])
+        return pd.to_datetime(_column(frame, node.column)) + pd.Timedelta(days=node.days)
+    return pd.to_datetime(_column(frame, node.name))
 
 
 def _value(frame: pd.DataFrame, node: spec.Value) -> pd.Series | object:
@@ -64,7 +71,7 @@ def _value(frame: pd.DataFrame, node: spec.Value) -> pd.Series | object:
         return _date(frame, node)
     if isinstance(node, spec.DaysBetween):
         return days_between(_date(frame, node.end), _date(frame, node.start))
-    return frame[node.name]
+    return _column(frame, node.name)
 
 
 def _plain(values: pd.Series | bool, index: pd.Index) -> pd.Series:
@@ -86,12 +93,12 @@ def evaluate(frame: pd.DataFrame, node: spec.Condition) -> pd.Series:
     if isinstance(node, spec.Negation):
         return ~evaluate(frame, node.item)
     if isinstance(node, spec.Blank):
-        blank = frame[node.column].isna().to_numpy()
+        blank = _column(frame, node.column).isna().to_numpy()
         return pd.Series(~blank if node.negate else blank, index=index)
     if isinstance(node, spec.Flag):
-        return _plain(frame[node.column], index)
+        return _plain(_column(frame, node.column), index)
     if isinstance(node, spec.Member):
-        column = frame[node.column]
+        column = _column(frame, node.column)
         inside = _plain(column.isin(list(node.values)), index) & column.notna()
         return (~inside & column.notna()) if node.negate else inside
     left, right = _value(frame, node.left), _value(frame, node.right)
