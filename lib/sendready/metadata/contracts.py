@@ -443,6 +443,8 @@ _register(
                 "channel",
                 "code",
                 codes=("portal", "email", "post"),
+                required=False,
+                indicators_need=True,
                 description="How the advice arrived",
             ),
         ),
@@ -494,7 +496,13 @@ _register(
                 description="Kind of setting named in the plan",
             ),
             _opt("school_urn", "id", format="urn", description="URN of the setting"),
-            _opt("personal_budget", "bool", description="The plan includes a personal budget"),
+            _opt(
+                "personal_budget",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="The plan includes a personal budget",
+            ),
         ),
         rules=(
             DateOrder("start_date", "cease_date"),
@@ -669,6 +677,8 @@ _register(
             _opt(
                 "ehcp_flag_on_record",
                 "bool",
+                required=False,
+                indicators_need=True,
                 description="The health record flags that the child has an EHC plan",
             ),
         ),
@@ -883,6 +893,8 @@ _register(
             _opt(
                 "published_in_response",
                 "bool",
+                required=False,
+                indicators_need=True,
                 description="The answer was published in the annual 'you said, we did'",
             ),
         ),
