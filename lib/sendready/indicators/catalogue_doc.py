@@ -353,6 +353,8 @@ def _conditions(declared: object) -> list[str]:
         parts.append(f"denominator when `{_cell(declared.denominator.when)}`")
     if declared.numerator.when:
         parts.append(f"numerator when `{_cell(declared.numerator.when)}`")
+    if declared.breakdown:
+        parts.append(f"also split by `{declared.breakdown}`")
     return [f"- **Declared in YAML**: {'; '.join(parts)}"]
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from sendready.core.errors import ProfileError
+from sendready.indicators.common import with_breakdown
 from sendready.indicators.periods import days_between, flow_proportion, stock_count
 from sendready.indicators.registry import (
     REGISTRY,
@@ -150,7 +151,11 @@ def compute_declared(
     """Numerator and denominator by period (for a count, the numerator alone)."""
     parsed = declared.parsed()
     rows = _rows(data, declared, parsed)
-    out = (_stock if parsed.stock is not None else _flow)(rows, parsed, periods)
+    count = _stock if parsed.stock is not None else _flow
+    if declared.breakdown is not None:
+        out = with_breakdown(rows, declared.breakdown, lambda part: count(part, parsed, periods))
+    else:
+        out = count(rows, parsed, periods)
     if declared.statistic == "count":
         out["denominator"] = pd.NA
     return out
@@ -176,9 +181,16 @@ def to_definition(declared: DeclaredIndicator) -> IndicatorDefinition:
         about_people=declared.about_people,
         chart=declared.chart,
         funnel=SchoolFunnel(funnel.provision, funnel.words) if funnel else None,
-        columns={declared.source: tuple(declared.parsed().columns())},
+        columns={declared.source: tuple(_columns_read(declared))},
         declared=declared,
     )
+
+
+def _columns_read(declared: DeclaredIndicator) -> list[str]:
+    columns = declared.parsed().columns()
+    if declared.breakdown is not None and declared.breakdown not in columns:
+        columns.append(declared.breakdown)
+    return columns
 
 
 # --- the suite's own definitions ---------------------------------------------------------------

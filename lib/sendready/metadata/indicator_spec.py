@@ -347,6 +347,11 @@ class DeclaredIndicator(_Strict):
     denominator: Count | None = None
     direction: Literal["up", "down", "neutral"]
     unit: Literal["percent", "count", "days", "per_10000", "gbp"] | None = None
+    breakdown: str | None = Field(
+        None,
+        description="A column to split the figures by (school_urn, provider, service), "
+        "besides the whole-area figures",
+    )
     grain: Literal["month", "event"] = "month"
     chart: Literal["spc", "funnel"] = "spc"
     funnel: FunnelSpec | None = None
@@ -386,6 +391,11 @@ class DeclaredIndicator(_Strict):
             raise ValueError("denominator: a count has no denominator")
         if (self.chart == "funnel") != (self.funnel is not None):
             raise ValueError("chart: funnel needs funnel (provision, words), and only it")
+        if self.breakdown is not None and self.breakdown not in self.source_columns():
+            raise ValueError(
+                f"breakdown: {self.breakdown!r} is not a column of {self.source} "
+                f"({', '.join(self.source_columns())})"
+            )
         self.parsed()  # every condition is checked against the contract now
         return self
 

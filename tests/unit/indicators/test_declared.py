@@ -250,3 +250,25 @@ def test_cadence_is_refused_with_what_to_do(tmp_path):
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ProfileError, match="cadence is no longer a profile key: remove it"):
         load_profile(path)
+
+
+def test_a_breakdown_splits_the_figures_and_adds_up():
+    from sendready.indicators.declared import to_definition
+    from sendready.indicators.engine import compute_indicator
+    from sendready.metadata.indicator_spec import DeclaredIndicator
+
+    declared = DeclaredIndicator.model_validate({**XA01, "breakdown": "school_urn"})
+    requests = _requests()
+    # Plans of even-numbered rows come through one school, the rest through another.
+    requests["school_urn"] = pd.array(
+        ["100001" if n % 2 else "100002" for n in range(len(requests))], dtype="string"
+    )
+    data = StagedData(tables={"ehc_requests": requests}, extract_date=EXTRACT)
+    table = compute_indicator(to_definition(declared), data, PERIOD_END, "2018-12-01")
+    december = table[table["period_start"] == pd.Timestamp("2018-12-01")].set_index("breakdown")
+    # 20 plans in December, alternately at each school: k = 0..13 on time (100 days).
+    assert december.loc["", ["numerator", "denominator"]].tolist() == [14, 20]
+    by_school = december.drop(index="")
+    assert sorted(by_school.index) == ["school_urn=100001", "school_urn=100002"]
+    assert by_school["numerator"].sum() == 14 and by_school["denominator"].sum() == 20
+    assert (by_school["denominator"] == 10).all()
