@@ -228,6 +228,11 @@ class _Reader:
             return self.date(node)
         if isinstance(node, ast.Name) and node.id not in ("true", "false"):
             return Col(self.column(node))
+        if not isinstance(node, ast.Constant | ast.UnaryOp | ast.Name):
+            raise ConditionError(
+                f"{ast.unparse(node)!r} is not a value this vocabulary knows (a column, a "
+                "number, 'text', true/false, days_between(start, end) or date_column + N)"
+            )
         return Const(self.constant(node))
 
     def _codes(self, left: Value, values: tuple[object, ...], where: str) -> None:
