@@ -272,3 +272,20 @@ def test_a_breakdown_splits_the_figures_and_adds_up():
     assert sorted(by_school.index) == ["school_urn=100001", "school_urn=100002"]
     assert by_school["numerator"].sum() == 14 and by_school["denominator"].sum() == 20
     assert (by_school["denominator"] == 10).all()
+
+
+def test_module_mistakes_and_missing_ids_are_profile_errors(tmp_path):
+    module = tmp_path / "broken.py"
+    module.write_text("def oops(:\n", encoding="utf-8")
+    path = _profile_copy(tmp_path, indicator_modules=["broken.py"])
+    with pytest.raises(ProfileError, match="broken.py could not be loaded: SyntaxError"):
+        register_profile_indicators(load_profile(path))
+    module.write_text("X = 1\n", encoding="utf-8")  # registers nothing
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["weaknesses"][0]["indicators"].append("XZ09")
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ProfileError, match="lists indicator XZ09, which neither the catalogue"):
+        register_profile_indicators(load_profile(path))
+    missing = _profile_copy(tmp_path, indicator_modules=["nowhere.py"])
+    with pytest.raises(ProfileError, match="indicator_modules names 'nowhere.py'"):
+        load_profile(missing)
