@@ -163,6 +163,11 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
     if args.source:
         get_contract(args.source)  # an unknown source name is an error with the valid names
+    if args.profile:
+        from sendready.indicators.declared import register_profile_indicators
+        from sendready.metadata.profile import load_profile
+
+        register_profile_indicators(load_profile(args.profile))  # and the area's own
     if args.out is not None:
         if args.source or args.search:
             raise SendreadyError(
@@ -333,7 +338,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalogue", help="print the indicator catalogue (Markdown)")
     p.add_argument("--source", default=None, help="only indicators that read this source")
     p.add_argument(
-        "--search", default=None, help="only indicators whose id, title or definition has WORD"
+        "--search",
+        "--keyword",
+        dest="search",
+        default=None,
+        help="only indicators whose id, title or definition has WORD",
+    )
+    p.add_argument(
+        "--profile",
+        default=None,
+        help="also list this profile's own indicators (built-in id or path to a YAML file)",
     )
     p.add_argument(
         "--out",

@@ -18,6 +18,7 @@ from sendready.core.excel import write_csv
 from sendready.evidence.assessment import IndicatorAssessment, assess_indicator
 from sendready.evidence.verdicts import Verdict, weakness_verdict
 from sendready.indicators import StagedData, compute_indicators
+from sendready.indicators.declared import register_profile_indicators
 from sendready.indicators.periods import as_timestamp
 from sendready.metadata.profile import Profile
 
@@ -87,6 +88,7 @@ def build_evidence(
             f"{profile.id!r}, which starts on {profile.framework.baseline_start:%d %B %Y}.",
             hint="Choose a later --period-end (the last day of a reporting quarter).",
         )
+    register_profile_indicators(profile)  # the area's own indicators, before any is read
     data = staged if isinstance(staged, StagedData) else StagedData(Path(staged))
     ids = profile_indicator_ids(profile)
     targets = _targets(profile)

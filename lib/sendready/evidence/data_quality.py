@@ -229,3 +229,76 @@ def completeness_by_quarter(data: StagedData, period_end: object) -> pd.DataFram
     if not frames:
         return pd.DataFrame(columns=["Quarter", "Source", "Records", "Optional fields filled (%)"])
     return pd.concat(frames, ignore_index=True)
+
+
+def columns_not_supplied(data: StagedData, indicator_ids: list[str]) -> pd.DataFrame:
+    """Columns some of the profile's indicators need that the area did not supply.
+
+    A column the contract lets an area leave out (``indicators_need``) that is absent or
+    blank in every row: the indicators reading it show "no data" rather than a figure,
+    and this says which, so the gap is fixed at the extract rather than read as 0%.
+    """
+    from sendready.indicators.engine import columns_needed
+    from sendready.indicators.registry import REGISTRY
+
+    found: dict[tuple[str, str], list[str]] = {}
+    for indicator_id in indicator_ids:
+        definition = REGISTRY.get(indicator_id)
+        if definition is None or definition.derived:
+            continue
+        for source, columns in columns_needed(definition).items():
+            contract, frame = CONTRACTS.get(source), data.get(source)
+            if contract is None or frame is None or frame.empty:
+                continue
+            for column in columns:
+                if column not in contract.column_names:
+                    continue
+                if contract.column(column).indicators_need and (
+                    column not in frame or not frame[column].notna().any()
+                ):
+                    found.setdefault((source, column), []).append(indicator_id)
+    return pd.DataFrame(
+        [
+            {
+                "Extract": source,
+                "Column": column,
+                "How": "left out of the file" if column not in data.get(source) else "blank",
+                "Indicators without data": ", ".join(ids),
+            }
+            for (source, column), ids in found.items()
+        ],
+        columns=["Extract", "Column", "How", "Indicators without data"],
+    )
+
+
+def _tags(values: pd.Series) -> pd.Series:
+    """One weakness id per row from ``W2;W4``-style tags (blank tags dropped)."""
+    split = values.dropna().astype(str).str.replace(",", ";").str.split(";").explode()
+    split = split.str.strip()
+    return split[split != ""]
+
+
+def unknown_weakness_ids(data: StagedData, weakness_ids: list[str]) -> pd.DataFrame:
+    """Rows naming a weakness the profile does not have: quotes, actions, survey tags.
+
+    Such rows would otherwise be dropped without a word from every report (no weakness
+    report shows them): an area's extract may still use the numbering of an older plan.
+    """
+    known = set(weakness_ids)
+    places = (
+        ("quotes", "weakness_id", "quotes"),
+        ("action_plan", "weakness_id", "plan actions"),
+        ("survey_questions", "weakness_tags", "survey questions (weakness tags)"),
+    )
+    rows = []
+    for source, column, what in places:
+        frame = data.get(source)
+        if frame is None or column not in frame:
+            continue
+        ids = _tags(frame[column]) if column == "weakness_tags" else frame[column].dropna()
+        unknown = ids[~ids.astype(str).isin(known)].astype(str)
+        for weakness_id, count in unknown.value_counts().sort_index().items():
+            rows.append(
+                {"Extract": source, "Rows": int(count), "Weakness id": weakness_id, "What": what}
+            )
+    return pd.DataFrame(rows, columns=["Extract", "Rows", "Weakness id", "What"])

@@ -199,6 +199,13 @@ def _strings_of_value(value: object) -> set[str]:
 def columns_read(definition: object) -> dict[str, list[str]] | None:
     """Columns of each source the indicator's code names, in contract order, or None."""
     sources = tuple(getattr(definition, "sources", ()) or ())
+    declared_columns = getattr(definition, "columns", None)
+    if declared_columns is not None:  # a declared indicator says exactly what it reads
+        return {
+            source: [c for c in CONTRACTS[source].column_names if c in declared_columns[source]]
+            for source in sources
+            if source in CONTRACTS and source in declared_columns
+        }
     compute = getattr(definition, "compute", None)
     strings = _strings_reachable(compute) if compute is not None else None
     if strings is None:
@@ -325,10 +332,30 @@ def render_indicator(indicator_id: str) -> str:
         )
     )
     lines.append(f"- **Benchmark**: {benchmark_words(d)}")
+    lines += _conditions(get("declared", None))
     notes = get("notes", "") or ""
     if notes:
         lines.append(f"- **Notes**: {_cell(notes)}")
     return "\n".join(lines) + "\n"
+
+
+def _conditions(declared: object) -> list[str]:
+    """A declared indicator's definition as written in its YAML (rows, date, conditions)."""
+    if declared is None:
+        return []
+    parts = [f"where `{_cell(w)}`" for w in declared.where]
+    if declared.stock is not None:
+        until = f" until `{declared.stock.open_until}`" if declared.stock.open_until else ""
+        parts.append(f"open on the period's last day, from `{declared.stock.open_from}`{until}")
+    else:
+        parts.append(f"placed in a period by `{declared.date}`")
+    if declared.denominator is not None and declared.denominator.when:
+        parts.append(f"denominator when `{_cell(declared.denominator.when)}`")
+    if declared.numerator.when:
+        parts.append(f"numerator when `{_cell(declared.numerator.when)}`")
+    if declared.breakdown:
+        parts.append(f"also split by `{declared.breakdown}`")
+    return [f"- **Declared in YAML**: {'; '.join(parts)}"]
 
 
 def _summary_table(ids: list[str]) -> str:

@@ -4,6 +4,7 @@ Inspectors found "defective arrangements for joint commissioning" (docs/domain.m
 2017 inspection). The evidence is whether education, health and care fund and specify
 services together (JC01, JC02, JC07) and whether children wait less for the health
 services commissioned for them (JC03-JC06, counted in :mod:`sendready.indicators.waits`).
+JC06 and JC07, plain proportions, are declared in ``definitions/commissioning.yaml``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from functools import partial
 import pandas as pd
 
 from sendready.indicators.common import with_breakdown, yes
-from sendready.indicators.periods import as_timestamp, flow_proportion, stock_proportion
+from sendready.indicators.periods import as_timestamp, stock_proportion
 from sendready.indicators.registry import IndicatorDefinition, NoData, StagedData, register
 from sendready.indicators.waits import (
     EIGHTEEN_WEEKS,
     FIFTY_TWO_WEEKS,
-    THIRTEEN_WEEKS,
     median_wait_of_those_seen,
     waiting_at_period_end,
 )
@@ -98,23 +98,6 @@ def median_wait(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
     referrals = data.require("health_referrals")
     return with_breakdown(
         referrals, "service", lambda rows: median_wait_of_those_seen(rows, periods)
-    )
-
-
-def autism_assessment_started(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    referrals = data.require("health_referrals")
-    pathway = referrals[referrals["service"] == "neurodevelopmental"]
-    # Counted in the month the 13-week deadline falls: by then each referral has either
-    # been seen in time or breached, so recent months are not flattered by open cases.
-    pathway = pathway.assign(deadline=pathway["referral_date"] + pd.Timedelta(days=THIRTEEN_WEEKS))
-    started = pathway["first_contact_date"] <= pathway["deadline"]
-    return flow_proportion(pathway, "deadline", started, periods)
-
-
-def personal_budgets(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    plans = data.require("ehc_plans")
-    return stock_proportion(
-        plans, "start_date", "cease_date", yes(plans, "personal_budget"), periods
     )
 
 
@@ -201,42 +184,5 @@ register(
         "list of children still waiting does not show here until they are seen: the median "
         "understates waits while a backlog builds. Read it beside JC03 and JC04. Referrals "
         "discharged without being seen are left out. Figures are also given for each service.",
-    )
-)
-register(
-    IndicatorDefinition(
-        id="JC06",
-        title="Autism assessments started within 13 weeks of referral",
-        sources=_REFERRALS,
-        unit="percent",
-        direction="up",
-        statistic="proportion",
-        weaknesses=_W8,
-        compute=autism_assessment_started,
-        benchmark_key="JC06",
-        numerator="neurodevelopmental referrals first seen within 91 days",
-        denominator="neurodevelopmental referrals whose 91st day fell in the period",
-        notes="NICE QS51: an autism diagnostic assessment should start within 3 months of "
-        "referral, taken as 13 weeks (91 days); a first contact on day 91 is in time. "
-        "Counted in the month of the deadline. The first contact on the neurodevelopmental "
-        "pathway is taken as the start of assessment. A referral discharged without being "
-        "seen counts as not started in time, so closing referrals cannot improve the figure.",
-    )
-)
-register(
-    IndicatorDefinition(
-        id="JC07",
-        title="EHC plans with a personal budget",
-        sources=("ehc_plans",),
-        unit="percent",
-        direction="neutral",
-        statistic="proportion",
-        weaknesses=_W8,
-        compute=personal_budgets,
-        benchmark_key="JC07",
-        numerator="plans active at the period end that include a personal budget",
-        denominator="plans active at the period end",
-        notes=f"{FLAG_AT_EXTRACT} A blank counts as no personal budget. Neutral: a personal "
-        "budget is a family's choice, not a target.",
     )
 )

@@ -120,6 +120,38 @@ def _no_data_row(defn: IndicatorDefinition, quarter: pd.DataFrame, reason: str) 
     return row
 
 
+def columns_needed(defn: IndicatorDefinition) -> dict[str, tuple[str, ...]]:
+    """Columns of each source the indicator reads: as declared, else found in its code."""
+    if defn.columns is not None:
+        return dict(defn.columns)
+    from sendready.indicators.catalogue_doc import columns_read
+
+    return {source: tuple(cols) for source, cols in (columns_read(defn) or {}).items()}
+
+
+def not_supplied(defn: IndicatorDefinition, data: StagedData) -> str | None:
+    """The first column the indicator needs that the area did not supply, as
+    ``source.column``, or None.
+
+    Only columns the contract lets an area leave out and marks as needed by the
+    indicators reading them (``indicators_need``) are looked at: such a column, absent
+    from the file or blank in every row, says nothing, and a figure computed from it would
+    read as 0% instead of "no data". Other columns may be wholly blank for a real reason
+    (no 20-week exceptions this year), or are ones an indicator falls back without.
+    """
+    from sendready.metadata.contracts import CONTRACTS
+
+    for source, columns in columns_needed(defn).items():
+        contract, frame = CONTRACTS.get(source), data.get(source)
+        if contract is None or frame is None or frame.empty:
+            continue
+        for column in columns:
+            if column in contract.column_names and contract.column(column).indicators_need:
+                if column not in frame or not frame[column].notna().any():
+                    return f"{source}.{column}"
+    return None
+
+
 def compute_indicator(
     defn: IndicatorDefinition,
     data: StagedData,
@@ -145,6 +177,9 @@ def compute_indicator(
             f"the extracts were taken on {extract.day} "
             f"{extract:%B %Y}, before the end of this period",
         )
+    missing = not_supplied(defn, data)
+    if missing is not None:
+        return _no_data_row(defn, quarter, f"{missing} not supplied")
     try:
         monthly = defn.compute(data, months)
         if defn.grain == "event":

@@ -3,18 +3,16 @@
 Inspectors found some key health practitioners did not know the children they saw had
 EHC plans (docs/domain.md, Bury's 2017 inspection). The evidence is threefold: the health
 record carries the plan (HAW01), health takes part when the plan is reviewed and writes
-good health sections (HAW02-HAW04), and health staff are trained (HAW05).
+good health sections (HAW02-HAW04), and health staff are trained (HAW05). The audit
+proportions HAW03 and HAW04 are declared in ``definitions/health_awareness.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
-from sendready.indicators.common import code_in, member_of, yes
-from sendready.indicators.coproduction import GOOD_OR_BETTER
+from sendready.indicators.common import member_of, yes
 from sendready.indicators.periods import flow_proportion, stock_at_period_end
 from sendready.indicators.registry import IndicatorDefinition, StagedData, register
 from sendready.indicators.workforce import training_indicator
@@ -71,42 +69,6 @@ def health_input_to_reviews(data: StagedData, periods: pd.DataFrame) -> pd.DataF
     return flow_proportion(held, "meeting_date", yes(held, "health_input"), periods)
 
 
-def _audit_proportion(
-    data: StagedData,
-    periods: pd.DataFrame,
-    answered: Callable[[pd.DataFrame], pd.Series],
-    success: Callable[[pd.DataFrame], pd.Series],
-) -> pd.DataFrame:
-    """Audits dated in each period that answered the question, and those that passed."""
-    audits = data.require("ehcp_audits")
-    asked = audits[answered(audits).fillna(False).astype(bool)]
-    return flow_proportion(asked, "audit_date", success(asked), periods)
-
-
-HEALTH_SECTIONS = ("grade_health_c", "grade_health_g")
-
-
-def health_sections_good(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    return _audit_proportion(
-        data,
-        periods,
-        answered=lambda a: a[list(HEALTH_SECTIONS)].notna().all(axis=1),
-        success=lambda a: (
-            code_in(a, HEALTH_SECTIONS[0], GOOD_OR_BETTER)
-            & code_in(a, HEALTH_SECTIONS[1], GOOD_OR_BETTER)
-        ),
-    )
-
-
-def practitioner_aware(data: StagedData, periods: pd.DataFrame) -> pd.DataFrame:
-    return _audit_proportion(
-        data,
-        periods,
-        answered=lambda a: a["health_practitioner_aware"].notna(),
-        success=lambda a: yes(a, "health_practitioner_aware"),
-    )
-
-
 _W7 = ("W7",)
 register(
     IndicatorDefinition(
@@ -146,37 +108,6 @@ register(
         "of a plan missing from the plans extract are left out. Any earlier referral to a "
         "children's health service, however old, makes the child known to health. A blank "
         "health input field counts as no input.",
-    )
-)
-register(
-    IndicatorDefinition(
-        id="HAW03",
-        title="Health sections of plans graded good or better",
-        sources=("ehcp_audits",),
-        unit="percent",
-        direction="up",
-        statistic="proportion",
-        weaknesses=_W7,
-        compute=health_sections_good,
-        numerator="audits in the period grading both health sections (C needs and G provision) "
-        "good or outstanding",
-        denominator="audits in the period that graded both sections C and G",
-        notes="Placed by audit date. An audit that graded only one health section is left out.",
-    )
-)
-register(
-    IndicatorDefinition(
-        id="HAW04",
-        title="Health practitioners aware of the child's plan (audit)",
-        sources=("ehcp_audits",),
-        unit="percent",
-        direction="up",
-        statistic="proportion",
-        weaknesses=_W7,
-        compute=practitioner_aware,
-        numerator="audits in the period finding the health practitioner knew of the plan",
-        denominator="audits in the period that answered the question",
-        notes="Placed by audit date. Audits that left the question blank are left out.",
     )
 )
 register(

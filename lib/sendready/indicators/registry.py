@@ -128,6 +128,13 @@ class IndicatorDefinition:
             smallest to hide beside a hidden one). None takes the default for the
             statistic (:func:`suppression_count_for`); set it only where the figure rests
             on another count than its kind suggests.
+        columns: The columns of each source it reads, where they are known for certain
+            (a declared indicator's conditions); None to find them in the compute
+            function's code (:func:`sendready.indicators.catalogue_doc.columns_read`).
+            The engine reads "no data: <column> not supplied" rather than a figure when
+            a column the contract lets an area leave out is absent or wholly blank.
+        declared: The YAML definition it was made from, for a declared indicator
+            (:mod:`sendready.indicators.declared`); None for one written in Python.
     """
 
     id: str
@@ -151,6 +158,8 @@ class IndicatorDefinition:
     chart: ChartKind = "spc"
     funnel: SchoolFunnel | None = None
     suppress_on: SuppressionCount | None = None
+    columns: Mapping[str, tuple[str, ...]] | None = None
+    declared: object | None = None
 
     def __post_init__(self) -> None:
         if (self.chart == "funnel") != (self.funnel is not None):

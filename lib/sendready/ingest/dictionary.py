@@ -104,6 +104,13 @@ def _values(col: Column) -> str:
     return "; ".join(parts)
 
 
+def _required(col) -> str:
+    """Whether the source loads without the column, and what leaving it out costs."""
+    if col.required:
+        return "yes"
+    return "no (some indicators)" if col.indicators_need else "no"
+
+
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -131,7 +138,7 @@ def _source_section(contract: Contract) -> list[str]:
     ]
     for col in contract.columns:
         lines.append(
-            f"| `{col.name}` | {KIND_NAMES[col.kind]} | {_yes_no(col.required)} "
+            f"| `{col.name}` | {KIND_NAMES[col.kind]} | {_required(col)} "
             f"| {_yes_no(col.nullable)} | {_cell(_values(col))} | {_yes_no(col.identifying)} "
             f"| {_cell(col.description)} |"
         )
@@ -180,7 +187,10 @@ def _intro() -> list[str]:
         f"- Required sources: {', '.join(f'`{n}`' for n in required)}. Every other source is",
         "  optional: leave it out and the reports say which indicators have no data.",
         '- Columns marked "column required? no" may be left out of the file altogether; the',
-        "  suite treats them as blank and records that they were missing.",
+        "  suite treats them as blank and records that they were missing. Those marked",
+        '  "no (some indicators)" are needed only by the indicators that read them: left out,',
+        '  or blank in every row, those indicators read "no data: <column> not supplied"',
+        "  (never 0%), the data quality report lists the column, and the rest of the pack runs.",
         "- Person-level sources carry a pseudonymous `person_id` that links a child across",
         '  sources. Columns marked "identifying" (names, date of birth, UPN, NHS number,',
         "  postcode, `person_id`) are used only to link and check records: they never appear",

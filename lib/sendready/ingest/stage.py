@@ -88,6 +88,9 @@ def stage(plan: IngestPlan) -> IngestResult:
     try:
         sources = {}
         for source in plan.sources:
+            if source.name == "action_plan" and plan.profile.actions:
+                sources[source.name] = _profile_actions(source, plan, tmp)
+                continue
             sources[source.name] = _ingest_source(source, plan.extract_date, tmp, data_dir)
             _unchanged_since_plan(plan, source)
         summary = {
@@ -107,6 +110,55 @@ def stage(plan: IngestPlan) -> IngestResult:
         shutil.rmtree(tmp, ignore_errors=True)
     plan.memo.save()
     return result_from_summary(summary, cached=False, out_dir=out_dir)
+
+
+def _profile_actions(source: SourcePlan, plan: IngestPlan, tmp: Path) -> dict:
+    """Stage the actions a profile lists as the ``action_plan`` source.
+
+    An area that keeps its plan's actions in its profile rather than in an extract gets
+    the same checks (the action_plan contract) and the same indicators (LEAD01, LEAD02)
+    and report sections. Both at once would leave two versions of the plan, so that is
+    refused.
+    """
+    profile = plan.profile
+    if source.path is not None:
+        raise SourceError(
+            f"The profile {profile.id!r} lists actions and the data folder also has an "
+            f"action plan extract ({source.path.name}): the suite cannot tell which is "
+            "current.",
+            hint="Keep the actions in one place: remove the profile's actions, or the extract.",
+        )
+    rows = [
+        {
+            "action_id": a.id,
+            "weakness_id": a.weakness,
+            "owner_org": a.owner,
+            "due_date": a.due.isoformat(),
+            "status": a.status,
+            "completed_date": a.completed.isoformat() if a.completed else "",
+        }
+        for a in profile.actions
+    ]
+    # Row numbers count from 2, as a file's would (its header is row 1).
+    text = pd.DataFrame(rows, index=range(2, len(rows) + 2), dtype="string").fillna("")
+    result = validate(text, source.contract, plan.extract_date)
+    if len(result.failures):
+        first = result.failures.iloc[0]
+        action = rows[int(first["row_number"]) - 2]["action_id"]
+        raise SourceError(
+            f"Action {action} in profile {profile.id!r} fails the action plan's checks: "
+            f"{first['reason']}.",
+            hint="Correct the action under actions in the profile.",
+        )
+    result.valid.to_parquet(tmp / f"{source.name}.parquet", index=False)
+    return _summary_without_file(source, plan.data_dir) | {
+        "status": "staged",
+        "file": f"profile {profile.id} (actions)",
+        "format": "profile",
+        "rows_read": result.rows_read,
+        "rows_staged": len(result.valid),
+        "notes": ["actions listed in the profile (actions), not read from an extract"],
+    }
 
 
 def _unchanged_since_plan(plan: IngestPlan, source: SourcePlan) -> None:
@@ -179,32 +231,37 @@ def _write_json(path: Path, content: dict) -> None:
 # --- one source --------------------------------------------------------------------------
 
 
+def _summary_without_file(plan: SourcePlan, data_dir: Path) -> dict:
+    """A source's summary when no file was read for it (an optional source left out)."""
+    return {
+        "status": "missing_optional",
+        "required": False,
+        "file": None,
+        "looked_for": [_relative(p, data_dir) for p in plan.looked_for],
+        "format": None,
+        "encoding": None,
+        "sheet": None,
+        "rows_read": 0,
+        "rows_staged": 0,
+        "rows_quarantined": 0,
+        "reasons": {},
+        "columns_missing_optional": [],
+        "columns_unknown": [],
+        "columns_mapped": {},
+        "blank_rows_skipped": 0,
+        "quarantine_file": None,
+        "date_order": None,
+        "placeholders_blanked": {},
+        "key_conflicts": {},
+        "identifier_conflicts": {},
+        "quarantine_columns_renamed": {},
+        "notes": [],
+    }
+
+
 def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir: Path) -> dict:
     if plan.path is None:
-        return {
-            "status": "missing_optional",
-            "required": False,
-            "file": None,
-            "looked_for": [_relative(p, data_dir) for p in plan.looked_for],
-            "format": None,
-            "encoding": None,
-            "sheet": None,
-            "rows_read": 0,
-            "rows_staged": 0,
-            "rows_quarantined": 0,
-            "reasons": {},
-            "columns_missing_optional": [],
-            "columns_unknown": [],
-            "columns_mapped": {},
-            "blank_rows_skipped": 0,
-            "quarantine_file": None,
-            "date_order": None,
-            "placeholders_blanked": {},
-            "key_conflicts": {},
-            "identifier_conflicts": {},
-            "quarantine_columns_renamed": {},
-            "notes": [],
-        }
+        return _summary_without_file(plan, data_dir)
     started = time.perf_counter()
     contract, spec = plan.contract, plan.spec
     expected = [*contract.column_names, *spec.columns]
@@ -217,6 +274,12 @@ def _ingest_source(plan: SourcePlan, extract_date: dt.date, tmp: Path, data_dir:
         {c: raw.frame[chosen[c]] if c in chosen else "" for c in contract.column_names},
         index=raw.frame.index,
     )
+    text, mapped = apply_code_map(text, spec)
+    notes += [
+        f"{count:,} value(s) of {column} read through the profile's code_map "
+        f"(sources.{plan.name}.code_map.{column})"
+        for column, count in mapped.items()
+    ]
     order = _date_order(plan, date_order_evidence(text, contract))
     if order == "mdy":
         notes.append(
@@ -327,6 +390,31 @@ def _date_order(plan: SourcePlan, evidence: DateOrderEvidence) -> str:
             "default), or export the file again with yyyy-mm-dd dates.",
         )
     return order
+
+
+def apply_code_map(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The area's own code words replaced by the contract's codes (profile ``code_map``).
+
+    A word matches ignoring case and surrounding spaces, as headers do: an area's system
+    writes "Other" or "OTHER " for the same thing. Values already the contract's codes, and
+    words the map does not name, are left for validation to accept or quarantine.
+
+    Returns:
+        The text frame and, per column, how many cells were mapped.
+    """
+    mapped: dict[str, int] = {}
+    if not spec.code_map:
+        return text, mapped
+    text = text.copy()
+    for column, mapping in spec.code_map.items():
+        folded = {own.strip().casefold(): code for own, code in mapping.items()}
+        key = text[column].astype("string").str.strip().str.casefold()
+        new = key.map(folded)
+        hit = new.notna() & (text[column] != new)
+        if hit.any():
+            text.loc[hit, column] = new[hit]
+            mapped[column] = int(hit.sum())
+    return text, mapped
 
 
 def map_headers(

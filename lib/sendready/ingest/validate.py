@@ -802,6 +802,9 @@ def _describe(
             a, b = _involved(r)
             vals = cells(a, where)
             why = f"{r.describe()} ({a} = '" + vals + f"', {b} = '" + cells(b, where) + "')"
+        elif rule == UNKNOWN_CODE:
+            vals = cells(column, where)
+            why = _unknown_code_reason(vals, contract.name, contract.column(column))
         else:
             vals = cells(column, where)
             before, after = _reason(rule, contract.column(column), extract_date, day_first)
@@ -851,6 +854,20 @@ def _reason(
     if rule == DATE_AFTER_EXTRACT:
         return "", f" is after the extract date, {extract_date.day} {extract_date:%B %Y}"
     return f"{rule}: ", ""
+
+
+def _unknown_code_reason(values: pd.Series, source: str, col: Column) -> pd.Series:
+    """Which value is not a code, the codes allowed, and how to map an area's own word."""
+    shown = ", ".join(col.codes[:12]) + (" ..." if len(col.codes) > 12 else "")
+    return (
+        "'"
+        + values
+        + f"' is not one of the codes for {col.name} ({shown}); case matters. If it is your "
+        f"system's word for one of them, map it in the profile under "
+        f"sources.{source}.code_map.{col.name}, e.g. '"
+        + values
+        + f"': {col.codes[0] if col.codes else 'code'}"
+    )
 
 
 def _fmt(bound: float | None) -> str:

@@ -138,7 +138,14 @@ class Column:
         name: The contract's column name; an area's own header is mapped onto it in the
             profile.
         kind: How values are parsed and checked (see the module docstring).
-        required: The column must be present in the file.
+        required: The column must be present in the file for the source to load at all.
+            A column that only some indicators need is not required: an area may leave it
+            out (or leave it blank throughout).
+        indicators_need: For a column that is not required: the indicators that read it
+            cannot do without it, so when it is absent or blank in every row they read
+            "no data: <source>.<column> not supplied" (rather than 0%) while the rest of
+            the pack runs. False for optional columns the indicators read a blank in as
+            "no" or fall back without (mediation, discharge date).
         nullable: Blank values are allowed. A required column may still allow blanks
             (a decision not yet made); an optional column that is present is checked too.
         codes: Allowed values for ``code`` columns.
@@ -162,6 +169,7 @@ class Column:
     future_allowed: bool = False
     identifying: bool = False
     description: str = ""
+    indicators_need: bool = False
 
 
 @dataclass(frozen=True)
@@ -438,6 +446,8 @@ _register(
                 "channel",
                 "code",
                 codes=("portal", "email", "post"),
+                required=False,
+                indicators_need=True,
                 description="How the advice arrived",
             ),
         ),
@@ -489,7 +499,13 @@ _register(
                 description="Kind of setting named in the plan",
             ),
             _opt("school_urn", "id", format="urn", description="URN of the setting"),
-            _opt("personal_budget", "bool", description="The plan includes a personal budget"),
+            _opt(
+                "personal_budget",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="The plan includes a personal budget",
+            ),
         ),
         rules=(
             DateOrder("start_date", "cease_date"),
@@ -516,12 +532,50 @@ _register(
                 codes=("maintain", "amend", "cease"),
                 description="Decision after the review",
             ),
-            _opt("decision_date", "date", description="Date the decision was notified"),
-            _opt("amended_plan_date", "date", description="Date the amended plan was finalised"),
-            _opt("cyp_participated", "bool", description="The child or young person took part"),
-            _opt("parent_attended", "bool", description="A parent or carer attended"),
-            _opt("health_input", "bool", description="Health gave advice or attended"),
-            _opt("social_care_input", "bool", description="Social care gave advice or attended"),
+            # Columns only some indicators read: an area without them still loads its
+            # reviews, and those indicators read "no data: <column> not supplied".
+            _opt(
+                "decision_date",
+                "date",
+                required=False,
+                indicators_need=True,
+                description="Date the decision was notified",
+            ),
+            _opt(
+                "amended_plan_date",
+                "date",
+                required=False,
+                indicators_need=True,
+                description="Date the amended plan was finalised",
+            ),
+            _opt(
+                "cyp_participated",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="The child or young person took part",
+            ),
+            _opt(
+                "parent_attended",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="A parent or carer attended",
+            ),
+            _opt(
+                "health_input",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="Health gave advice or attended",
+            ),
+            _opt(
+                "social_care_input",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="Social care gave advice or attended",
+            ),
             _opt(
                 "known_to_social_care",
                 "bool",
@@ -626,6 +680,8 @@ _register(
             _opt(
                 "ehcp_flag_on_record",
                 "bool",
+                required=False,
+                indicators_need=True,
                 description="The health record flags that the child has an EHC plan",
             ),
         ),
@@ -840,6 +896,8 @@ _register(
             _opt(
                 "published_in_response",
                 "bool",
+                required=False,
+                indicators_need=True,
                 description="The answer was published in the annual 'you said, we did'",
             ),
         ),

@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sendready.core.errors import ProfileError
 from sendready.metadata.catalogue import INDICATOR_IDS
+from sendready.metadata.indicator_spec import DeclaredIndicator
 
 PROFILE_DIR = "profiles"
 
@@ -64,8 +73,21 @@ class Framework(_Strict):
     plan_accepted: dt.date | None = None
     baseline_start: dt.date
     baseline_end: dt.date
-    cadence: Literal["quarterly", "monthly"] = "quarterly"
     history: list[HistoryEvent] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_cadence(cls, raw: object) -> object:
+        # cadence was accepted and ignored: a key that changes nothing misleads. The
+        # reporting period is the three months ending on --period-end, and every
+        # indicator also has a monthly series, so there is nothing for it to choose.
+        if isinstance(raw, dict) and "cadence" in raw:
+            raise ValueError(
+                "cadence is no longer a profile key: remove it. Every pack reports the "
+                "three months ending on its --period-end and charts every indicator month "
+                "by month; for a pack every month, run with each month end as --period-end"
+            )
+        return raw
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Framework:
@@ -124,13 +146,17 @@ class Weakness(_Strict):
     notebook: str | None = None
 
     @model_validator(mode="after")
-    def _indicators_known(self) -> Weakness:
+    def _indicators_known(self, info: ValidationInfo) -> Weakness:
+        context = info.context or {}
+        own = set(context.get("declared", ()))
+        # Ids a profile's Python modules register are checked when they are registered.
+        open_ids = bool(context.get("modules"))
         for ind in self.indicators:
-            if ind not in INDICATOR_IDS:
+            if ind not in INDICATOR_IDS and ind not in own and not open_ids:
                 raise ValueError(
                     f"weakness {self.id} lists indicator {ind!r}, which is not in the indicator "
-                    f"catalogue{_suggest_indicator(ind)}; see "
-                    "`sendready.metadata.catalogue.INDICATOR_IDS`"
+                    f"catalogue{_suggest_indicator(ind)} nor among the profile's own "
+                    "indicators; see `sendready catalogue`"
                 )
         repeated = sorted({i for i in self.indicators if self.indicators.count(i) > 1})
         if repeated:
@@ -146,6 +172,10 @@ class Weakness(_Strict):
 
 class SourceSpec(_Strict):
     file: str | None = None
+    code_map: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per contract column: the area's own code word -> the contract's code",
+    )
     sheet: str | None = None
     columns: dict[str, str] = Field(
         default_factory=dict, description="The area's own header -> the contract's column"
@@ -200,6 +230,17 @@ class Disclosure(_Strict):
     rounding: int | None = Field(None, ge=1)
 
 
+class PlanAction(_Strict):
+    """An action of the plan written in the profile (the action_plan source's columns)."""
+
+    id: str
+    weakness: str
+    owner: str
+    due: dt.date
+    status: Literal["not_started", "on_track", "at_risk", "overdue", "complete"]
+    completed: dt.date | None = None
+
+
 class Profile(_Strict):
     id: str
     area: Area
@@ -212,6 +253,17 @@ class Profile(_Strict):
     )
     disclosure: Disclosure = Disclosure()
     verdict_rule: VerdictRule = VerdictRule()
+    indicators: list[DeclaredIndicator] = Field(
+        default_factory=list, description="The area's own indicators, defined in YAML"
+    )
+    indicator_modules: list[str] = Field(
+        default_factory=list,
+        description="Python files of the area's own indicators (paths relative to the profile)",
+    )
+    actions: list[PlanAction] = Field(
+        default_factory=list,
+        description="Plan actions, when the area keeps them here rather than in an extract",
+    )
 
     # Field validators (not one model validator) so that an error is reported against the
     # key concerned (`sources`, `weaknesses`) rather than the top of the file.
@@ -241,7 +293,34 @@ class Profile(_Strict):
                     f"sources.{name}.columns maps onto {bad}, which are not columns "
                     f"of the {name} contract ({contract.column_names})"
                 )
+            _check_code_map(name, spec, contract)
         return sources
+
+    @field_validator("indicators")
+    @classmethod
+    def _own_ids_new(cls, indicators: list[DeclaredIndicator]) -> list[DeclaredIndicator]:
+        ids = [i.id for i in indicators]
+        clash = sorted(set(ids) & set(INDICATOR_IDS))
+        if clash:
+            raise ValueError(
+                f"indicator {clash[0]} is a built-in indicator of the catalogue: give the "
+                "area's own indicator an id of its own (e.g. XA01)"
+            )
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"indicator {repeated[0]} is defined more than once")
+        return indicators
+
+    @model_validator(mode="after")
+    def _weakness_ids_known(self) -> Profile:
+        known = {w.id for w in self.weaknesses}
+        for action in self.actions:
+            if action.weakness not in known:
+                raise ValueError(
+                    f"actions: action {action.id} names weakness {action.weakness}, which "
+                    f"the profile does not have (its weaknesses are {', '.join(sorted(known))})"
+                )
+        return self
 
     def weakness(self, weakness_id: str) -> Weakness:
         for w in self.weaknesses:
@@ -254,6 +333,28 @@ class Profile(_Strict):
 
     def source(self, name: str) -> SourceSpec:
         return self.sources.get(name, SourceSpec())
+
+
+def _check_code_map(name: str, spec: SourceSpec, contract: object) -> None:
+    """Local codes must map onto a code column's own codes."""
+    for column, mapping in spec.code_map.items():
+        if column not in contract.column_names:
+            raise ValueError(
+                f"sources.{name}.code_map names {column!r}, which is not a column of the "
+                f"{name} contract ({contract.column_names})"
+            )
+        col = contract.column(column)
+        if col.kind != "code":
+            raise ValueError(
+                f"sources.{name}.code_map.{column}: {column} is a {col.kind} column; only "
+                "code columns have codes to map"
+            )
+        bad = sorted({v for v in mapping.values() if v not in col.codes})
+        if bad:
+            raise ValueError(
+                f"sources.{name}.code_map.{column} maps onto {bad}, which are not codes of "
+                f"{column} ({', '.join(col.codes)})"
+            )
 
 
 def builtin_profiles() -> dict[str, Path]:
@@ -295,12 +396,12 @@ def _schema_keys(model: type[BaseModel] = Profile) -> set[str]:
 def _describe_location(loc: tuple, raw: dict) -> str:
     """``weaknesses.3.title`` with the weakness id added, as a user reads their file."""
     key = ".".join(str(p) for p in loc) or "(top level)"
-    if len(loc) >= 2 and loc[0] == "weaknesses" and isinstance(loc[1], int):
-        items = raw.get("weaknesses")
+    if len(loc) >= 2 and loc[0] in ("weaknesses", "indicators") and isinstance(loc[1], int):
+        items = raw.get(loc[0])
         if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             wid = items[loc[1]].get("id")
             if wid is not None:
-                key += f" (weakness {wid})"
+                key += f" ({'weakness' if loc[0] == 'weaknesses' else 'indicator'} {wid})"
     return key
 
 
@@ -334,10 +435,78 @@ def load_profile(name_or_path: str | Path) -> Profile:
         raise ProfileError(f"Profile {path} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ProfileError(f"Profile {path} must be a YAML mapping of keys to values.")
+    raw = _with_own_indicators(raw, path)
+    context = {
+        "declared": [i.get("id") for i in raw.get("indicators") or [] if isinstance(i, dict)],
+        "modules": raw.get("indicator_modules") or [],
+    }
     try:
-        return Profile.model_validate(raw)
+        return Profile.model_validate(raw, context=context)
     except ValidationError as exc:
         raise ProfileError(
             _format_validation_error(path, exc, raw),
             hint="Compare it with a built-in profile (`sendready profiles`).",
         ) from None
+
+
+def _list_of(raw: dict, key: str, path: Path) -> list:
+    value = raw.get(key) or []
+    if not isinstance(value, list):
+        raise ProfileError(f"Profile {path}: {key} must be a list.")
+    return value
+
+
+def _beside(path: Path, name: object, key: str) -> Path:
+    """A file a profile names, relative to the profile's own folder."""
+    found = (path.parent / str(name).replace("\\", "/")).resolve()
+    if not found.is_file():
+        raise ProfileError(
+            f"Profile {path}: {key} names {name!r}, but there is no file {found}.",
+            hint="Paths in a profile are relative to the folder the profile is in.",
+        )
+    return found
+
+
+def _with_own_indicators(raw: dict, path: Path) -> dict:
+    """The profile with ``indicator_files`` read in, module paths made absolute and the
+    targets of its own indicators given to the weaknesses that list them.
+
+    Files and modules are named relative to the profile, so a profile and its indicators
+    can be kept and moved together.
+    """
+    raw = dict(raw)
+    indicators = list(_list_of(raw, "indicators", path))
+    for name in _list_of(raw, "indicator_files", path):
+        found = _beside(path, name, "indicator_files")
+        try:
+            items = yaml.safe_load(found.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            raise ProfileError(f"Indicator file {found} is not valid YAML: {exc}") from None
+        if not isinstance(items, list):
+            raise ProfileError(f"Indicator file {found} must be a YAML list of indicators.")
+        indicators += items
+    raw.pop("indicator_files", None)
+    if indicators:
+        raw["indicators"] = indicators
+    modules = _list_of(raw, "indicator_modules", path)
+    if modules:
+        raw["indicator_modules"] = [str(_beside(path, m, "indicator_modules")) for m in modules]
+    targets = {
+        i["id"]: i["target"]
+        for i in indicators
+        if isinstance(i, dict) and isinstance(i.get("target"), dict) and "id" in i
+    }
+    if targets and isinstance(raw.get("weaknesses"), list):
+        raw["weaknesses"] = [_with_targets(w, targets) for w in raw["weaknesses"]]
+    return raw
+
+
+def _with_targets(weakness: object, targets: dict[str, dict]) -> object:
+    """A weakness given the declared target of each own indicator it lists and sets none for."""
+    if not isinstance(weakness, dict) or not isinstance(weakness.get("indicators"), list):
+        return weakness
+    own = dict(weakness.get("targets") or {})
+    for ind in weakness["indicators"]:
+        if ind in targets and ind not in own:
+            own[ind] = targets[ind]
+    return {**weakness, "targets": own} if own else weakness

@@ -42,6 +42,10 @@ def evidence_key(profile: Profile, ingest: IngestResult, period_end: str) -> str
         "period_end": as_timestamp(period_end).date().isoformat(),
         "version": __version__,
         "code": code_fingerprint(*EVIDENCE_CODE),
+        # An area's own indicator modules are code too: a changed module is new evidence.
+        "modules": [
+            hashlib.sha256(Path(m).read_bytes()).hexdigest() for m in profile.indicator_modules
+        ],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -70,6 +74,10 @@ def load_or_build_evidence(
     The pickle is written by this suite into the run's own output folder and read back
     only when its key matches, never from user-supplied paths.
     """
+    from sendready.indicators.declared import register_profile_indicators
+
+    # Reports read the registry for the area's own indicators, cached evidence or not.
+    register_profile_indicators(profile)
     key = evidence_key(profile, ingest, period_end)
     cache = evidence_dir(folder) / "evidence.pkl"
     key_file = evidence_dir(folder) / "evidence.key"

@@ -163,9 +163,43 @@ class DataQualityReport:
             else main
             for n, main in zip(table["Source"], table["Main reasons"], strict=True)
         ]
-        return heading(2, "Rows read, staged and quarantined") + table_html(
-            table, "Rows per extract", units={"Quarantined (%)": "percent"}
+        return (
+            heading(2, "Rows read, staged and quarantined")
+            + table_html(table, "Rows per extract", units={"Quarantined (%)": "percent"})
+            + self.gaps_html()
         )
+
+    def gaps_html(self) -> str:
+        """Columns not supplied (indicators without data) and rows naming weaknesses the
+        profile does not have; empty when there are neither."""
+        profile = self.ctx.profile
+        ids = list(dict.fromkeys(i for w in profile.weaknesses for i in w.indicators))
+        missing = quality.columns_not_supplied(self.ctx.data, ids)
+        strays = quality.unknown_weakness_ids(self.ctx.data, [w.id for w in profile.weaknesses])
+        parts = []
+        if len(missing):
+            parts.append(
+                heading(2, "Columns not supplied")
+                + paragraph(
+                    "These columns are needed only by some indicators and were left out of "
+                    "the extract or blank in every row. Those indicators show no data rather "
+                    "than a figure; the rest of the pack is unaffected."
+                )
+                + table_html(missing, "Columns not supplied")
+            )
+        if len(strays):
+            parts.append(
+                heading(2, "Rows naming a weakness this profile does not have")
+                + paragraph(
+                    f"Weakness ids of {escape(profile.id)} are "
+                    f"{escape(', '.join(w.id for w in profile.weaknesses))}. These rows name "
+                    "others, so no weakness report shows them: correct the extract, or the "
+                    "profile if a weakness is missing."
+                )
+                # Quotes are people's words: their counts obey the threshold too.
+                + table_html(self._few_hidden(strays, "Rows"), "Rows with an unknown weakness id")
+            )
+        return "".join(parts)
 
     def _main_reasons(self, rows: pd.DataFrame) -> pd.DataFrame:
         """An extract's three commonest reasons (by the true count), shown as suppressed."""

@@ -110,3 +110,44 @@ def test_renderer_ignores_fields_it_does_not_know(monkeypatch):
     before = render_indicator("EHC03")
     monkeypatch.setitem(REGISTRY, "EHC03", extended)
     assert render_indicator("EHC03") == before
+
+
+def test_cli_output_is_the_committed_document(capsys):
+    assert cli.main(["catalogue"]) == 0
+    assert capsys.readouterr().out == CATALOGUE.read_text(encoding="utf-8")
+
+
+def test_cli_keyword_is_the_search(capsys):
+    assert cli.main(["catalogue", "--keyword", "amended"]) == 0
+    out = capsys.readouterr().out
+    assert "### EHC08:" in out and "### EHC01:" not in out
+
+
+def test_cli_lists_a_profile_s_own_indicators(tmp_path, capsys):
+    import yaml
+
+    from sendready.indicators.declared import forget_profile_indicators
+    from sendready.metadata.profile import builtin_profiles
+
+    raw = yaml.safe_load(builtin_profiles()["bury-2017-wsoa"].read_text(encoding="utf-8"))
+    raw["indicators"] = [
+        {
+            "id": "XC01",
+            "title": "Requests from parents",
+            "source": "ehc_requests",
+            "statistic": "count",
+            "date": "received_date",
+            "numerator": {"when": 'requester == "parent"', "words": "requests made by parents"},
+            "direction": "neutral",
+        }
+    ]
+    path = tmp_path / "area.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    try:
+        assert cli.main(["catalogue", "--profile", str(path), "--keyword", "parents"]) == 0
+    finally:
+        forget_profile_indicators()
+    out = capsys.readouterr().out
+    assert "### XC01: Requests from parents" in out
+    assert "`ehc_requests` columns read: `received_date`, `requester`" in out
+    assert 'numerator when `requester == "parent"`' in out

@@ -101,7 +101,6 @@ def test_framework_dates_match_domain():
     assert (fw.inspection_start, fw.inspection_end) == (dt.date(2017, 6, 12), dt.date(2017, 6, 16))
     assert fw.plan_submitted == dt.date(2017, 10, 31)
     assert (fw.baseline_start, fw.baseline_end) == (dt.date(2016, 4, 1), dt.date(2017, 10, 31))
-    assert fw.cadence == "quarterly"
     revisit = [e for e in fw.history if e.date == dt.date(2019, 5, 13)]
     assert len(revisit) == 1 and "Bury2gether" in revisit[0].source
     assert all(e.source for e in fw.history)

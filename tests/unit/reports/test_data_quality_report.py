@@ -108,3 +108,36 @@ def test_the_report_shows_no_count_of_one_to_five():
     completeness = _text(report.completeness_html())
     assert "2018Q2 c" in completeness and "2018Q4 c" in completeness
     assert not re.search(r"2018Q[24] [1-5]\b", completeness)
+
+
+def test_gaps_list_columns_not_supplied_and_unknown_weakness_ids():
+    from helpers.staged_frames import staged
+
+    base = small_context()
+    weakness = base.profile.weaknesses[0].model_copy(update={"indicators": ["EHC06", "EHC08"]})
+    profile = base.profile.model_copy(update={"weaknesses": [weakness]})
+    reviews = staged(
+        "annual_reviews",
+        [{"review_id": "AR1", "plan_id": "E1", "due_date": "2019-01-01"}],
+        drop=("amended_plan_date",),
+    )
+    quotes = staged(
+        "quotes",
+        [
+            {"quote_id": f"Q{n}", "weakness_id": wid, "date": "2019-01-01"}
+            for n, wid in enumerate(["W8", "W9", *["W12"] * 7])
+        ],
+    )
+    ctx = SimpleNamespace(
+        profile=profile,
+        evidence=base.evidence,
+        data=StagedData(tables={"annual_reviews": reviews, "quotes": quotes}),
+        ingest=base.ingest,
+    )
+    html = unescape(DataQualityReport(ctx).gaps_html())
+    assert "Columns not supplied" in html
+    assert "amended_plan_date" in html and "left out of the file" in html and "EHC08" in html
+    # W8 is the profile's; W9 (one quote, below the threshold, hidden) and W12 (seven) are not.
+    assert "W12" in html and "W9" in html
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert "7" in cells and "1" not in cells
