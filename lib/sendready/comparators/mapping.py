@@ -388,6 +388,10 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
     """
     wanted = mappings_for(indicator_id) if indicator_id else list(MAPPINGS)
     frame = _with_file(frame)
+    # Plain object columns while selecting: Arrow-backed strings cost more per operation
+    # than the release's few thousand rows per measure take to filter. Typed at the end.
+    text = [c for c in frame.columns if c not in ("value",) and frame[c].dtype != object]
+    frame = frame.astype(dict.fromkeys(text, object))
     lower = frame["measure"].str.lower()
     parts = [
         part for part in (_mapped(frame, lower, mapping) for mapping in wanted) if part is not None
@@ -403,7 +407,7 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
         keep="first",
     ).reset_index(drop=True)
     text = [c for c in VALUE_COLUMNS if c not in (*_NUMBERS, "derived")]
-    result[text] = result[text].astype("string")
+    result[text] = result[text].where(result[text].notna(), pd.NA).astype("string")
     result[list(_NUMBERS)] = result[list(_NUMBERS)].astype("Float64")
     result["derived"] = result["derived"].astype("boolean")
     return result[list(VALUE_COLUMNS)]
@@ -545,8 +549,17 @@ def _total_rows(rows: pd.DataFrame, mapping: MeasureMapping, quiet: bool = False
 def _aligned(rate: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
     """The count on the same period and geography as each rate row (NA if absent)."""
     key = ["time_period", "geographic_level", "geography_code", "geography", "old_la_code"]
-    left = rate[key].fillna("")
-    right = counts[key].fillna("").assign(count=counts["value"].to_numpy())
-    right = right.drop_duplicates(key)
-    merged = left.merge(right, on=key, how="left", validate="many_to_one")
-    return pd.Series(merged["count"].astype("Float64").array, index=rate.index)
+
+    def joined(frame: pd.DataFrame) -> pd.Series:
+        # One plain text key: merging on five Arrow-backed string columns is several
+        # times slower, and the release has tens of thousands of rows.
+        parts = [frame[c].astype(object).fillna("").to_numpy() for c in key]
+        text = parts[0]
+        for part in parts[1:]:
+            text = text + "\x1f" + part
+        return pd.Series(text, dtype=object)
+
+    found = pd.Series(counts["value"].to_numpy(), index=joined(counts).to_numpy())
+    found = found[~found.index.duplicated()]
+    looked_up = found.reindex(joined(rate).to_numpy())
+    return pd.Series(pd.array(looked_up.to_numpy(), dtype="Float64"), index=rate.index)
