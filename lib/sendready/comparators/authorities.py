@@ -283,7 +283,9 @@ def area_series(
             "period": period,
             "role": "neighbour_average",
             "geography": "Statistical neighbours",
-            "value": sum(found) / len(found),
+            # Rounded far below what is shown, so that a mean of exactly x.x5 is not
+            # shown as x.x4999... rounded down.
+            "value": round(sum(found) / len(found), 9),
         }
         for period, found in sums.items()
     ]

@@ -473,7 +473,7 @@ def _fill_rates(out: pd.DataFrame) -> None:
     unpublished = out["symbol"].isna() | out["symbol"].isin(["x", ":"])
     computable = out["value"].isna() & unpublished & out["numerator"].notna() & ~empty
     computable &= out["denominator"].notna()
-    ratio = 100 * out["numerator"] / out["denominator"]
+    ratio = (100 * out["numerator"] / out["denominator"]).round(9)  # no x.x4999... for x.x5
     out.loc[computable, "value"] = ratio[computable]
     out.loc[computable, "symbol"] = pd.NA
     out.loc[computable, "derived"] = True

@@ -177,7 +177,7 @@ def public_pack_html(la: str, figures: PublishedFigures | None = None) -> tuple[
 
 
 def _intro(authority: Authority, near: list[Authority]) -> str:
-    names = ", ".join(n.name for n in near) if near else "none listed"
+    names = "; ".join(n.name for n in near) if near else "none listed"
     lines = [
         heading(1, f"{authority.name}: education, health and care plans in published figures"),
         '<p class="sr-notice"><strong>This page shows published figures only.</strong> '
@@ -195,9 +195,9 @@ def _intro(authority: Authority, near: list[Authority]) -> str:
         code, name, year = authority.predecessor
         lines.append(
             paragraph(
-                f"{authority.name} began in April {year}, replacing {name} (code {code}) "
-                f"with another authority. Figures before {year} are {name}'s, shown "
-                f"separately as \u201c{name} (before)\u201d: they cover a larger area."
+                f"{authority.name} began in April {year}, when {name} (code {code}) was "
+                f"replaced by two new authorities. Figures before {year} are {name}'s, "
+                f"shown separately as \u201c{name} (before)\u201d: they cover a larger area."
             )
         )
     lines.append(
@@ -236,15 +236,18 @@ def _measure(measure: Measure, series: pd.DataFrame, authority: Authority) -> st
             import matplotlib.pyplot as plt
 
             plt.close(chart.figure)
-        return "".join(out)
-    table = benchmark_table(shown, unit)
-    units = {c: unit for c in table.columns[1:]}
-    out.append(table_html(table, measure.title, units))
+    else:
+        table = benchmark_table(shown, unit)
+        if not measure.compare:  # a count's rank says only how big the area is
+            table = table.drop(columns=["Rank among authorities"], errors="ignore")
+        units = {c: unit for c in table.columns[1:]}
+        out.append(table_html(table, measure.title, units))
     if shown["derived"].fillna(False).astype(bool).any():
+        years = sorted(shown.loc[shown["derived"].fillna(False).astype(bool), "period"].unique())
         out.append(
             paragraph(
-                "DfE publishes the counts but not this percentage for some years: those "
-                "figures are the published counts' ratio.",
+                f"DfE publishes the counts but not this percentage for {', '.join(years)}: "
+                "those figures are the published counts' ratio.",
                 "sr-note",
             )
         )
