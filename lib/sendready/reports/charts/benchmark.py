@@ -151,17 +151,12 @@ def benchmark_chart(
             ax.fill_between(
                 xs, spread["min"].astype(float), spread["max"].astype(float), color=SHADE, lw=0
             )
-        for role in ("england", "region", "neighbour_average", "predecessor"):
+        ends = [
             _line(ax, series, role, x, _STYLES[role], unit, label_values=False)
-        _line(
-            ax,
-            series,
-            "area",
-            x,
-            {"color": HIGHLIGHT, "linewidth": 3.0, "marker": "o", "markersize": 7},
-            unit,
-            label_values=True,
-        )
+            for role in ("england", "region", "neighbour_average", "predecessor")
+        ]
+        area_style = {"color": HIGHLIGHT, "linewidth": 3.0, "marker": "o", "markersize": 7}
+        ends.append(_line(ax, series, "area", x, area_style, unit, label_values=True))
         ax.set_xticks(range(len(periods)), periods)
         ax.set_xlim(-0.3, len(periods) - 1 + 1.9)
         if unit == "percent":
@@ -170,6 +165,7 @@ def benchmark_chart(
             top = float(np.nanmax(series["value"].astype(float).to_numpy(), initial=1.0))
             ax.set_ylim(0, top * 1.15)
         ax.set_title(plain_text(title))
+        _end_labels(ax, [e for e in ends if e is not None])
     return Chart(
         figure=figure,
         alt_text=benchmark_alt_text(series, title, unit, direction),
@@ -180,24 +176,15 @@ def benchmark_chart(
     )
 
 
-def _line(ax, series, role, x, style, unit, *, label_values: bool) -> None:
+def _line(ax, series, role, x, style, unit, *, label_values: bool) -> tuple | None:
     rows = series[(series["role"] == role) & series["value"].notna()].sort_values("period")
     if rows.empty:
-        return
+        return None
     xs = [x[p] for p in rows["period"]]
     ys = rows["value"].astype(float).to_numpy()
     ax.plot(xs, ys, **style)
     name = _label(role, clean_text(str(rows["geography"].iloc[0])))
-    ax.annotate(
-        plain_text(name, 24),
-        (xs[-1], ys[-1]),
-        xytext=(8, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=10,
-        color=style["color"],
-        fontweight="bold" if role == "area" else "normal",
-    )
+    end = (xs[-1], float(ys[-1]), plain_text(name, 24), style["color"], role == "area")
     if label_values:
         for xi, yi in zip(xs, ys, strict=True):
             ax.annotate(
@@ -208,4 +195,31 @@ def _line(ax, series, role, x, style, unit, *, label_values: bool) -> None:
                 ha="center",
                 fontsize=9.5,
                 color=INK,
+                # A white backing keeps the figure readable where another line crosses it.
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
             )
+    return end
+
+
+def _end_labels(ax, ends: list[tuple]) -> None:
+    """Each line's name at its right-hand end, moved apart where lines end close together
+    (two names printed over each other can be read as neither)."""
+    low, high = ax.get_ylim()
+    gap = 0.06 * (high - low)
+    placed: list[tuple[float, float]] = []  # (x, y) of labels already placed
+    for x, y, name, colour, bold in sorted(ends, key=lambda e: e[1]):
+        target = y
+        for px, py in placed:
+            if abs(px - x) < 1.5 and target < py + gap:
+                target = py + gap
+        placed.append((x, target))
+        ax.annotate(
+            name,
+            (x, y),
+            xytext=(x + 0.12, target),
+            textcoords="data",
+            va="center",
+            fontsize=10,
+            color=colour,
+            fontweight="bold" if bold else "normal",
+        )
