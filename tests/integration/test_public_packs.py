@@ -401,3 +401,21 @@ def test_a_typo_gets_did_you_mean_and_a_gone_authority_its_successors():
     with pytest.raises(SendreadyError) as gone:
         public_pack_html("Northamptonshire")
     assert "North Northamptonshire and West Northamptonshire" in str(gone.value)
+
+
+def test_the_commands(capsys, tmp_path):
+    _need_release()
+    from sendready.cli import main
+
+    assert main(["published", "coverage", "--from", str(RELEASE)]) == 0
+    out = capsys.readouterr().out
+    assert "## work_based_placements.csv" in out and "**Used**: nothing." in out
+    assert main(["published", "refresh", "--from", str(RELEASE), "--to", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "c" / "provenance.json").is_file()
+    capsys.readouterr()
+    assert main(["public"]) == 2
+    assert "--la with a name or code, or --all" in capsys.readouterr().err
+    assert main(["public", "--la", "Rutlnd", "--out", str(tmp_path / "p")]) == 2
+    assert "Did you mean Rutland" in capsys.readouterr().err
+    assert main(["public", "--la", "E06000017", "--out", str(tmp_path / "p")]) == 0
+    assert (tmp_path / "p" / "rutland.html").is_file()
