@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from browser.test_accessibility import (  # noqa: F401 (browser is a fixture)
+    _SIDEWAYS,
+    ZOOMED_WIDTHS,
     _axe_violations,
     _describe,
     _open,
@@ -51,3 +53,16 @@ def test_axe_finds_no_wcag_a_or_aa_violation_in_public_packs(public_pages, brows
     finally:
         page.close()
     assert violations == [], "\n" + _describe(violations)
+
+
+@pytest.mark.parametrize("name", [*AREAS, "index"])
+def test_public_packs_reflow_at_200_and_400_percent_zoom(public_pages, browser, name):  # noqa: F811
+    for width in ZOOMED_WIDTHS:
+        page = _open(browser, public_pages[name], width)
+        try:
+            layout = page.evaluate(_SIDEWAYS)
+        finally:
+            page.close()
+        assert layout["scrollWidth"] <= layout["clientWidth"], width
+        for box in layout["scrollers"]:
+            assert box["tag"] == "table" and box["tabindex"] >= 0, box["html"]

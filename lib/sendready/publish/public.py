@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -389,12 +390,16 @@ th{background:#f3f2f1}td.sr-num,th.sr-num{text-align:right}
 
 
 def _page(title: str, parts: list[str]) -> str:
+    # Every table a tab stop, so a keyboard can scroll one that is wider than a narrow
+    # screen (as publish.export.focusable_tables does for the board pack, without
+    # importing nbconvert for it).
+    body = re.sub(r"<table\b(?![^>]*\btabindex=)", '<table tabindex="0"', "".join(parts))
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         '<a class="sr-skip" href="#main">Skip to the figures</a>'
-        f'<main id="main">{"".join(parts)}</main></body></html>\n'
+        f'<main id="main">{body}</main></body></html>\n'
     )
 
 
