@@ -392,6 +392,12 @@ def indicator_values(frame: pd.DataFrame, indicator_id: str | None = None) -> pd
     # than the release's few thousand rows per measure take to filter. Typed at the end.
     text = [c for c in frame.columns if c not in ("value",) and frame[c].dtype != object]
     frame = frame.astype(dict.fromkeys(text, object))
+    # Whether each row describes everyone (no age, need or ethnic group), once rather
+    # than once per measure and count (a filter left blank describes everyone).
+    total = pd.Series(True, index=frame.index)
+    for column in _filter_columns(frame):
+        total &= _is_total(frame[column].astype("string")).to_numpy()
+    frame = frame.assign(_total=total)
     lower = frame["measure"].str.lower()
     parts = [
         part for part in (_mapped(frame, lower, mapping) for mapping in wanted) if part is not None
@@ -510,7 +516,8 @@ def _filter_columns(frame: pd.DataFrame) -> list[str]:
     return [
         c
         for c in frame.columns
-        if c not in LONG_COLUMNS and c not in ("measure", "value", "symbol", "source_file")
+        if c not in LONG_COLUMNS
+        and c not in ("measure", "value", "symbol", "source_file", "_total")
     ]
 
 
@@ -521,10 +528,15 @@ def _is_total(values: pd.Series) -> pd.Series:
 
 def _total_rows(rows: pd.DataFrame, mapping: MeasureMapping, quiet: bool = False) -> pd.DataFrame:
     """The rows that describe everyone, not one age, need or ethnic group."""
-    filters = [c for c in _filter_columns(rows) if rows[c].notna().any()]
-    keep = pd.Series(True, index=rows.index)
-    for col in filters:
-        keep &= _is_total(rows[col])
+    if "_total" in rows.columns:  # worked out once for the whole frame
+        keep = rows["_total"].astype(bool)
+        filters = [] if keep.any() or rows.empty else _filter_columns(rows)
+        filters = [c for c in filters if rows[c].notna().any()]
+    else:
+        filters = [c for c in _filter_columns(rows) if rows[c].notna().any()]
+        keep = pd.Series(True, index=rows.index)
+        for col in filters:
+            keep &= _is_total(rows[col])
     if filters and not keep.any() and not rows.empty and not quiet:
         raise SendreadyError(
             f"The published measure {mapping.measure} is split by "
