@@ -237,6 +237,80 @@ def _add_lists(sub) -> None:
     p.set_defaults(func=_cmd_lists)
 
 
+def _cmd_public(args: argparse.Namespace) -> int:
+    from sendready.publish.public import write_all_public_packs, write_public_pack
+
+    if args.all == bool(args.la):
+        raise SendreadyError(
+            "Say which area: --la with a name or code, or --all for every area.",
+            hint="For example: sendready public --la Kent",
+        )
+    if args.all:
+        paths = write_all_public_packs(args.out, jobs=args.jobs)
+        print(f"Wrote {len(paths) - 1} area pages and {paths[-1]}")
+        return 0
+    print(f"Wrote {write_public_pack(args.la, args.out)}")
+    return 0
+
+
+def _cmd_published(args: argparse.Namespace) -> int:
+    from sendready.comparators.release import (
+        coverage,
+        coverage_markdown,
+        refresh_release,
+        shipped_release_dir,
+    )
+
+    source = args.source or shipped_release_dir()
+    if args.action == "refresh":
+        if args.source is None:
+            raise SendreadyError(
+                "Say where the downloaded files are: sendready published refresh --from FOLDER.",
+                hint="Download the release's data files (explore-education-statistics, "
+                "'Education, health and care plans', 'Download all data') and unzip them.",
+            )
+        written = refresh_release(args.source, args.to)
+        print(f"Rebuilt the published figures from {args.source}: {len(written)} files")
+        for path in written:
+            print(f"  {path}")
+    sys.stdout.write(coverage_markdown(coverage(source)))
+    return 0
+
+
+def _add_published_commands(sub) -> None:
+    """``public`` and ``published``: published statistics, no area data needed."""
+    p = sub.add_parser(
+        "public", help="a page of published figures for any local authority (or --all)"
+    )
+    p.add_argument("--la", default=None, help="name, GSS code (E08000002) or DfE code (351)")
+    p.add_argument("--all", action="store_true", help="every authority, with an index page")
+    p.add_argument(
+        "--out", type=Path, default=DEFAULT_OUTPUTS / "public", help="folder to write to"
+    )
+    p.add_argument("--jobs", type=int, default=None, help="processes for --all (default 2-4)")
+    p.set_defaults(func=_cmd_public)
+
+    p = sub.add_parser(
+        "published", help="the published statistics the suite ships: what is used, refresh"
+    )
+    p.add_argument(
+        "action",
+        choices=["coverage", "refresh"],
+        help="coverage: what is used of each file; refresh: rebuild the shipped copy",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="folder of the release's downloaded CSV files",
+    )
+    p.add_argument(
+        "--to", type=Path, default=None, help="write the copy here instead of the package"
+    )
+    p.set_defaults(func=_cmd_published)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendready",
@@ -326,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--notebook-timeout", type=int, default=1800, help="seconds allowed per notebook"
     )
     p.set_defaults(func=_cmd_run)
+
+    _add_published_commands(sub)
 
     p = sub.add_parser("kernel", help="register this environment's Jupyter kernel for notebooks")
     p.add_argument("--check", action="store_true", help="only check the kernel Jupyter would use")

@@ -7,10 +7,23 @@
 * :mod:`~sendready.comparators.neighbours` reads DfE's statistical neighbour list.
 * :mod:`~sendready.comparators.compare` lines an area up against England, its region and
   its neighbours.
+* :mod:`~sendready.comparators.release` knows every file of DfE's "Education, health and
+  care plans" release, reports what is used of each, and ships and refreshes a trimmed copy.
+* :mod:`~sendready.comparators.authorities` finds any of the 153 authorities by code or
+  name and builds its series beside England, its region and its neighbours, with ranks.
 * :mod:`~sendready.comparators.published` loads the figures shipped with the suite and
   merges them with an area's own downloads into the ``benchmarks`` contract's shape.
 """
 
+from sendready.comparators.authorities import (
+    Authority,
+    IndicatorIndex,
+    area_series,
+    authority_table,
+    find_authority,
+    neighbours_of,
+    ranks,
+)
 from sendready.comparators.compare import benchmarks_for
 from sendready.comparators.ees import SYMBOLS, read_ees_csv
 from sendready.comparators.mapping import MAPPINGS, MeasureMapping, indicator_values, mappings_for
@@ -24,9 +37,28 @@ from sendready.comparators.published import (
     published_benchmarks_path,
     to_benchmarks_contract,
 )
+from sendready.comparators.release import (
+    coverage,
+    coverage_markdown,
+    load_shipped_values,
+    read_release,
+    refresh_release,
+)
 
 __all__ = [
     "CONTEXT_IDS",
+    "Authority",
+    "IndicatorIndex",
+    "area_series",
+    "authority_table",
+    "coverage",
+    "coverage_markdown",
+    "find_authority",
+    "load_shipped_values",
+    "neighbours_of",
+    "ranks",
+    "read_release",
+    "refresh_release",
     "MAPPINGS",
     "PUBLISHED_COLUMNS",
     "SYMBOLS",

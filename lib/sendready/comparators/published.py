@@ -49,6 +49,14 @@ CONTEXT_IDS: dict[str, str] = {
     "CTX_SENSUPPORT_PCT": "pupils on SEN support (% of pupils, January)",
     "CTX_EHCP_COUNT": "EHC plans maintained by the local authority (count, January)",
     "CTX_TRIBUNAL_APPEAL_RATE": "SEND Tribunal appeals as a % of appealable decisions",
+    "CTX_EHC_20WK_ALL": "EHC plans issued within 20 weeks, exceptions included (%)",
+    "CTX_PLANS_ISSUED": "new EHC plans issued in the calendar year (count)",
+    "CTX_REQUESTS": "initial requests for an EHC needs assessment received (count)",
+    "CTX_REFUSED": "requests the local authority decided not to assess (count)",
+    "CTX_ASSESS_ISSUED": "EHC needs assessments that led to a plan (count)",
+    "CTX_ASSESS_NOT_ISSUED": "EHC needs assessments with a decision not to issue (count)",
+    "CTX_PERSONAL_BUDGETS": "personal budgets recorded in the SEN2 return (count)",
+    "CTX_PLANS_CEASED": "EHC plans that ceased in the calendar year (count)",
 }
 
 
@@ -130,11 +138,11 @@ def ees_benchmarks(frame: pd.DataFrame, source: str | None = None) -> pd.DataFra
             "geography": values["geography"],
             "geography_code": values["geography_code"],
             "period": values["period"],
-            "breakdown": pd.Series(pd.NA, index=values.index, dtype="string"),
+            "breakdown": values["breakdown"],
             "value": values["value"],
             "numerator": values["numerator"],
             "denominator": values["denominator"],
-            "unit": "percent",
+            "unit": values["unit"],
             "source": source
             if source
             else ("DfE, explore-education-statistics: " + file_name + ", " + values["measure"]),

@@ -52,6 +52,9 @@ BUDGETS = {
     "scale10_ingest_seconds_max": 30.0,
     "scale10_lists_seconds_max": 60.0,
     "rerun_seconds_max": 3.0,
+    # Issue 15: public packs of published figures, one area and all 153 with the index.
+    "public_one_seconds_max": 5.0,
+    "public_all_seconds_max": 120.0,
 }
 
 
@@ -316,6 +319,17 @@ def bench_sample(work: Path, scale: float, repeats: int, seed: int = 2017) -> tu
         if out != data:
             shutil.rmtree(out, ignore_errors=True)
     return summarise(runs), data
+
+
+def bench_public(work: Path, repeats: int) -> dict:
+    """``sendready public`` for one area (Kent, a large one) and for all 153 (``--all``)."""
+    out = work / "public"
+    one = [
+        measure(_sendready("public", "--la", "Kent", "--out", str(out)), log=work / "bench.log")
+        for _ in range(repeats)
+    ]
+    every = [measure(_sendready("public", "--all", "--out", str(out)), log=work / "bench.log")]
+    return {"one": summarise(one), "all": summarise(every)}
 
 
 def bench_ingest(work: Path, data: Path, repeats: int, profile: str = PROFILE) -> tuple[dict, Path]:
@@ -885,6 +899,24 @@ def budget_lines(results: dict) -> list[str]:
         if not s["rerun"].get("all_reused", True):
             what += " (did not reuse: the suite's code changed during the run)"
         checks.append((what, s["rerun"]["wall_s"], "<", BUDGETS["rerun_seconds_max"], " s"))
+    public = results.get("public")
+    if public:
+        checks += [
+            (
+                "one public pack",
+                public["one"]["wall_s"],
+                "<",
+                BUDGETS["public_one_seconds_max"],
+                " s",
+            ),
+            (
+                "all 153 public packs",
+                public["all"]["wall_s"],
+                "<",
+                BUDGETS["public_all_seconds_max"],
+                " s",
+            ),
+        ]
     ops = {"<": float.__lt__, "<=": float.__le__, ">=": float.__ge__}
     return [
         f"| {what} | {value:,.2f}{unit} | {op} {limit:g}{unit} | "
@@ -1008,6 +1040,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive loop")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--no-public", action="store_true", help="skip the public packs")
     args = parser.parse_args(argv)
     results = {
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -1030,6 +1063,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         results["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         write_results(results, args.out or repo_root() / "outputs" / "bench")
+    if not args.no_public:
+        with tempfile.TemporaryDirectory(prefix="sendready-public-") as work:
+            results["public"] = bench_public(Path(work), repeats=3)
     as_json, as_md = write_results(results, args.out or repo_root() / "outputs" / "bench")
     print(as_md.read_text(encoding="utf-8"))
     print(f"Written {as_json} and {as_md}")

@@ -12,8 +12,11 @@ placeholder alt text and emits one HTML figure with the table beneath.
 - :mod:`~sendready.reports.charts.funnel_plot`: schools against chance limits.
 - :mod:`~sendready.reports.charts.distributions`: waits by service; survey answers by wave.
 - :mod:`~sendready.reports.charts.comparison`: area against comparators; plan actions by status.
+- :mod:`~sendready.reports.charts.benchmark`: an area's published figure over the years beside
+  England, its region and its neighbours, with its rank and quartile.
 """
 
+from sendready.reports.charts.benchmark import benchmark_alt_text, benchmark_chart, benchmark_table
 from sendready.reports.charts.comparison import (
     actions_alt_text,
     actions_chart,
@@ -42,6 +45,9 @@ __all__ = [
     "Chart",
     "actions_alt_text",
     "actions_chart",
+    "benchmark_alt_text",
+    "benchmark_chart",
+    "benchmark_table",
     "check_alt_text",
     "comparison_alt_text",
     "comparison_chart",
