@@ -1,13 +1,13 @@
 """Referrals to children's community health services and their waits.
 
 Several thousand referrals a year across six services. Waits are long for community
-paediatrics, CAMHS and above all the neurodevelopmental (autism/ADHD) pathway, and they
-lengthen over the window (W8 not met: JC03-JC06). Referrals start in January 2015 so the
-waiting list is already in a steady state when the window opens.
+paediatrics, CAMHS and above all the neurodevelopmental (autism/ADHD) pathway. Referrals
+start in January 2015 so the waiting list is already in a steady state when the window
+opens.
 
-Planted: health records carry the NHS number far more often after the change, so records
-can be linked across agencies (JOIN03, W3); the EHC plan flag on health records does not
-improve (HAW01, W7).
+The scenario sets the waits (JC03: community paediatrics and CAMHS; JC05: SLT, OT and
+physiotherapy; JC06: the neurodevelopmental pathway), how often a referral carries the
+NHS number (JOIN03) and the EHC plan flag on the records of children with a plan (HAW01).
 """
 
 from __future__ import annotations
@@ -17,29 +17,22 @@ import pandas as pd
 
 from sendready.sample import timeline as tl
 from sendready.sample.advice import ACUTE_TRUST, CAMHS, COMMUNITY_TRUST
-from sendready.sample.ehc import EhcData, lognormal_for
+from sendready.sample.ehc import EhcData, lognormal_medians
 from sendready.sample.people import FIRST_COHORT, LAST_COHORT
-from sendready.sample.scenario import EFFECTS
 
 NAT = np.datetime64("NaT", "D")
 FIRST_REFERRAL = tl.day("2015-01-01")
 WAIT_SIGMA = 0.55
 # service: (referrals a year at scale 1, provider, youngest and oldest age referred,
-# median days from referral to first contact at the start of the window, worsens).
+# median days from referral to first contact in the first year, the scenario's parameter
+# that scales it; the neurodevelopmental median comes from JC06 directly).
 SERVICES = {
-    "slt": (1400, COMMUNITY_TRUST, 1, 11, 110.0, False),
-    "ot": (500, COMMUNITY_TRUST, 3, 14, 90.0, False),
-    "physio": (500, COMMUNITY_TRUST, 1, 15, 50.0, False),
-    "community_paediatrics": (1200, ACUTE_TRUST, 1, 12, 150.0, True),
-    "camhs": (1100, CAMHS, 6, 17, 120.0, True),
-    "neurodevelopmental": (
-        450,
-        ACUTE_TRUST,
-        3,
-        15,
-        lognormal_for(EFFECTS["JC06"].before, 91, WAIT_SIGMA),
-        True,
-    ),
+    "slt": (1400, COMMUNITY_TRUST, 1, 11, 110.0, "JC05"),
+    "ot": (500, COMMUNITY_TRUST, 3, 14, 90.0, "JC05"),
+    "physio": (500, COMMUNITY_TRUST, 1, 15, 50.0, "JC05"),
+    "community_paediatrics": (1200, ACUTE_TRUST, 1, 12, 150.0, "JC03"),
+    "camhs": (1100, CAMHS, 6, 17, 120.0, "JC03"),
+    "neurodevelopmental": (450, ACUTE_TRUST, 3, 15, 0.0, "JC06"),
 }
 _NEED_SERVICE = {"ASD": "neurodevelopmental", "SLCN": "slt", "SEMH": "camhs", "PD": "physio"}
 
@@ -86,10 +79,13 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     n = service.size
 
     median = np.empty(n)
-    for name, (_, _, _, _, start_median, worsens) in SERVICES.items():
+    for name, (_, _, _, _, start_median, parameter) in SERVICES.items():
         mask = service == name
-        factor = tl.drift(1.0, EFFECTS["JC05"].after, referral[mask]) if worsens else 1.0
-        median[mask] = start_median * factor
+        value = ctx.value(parameter, referral[mask])
+        if parameter == "JC06":
+            median[mask] = lognormal_medians(value, 91, WAIT_SIGMA)
+        else:
+            median[mask] = start_median * value
     wait = tl.lognormal_days(rng, median, WAIT_SIGMA, n)
     first_contact = tl.add_days(referral, wait)
     triage = np.minimum(tl.add_days(referral, tl.lognormal_days(rng, 7, 0.6, n)), first_contact)
@@ -98,20 +94,15 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     discharge = np.where(unseen, tl.add_days(referral, gone_after), NAT)
     first_contact = np.where(unseen, NAT, first_contact)
 
-    linked = EFFECTS["JOIN03"]
     nhs = np.where(
-        rng.random(n) < tl.blend(linked.before, linked.after, referral),
+        rng.random(n) < ctx.value("JOIN03", referral),
         pool["nhs_number"].to_numpy()[child],
         "",
     )
-    # The flag is the record as it stands at the extract: about three in ten records of
-    # children who have (or had) a plan carry it, whenever the plan began, and slightly
-    # fewer of the newer referrals as caseloads grow (HAW01 does not improve).
+    # The flag is the record as it stands at the extract, on the records of children who
+    # have (or had) a plan, whenever the plan began, at the rate of the referral date.
     has_plan = ~np.isnat(ehc.child_plans["start"][child])
-    aware = EFFECTS["HAW01"]
-    flag = np.where(
-        has_plan, rng.random(n) < tl.drift(aware.before, aware.after, referral), False
-    ).astype(object)
+    flag = np.where(has_plan, rng.random(n) < ctx.value("HAW01", referral), False).astype(object)
     flag[rng.random(n) < 0.04] = None
 
     provider = {name: spec[1] for name, spec in SERVICES.items()}
