@@ -13,6 +13,7 @@ from sendready.sample import timeline as tl
 from sendready.sample.ehc import EhcData
 
 NAT = np.datetime64("NaT", "D")
+PACKAGES_PER_YEAR = 47  # at scale 1
 SERVICE_NAMES = (
     "Speech and language therapy in schools",
     "Short breaks: overnight care",
@@ -56,7 +57,8 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
         | plans["primary_need"].isin(["SLD", "PMLD", "MSI"]).to_numpy()
     )
     candidates = np.flatnonzero(complex_need)
-    n = min(ctx.n(140), candidates.size)
+    years = (tl.END - tl.START).astype(np.int64) / 365.25
+    n = min(ctx.n(PACKAGES_PER_YEAR * years), candidates.size)
     plan = rng.choice(candidates, n, replace=False)
     plan_start = plans["start_date"].to_numpy().astype("datetime64[D]")[plan]
     cease = plans["cease_date"].to_numpy().astype("datetime64[D]")[plan]
