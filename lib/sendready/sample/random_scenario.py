@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sendready.indicators.registry import REGISTRY
 from sendready.metadata.profile import load_profile
 from sendready.sample.scenario import (
     NOT_PROPORTIONS,
@@ -30,16 +29,16 @@ CHANGE_DAY = "2017-12-01"
 # count by at least this share of its start.
 MIN_PROPORTION_STEP = 0.20
 MIN_RELATIVE_STEP = 0.40
-# The direction of the generating parameter when the catalogue direction is "up" for
-# indicators whose parameter runs the other way (a wait multiple, a spread).
-_PARAMETER_AGAINST_INDICATOR = {"HINF02", "ID01", "JC03", "JC05"}
+# Generating parameters for which lower is better (docs/indicators.md, direction "down":
+# a median wait, a multiple of waits, the spread between schools, failed searches, needs
+# not assessed). Higher is better for the rest; for JC01 and JC07, context measures with
+# no better direction, "improves" simply means higher.
+LOWER_IS_BETTER = frozenset({"HINF02", "LO02", "ID01", "ID03", "JC03", "JC05"})
 
 
 def _better_sign(indicator: str) -> int:
     """+1 if a higher generating parameter is better, -1 if lower is."""
-    if indicator in _PARAMETER_AGAINST_INDICATOR:
-        return -1
-    return -1 if REGISTRY[indicator].direction == "down" else 1
+    return -1 if indicator in LOWER_IS_BETTER else 1
 
 
 def _step(indicator: str, bury: Scenario) -> float:

@@ -150,3 +150,11 @@ def test_no_generator_names_a_weakness_outcome():
         if p.name not in allowed and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_lower_is_better_matches_the_catalogue_directions():
+    from sendready.indicators.registry import REGISTRY
+    from sendready.sample.random_scenario import LOWER_IS_BETTER
+
+    down = {i for i in REQUIRED if REGISTRY[i].direction == "down"}
+    assert LOWER_IS_BETTER == down
