@@ -50,23 +50,34 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     cohort_size = int((pool["cohort"] == FIRST_COHORT).sum())
     years = (tl.END - FIRST_REFERRAL).astype(np.int64) / 365.25
 
+    # Referrals of children of the right age. Children who ever hold a plan are left
+    # out of this stream: their health contact is the referral below, so the share of
+    # plan holders with a health record to link to (JOIN03) does not climb merely as
+    # referrals accumulate over the years.
+    holder = np.zeros(len(pool), dtype=bool)
+    holder[ehc.plan_child] = True
     services, dates, children = [], [], []
     for service, (per_year, _, youngest, oldest, _, _) in SERVICES.items():
         k = rng.poisson(per_year * years * ctx.scale)
         d = tl.uniform_days(rng, FIRST_REFERRAL, tl.END, k)
         ages = rng.integers(youngest, oldest + 1, k)
-        services.append(np.full(k, service, dtype=object))
-        dates.append(d)
-        children.append(_children_of_age(rng, d, ages, cohort_size))
+        who = _children_of_age(rng, d, ages, cohort_size)
+        keep = ~holder[who]
+        services.append(np.full(int(keep.sum()), service, dtype=object))
+        dates.append(d[keep])
+        children.append(who[keep])
 
-    # Children with a plan who are known to health have a referral on file, spread evenly
-    # over the years so that the caseload seen by health services is steady.
+    # Children with a plan who are known to health have a referral on file by the time
+    # their plan began (up to two years before it).
     known = ehc.known_to_health
     plan_child = ehc.plan_child[known]
     need = ehc.plans["primary_need"].to_numpy()[known]
+    plan_start = ehc.plans["start_date"].to_numpy().astype("datetime64[D]")[known]
     dob = pool["dob"].to_numpy().astype("datetime64[D]")[plan_child]
-    lo = np.minimum(np.maximum(FIRST_REFERRAL, dob + 365), tl.END)
-    d = tl.uniform_days(rng, lo, tl.END, plan_child.size)
+    lo = np.maximum(np.maximum(FIRST_REFERRAL, dob + 365), plan_start - 730)
+    lo = np.minimum(lo, tl.END)
+    hi = np.minimum(np.maximum(lo, plan_start), tl.END)
+    d = tl.uniform_days(rng, lo, hi, plan_child.size)
     services.append(
         np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need], dtype=object)
     )
