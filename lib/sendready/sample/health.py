@@ -45,6 +45,37 @@ def _children_of_age(
     return (cohort - FIRST_COHORT) * cohort_size + rng.integers(0, cohort_size, dates.size)
 
 
+REFERRALS_PER_PLAN_YEAR = 0.6  # further referrals of a plan holder known to health
+
+
+def _plan_holder_referrals(
+    ctx: tl.Context, rng: np.random.Generator, pool: pd.DataFrame, ehc: EhcData
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Referrals of plan holders known to health: one on file by the plan's start, and
+    more (about 0.6 a year) while the plan runs."""
+    known = ehc.known_to_health
+    plan_child = ehc.plan_child[known]
+    need = ehc.plans["primary_need"].to_numpy()[known]
+    service = np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need], dtype=object)
+    start = ehc.plans["start_date"].to_numpy().astype("datetime64[D]")[known]
+    cease = ehc.plans["cease_date"].to_numpy().astype("datetime64[D]")[known]
+    dob = pool["dob"].to_numpy().astype("datetime64[D]")[plan_child]
+    lo = np.minimum(np.maximum(np.maximum(FIRST_REFERRAL, dob + 365), start - 730), tl.END)
+    hi = np.minimum(np.maximum(lo, start), tl.END)
+    first = {"service": service, "date": tl.uniform_days(rng, lo, hi), "child": plan_child}
+    begin = np.minimum(np.maximum(start, FIRST_REFERRAL), tl.END)
+    end = np.where(np.isnat(cease), tl.END, np.minimum(cease, tl.END))
+    years = np.maximum((end - begin).astype(np.int64), 0) / 365.25
+    count = rng.poisson(REFERRALS_PER_PLAN_YEAR * years)
+    which = np.repeat(np.arange(plan_child.size), count)
+    during = {
+        "service": service[which],
+        "date": tl.uniform_days(rng, begin[which], np.maximum(begin[which], end[which])),
+        "child": plan_child[which],
+    }
+    return first, during
+
+
 def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.DataFrame:
     rng = ctx.rng("health_referrals")
     cohort_size = int((pool["cohort"] == FIRST_COHORT).sum())
@@ -68,22 +99,12 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
         children.append(who[keep])
 
     # Children with a plan who are known to health have a referral on file by the time
-    # their plan began (up to two years before it).
-    known = ehc.known_to_health
-    plan_child = ehc.plan_child[known]
-    need = ehc.plans["primary_need"].to_numpy()[known]
-    plan_start = ehc.plans["start_date"].to_numpy().astype("datetime64[D]")[known]
-    dob = pool["dob"].to_numpy().astype("datetime64[D]")[plan_child]
-    lo = np.maximum(np.maximum(FIRST_REFERRAL, dob + 365), plan_start - 730)
-    lo = np.minimum(lo, tl.END)
-    hi = np.minimum(np.maximum(lo, plan_start), tl.END)
-    d = tl.uniform_days(rng, lo, hi, plan_child.size)
-    services.append(
-        np.array([_NEED_SERVICE.get(x, "community_paediatrics") for x in need], dtype=object)
-    )
-    dates.append(d)
-    children.append(plan_child)
-
+    # their plan began (up to two years before it), and more while the plan runs.
+    first, during = _plan_holder_referrals(ctx, rng, pool, ehc)
+    for part in (first, during):
+        services.append(part["service"])
+        dates.append(part["date"])
+        children.append(part["child"])
     service = np.concatenate(services)
     referral = np.concatenate(dates)
     child = np.concatenate(children)
@@ -105,11 +126,15 @@ def make_referrals(ctx: tl.Context, pool: pd.DataFrame, ehc: EhcData) -> pd.Data
     discharge = np.where(unseen, tl.add_days(referral, gone_after), NAT)
     first_contact = np.where(unseen, NAT, first_contact)
 
-    nhs = np.where(
-        rng.random(n) < ctx.value("JOIN03", referral),
-        pool["nhs_number"].to_numpy()[child],
-        "",
-    )
+    # Whether a child's health record holds the NHS number is decided once, at the first
+    # referral (the JOIN03 rate then); later referrals of the child keep the same record.
+    order = np.lexsort((referral, child))
+    first_of_child = np.ones(n, dtype=bool)
+    first_of_child[order[1:]] = child[order[1:]] != child[order[:-1]]
+    recorded = np.zeros(len(pool), dtype=bool)
+    firsts = np.flatnonzero(first_of_child)
+    recorded[child[firsts]] = rng.random(firsts.size) < ctx.value("JOIN03", referral[firsts])
+    nhs = np.where(recorded[child], pool["nhs_number"].to_numpy()[child], "")
     # The flag is the record as it stands at the extract, on the records of children who
     # have (or had) a plan, whenever the plan began, at the rate of the referral date.
     has_plan = ~np.isnat(ehc.child_plans["start"][child])
