@@ -96,6 +96,12 @@ def _share(count: int, total: int) -> str:
     return f"{count} of {total} | {count / max(total, 1):.0%}"
 
 
+def _misses(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    total: Counter = Counter(w for _, w, _, _ in rows)
+    missed: Counter = Counter(w for _, w, t, c in rows if c not in EXPECTED[t])
+    return [f"| {w} | {missed[w]} | {total[w]} |" for w in sorted(total)]
+
+
 def markdown(random_rates: Rates, null_rates: Rates, scale: float) -> str:
     """The rates as a markdown page: the summary table, then every verdict."""
     total, null_total = len(random_rates.rows), len(null_rates.rows)
@@ -106,7 +112,8 @@ def markdown(random_rates: Rates, null_rates: Rates, scale: float) -> str:
         "",
         "Written by `python -m sendready.dev.scenario_rates`. Each run generates the sample",
         f"at scale {scale:g} with a planted scenario, ingests it and judges the eight",
-        f"weaknesses of `{PROFILE}` at {PERIOD_END}.",
+        f"weaknesses of `{PROFILE}` at {PERIOD_END}. The rates hold for the verdict rules in",
+        "force when the page was written: re-run it after changing them.",
         "",
         "| measure | count | share | target |",
         "|---|---|---|---|",
@@ -117,6 +124,15 @@ def markdown(random_rates: Rates, null_rates: Rates, scale: float) -> str:
         f"| null: sustained improvement or deterioration | {_share(alarms, null_total)} | none |",
         "| null: some evidence of improvement | "
         f"{_share(null_codes['some_improvement'], null_total)} | at most 10% (4 of 40) |",
+        "",
+        "## Misses by weakness",
+        "",
+        "Verdicts not in the planted direction, random and null runs together, per weakness",
+        "(the key indicators behind each verdict are in the evidence, not repeated here).",
+        "",
+        "| weakness | misses | of |",
+        "|---|---|---|",
+        *_misses(random_rates.rows + null_rates.rows),
         "",
         "## Every verdict",
         "",
