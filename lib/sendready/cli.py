@@ -68,7 +68,9 @@ def _cmd_kernel(args: argparse.Namespace) -> int:
 def _cmd_sample(args: argparse.Namespace) -> int:
     from sendready.sample import generate_sample
 
-    result = generate_sample(out_dir=args.out, scale=args.scale, seed=args.seed)
+    result = generate_sample(
+        out_dir=args.out, scale=args.scale, seed=args.seed, scenario=args.scenario
+    )
     print(f"Sample area written to {args.out} ({result})")
     return 0
 
@@ -325,8 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the synthetic sample area")
     p.add_argument("--out", type=Path, default=DEFAULT_SAMPLE_DIR, help="folder to write to")
-    p.add_argument("--scale", type=float, default=1.0, help="1 is Bury-sized; 10 a large county")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="1 is Bury-sized; 10 a large county (default: the scenario's own scale)",
+    )
     p.add_argument("--seed", type=int, default=2017, help="random seed (same seed, same output)")
+    p.add_argument(
+        "--scenario",
+        default="bury",
+        help="the planted truth: a shipped scenario (bury, mixed, null) or a scenario YAML file",
+    )
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("ingest", help="validate raw extracts and stage them")

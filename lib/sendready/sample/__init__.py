@@ -1,15 +1,14 @@
-"""The synthetic sample area: every raw source of a Bury-sized local area, 2016-2019.
+"""The synthetic sample area: every raw source of a Bury-sized local area, 2016-2026.
 
 ``generate_sample`` writes one file per source contract, linked by ``person_id``, with
 realistic identifiers, a mix of file formats and encodings, between 1% and 2% of rows
-carrying one planted data-quality fault each (``planted_faults.csv``), and one declared scenario
-(``scenario.json``): after the written statement of action the indicators of W1, W2, W3,
-W5 and W6 improve while W4, W7 and W8 do not, as Ofsted and CQC found at the May 2019
-re-visit. Nothing in the suite's analysis may read ``scenario.json``; it exists so tests
-can check the suite finds what was planted.
+carrying one planted data-quality fault each (``planted_faults.csv``), and the truth it
+planted (``scenario.json``): a scenario (:mod:`sendready.sample.scenario`) read from YAML,
+by default ``bury``, the decade of both Bury inspections. Nothing in the suite's analysis
+may read ``scenario.json``; it exists so tests can check the suite finds what was planted.
 
-Scale 1 is Bury-sized (about 30,000 pupils, 1,600 active plans by March 2019); scale 10
-is a large county. The same seed and scale always give byte-identical files.
+Scale 1 is Bury-sized (about 30,000 pupils); scale 10 is a large county. The same seed,
+scale and scenario always give byte-identical files.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from sendready.sample.health import make_referrals
 from sendready.sample.local_offer import make_directory, make_feedback, make_web
 from sendready.sample.people import make_pool, persons_frame
 from sendready.sample.reviews import make_audits, make_reviews
-from sendready.sample.scenario import scenario_document
+from sendready.sample.scenario import Scenario, load_scenario
 from sendready.sample.schools import make_schools, school_census
 from sendready.sample.workforce import make_training, make_workforce
 from sendready.sample.writers import file_format, to_text, write_source
@@ -55,9 +54,9 @@ __all__ = ["SampleSummary", "generate_sample"]
 # that reads as a change in JC02, which the scenario plants as flat.
 FAULT_FREE = ("benchmarks", "survey_questions", "commissioned_services")
 FAULT_RATE = (0.011, 0.019)  # per source, drawn from this range
-# Share of children whose council record holds their NHS number (JOIN03): plan holders
-# whose plan began before the change, after it, and everyone else.
-NHS_RECORDED = {"plan_before_change": 0.62, "plan_after_change": 0.96, "other": 0.80}
+# Share of children without a plan whose council record holds their NHS number; plan
+# holders' follows the scenario's JOIN03 on the day the plan began.
+NHS_RECORDED_OTHER = 0.80
 
 
 @dataclass
@@ -102,12 +101,8 @@ def _nhs_recorded(
     ctx: tl.Context, size: int, plan_child: np.ndarray, plan_start: np.ndarray
 ) -> np.ndarray:
     rng = ctx.rng("nhs_recorded")
-    p = np.full(size, NHS_RECORDED["other"])
-    p[plan_child] = np.where(
-        plan_start < tl.CHANGE,
-        NHS_RECORDED["plan_before_change"],
-        NHS_RECORDED["plan_after_change"],
-    )
+    p = np.full(size, NHS_RECORDED_OTHER)
+    p[plan_child] = ctx.value("JOIN03", np.maximum(plan_start, tl.START))
     return rng.random(size) < p
 
 
@@ -153,6 +148,29 @@ def build_sources(ctx: tl.Context) -> dict[str, pd.DataFrame]:
     return {name: sources[name] for name in CONTRACTS}
 
 
+def _scenario_json(truth: Scenario, seed: int, scale: float) -> dict:
+    """``scenario.json``: the planted truth and the calendar, for tests only."""
+    document = truth.document()
+    document.update(
+        {
+            "seed": seed,
+            "scale": scale,
+            "window": {"start": str(tl.START), "end": str(tl.END)},
+            "extract_date": str(tl.EXTRACT),
+            "census_dates": [str(d) for d in tl.CENSUS_DATES],
+            "calendar": {
+                "inspection_2017": [str(tl.INSPECTION_START), str(tl.INSPECTION_END)],
+                "wsoa_submitted": str(tl.WSOA_SUBMITTED),
+                "revisit_2019": [str(tl.REVISIT_START), str(tl.REVISIT_END)],
+                "inspection_2024": [str(tl.INSPECTION_2024_START), str(tl.INSPECTION_2024_END)],
+                "priority_plan": str(tl.PRIORITY_PLAN),
+                "stocktakes": [str(d) for d in tl.STOCKTAKES],
+            },
+        }
+    )
+    return document
+
+
 def _remove_stale(out_dir: Path, source: str, keep: str) -> None:
     """Drop this source's file in another format left by an earlier run (ingest refuses
     a folder holding two files for one source)."""
@@ -162,21 +180,33 @@ def _remove_stale(out_dir: Path, source: str, keep: str) -> None:
             other.unlink()
 
 
-def generate_sample(out_dir: Path, scale: float = 1.0, seed: int = 2017) -> SampleSummary:
+def generate_sample(
+    out_dir: Path,
+    scale: float | None = None,
+    seed: int = 2017,
+    scenario: str | Path | Scenario = "bury",
+) -> SampleSummary:
     """Write the synthetic sample area into ``out_dir``.
 
     Args:
         out_dir: Folder to write (created if needed). Files of the same names are
             overwritten.
-        scale: 1 is Bury-sized; people-driven volumes scale with it.
-        seed: Random seed; the same seed and scale give byte-identical files.
+        scale: 1 is Bury-sized; people-driven volumes scale with it. Defaults to the
+            scenario's own scale.
+        seed: Random seed; the same seed, scale and scenario give byte-identical files.
+        scenario: A shipped scenario's name, the path of a scenario YAML file, or a
+            :class:`~sendready.sample.scenario.Scenario`.
 
     Returns:
         A summary that prints as one line (``str``) or a table (``table()``).
 
     Raises:
-        SendreadyError: ``scale`` is not a positive number or is too large to be useful.
+        SendreadyError: ``scale`` is not a positive number or is too large to be useful,
+            or the scenario cannot be read.
     """
+    truth = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if scale is None:
+        scale = truth.scale
     if not (isinstance(scale, int | float) and 0 < scale <= 20):
         raise SendreadyError(
             f"--scale must be a number above 0 and at most 20, not {scale!r}.",
@@ -185,7 +215,7 @@ def generate_sample(out_dir: Path, scale: float = 1.0, seed: int = 2017) -> Samp
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = tl.Context(seed=int(seed), scale=float(scale))
+    ctx = tl.Context(seed=int(seed), scale=float(scale), scenario=truth)
     extract = dt.date.fromisoformat(str(tl.EXTRACT))
     summary = SampleSummary(out_dir=out_dir, seed=int(seed), scale=float(scale))
     fault_rows = []
@@ -224,7 +254,7 @@ def generate_sample(out_dir: Path, scale: float = 1.0, seed: int = 2017) -> Samp
         out_dir / "planted_faults.csv", index=False, lineterminator="\n"
     )
     (out_dir / "scenario.json").write_text(
-        json.dumps(scenario_document(int(seed), float(scale)), indent=2, sort_keys=True) + "\n",
+        json.dumps(_scenario_json(truth, int(seed), float(scale)), indent=2, sort_keys=True) + "\n",
         encoding="utf-8",
     )
     (out_dir / "extract.json").write_text(

@@ -1,22 +1,20 @@
 """Advice requested during EHC needs assessments (reg 8: six weeks to respond).
 
 Every assessment asks for education, educational psychology, health and social care
-advice. Two planted stories meet here:
-
-* W3 improves: social care advice arrives before the plan is issued far more often once
-  the change has taken hold, so complete multi-agency advice (JOIN01) rises.
-* W4 does not: health advice takes as long as ever (HINF01, HINF02) and rarely comes
-  through the shared portal (HINF03).
+advice. The scenario sets how often social care advice is on file before the plan is
+issued (JOIN01), how long health advice takes (HINF01, HINF02) and how often it comes
+through the shared portal (HINF03).
 """
 
 from __future__ import annotations
+
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from sendready.sample import timeline as tl
-from sendready.sample.ehc import EhcData, lognormal_for
-from sendready.sample.scenario import EFFECTS
+from sendready.sample.ehc import EhcData
 
 NAT = np.datetime64("NaT", "D")
 COMMUNITY_TRUST = "Irwell Community Health NHS Trust"
@@ -29,8 +27,26 @@ _HEALTH_DISCIPLINES = {  # discipline: (provider, share of health advice request
     "physio": (COMMUNITY_TRUST, 0.08),
     "camhs": (CAMHS, 0.12),
 }
-# Social care advice on file by the time the plan is issued, before and after the change.
-SOCIAL_CARE_BEFORE_ISSUE = (0.55, 0.96)
+# Share of plans whose education and health advice are on file before issue, so that
+# social care advice on file with probability JOIN01 / this makes all three JOIN01.
+OTHER_ADVICE_ON_FILE = 0.89
+
+
+def health_advice_days(
+    ctx: tl.Context, rng: np.random.Generator, requested: np.ndarray
+) -> np.ndarray:
+    """Days to health advice: median HINF02, spread so that HINF01 arrive within 42."""
+    median = ctx.value("HINF02", requested)
+    z = np.array(
+        [
+            NormalDist().inv_cdf(float(p))
+            for p in np.clip(ctx.value("HINF01", requested), 0.01, 0.99)
+        ]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma = np.where(np.abs(z) > 0.02, np.log(42 / median) / z, 0.45)
+    sigma = np.clip(np.where(sigma > 0, sigma, 0.45), 0.15, 1.2)
+    return np.maximum(1.0, median * np.exp(sigma * rng.standard_normal(requested.size)))
 
 
 def _channel(rng: np.random.Generator, portal: float, n: int) -> np.ndarray:
@@ -48,7 +64,6 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
     ids = req["request_id"].to_numpy()[assessed]
     decided = req["decision_date"].to_numpy().astype("datetime64[D]")[assessed]
     issue = req["plan_issued_date"].to_numpy().astype("datetime64[D]")[assessed]
-    new_process = ehc.request_new_process[assessed]
     urn = req["school_urn"].to_numpy()[assessed]
     n = ids.size
     requested = np.minimum(tl.add_days(decided, rng.integers(0, 6, n)), tl.END)
@@ -65,12 +80,12 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
         provider: np.ndarray,
         discipline: np.ndarray,
         days: np.ndarray,
-        portal: float,
+        portal: float | np.ndarray,
     ) -> None:
         k = int(mask.sum())
         received = np.where(np.isnan(days), NAT, tl.add_days(requested[mask], np.nan_to_num(days)))
         received = tl.censor(received)
-        channel = np.where(np.isnat(received), "", _channel(rng, portal, k))
+        channel = np.where(np.isnat(received), "", _channel(rng, np.asarray(portal), k))
         parts.append(
             tl.frame(
                 {
@@ -103,9 +118,7 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
         0.5,
     )
 
-    # Health advice: one or two disciplines; timing flat (W4).
-    hinf = EFFECTS["HINF01"]
-    median = lognormal_for(hinf.before, 42, 0.45)
+    # Health advice: one or two disciplines; timing and channel from HINF01-03.
     disciplines = np.array(list(_HEALTH_DISCIPLINES), dtype=object)
     shares = np.array([v[1] for v in _HEALTH_DISCIPLINES.values()])
     providers = np.array([v[0] for v in _HEALTH_DISCIPLINES.values()], dtype=object)
@@ -113,19 +126,15 @@ def make_advice(ctx: tl.Context, ehc: EhcData, schools: pd.DataFrame) -> pd.Data
         mask = everyone if copy == 0 else rng.random(n) < 0.6
         k = int(mask.sum())
         which = rng.choice(disciplines.size, k, p=shares)
-        days = tl.lognormal_days(rng, median, 0.45, k)
+        days = health_advice_days(ctx, rng, requested[mask])
         days[rng.random(k) < 0.03] = np.nan  # never arrived
-        add(mask, "health", providers[which], disciplines[which], days, EFFECTS["HINF03"].before)
+        portal = ctx.value("HINF03", requested[mask])
+        add(mask, "health", providers[which], disciplines[which], days, portal)
 
-    # Social care advice: before issue far more often once the change took hold (W3).
-    p_before = np.where(new_process, SOCIAL_CARE_BEFORE_ISSUE[1], SOCIAL_CARE_BEFORE_ISSUE[0])
-    # Without an issued plan, the process in force when the advice was asked applies.
-    p_before = np.where(
-        np.isnat(issue),
-        SOCIAL_CARE_BEFORE_ISSUE[0]
-        + (SOCIAL_CARE_BEFORE_ISSUE[1] - SOCIAL_CARE_BEFORE_ISSUE[0]) * tl.effect(requested),
-        p_before,
-    )
+    # Social care advice on file before issue: the JOIN01 rate when the plan was issued
+    # (when the advice was asked, for requests without an issued plan).
+    when = np.where(np.isnat(issue), requested, issue)
+    p_before = np.clip(ctx.value("JOIN01", when) / OTHER_ADVICE_ON_FILE, 0.0, 0.995)
     on_time = rng.random(n) < p_before
     room = np.where(np.isnat(issue), 120, (issue - requested).astype(np.int64))
     days = np.where(

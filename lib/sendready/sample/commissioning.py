@@ -1,7 +1,7 @@
 """Joint commissioning: funded packages and commissioned services (W8, not met).
 
-Planted flat: the share of packages with two or more funders (JC01) and of services with
-a joint specification (JC02) is the same before and after the change.
+The scenario sets the share of packages with two or more funders (JC01, by package
+start) and of contracts let with a joint specification (JC02, by contract start).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pandas as pd
 
 from sendready.sample import timeline as tl
 from sendready.sample.ehc import EhcData
-from sendready.sample.scenario import EFFECTS
 
 NAT = np.datetime64("NaT", "D")
+PACKAGES_PER_YEAR = 47  # at scale 1
 SERVICE_NAMES = (
     "Speech and language therapy in schools",
     "Short breaks: overnight care",
@@ -57,7 +57,8 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
         | plans["primary_need"].isin(["SLD", "PMLD", "MSI"]).to_numpy()
     )
     candidates = np.flatnonzero(complex_need)
-    n = min(ctx.n(140), candidates.size)
+    years = (tl.END - tl.START).astype(np.int64) / 365.25
+    n = min(ctx.n(PACKAGES_PER_YEAR * years), candidates.size)
     plan = rng.choice(candidates, n, replace=False)
     plan_start = plans["start_date"].to_numpy().astype("datetime64[D]")[plan]
     cease = plans["cease_date"].to_numpy().astype("datetime64[D]")[plan]
@@ -65,7 +66,7 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     first = np.minimum(np.maximum(plan_start, tl.day("2015-09-01")), last)
     start = tl.uniform_days(rng, first, last, n)
     end = np.where(rng.random(n) < 0.6, tl.add_days(start, 365), NAT)
-    two_or_more = rng.random(n) < EFFECTS["JC01"].before
+    two_or_more = rng.random(n) < ctx.value("JC01", start)
     second = rng.random(n) < 0.5  # which partner joins education when there are two
     health = two_or_more & (second | (rng.random(n) < 0.3))
     social = two_or_more & (~second | (rng.random(n) < 0.3))
@@ -89,10 +90,10 @@ def make_joint_packages(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
 def make_services(ctx: tl.Context) -> pd.DataFrame:
     """Contracts for SEND services, re-let on the same terms when they expire.
 
-    A service keeps its commissioner, specification and outcomes framework from one
-    contract to the next: the arrangements inspectors called defective did not change, so
-    the share of services in force with a joint specification (JC02) stays flat. A large
-    county has more services, but not pro rata.
+    A service keeps its commissioner and outcomes framework from one contract to the
+    next; whether a contract has a joint specification follows the scenario's JC02 on the
+    day it starts (one draw per service, so a flat JC02 keeps each service's terms). A
+    large county has more services, but not pro rata.
     """
     rng = ctx.rng("commissioned_services")
     n = max(10, int(round(30 * ctx.scale**0.5)))
@@ -104,7 +105,7 @@ def make_services(ctx: tl.Context) -> pd.DataFrame:
     commissioner = rng.choice(
         np.array(["la", "nhs", "joint"], dtype=object), n, p=[0.5, 0.35, 0.15]
     )
-    joint_spec = rng.random(n) < EFFECTS["JC02"].before
+    joint_u = rng.random(n)
     outcomes = rng.random(n) < 0.25
     value = rng.lognormal(np.log(250_000), 0.9, n)
     rows = []
@@ -112,14 +113,14 @@ def make_services(ctx: tl.Context) -> pd.DataFrame:
         start = tl.day("2012-04-01") + np.timedelta64(int(rng.integers(0, 1460)), "D")
         while start <= tl.END:
             years = int(rng.integers(2, 6))
-            # The re-let contract starts the day the old one ends, so no day is left
-            # without a contract in force.
+            # The re-let contract starts the day after the old one ends (end dates are
+            # inclusive), so each day has exactly one contract of the service in force.
             end = tl.add_days(start, 365 * years)
             rows.append(
                 {
                     "name": names[i],
                     "commissioner": commissioner[i],
-                    "joint_specification": joint_spec[i],
+                    "joint_specification": bool(joint_u[i] < ctx.at("JC02", start)),
                     "outcomes_framework": outcomes[i],
                     "start_date": start,
                     "end_date": end,
@@ -127,7 +128,7 @@ def make_services(ctx: tl.Context) -> pd.DataFrame:
                 }
             )
             value[i] *= 1.02  # uplift at re-letting
-            start = end
+            start = end + 1
     services = pd.DataFrame(rows).sort_values(["start_date", "name"], kind="stable")
     services.insert(0, "service_id", [f"CS{i:04d}" for i in range(1, len(services) + 1)])
     # The newest contracts run on with no end date agreed yet.

@@ -1,12 +1,12 @@
 """EHC needs assessment requests and EHC plans.
 
-About 1,100 plans are active when the window opens (April 2016); some 300 requests a
-year, most assessed and most of those issued, plus a few plans transferred in from other
-authorities, take the active caseload to about 1,600 by March 2019 (scale 1).
+About 1,100 plans are active when the window opens (April 2016). Requests a year and the
+share that end in a new plan follow Bury's published figures by calendar year
+(``scenarios/calibration.csv``), plus a few plans transferred in from other authorities.
 
-The 20-week timeliness of plans (EHC01, W1) is planted here: a request whose plan would
-be issued after the change follows the new, faster process. Requests received late in
-the window are still open at the extract, as in any real system.
+The 20-week timeliness of plans (EHC01) is the scenario's: a request follows the rate in
+force about when its plan would be due. Requests received late in the window are still
+open at the extract, as in any real system.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 
 from sendready.sample import timeline as tl
 from sendready.sample.people import CohortPicker, base_school_at, ncy_at
-from sendready.sample.scenario import EFFECTS
+from sendready.sample.scenario import SCENARIO_DIR
 
 NAT = np.datetime64("NaT", "D")
 # Primary need of plans: Bury's mix (DfE, "Education, health and care plans", January 2025: SLCN
@@ -40,9 +40,25 @@ PLAN_NEEDS = {
     "OTH": 0.008,
 }
 EXISTING_PLANS = 1100
-REQUESTS_PER_YEAR = (300, 345)  # at the start and the end of the window, scale 1
 TRANSFERS_IN_PER_YEAR = 30
 FIRST_REQUEST = tl.day("2015-11-01")  # so plans are being issued from the window's start
+# A plan is issued about this many days after the request: the 20-week rate in force then
+# applies to it.
+TYPICAL_ISSUE_DAYS = 130
+ISSUED_AFTER_ASSESSMENT = 0.92
+
+
+def calibration() -> pd.DataFrame:
+    """Bury's published requests, new plans and 20-week rate by calendar year."""
+    return pd.read_csv(SCENARIO_DIR / "calibration.csv", comment="#")
+
+
+def _by_year(dates: np.ndarray, column: str) -> np.ndarray:
+    """The calibration figure for each date's calendar year (the nearest year outside)."""
+    table = calibration()
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    years = np.clip(years, table["year"].min(), table["year"].max())
+    return table.set_index("year")[column].reindex(years).to_numpy(dtype=float)
 
 
 def _weights(table: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +77,14 @@ def lognormal_for(p_within: float, limit: float, sigma: float) -> float:
     return limit / float(np.exp(sigma * NormalDist().inv_cdf(p_within)))
 
 
+def lognormal_medians(p_within: np.ndarray, limit: float, sigma: float) -> np.ndarray:
+    """:func:`lognormal_for` for an array of shares (clipped away from 0 and 1)."""
+    p = np.clip(np.asarray(p_within, dtype=float), 0.002, 0.998)
+    values, inverse = np.unique(p, return_inverse=True)
+    medians = np.array([lognormal_for(float(v), limit, sigma) for v in values])
+    return medians[inverse].reshape(p.shape)
+
+
 @dataclass
 class EhcData:
     """Requests, plans and what other generators need to know about them."""
@@ -72,9 +96,8 @@ class EhcData:
     plan_child: np.ndarray
     known_to_social_care: np.ndarray
     known_to_health: np.ndarray
-    # Per request: pool position, and whether the plan followed the new process.
+    # Per request: pool position.
     request_child: np.ndarray
-    request_new_process: np.ndarray
     # Per pool position, for the census: plan start/cease, setting, school, need.
     child_plans: dict[str, np.ndarray]
     requested: np.ndarray
@@ -90,16 +113,14 @@ def _age_cohorts(
 def make_requests(
     ctx: tl.Context, pool: pd.DataFrame, schools: pd.DataFrame, picker: CohortPicker
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Requests for assessment received from November 2015 to March 2019.
+    """Requests for assessment received from November 2015 to the end of the window.
 
     Returns:
-        The request frame, the pool position of each request's child, and a boolean
-        per request: its plan was issued under the new (post-change) process.
+        The request frame and the pool position of each request's child.
     """
     rng = ctx.rng("ehc_requests")
     months = tl.month_starts(FIRST_REQUEST, tl.END)
-    progress = np.linspace(0, 1, months.size)
-    per_year = REQUESTS_PER_YEAR[0] + (REQUESTS_PER_YEAR[1] - REQUESTS_PER_YEAR[0]) * progress
+    per_year = _by_year(months, "requests")
     month_no = (months.astype("datetime64[M]").astype(np.int64) % 12) + 1
     season = np.select([month_no == 8, month_no == 12, month_no == 9], [0.6, 0.8, 1.15], 1.0)
     counts = rng.poisson(per_year / 12 * season * ctx.scale)
@@ -144,22 +165,27 @@ def make_requests(
     )
     requester = np.where((ncy >= 12) & (rng.random(n) < 0.2), "young_person", requester)
 
-    # Decision whether to assess (EHC03 is left flat: a control series).
-    eff = EFFECTS["EHC03"]
-    days_decision = tl.lognormal_days(rng, lognormal_for(eff.before, 42, 0.3), 0.3, n)
-    decision = _pick(rng, {"assess": 72, "not_assess": 25, "withdrawn": 3}, n)
+    # Decision whether to assess (EHC03), within six weeks at the scenario's rate.
+    median_decision = lognormal_medians(ctx.value("EHC03", received), 42, 0.3)
+    days_decision = tl.lognormal_days(rng, median_decision, 0.3, n)
+    # The share assessed is set so that new plans follow the calibration year's ratio.
+    assess = np.clip(
+        _by_year(received, "new_plans") / _by_year(received, "requests") / ISSUED_AFTER_ASSESSMENT,
+        0.3,
+        0.95,
+    )
+    u = rng.random(n)
+    decision = np.where(u < assess, "assess", np.where(u < 0.97, "not_assess", "withdrawn")).astype(
+        object
+    )
     decision_date = tl.add_days(received, days_decision)
 
-    # Time to the final plan (EHC01): one "difficulty" draw per case, read through the
-    # old or the new process depending on when the plan would be issued.
-    t20 = EFFECTS["EHC01"]
+    # Time to the final plan (EHC01): the rate in force when the plan would be due.
     z = rng.standard_normal(n)
-    days_old = lognormal_for(t20.before, 140, 0.20) * np.exp(0.20 * z)
-    days_new = lognormal_for(t20.after, 140, 0.15) * np.exp(0.15 * z)
-    new_process = rng.random(n) < tl.effect(tl.add_days(received, days_new))
-    days_issue = np.where(new_process, days_new, days_old)
+    due = tl.add_days(received, TYPICAL_ISSUE_DAYS)
+    days_issue = lognormal_medians(ctx.value("EHC01", due), 140, 0.18) * np.exp(0.18 * z)
     days_issue = np.maximum(days_issue, days_decision + 28 + rng.integers(0, 14, n))
-    issued = (decision == "assess") & (rng.random(n) < 0.92)
+    issued = (decision == "assess") & (rng.random(n) < ISSUED_AFTER_ASSESSMENT)
     plan_issued = tl.add_days(received, days_issue)
     outcome_issue = np.maximum(
         tl.add_days(plan_issued, -rng.integers(10, 31, n)), tl.add_days(decision_date, 7)
@@ -212,7 +238,7 @@ def make_requests(
             "tribunal": tribunal,
         }
     )
-    return frame, child, new_process
+    return frame, child
 
 
 def _cease(
@@ -351,12 +377,13 @@ def make_ehc(
 
     eligible = stayers & ~np.isin(np.arange(len(pool)), existing)
     request_picker = CohortPicker(pool, ctx.rng("request_children"), eligible)
-    requests, request_child, new_process = make_requests(ctx, pool, schools, request_picker)
+    requests, request_child = make_requests(ctx, pool, schools, request_picker)
     issued = requests["plan_issued_date"].notna().to_numpy()
     issued_child = request_child[issued]
     issued_start = requests["plan_issued_date"].to_numpy().astype("datetime64[D]")[issued]
 
-    n_transfer = ctx.n(TRANSFERS_IN_PER_YEAR * 3)
+    years = (tl.END - tl.START).astype(np.int64) / 365.25
+    n_transfer = ctx.n(TRANSFERS_IN_PER_YEAR * years)
     t_dates = tl.uniform_days(rng, tl.START, tl.END, n_transfer)
     t_cohorts = _age_cohorts(rng, {k: 1 for k in range(0, 12)}, t_dates)
     transfer = request_picker.take(t_cohorts, rng.random(n_transfer) < 0.7)
@@ -380,7 +407,7 @@ def make_ehc(
     when = np.where(np.isnat(cease), tl.END, cease)
     setting, urn, census_school = _settings(rng, pool, schools, extra_urns, child, when)
     need = _pick(rng, PLAN_NEEDS, n)
-    budget = np.where(rng.random(n) < EFFECTS["JC07"].before, True, False).astype(object)
+    budget = np.where(rng.random(n) < ctx.value("JC07", start), True, False).astype(object)
     budget[rng.random(n) < 0.03] = None
 
     plans = tl.frame(
@@ -420,7 +447,6 @@ def make_ehc(
         known_to_social_care=rng.random(n) < 0.25,
         known_to_health=rng.random(n) < 0.70,
         request_child=request_child,
-        request_new_process=new_process,
         child_plans=child_plans,
         requested=requested,
     )

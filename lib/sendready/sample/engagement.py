@@ -1,10 +1,11 @@
 """Surveys, board attendance, co-production and the action plan.
 
-Planted: after the change parents feel listened to (COP05) and see services working
-together (JOIN04), know the local offer (LO05); the parent carer forum and every partner
-are at the board (COP01, LEAD03); more work is co-produced from the design stage
-(COP02); actions of the improving weaknesses are delivered on time (LEAD01). "Tell it
-once" (HINF04) does not improve.
+The scenario sets how many parents feel listened to (COP05), see services working
+together (JOIN04), only tell their story once (HINF04) and know the local offer (LO05);
+how often the parent carer forum (COP01) and every partner (LEAD03) are at the boards;
+how much work is co-produced from the design stage (COP02); and how many plan actions
+are delivered on time (LEAD01). Survey questions without an indicator of their own follow
+the indicator closest to them.
 """
 
 from __future__ import annotations
@@ -13,22 +14,14 @@ import numpy as np
 import pandas as pd
 
 from sendready.sample import timeline as tl
-from sendready.sample.scenario import EFFECTS, WEAKNESS_OUTCOMES
 
 NAT = np.datetime64("NaT", "D")
-WAVES = tuple(
-    tl.day(d)
-    for d in (
-        "2016-05-31",
-        "2016-11-30",
-        "2017-05-31",
-        "2017-11-30",
-        "2018-05-31",
-        "2018-11-30",
-        "2019-03-31",
-    )
+# Surveys every May and November, and one as the window closes.
+WAVES = tuple(tl.day(f"{y}-{md}") for y in range(2016, 2026) for md in ("05-31", "11-30")) + (
+    tl.END,
 )
-# question_id: (respondent, text, scale, weakness tags, indicator id, (agree before, after))
+# question_id: (respondent, text, scale, weakness tags, indicator id, the indicator whose
+# scenario value a question without one of its own follows)
 QUESTIONS = {
     "PQ01": (
         "parent",
@@ -46,15 +39,15 @@ QUESTIONS = {
         "JOIN04",
         None,
     ),
-    "PQ03": ("parent", "I only had to tell my child's story once", "agree5", "W4", "HINF04", None),
-    "PQ04": ("parent", "Are you aware of the local offer website?", "yes_no", "W5", "LO05", None),
+    "PQ03": ("parent", "I only had to tell my child's story once", "agree5", "W4", "HINF04", ""),
+    "PQ04": ("parent", "Are you aware of the local offer website?", "yes_no", "W5", "LO05", ""),
     "PQ05": (
         "parent",
         "Health professionals who see my child know about their EHC plan",
         "agree5",
         "W7",
         "",
-        (0.30, 0.30),
+        "HAW04",
     ),
     "PQ06": (
         "parent",
@@ -62,17 +55,17 @@ QUESTIONS = {
         "agree5",
         "W1;W2",
         "",
-        (0.35, 0.52),
+        "COP05",
     ),
-    "YQ01": ("cyp", "People listen to what I say about my plan", "agree5", "W2", "", (0.40, 0.62)),
-    "YQ02": ("cyp", "Do you know what the local offer is?", "yes_no", "W5", "", (0.30, 0.55)),
+    "YQ01": ("cyp", "People listen to what I say about my plan", "agree5", "W2", "", "COP04"),
+    "YQ02": ("cyp", "Do you know what the local offer is?", "yes_no", "W5", "", "LO05"),
     "XQ01": (
         "practitioner",
         "I understand the graduated approach to SEN support",
         "agree5",
         "W6",
         "",
-        (0.50, 0.82),
+        "ID06",
     ),
     "XQ02": (
         "practitioner",
@@ -80,7 +73,7 @@ QUESTIONS = {
         "agree5",
         "W7",
         "",
-        (0.45, 0.45),
+        "HAW04",
     ),
     "XQ03": (
         "practitioner",
@@ -88,7 +81,7 @@ QUESTIONS = {
         "agree5",
         "W3",
         "",
-        (0.35, 0.62),
+        "JOIN04",
     ),
 }
 RESPONDENTS_PER_WAVE = {"parent": 200, "cyp": 50, "practitioner": 80}
@@ -109,11 +102,11 @@ def survey_questions() -> pd.DataFrame:
     )
 
 
-def _agree_share(qid: str) -> tuple[float, float]:
-    indicator, shares = QUESTIONS[qid][4], QUESTIONS[qid][5]
-    if shares is not None:
-        return shares
-    return EFFECTS[indicator].before, EFFECTS[indicator].after
+def _agree_share(ctx: tl.Context, qid: str, wave: np.datetime64) -> float:
+    indicator = QUESTIONS[qid][4] or QUESTIONS[qid][5]
+    # ID06 is a training rate; practitioners' understanding rises with it from one half.
+    value = ctx.at(indicator, wave)
+    return float(np.clip(0.45 + 0.6 * value, 0, 0.95)) if indicator == "ID06" else value
 
 
 def make_surveys(ctx: tl.Context) -> pd.DataFrame:
@@ -135,8 +128,7 @@ def make_surveys(ctx: tl.Context) -> pd.DataFrame:
             for qid, spec in QUESTIONS.items():
                 if spec[0] != respondent:
                     continue
-                before, after = _agree_share(qid)
-                agree = float(tl.blend(before, after, np.array([wave]))[0])
+                agree = _agree_share(ctx, qid, wave)
                 u = rng.random(k)
                 if spec[2] == "yes_no":
                     answer = np.where(
@@ -177,43 +169,49 @@ def _third_tuesdays() -> np.ndarray:
     return first_tuesday + np.timedelta64(14, "D")
 
 
+LA_ATTENDS = 0.98
+
+
+def _attendance(ctx: tl.Context, dates: np.ndarray) -> dict[str, np.ndarray]:
+    """Each partner's chance of attending: the forum's is COP01; the NHS's and schools'
+    are equal and make all four present (LEAD03) with the council's 0.98."""
+    forum = np.clip(ctx.value("COP01", dates), 0.0, 1.0)
+    others = np.sqrt(ctx.value("LEAD03", dates) / (LA_ATTENDS * np.maximum(forum, 0.01)))
+    others = np.clip(others, 0.05, 0.995)
+    return {
+        "la": np.full(dates.size, LA_ATTENDS),
+        "nhs": others,
+        "schools": others,
+        "parent_carer_forum": forum,
+        "social_care": others,
+    }
+
+
 def make_governance(ctx: tl.Context) -> pd.DataFrame:
     """Attendance at the SEND Partnership Board (monthly), the Joint Commissioning Group
-    (every other month) and, once the WSoA was accepted, its fortnightly delivery group."""
+    (every other month) and the fortnightly delivery groups of the WSoA (from December
+    2017 to the 2019 re-visit) and of the priority action plan (from July 2024)."""
     rng = ctx.rng("governance")
-    # Attendance probabilities before and after: all four partners present at the SEND
-    # board rises from about 15% to 80% of meetings (LEAD03); the forum (COP01) more so.
-    forum = (EFFECTS["COP01"].before, EFFECTS["COP01"].after)
-    board = {
-        "la": (0.97, 0.99),
-        "nhs": (0.65, 0.93),
-        "schools": (0.60, 0.92),
-        "parent_carer_forum": forum,
-        "social_care": (0.70, 0.90),
-    }
-    group = {"la": (0.95, 0.97), "nhs": (0.70, 0.72), "parent_carer_forum": (0.30, forum[1])}
-    delivery = {
-        "la": (0.99, 0.99),
-        "nhs": (0.95, 0.95),
-        "schools": (0.95, 0.95),
-        "parent_carer_forum": (0.97, 0.97),
-    }
     meetings = _third_tuesdays()
-    fortnightly = np.arange(tl.CHANGE + 6, tl.END + 1, 14)  # Thursdays from 7 December 2017
+    # Thursdays from 7 December 2017, and from 4 July 2024.
+    wsoa = np.arange(tl.WSOA_DELIVERY + 6, tl.REVISIT_END + 1, 14)
+    priority = np.arange(tl.PRIORITY_PLAN + 3, tl.END + 1, 14)
     rows = []
     for name, orgs, dates in (
-        ("SEND Partnership Board", board, meetings),
-        ("Joint Commissioning Group", group, meetings[::2] + np.timedelta64(7, "D")),
-        ("WSoA Delivery Group", delivery, fortnightly),
+        ("SEND Partnership Board", None, meetings),
+        ("Joint Commissioning Group", ("la", "nhs", "parent_carer_forum"), meetings[::2] + 7),
+        ("WSoA Delivery Group", ("la", "nhs", "schools", "parent_carer_forum"), wsoa),
+        ("Priority Action Plan Board", ("la", "nhs", "schools", "parent_carer_forum"), priority),
     ):
-        for org, (before, after) in orgs.items():
+        chance = _attendance(ctx, dates)
+        for org in orgs or chance:
             rows.append(
                 tl.frame(
                     {
                         "meeting_date": dates,
                         "board": name,
                         "organisation": org,
-                        "attended": rng.random(dates.size) < tl.blend(before, after, dates),
+                        "attended": rng.random(dates.size) < chance[org],
                     }
                 )
             )
@@ -249,7 +247,10 @@ def make_coproduction(ctx: tl.Context) -> pd.DataFrame:
     """Pieces of work and when families joined them."""
     rng = ctx.rng("coproduction")
     months = tl.month_starts()
-    rate = tl.blend(1.5, 5.0, months)
+    # COP02 items a month are co-produced with families from the design stage: that many
+    # and more items in all, with families and design each at the square root of the share.
+    target = ctx.value("COP02", months)
+    rate = np.maximum(target / 0.7, 1.5)
     counts = rng.poisson(rate)
     first = np.repeat(months, counts)
     last = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
@@ -261,9 +262,13 @@ def make_coproduction(ctx: tl.Context) -> pd.DataFrame:
         [_COPRO_TITLES[k][rng.integers(0, len(_COPRO_TITLES[k]))] for k in kind], dtype=object
     )
     year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    forum = rng.random(n) < tl.blend(0.45, 0.92, dates)
-    young = rng.random(n) < tl.blend(0.15, 0.45, dates)
-    design = rng.random(n) < tl.blend(0.30, 0.80, dates)
+    month_rate = rate[np.searchsorted(months, dates, side="right") - 1]
+    month_target = target[np.searchsorted(months, dates, side="right") - 1]
+    each = np.sqrt(np.clip(month_target / month_rate, 0.0, 1.0))
+    family = rng.random(n) < each
+    forum = family & (rng.random(n) < 0.9)
+    young = (family & ~forum) | (family & (rng.random(n) < 0.35))
+    design = rng.random(n) < each
     stage = np.where(design, "design", np.where(rng.random(n) < 0.6, "delivery", "review"))
     return tl.frame(
         {
@@ -287,55 +292,69 @@ _OWNERS = (
 )
 
 
-def make_action_plan(ctx: tl.Context) -> pd.DataFrame:
-    """The 2016 reform implementation plan's actions and the WSoA's (W1-W8)."""
-    rng = ctx.rng("action_plan")
-    rows = []
-    # The 2016 SEND reform implementation plan: mostly late (the baseline for LEAD01).
-    for i in range(30):
-        due = tl.day("2016-05-01") + np.timedelta64(int(rng.integers(0, 540)), "D")
-        rows.append((f"R16.{i + 1:02d}", f"W{i % 8 + 1}", due, EFFECTS["LEAD01"].before))
-    # The WSoA: nine actions per weakness, most due within the 16 months to March 2019.
-    for w in range(1, 9):
-        on_time = EFFECTS["LEAD01"].after if WEAKNESS_OUTCOMES[f"W{w}"] == "improves" else 0.50
-        for i in range(9):
-            due = tl.day("2017-12-15") + np.timedelta64(int(rng.integers(0, 560)), "D")
-            rows.append((f"W{w}.{i + 1}", f"W{w}", due, on_time))
-    out = []
-    for action_id, weakness, due, p_on_time in rows:
-        u = rng.random()
-        if due > tl.EXTRACT:  # not yet due at the extract
-            if rng.random() < 0.15 * p_on_time:
-                done = due - np.timedelta64(int(rng.integers(10, 200)), "D")
-                status, completed = ("complete", done) if done <= tl.END else ("on_track", NAT)
-            else:
-                status = (
-                    "on_track"
-                    if u < p_on_time
-                    else "at_risk"
-                    if u < p_on_time + 0.6 * (1 - p_on_time)
-                    else "not_started"
-                )
-                completed = NAT
-        elif u < p_on_time:
-            status = "complete"
-            completed = due - np.timedelta64(int(rng.integers(0, 60)), "D")
-        elif u < p_on_time + 0.5 * (1 - p_on_time):
-            completed = due + np.timedelta64(int(rng.integers(7, 240)), "D")
-            status, completed = ("complete", completed) if completed <= tl.END else ("overdue", NAT)
-        else:
-            status, completed = "overdue", NAT
-        out.append(
-            {
-                "action_id": action_id,
-                "weakness_id": weakness,
-                "owner_org": _OWNERS[int(rng.integers(0, len(_OWNERS)))],
-                "due_date": due,
-                "status": status,
-                "completed_date": completed,
-            }
+# The plans whose actions the action log holds: (prefix, weakness ids, first and last due
+# day, actions per weakness). The 2016 reform plan, the WSoA, the local area's SEND
+# strategy between the inspections, and the 2024 priority action plan.
+PLANS = (
+    ("R16", tuple(f"W{w}" for w in range(1, 9)), "2016-05-01", "2017-10-23", 4),
+    ("", tuple(f"W{w}" for w in range(1, 9)), "2017-12-15", "2019-06-27", 9),
+    ("S19", tuple(f"W{w}" for w in range(1, 9)), "2019-07-01", "2024-06-30", 20),
+    ("", tuple(f"P{p}" for p in range(1, 7)), "2024-08-01", "2026-06-30", 14),
+)
+
+
+def _action_status(
+    rng: np.random.Generator, due: np.datetime64, p_on_time: float
+) -> tuple[str, np.datetime64]:
+    u = rng.random()
+    if due > tl.EXTRACT:  # not yet due at the extract
+        if rng.random() < 0.15 * p_on_time:
+            done = due - np.timedelta64(int(rng.integers(10, 200)), "D")
+            return ("complete", done) if done <= tl.END else ("on_track", NAT)
+        status = (
+            "on_track"
+            if u < p_on_time
+            else "at_risk"
+            if u < p_on_time + 0.6 * (1 - p_on_time)
+            else "not_started"
         )
-    return pd.DataFrame(out)
+        return status, NAT
+    if u < p_on_time:
+        return "complete", due - np.timedelta64(int(rng.integers(0, 60)), "D")
+    if u < p_on_time + 0.5 * (1 - p_on_time):
+        completed = due + np.timedelta64(int(rng.integers(7, 240)), "D")
+        return ("complete", completed) if completed <= tl.END else ("overdue", NAT)
+    return "overdue", NAT
+
+
+def make_action_plan(ctx: tl.Context) -> pd.DataFrame:
+    """Every plan's actions; each is done on time with the scenario's LEAD01 at its due
+    date."""
+    rng = ctx.rng("action_plan")
+    out = []
+    for prefix, weaknesses, first, last, per_weakness in PLANS:
+        span = int((tl.day(last) - tl.day(first)).astype(np.int64))
+        for weakness in weaknesses:
+            for i in range(per_weakness):
+                due = tl.day(first) + np.timedelta64(int(rng.integers(0, span + 1)), "D")
+                status, completed = _action_status(rng, due, ctx.at("LEAD01", due))
+                out.append(
+                    {
+                        "action_id": f"{prefix}.{weakness}.{i + 1}"
+                        if prefix
+                        else f"{weakness}.{i + 1}",
+                        "weakness_id": weakness,
+                        "owner_org": _OWNERS[int(rng.integers(0, len(_OWNERS)))],
+                        "due_date": due,
+                        "status": status,
+                        "completed_date": completed,
+                    }
+                )
+    return (
+        pd.DataFrame(out)
+        .sort_values(["due_date", "action_id"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 # Quotes: (weakness, source, text, given after the change). Some have no consent to be
@@ -439,8 +458,9 @@ _QUOTES = (
 def make_quotes(ctx: tl.Context) -> pd.DataFrame:
     rng = ctx.rng("quotes")
     n = len(_QUOTES)
+    # The quotes speak of the first story: before the WSoA, and between it and the re-visit.
     before = tl.uniform_days(rng, tl.START, tl.WSOA_SUBMITTED, n)
-    after = tl.uniform_days(rng, tl.CHANGE + 60, tl.END, n)
+    after = tl.uniform_days(rng, tl.WSOA_DELIVERY + 60, tl.REVISIT_START, n)
     dates = np.where([q[3] for q in _QUOTES], after, before)
     consent = rng.random(n) < 0.75
     frame = tl.frame(

@@ -1,8 +1,8 @@
 """The local offer: website analytics, the service directory and feedback (W5).
 
-Planted (W5 improves): more families use the site, fewer searches find nothing, the
-directory is kept current and feedback is answered and published in "you said, we did"
-(LO01-LO04).
+The scenario sets how many families use the site (LO01), how many searches find nothing
+(LO02), how current the directory is kept (LO03) and how often feedback is answered and
+published in "you said, we did" (LO04).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from sendready.sample import timeline as tl
-from sendready.sample.scenario import EFFECTS
 
 NAT = np.datetime64("NaT", "D")
 # Site sections and weekday users at scale 1 before the change.
@@ -67,10 +66,8 @@ def make_web(ctx: tl.Context) -> pd.DataFrame:
         * np.where(month == 8, 0.7, 1.0)
         * np.where(christmas, 0.5, 1.0)
     )
-    users_effect = EFFECTS["LO01"]
-    zero_effect = EFFECTS["LO02"]
-    growth = tl.blend(users_effect.before, users_effect.after, days)
-    zero_share = tl.blend(zero_effect.before, zero_effect.after, days)
+    growth = ctx.value("LO01", days)
+    zero_share = ctx.value("LO02", days)
 
     parts = []
     for section, base in SECTIONS.items():
@@ -103,28 +100,33 @@ def make_web(ctx: tl.Context) -> pd.DataFrame:
 
 
 def _review_dates(
-    rng: np.random.Generator, created: np.datetime64, legacy: bool, campaign: bool
-) -> np.ndarray:
-    """Every date an entry was reviewed: rarely before the change, yearly after it."""
-    events = [] if legacy else [created]
-    t = created
-    while True:
-        t = t + np.timedelta64(int(rng.exponential(700)) + 1, "D")
-        if t >= tl.CHANGE or t > tl.END:
-            break
-        events.append(t)
-    if campaign:
-        t = max(tl.CHANGE, created) + np.timedelta64(int(rng.integers(0, 151)), "D")
-        while t <= tl.END:
-            events.append(t)
-            t = t + np.timedelta64(int(rng.integers(300, 361)), "D")
-    return np.array(sorted(events), dtype="datetime64[D]")
+    rng: np.random.Generator, created: np.ndarray, days: np.ndarray, hazard: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every review of every entry: a Poisson process whose daily rate is ``hazard``.
+
+    With a rate of ``-ln(1 - p)`` a year, a share ``p`` of entries has been reviewed in
+    the last 365 days, which is what LO03 counts. Candidate days are drawn at the highest
+    rate and kept with probability rate / highest (thinning), all entries at once.
+    """
+    top = float(hazard.max()) if hazard.size else 0.0
+    n = created.size
+    span = days.size
+    counts = rng.poisson(top * span, n)
+    entry = np.repeat(np.arange(n), counts)
+    offset = rng.integers(0, span, entry.size)
+    keep = rng.random(entry.size) * top < hazard[offset]
+    entry, when = entry[keep], days[offset[keep]]
+    keep = when >= created[entry]
+    entry, when = entry[keep], when[keep]
+    order = np.lexsort((when, entry))
+    return entry[order], when[order]
 
 
 def make_directory(ctx: tl.Context) -> pd.DataFrame:
     """Monthly snapshots of the directory: every entry published or recently withdrawn."""
     rng = ctx.rng("local_offer_directory")
-    n_initial, n_new = ctx.n(380), ctx.n(110)
+    years = (tl.END - tl.START).astype(np.int64) / 365.25
+    n_initial, n_new = ctx.n(380), ctx.n(37 * years)
     n = n_initial + n_new
     created = np.concatenate(
         [
@@ -132,37 +134,41 @@ def make_directory(ctx: tl.Context) -> pd.DataFrame:
             tl.uniform_days(rng, tl.START, tl.END, n_new),
         ]
     )
-    retired = rng.random(n) < 0.15
+    retired = rng.random(n) < 0.15 * years / 3
     retire_date = np.where(
         retired, tl.uniform_days(rng, tl.add_days(created, 90), tl.add_days(created, 1500), n), NAT
     )
     category = rng.choice(np.array(CATEGORIES, dtype=object), n)
-    legacy = (np.arange(n) < n_initial) & (rng.random(n) < 0.03)
-    target = EFFECTS["LO03"].after
-    campaign = rng.random(n) < target
-    snapshots = (tl.month_starts().astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    days = np.arange(tl.day("2014-01-01"), tl.END + 1)
+    share = np.clip(ctx.value("LO03", np.maximum(days, tl.START)), 0.0, 0.995)
+    hazard = -np.log1p(-share) / 365.25
+    entry, when = _review_dates(rng, created, days, hazard)
+    # An entry's creation counts as a review.
+    entry = np.concatenate([entry, np.arange(n)])
+    when = np.concatenate([when, created])
+    order = np.lexsort((when, entry))
+    entry, when = entry[order], when[order]
 
-    snap_parts, entry_parts, last_parts, live_parts = [], [], [], []
-    for i in range(n):
-        reviews = _review_dates(rng, created[i], bool(legacy[i]), bool(campaign[i]))
-        listed = (created[i] <= snapshots) & (
-            np.isnat(retire_date[i]) | (snapshots < tl.add_days(retire_date[i], 90))
-        )
-        snaps = snapshots[listed]
-        pos = np.searchsorted(reviews, snaps, side="right") - 1
-        last = reviews[np.maximum(pos, 0)] if reviews.size else np.full(snaps.size, NAT)
-        snap_parts.append(snaps)
-        entry_parts.append(np.full(snaps.size, i))
-        last_parts.append(np.where(pos >= 0, last, NAT))
-        live_parts.append(np.isnat(retire_date[i]) | (snaps < retire_date[i]))
-    entry = np.concatenate(entry_parts)
+    snapshots = (tl.month_starts().astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    listed = (created[:, None] <= snapshots[None, :]) & (
+        np.isnat(retire_date)[:, None] | (snapshots[None, :] < (retire_date + 90)[:, None])
+    )
+    e_idx, s_idx = np.nonzero(listed)
+    snaps = snapshots[s_idx]
+    # Last review on or before each snapshot: search the entry's sorted review days.
+    key = entry.astype(np.int64) * 100_000 + (when - tl.day("2000-01-01")).astype(np.int64)
+    probe = e_idx.astype(np.int64) * 100_000 + (snaps - tl.day("2000-01-01")).astype(np.int64)
+    pos = np.searchsorted(key, probe, side="right") - 1
+    found = (pos >= 0) & (entry[np.maximum(pos, 0)] == e_idx)
+    last = np.where(found, when[np.maximum(pos, 0)], NAT)
+    live = np.isnat(retire_date[e_idx]) | (snaps < retire_date[e_idx])
     directory = tl.frame(
         {
-            "snapshot_date": np.concatenate(snap_parts),
-            "entry_id": np.array([f"LO{i + 1:05d}" for i in range(n)], dtype=object)[entry],
-            "category": category[entry],
-            "last_reviewed_date": np.concatenate(last_parts),
-            "live": np.concatenate(live_parts),
+            "snapshot_date": snaps,
+            "entry_id": np.array([f"LO{i + 1:05d}" for i in range(n)], dtype=object)[e_idx],
+            "category": category[e_idx],
+            "last_reviewed_date": last,
+            "live": live,
         }
     )
     return directory.sort_values(["snapshot_date", "entry_id"], kind="stable").reset_index(
@@ -179,10 +185,14 @@ def make_feedback(ctx: tl.Context) -> pd.DataFrame:
     last = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
     received = np.sort(tl.uniform_days(rng, first, last, first.size))
     n = received.size
-    answered = rng.random(n) < tl.blend(0.5, 0.96, received)
-    reply_days = tl.lognormal_days(rng, tl.blend(25.0, 8.0, received), 0.6, n)
+    # LO04 = answered x published, each with probability its square root; replies come
+    # faster where more are answered (25 days at half answered, 8 days at all).
+    each = np.sqrt(np.clip(ctx.value("LO04", received), 0.0, 1.0))
+    answered = rng.random(n) < each
+    reply_median = np.clip(25.0 - (each - 0.5) * 34.0, 6.0, 40.0)
+    reply_days = tl.lognormal_days(rng, reply_median, 0.6, n)
     responded = tl.censor(np.where(answered, tl.add_days(received, reply_days), NAT))
-    published = rng.random(n) < tl.blend(0.5, 0.85, received)
+    published = rng.random(n) < each
     return tl.frame(
         {
             "feedback_id": [f"FB{i:05d}" for i in range(1, n + 1)],

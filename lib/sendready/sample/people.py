@@ -2,8 +2,9 @@
 
 Every child belongs to a birth cohort (the academic year of birth, September to August),
 so a date of birth always agrees with the national curriculum year a census records. The
-pool covers children born 1993-2018: the oldest are 25 at the end of the window (the top
-of the 0-25 age range), the youngest are babies referred to health services. Each
+pool covers children born 1993-2025: the oldest are 23 when the window opens (within the
+0-25 age range throughout its first years), the youngest are babies referred to health
+services. Each
 child's school career, arrival in and departure from the area are drawn once, so every
 source tells the same story about them.
 
@@ -19,12 +20,12 @@ from sendready.metadata.contracts import ETHNICITY
 from sendready.sample import identity, names
 from sendready.sample import timeline as tl
 
-FIRST_COHORT, LAST_COHORT = 1993, 2018
+FIRST_COHORT, LAST_COHORT = 1993, 2025
 # Children per birth cohort at scale 1: about 30,000 pupils in reception to year 11 plus
 # the few who stay in school sixth forms, a Bury-sized borough.
 COHORT_SIZE = 2500
 # Share of children in the area for every census; the rest arrive or leave part way.
-STAYERS = 0.91
+STAYERS = 0.85
 # Approximate ethnic mix of a Greater Manchester borough's pupils (illustrative).
 _ETHNIC_MIX = {
     "WBRI": 0.80,
@@ -134,26 +135,27 @@ def make_pool(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     jewish = (ethnicity == "WOTH") & (rng.random(n) < 0.4)
     surname[jewish] = _zipf_choice(rng, names.JEWISH_SURNAMES, int(jewish.sum()))
 
-    # Arrivals and departures: most children are in the area for all four censuses; the
-    # rest either arrive (first census 2017-2019) or leave (last census 2016-2018).
+    # Arrivals and departures: most children are in the area for every census; the rest
+    # either arrive (first census after the first) or leave (last census before the last).
     kind = rng.random(n)
     arrivals = (kind >= STAYERS) & (kind < (1 + STAYERS) / 2)
     leavers = kind >= (1 + STAYERS) / 2
-    arrive = np.where(arrivals, rng.integers(2017, 2020, n), 2016)
-    leave = np.where(leavers, rng.integers(2016, 2019, n), 2019)
+    first, last = tl.CENSUS_YEARS[0], tl.CENSUS_YEARS[-1]
+    arrive = np.where(arrivals, rng.integers(first + 1, last + 1, n), first)
+    leave = np.where(leavers, rng.integers(first, last, n), last)
     stayer = ~arrivals & ~leavers
 
     primary, secondary, sixth = _assign_schools(rng, schools, n)
 
     # A UPN is issued when a child first starts school (reception, the September after
     # their fourth birthday); children born too late to have started have none.
-    from_elsewhere = (arrive > 2016) & (rng.random(n) < 0.7) | (rng.random(n) < 0.05)
+    from_elsewhere = (arrive > first) & (rng.random(n) < 0.7) | (rng.random(n) < 0.05)
     la = np.where(from_elsewhere, _OTHER_LA_CODES[rng.integers(0, 4, n)], int(tl.LA_CODE))
     estab = np.where(
         from_elsewhere, rng.integers(2000, 4000, n), schools["estab"].to_numpy()[primary]
     )
     upn = identity.upns(la, estab, cohorts + 5)
-    upn[cohorts + 5 > 2018] = ""
+    upn[cohorts + 5 > last - 1] = ""
 
     return tl.frame(
         {

@@ -1,13 +1,13 @@
 """Annual reviews of EHC plans and multi-agency audits of plan quality.
 
 Reviews fall due 12 months after a plan starts and then 12 months after each meeting
-(reg 18). Planted: reviews are held on time more often (EHC06, W1), young people take
-part more (COP04, W2) and social care contributes more (JOIN02, W3) once the change has
-taken hold; health's contribution stays where it was (HAW02, W7).
+(reg 18). The scenario sets how often reviews are held on time (EHC06), amended plans
+finalised within 12 weeks (EHC08), young people take part (COP04), health contributes
+(HAW02) and social care contributes alongside health (JOIN02).
 
-Audits (about 15 a month) grade the plan's sections. Planted: the child's voice in
-section A improves (COP03, W2); health sections and practitioners' awareness of the
-plan do not (HAW03, HAW04, W7).
+Audits (about 15 a month) grade the plan's sections: the child's voice (COP03), the
+health sections (HAW03) and practitioners' awareness of the plan (HAW04) follow the
+scenario.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import numpy as np
 import pandas as pd
 
 from sendready.sample import timeline as tl
-from sendready.sample.ehc import EhcData
-from sendready.sample.scenario import EFFECTS
+from sendready.sample.ehc import EhcData, lognormal_medians
 
 NAT = np.datetime64("NaT", "D")
 # Reviews due up to three months after the window are in the extract (future due dates).
-LAST_DUE = tl.day("2019-06-30")
-SOCIAL_CARE_INPUT = (0.30, 0.88)  # for children known to social care, before and after
-HEALTH_INPUT = {"known_to_both": 0.60, "known_to_health": 0.40, "not_known": 0.08}
+LAST_DUE = tl.END + 91
+# Health input relative to HAW02 (children known to health): more for children known to
+# social care too, less otherwise; children unknown to health rarely get any.
+HEALTH_INPUT = {"known_to_both": 4 / 3, "known_to_health": 8 / 9}
+HEALTH_INPUT_NOT_KNOWN = 0.08
+# Share of children known to social care who are also known to health (ehc.py).
+KNOWN_TO_HEALTH = 0.70
 
 
 def _flag(rng: np.random.Generator, p: np.ndarray | float, held: np.ndarray) -> np.ndarray:
@@ -39,17 +42,17 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     cease = plans["cease_date"].to_numpy().astype("datetime64[D]")
     reason = plans["cease_reason"].to_numpy()
     open_until = np.where(np.isnat(cease), LAST_DUE + 1, cease)
-    on_time = EFFECTS["EHC06"]
 
     rows = []
     previous = start.copy()
-    for _ in range(8):  # plans began no earlier than 2014, so eight rounds reach 2019
+    rounds = int((LAST_DUE - tl.day("2014-09-01")).astype(np.int64) // 365) + 1
+    for _ in range(rounds):  # plans began no earlier than 2014
         due = tl.add_days(previous, 365)
         alive = due < open_until
         k = due.size
         late_days = tl.lognormal_days(rng, 30, 0.7, k)
         early_days = rng.integers(0, 29, k)
-        punctual = rng.random(k) < tl.blend(on_time.before, on_time.after, due)
+        punctual = rng.random(k) < ctx.value("EHC06", due)
         meeting = tl.add_days(due, np.where(punctual, -early_days, late_days))
         meeting = np.where(rng.random(k) < 0.02, NAT, meeting)  # never held
         meeting = np.where(meeting >= open_until, NAT, meeting)
@@ -80,21 +83,28 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     )
     decision = np.where(ending, "cease", decision)
     decision = np.where(decided, decision, "")
+    when = np.where(held, meeting, tl.START)
+    amend_median = lognormal_medians(ctx.value("EHC08", when), 84, 0.35)
     amended = tl.censor(
         np.where(
-            decision == "amend", tl.add_days(meeting, tl.lognormal_days(rng, 100, 0.35, n)), NAT
+            decision == "amend",
+            tl.add_days(meeting, tl.lognormal_days(rng, amend_median, 0.35, n)),
+            NAT,
         )
     )
 
     known_sc = ehc.known_to_social_care[plan]
     known_health = ehc.known_to_health[plan]
+    haw02 = ctx.value("HAW02", when)
+    both = np.clip(haw02 * HEALTH_INPUT["known_to_both"], 0.0, 1.0)
     health_p = np.select(
         [known_sc & known_health, known_health],
-        [HEALTH_INPUT["known_to_both"], HEALTH_INPUT["known_to_health"]],
-        HEALTH_INPUT["not_known"],
+        [both, np.clip(haw02 * HEALTH_INPUT["known_to_health"], 0.0, 1.0)],
+        HEALTH_INPUT_NOT_KNOWN,
     )
-    sc_p = np.where(known_sc, tl.blend(*SOCIAL_CARE_INPUT, np.where(held, meeting, tl.START)), 0.03)
-    cyp = EFFECTS["COP04"]
+    # JOIN02 = social care input x health input among children known to social care.
+    health_if_sc = KNOWN_TO_HEALTH * both + (1 - KNOWN_TO_HEALTH) * HEALTH_INPUT_NOT_KNOWN
+    sc_p = np.where(known_sc, np.clip(ctx.value("JOIN02", when) / health_if_sc, 0.0, 1.0), 0.03)
     frame = tl.frame(
         {
             "plan_id": plans["plan_id"].to_numpy()[plan],
@@ -103,9 +113,7 @@ def make_reviews(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
             "decision": decision,
             "decision_date": decision_date,
             "amended_plan_date": amended,
-            "cyp_participated": _flag(
-                rng, tl.blend(cyp.before, cyp.after, np.where(held, meeting, tl.START)), held
-            ),
+            "cyp_participated": _flag(rng, ctx.value("COP04", when), held),
             "parent_attended": _flag(rng, 0.85, held),
             "health_input": _flag(rng, health_p, held),
             "social_care_input": _flag(rng, sc_p, held),
@@ -150,17 +158,18 @@ def make_audits(ctx: tl.Context, ehc: EhcData) -> pd.DataFrame:
     keep = plan >= 0
     audit_date, plan, n = audit_date[keep], plan[keep], int(keep.sum())
 
-    voice = EFFECTS["COP03"]
-    both_health = rng.random(n) < EFFECTS["HAW03"].before
+    both_health = rng.random(n) < ctx.value("HAW03", audit_date)
     c_low = rng.random(n) < 0.6
     health_c = both_health | (~c_low & (rng.random(n) < 0.4))
     health_g = both_health | (c_low & (rng.random(n) < 0.4))
     known_sc = ehc.known_to_social_care[plan]
-    sc_good = rng.random(n) < tl.blend(0.30, 0.65, audit_date)
-    outcomes_good = rng.random(n) < tl.blend(0.40, 0.60, audit_date)
-    voice_good = rng.random(n) < tl.blend(voice.before, voice.after, audit_date)
+    # Social care and outcomes sections follow the social care input and review
+    # timeliness the scenario sets (no indicator of their own).
+    sc_good = rng.random(n) < np.clip(1.6 * ctx.value("JOIN02", audit_date) + 0.1, 0.0, 0.95)
+    outcomes_good = rng.random(n) < 0.7 * ctx.value("EHC06", audit_date)
+    voice_good = rng.random(n) < ctx.value("COP03", audit_date)
     share_good = (voice_good.astype(int) + both_health + outcomes_good + sc_good) / 4
-    aware = (rng.random(n) < EFFECTS["HAW04"].before).astype(object)
+    aware = (rng.random(n) < ctx.value("HAW04", audit_date)).astype(object)
     aware[rng.random(n) < 0.05] = None
 
     frame = tl.frame(

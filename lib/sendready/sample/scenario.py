@@ -1,435 +1,359 @@
-"""The one declared scenario the sample plants: the truth tests check the suite against.
+"""A scenario: the declared truth the sample plants, read from a YAML file.
 
-After the written statement of action (WSoA) took hold (from 1 December 2017) the
-indicators of W1, W2, W3, W5 and W6 improve by several baseline standard deviations,
-while those of W4 and W7 stay flat and W8's waits worsen: what Ofsted and CQC found at
-the May 2019 re-visit (sufficient progress on W1, W2, W3, W5, W6; not on W4, W7, W8 --
-docs/domain.md, "Bury, the suite's first area").
+A scenario names, for every catalogue indicator the sample generates, the generating
+parameter the raw data follow over the decade (a ``value`` that never changes, or a list
+of ``changes``, each a ``step``, a ``ramp`` or a ``drift`` from ``before`` to ``after``),
+and, for each weakness or priority action of the built-in profiles, the truth those
+changes imply (``improves``, ``flat`` or ``worsens``). Every generator reads its
+parameters through :meth:`Scenario.value`, so the declared truth and the data cannot
+drift apart, and a scenario is changed by editing data, not code.
 
-Every generator reads its parameters from :data:`EFFECTS`, so the declared truth and the
-data cannot drift apart. ``scenario.json`` is written for tests only: no analysis code may
-read it.
+Shipped scenarios live in ``scenarios/`` beside this module (``bury``, ``mixed``,
+``null``); :func:`load_scenario` also reads a path. ``scenario.json``, written with the
+sample, records the truth for tests only: no analysis code may read it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from sendready.sample import timeline as tl
+import numpy as np
+import yaml
 
-WEAKNESS_OUTCOMES = {
-    "W1": "improves",
-    "W2": "improves",
-    "W3": "improves",
-    "W4": "flat",
-    "W5": "improves",
-    "W6": "improves",
-    "W7": "flat",
-    "W8": "worsens",
+from sendready.core.errors import SendreadyError
+from sendready.metadata.catalogue import INDICATOR_IDS
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+SHAPES = ("step", "ramp", "drift")
+TRUTHS = ("improves", "flat", "worsens")
+# A ramp that gives no end date takes hold over this many days.
+DEFAULT_RAMP_DAYS = 60
+# The indicators whose generating parameter is not a proportion, with the range allowed.
+NOT_PROPORTIONS = {
+    "COP02": (0.0, 100.0),
+    "HINF02": (1.0, 400.0),
+    "LO01": (0.05, 20.0),
+    "ID01": (0.0, 2.0),
+    "JC03": (0.2, 5.0),
+    "JC05": (0.2, 5.0),
 }
 
 
 @dataclass(frozen=True)
-class Effect:
-    """One planted effect.
+class Change:
+    """One change of an indicator's generating parameter.
 
     Attributes:
-        indicator: Catalogue id (docs/indicators.md).
-        weakness: The weakness it evidences (``none`` for a statutory control series).
-        direction: ``improves``, ``flat`` or ``worsens`` in the indicator's own terms.
-        before: The generating parameter before the change (a proportion unless ``unit``
-            says otherwise).
+        before: The parameter up to ``when``.
         after: The parameter once the change has taken hold.
-        unit: What ``before`` and ``after`` measure.
-        planted: Where in the raw data the effect lives, for whoever tests against it.
+        when: The day the change begins.
+        shape: ``step`` (all at once on ``when``), ``ramp`` (linear over ``until - when``,
+            60 days unless ``until`` is given) or ``drift`` (linear from ``when`` to
+            ``until``, usually years).
+        until: The day the change is complete (``ramp``, ``drift``).
     """
 
-    indicator: str
-    weakness: str
-    direction: str
     before: float
     after: float
+    when: np.datetime64
+    shape: str
+    until: np.datetime64
+
+    def fraction(self, days: np.ndarray) -> np.ndarray:
+        """How far this change has taken hold on each day: 0 before, 1 once complete."""
+        days = np.asarray(days, dtype="datetime64[D]")
+        if self.shape == "step":
+            return (days >= self.when).astype(float)
+        span = max(int((self.until - self.when).astype(np.int64)), 1)
+        return np.clip((days - self.when).astype(np.int64) / span, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class IndicatorEffect:
+    """An indicator's planted parameter over time, and where it lives in the raw data."""
+
+    indicator: str
+    start: float
+    changes: tuple[Change, ...]
     unit: str
     planted: str
 
+    def value(self, days: np.ndarray | np.datetime64) -> np.ndarray:
+        """The generating parameter on each day (an array shaped like ``days``)."""
+        days = np.asarray(days, dtype="datetime64[D]")
+        out = np.full(days.shape, self.start, dtype=float)
+        for change in self.changes:
+            out = out + (change.after - change.before) * change.fraction(days)
+        return out
 
-_EFFECTS = (
-    # W1 strategic leadership and vision
-    Effect(
-        "EHC01",
-        "W1",
-        "improves",
-        0.55,
-        0.90,
-        "proportion",
-        "ehc_requests: plan_issued_date - received_date <= 140 days, by month of issue; "
-        "requests whose plan would be issued after the change follow the new process",
-    ),
-    Effect(
-        "EHC06",
-        "W1",
-        "improves",
-        0.60,
-        0.88,
-        "proportion",
-        "annual_reviews: meeting_date <= due_date, by month due",
-    ),
-    Effect(
-        "LEAD01",
-        "W1",
-        "improves",
-        0.25,
-        0.95,
-        "proportion",
-        "action_plan: completed_date <= due_date for actions due before the change "
-        "(2016 reform plan) vs WSoA actions of improving weaknesses (W4, W7, W8 "
-        "actions stay at 0.50)",
-    ),
-    Effect(
-        "LEAD03",
-        "W1",
-        "improves",
-        0.15,
-        0.84,
-        "proportion",
-        "governance: meetings with la, nhs, schools and parent_carer_forum all attended: "
-        "the monthly SEND Partnership Board (0.15 -> 0.80) and, from December 2017, the "
-        "fortnightly WSoA Delivery Group (0.87)",
-    ),
-    # W2 co-production
-    Effect(
-        "COP01",
-        "W2",
-        "improves",
-        0.40,
-        0.95,
-        "proportion",
-        "governance: parent_carer_forum attended, both boards",
-    ),
-    Effect(
-        "COP02",
-        "W2",
-        "improves",
-        0.24,
-        3.8,
-        "items per month",
-        "coproduction: items with parent_carer_forum or young_people and stage design "
-        "(1.5 items a month -> 5; families from design 0.3 -> 0.8)",
-    ),
-    Effect(
-        "COP03",
-        "W2",
-        "improves",
-        0.35,
-        0.75,
-        "proportion",
-        "ehcp_audits: grade_voice good or outstanding, by audit month",
-    ),
-    Effect(
-        "COP04",
-        "W2",
-        "improves",
-        0.35,
-        0.75,
-        "proportion",
-        "annual_reviews: cyp_participated among reviews held, by meeting month",
-    ),
-    Effect(
-        "COP05",
-        "W2",
-        "improves",
-        0.30,
-        0.62,
-        "proportion",
-        "surveys: parent answers agree/strongly_agree to the COP05 question, by wave",
-    ),
-    # W3 joined-up working
-    Effect(
-        "JOIN01",
-        "W3",
-        "improves",
-        0.50,
-        0.85,
-        "proportion",
-        "ehc_advice: education, health and social_care advice all received on or before "
-        "the plan_issued_date, by month of issue (social care advice is what improves)",
-    ),
-    Effect(
-        "JOIN02",
-        "W3",
-        "improves",
-        0.13,
-        0.39,
-        "proportion",
-        "annual_reviews: health_input and social_care_input both true among reviews of "
-        "children known_to_social_care (social care input 0.30 -> 0.88; health input "
-        "0.60 if also known to health, 0.08 if not, unchanged)",
-    ),
-    Effect(
-        "JOIN03",
-        "W3",
-        "improves",
-        0.65,
-        0.95,
-        "proportion",
-        "health_referrals.nhs_number filled in, by referral month; persons.nhs_number "
-        "filled for 62% of plan holders whose plan began before the change, 96% after",
-    ),
-    Effect(
-        "JOIN04",
-        "W3",
-        "improves",
-        0.25,
-        0.55,
-        "proportion",
-        "surveys: parent agree/strongly_agree to the JOIN04 question",
-    ),
-    # W4 sharing of health information (no sufficient progress)
-    Effect(
-        "HINF01",
-        "W4",
-        "flat",
-        0.42,
-        0.42,
-        "proportion",
-        "ehc_advice: health advice received <= 42 days after requested_date",
-    ),
-    Effect(
-        "HINF02",
-        "W4",
-        "flat",
-        46.0,
-        46.0,
-        "days (median)",
-        "ehc_advice: median received_date - requested_date for health advice",
-    ),
-    Effect(
-        "HINF03",
-        "W4",
-        "flat",
-        0.12,
-        0.12,
-        "proportion",
-        "ehc_advice: channel portal among health advice received",
-    ),
-    Effect(
-        "HINF04",
-        "W4",
-        "flat",
-        0.22,
-        0.22,
-        "proportion",
-        "surveys: parent agree/strongly_agree to the HINF04 question",
-    ),
-    # W5 the local offer
-    Effect(
-        "LO01",
-        "W5",
-        "improves",
-        1.0,
-        2.2,
-        "multiple of baseline daily users",
-        "local_offer_web: users per day, all sections",
-    ),
-    Effect(
-        "LO02",
-        "W5",
-        "improves",
-        0.24,
-        0.09,
-        "proportion",
-        "local_offer_web: zero_result_searches / searches (lower is better)",
-    ),
-    Effect(
-        "LO03",
-        "W5",
-        "improves",
-        0.45,
-        0.92,
-        "proportion",
-        "local_offer_directory: live entries with last_reviewed_date within 365 days of "
-        "snapshot_date",
-    ),
-    Effect(
-        "LO04",
-        "W5",
-        "improves",
-        0.25,
-        0.80,
-        "proportion",
-        "local_offer_feedback: responded_date filled and published_in_response true, by "
-        "month received (answered 0.5 -> 0.96, published 0.5 -> 0.85; median reply 25 "
-        "-> 8 days)",
-    ),
-    Effect(
-        "LO05",
-        "W5",
-        "improves",
-        0.38,
-        0.72,
-        "proportion",
-        "surveys: parent answers yes to the LO05 question",
-    ),
-    # W6 identification of SEND at school level
-    Effect(
-        "ID01",
-        "W6",
-        "improves",
-        0.45,
-        0.12,
-        "sd of school effect (logit)",
-        "school_census: spread of schools' SEN support rates (sen_provision K) shrinks "
-        "from the 2016/2017 censuses to 2019 (2018 part way); three schools start far "
-        "above the funnel and drift in",
-    ),
-    Effect(
-        "ID03",
-        "W6",
-        "improves",
-        0.27,
-        0.06,
-        "proportion",
-        "school_census: primary_need NSA among sen_provision K (lower is better)",
-    ),
-    Effect(
-        "ID06",
-        "W6",
-        "improves",
-        0.15,
-        0.88,
-        "proportion",
-        "training: senco graduated_approach records / workforce senco headcount, "
-        "cumulative share trained by the change vs by 31 March 2019",
-    ),
-    # W7 health practitioners' awareness (no sufficient progress)
-    Effect(
-        "HAW01",
-        "W7",
-        "worsens",
-        0.32,
-        0.26,
-        "proportion",
-        "health_referrals: ehcp_flag_on_record true on referrals of children who hold a "
-        "plan at any time (the record as at the extract), drifting from 0.32 for "
-        "referrals in April 2016 to 0.26 by March 2019; false for other children",
-    ),
-    Effect(
-        "HAW02",
-        "W7",
-        "flat",
-        0.45,
-        0.45,
-        "proportion",
-        "annual_reviews: health_input for children known to health (0.60 for children "
-        "also known to social care, 0.40 otherwise, before and after)",
-    ),
-    Effect(
-        "HAW03",
-        "W7",
-        "flat",
-        0.35,
-        0.35,
-        "proportion",
-        "ehcp_audits: grade_health_c and grade_health_g both good or outstanding",
-    ),
-    Effect(
-        "HAW04", "W7", "flat", 0.40, 0.40, "proportion", "ehcp_audits: health_practitioner_aware"
-    ),
-    Effect(
-        "HAW05",
-        "W7",
-        "flat",
-        0.10,
-        0.10,
-        "proportion",
-        "training: health_practitioner ehc_plans records (all from a one-off 2015 session) "
-        "/ workforce health_practitioner headcount, cumulative",
-    ),
-    # W8 joint commissioning (no sufficient progress)
-    Effect(
-        "JC01",
-        "W8",
-        "flat",
-        0.40,
-        0.40,
-        "proportion",
-        "joint_packages: packages with two or more funders",
-    ),
-    Effect(
-        "JC02",
-        "W8",
-        "flat",
-        0.18,
-        0.18,
-        "proportion",
-        "commissioned_services: joint_specification, whenever the contract started",
-    ),
-    Effect(
-        "JC03",
-        "W8",
-        "worsens",
-        1.0,
-        1.35,
-        "multiple of median wait (camhs, community_paediatrics, neurodevelopmental)",
-        "health_referrals: first_contact_date - referral_date drifts up over the window",
-    ),
-    Effect(
-        "JC05",
-        "W8",
-        "worsens",
-        1.0,
-        1.35,
-        "multiple of median wait",
-        "health_referrals: as JC03; slt, ot and physio waits flat",
-    ),
-    Effect(
-        "JC06",
-        "W8",
-        "flat",
-        0.04,
-        0.02,
-        "proportion",
-        "health_referrals: neurodevelopmental first contact within 91 days",
-    ),
-    Effect("JC07", "W8", "flat", 0.05, 0.05, "proportion", "ehc_plans: personal_budget true"),
-    # A statutory series left alone, as a control that must read "no change".
-    Effect(
-        "EHC03",
-        "none",
-        "flat",
-        0.73,
-        0.73,
-        "proportion",
-        "ehc_requests: decision_date - received_date <= 42 days",
-    ),
+    def at(self, day: np.datetime64 | str) -> float:
+        """The parameter on one day."""
+        return float(self.value(np.datetime64(day, "D")))
+
+    @property
+    def direction(self) -> str:
+        """Net direction of the parameter over the decade (for documents only)."""
+        end = self.changes[-1].after if self.changes else self.start
+        return "flat" if np.isclose(end, self.start) else ("up" if end > self.start else "down")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole declared truth: indicator effects and what they imply per weakness."""
+
+    name: str
+    description: str
+    scale: float
+    effects: dict[str, IndicatorEffect]
+    truths: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = ""
+
+    def value(self, indicator: str, days: np.ndarray | np.datetime64) -> np.ndarray:
+        return self.effects[indicator].value(days)
+
+    def at(self, indicator: str, day: np.datetime64 | str) -> float:
+        return self.effects[indicator].at(day)
+
+    def document(self) -> dict:
+        """The scenario as plain data (what ``scenario.json`` records)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "truths": {k: dict(v) for k, v in self.truths.items()},
+            "effects": {
+                ind: {
+                    "unit": e.unit,
+                    "planted": e.planted,
+                    "start": e.start,
+                    "changes": [
+                        {
+                            "before": c.before,
+                            "after": c.after,
+                            "when": str(c.when),
+                            "shape": c.shape,
+                            "until": str(c.until),
+                        }
+                        for c in e.changes
+                    ],
+                }
+                for ind, e in self.effects.items()
+            },
+        }
+
+
+def _fail(where: str, what: str) -> SendreadyError:
+    return SendreadyError(
+        f"Scenario {where}: {what}",
+        hint="Correct the scenario file (see lib/sendready/sample/scenarios/bury.yaml for "
+        "the layout) or choose a shipped scenario: " + ", ".join(shipped_scenarios()) + ".",
+    )
+
+
+def _number(where: str, key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(where, f"{key} must be a number, not {value!r}.")
+    return float(value)
+
+
+def _date(where: str, key: str, value: object) -> np.datetime64:
+    if isinstance(value, dt.date):
+        return np.datetime64(value.isoformat()[:10], "D")
+    try:
+        return np.datetime64(dt.date.fromisoformat(str(value)).isoformat(), "D")
+    except ValueError:
+        raise _fail(where, f"{key} must be a date such as 2017-12-01, not {value!r}.") from None
+
+
+def _check_range(where: str, indicator: str, key: str, value: float) -> None:
+    lo, hi = NOT_PROPORTIONS.get(indicator, (0.0, 1.0))
+    if not lo <= value <= hi:
+        raise _fail(where, f"{key} = {value:g} is outside {lo:g} to {hi:g} for {indicator}.")
+
+
+def _change(where: str, indicator: str, raw: object) -> Change:
+    if not isinstance(raw, dict):
+        raise _fail(where, "each change must be a mapping with before, after, when and shape.")
+    unknown = set(raw) - {"before", "after", "when", "shape", "until"}
+    if unknown:
+        raise _fail(where, f"unknown key(s) {sorted(unknown)} in a change.")
+    for key in ("before", "after", "when", "shape"):
+        if key not in raw:
+            raise _fail(where, f"a change lacks {key!r}.")
+    shape = raw["shape"]
+    if shape not in SHAPES:
+        raise _fail(where, f"shape must be one of {', '.join(SHAPES)}, not {shape!r}.")
+    before = _number(where, "before", raw["before"])
+    after = _number(where, "after", raw["after"])
+    for key, value in (("before", before), ("after", after)):
+        _check_range(where, indicator, key, value)
+    when = _date(where, "when", raw["when"])
+    if "until" in raw:
+        until = _date(where, "until", raw["until"])
+    elif shape == "drift":
+        raise _fail(where, "a drift needs 'until', the day it ends.")
+    else:
+        until = when + np.timedelta64(DEFAULT_RAMP_DAYS if shape == "ramp" else 0, "D")
+    if until < when:
+        raise _fail(where, f"'until' ({until}) is before 'when' ({when}).")
+    return Change(before, after, when, shape, until)
+
+
+def _effect(name: str, indicator: str, raw: object) -> IndicatorEffect:
+    where = f"{name!r}, indicator {indicator}"
+    if indicator not in INDICATOR_IDS:
+        raise _fail(where, "is not a catalogue indicator id (docs/indicators.md).")
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a mapping with 'value' or 'changes'.")
+    unknown = set(raw) - {"value", "changes", "unit", "planted", "better"}
+    if unknown:
+        raise _fail(where, f"unknown key(s) {sorted(unknown)}.")
+    if ("value" in raw) == ("changes" in raw):
+        raise _fail(where, "give either 'value' (no change) or a list of 'changes', not both.")
+    changes: tuple[Change, ...] = ()
+    if "value" in raw:
+        start = _number(where, "value", raw["value"])
+        _check_range(where, indicator, "value", start)
+    else:
+        if not isinstance(raw["changes"], list) or not raw["changes"]:
+            raise _fail(where, "'changes' must be a non-empty list.")
+        changes = tuple(_change(where, indicator, c) for c in raw["changes"])
+        start = changes[0].before
+        for previous, change in zip(changes, changes[1:], strict=False):
+            if change.when < previous.until:
+                raise _fail(
+                    where, f"the change of {change.when} begins before the one before it ends."
+                )
+            if not np.isclose(change.before, previous.after):
+                raise _fail(
+                    where,
+                    f"the change of {change.when} starts from {change.before:g}, but the one "
+                    f"before it ended at {previous.after:g}.",
+                )
+    return IndicatorEffect(
+        indicator=indicator,
+        start=start,
+        changes=changes,
+        unit=str(raw.get("unit", "proportion")),
+        planted=str(raw.get("planted", "")),
+    )
+
+
+def _truths(name: str, raw: object) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise _fail(repr(name), "'truths' must map a profile id to {weakness: truth}.")
+    out = {}
+    for profile, table in raw.items():
+        if not isinstance(table, dict):
+            raise _fail(repr(name), f"truths of {profile!r} must map weakness ids to a truth.")
+        for weakness, truth in table.items():
+            if truth not in TRUTHS:
+                raise _fail(
+                    repr(name),
+                    f"truth of {weakness} in {profile} must be one of {', '.join(TRUTHS)}, "
+                    f"not {truth!r}.",
+                )
+        out[str(profile)] = {str(k): str(v) for k, v in table.items()}
+    return out
+
+
+# Every indicator a generator reads. A scenario must declare each of them.
+REQUIRED = (
+    "EHC01",
+    "EHC03",
+    "EHC06",
+    "EHC08",
+    "LEAD01",
+    "LEAD03",
+    "COP01",
+    "COP02",
+    "COP03",
+    "COP04",
+    "COP05",
+    "JOIN01",
+    "JOIN02",
+    "JOIN03",
+    "JOIN04",
+    "HINF01",
+    "HINF02",
+    "HINF03",
+    "HINF04",
+    "LO01",
+    "LO02",
+    "LO03",
+    "LO04",
+    "LO05",
+    "ID01",
+    "ID03",
+    "ID06",
+    "HAW01",
+    "HAW02",
+    "HAW03",
+    "HAW04",
+    "HAW05",
+    "JC01",
+    "JC02",
+    "JC03",
+    "JC05",
+    "JC06",
+    "JC07",
 )
 
-EFFECTS: dict[str, Effect] = {e.indicator: e for e in _EFFECTS}
 
-# The census is a January snapshot: identification practice shifts over a school year,
-# not in the seven weeks between the change and the 2018 census.
-CENSUS_EFFECT = {2016: 0.0, 2017: 0.0, 2018: 0.35, 2019: 1.0}
+def scenario_from_mapping(raw: object, name: str = "scenario", source: str = "") -> Scenario:
+    """Validate a parsed scenario document and build the :class:`Scenario`.
+
+    Raises:
+        SendreadyError: Naming the scenario, the indicator and the key at fault.
+    """
+    if not isinstance(raw, dict):
+        raise _fail(repr(name), "the file must hold a mapping (name, description, indicators).")
+    unknown = set(raw) - {"name", "description", "scale", "truths", "indicators"}
+    if unknown:
+        raise _fail(repr(name), f"unknown top-level key(s) {sorted(unknown)}.")
+    name = str(raw.get("name", name))
+    indicators = raw.get("indicators")
+    if not isinstance(indicators, dict):
+        raise _fail(repr(name), "'indicators' must map indicator ids to their effect.")
+    missing = [i for i in REQUIRED if i not in indicators]
+    if missing:
+        raise _fail(repr(name), f"no effect declared for {', '.join(missing)}.")
+    scale = _number(repr(name), "scale", raw.get("scale", 1.0))
+    effects = {ind: _effect(name, str(ind), spec) for ind, spec in indicators.items()}
+    return Scenario(
+        name=name,
+        description=str(raw.get("description", "")).strip(),
+        scale=scale,
+        effects=effects,
+        truths=_truths(name, raw.get("truths", {})),
+        source=source,
+    )
 
 
-def scenario_document(seed: int, scale: float) -> dict:
-    """The content of ``scenario.json``."""
-    return {
-        "description": (
-            "Planted truth of the synthetic sample area. After the written statement of "
-            "action took hold the indicators of W1, W2, W3, W5 and W6 improve; W4 and W7 "
-            "stay flat; W8's waits worsen. For tests only: analysis code must not read it."
-        ),
-        "seed": seed,
-        "scale": scale,
-        "change_date": str(tl.CHANGE),
-        "ramp_days": tl.RAMP_DAYS,
-        "window": {"start": str(tl.START), "end": str(tl.END)},
-        "extract_date": str(tl.EXTRACT),
-        "inspection": {"start": str(tl.INSPECTION_START), "end": str(tl.INSPECTION_END)},
-        "wsoa_submitted": str(tl.WSOA_SUBMITTED),
-        "revisit": {"start": str(tl.REVISIT_START), "end": str(tl.REVISIT_END)},
-        "census_dates": [str(d) for d in tl.CENSUS_DATES],
-        "census_effect": {str(k): v for k, v in CENSUS_EFFECT.items()},
-        "weaknesses": dict(WEAKNESS_OUTCOMES),
-        "effects": {e.indicator: asdict(e) for e in _EFFECTS},
-    }
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the suite."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def load_scenario(name_or_path: str | Path = "bury") -> Scenario:
+    """A shipped scenario by name (``bury``, ``mixed``, ``null``) or a YAML file by path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not (text.endswith((".yaml", ".yml")) or path.is_file()):
+        path = SCENARIO_DIR / f"{text}.yaml"
+        if not path.is_file():
+            raise SendreadyError(
+                f"There is no shipped scenario called {text!r}.",
+                hint="Choose one of " + ", ".join(shipped_scenarios()) + ", or give the path "
+                "of a scenario YAML file.",
+            )
+    if not path.is_file():
+        raise SendreadyError(
+            f"The scenario file {path} does not exist.", hint="Check the path given to --scenario."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise _fail(str(path), f"it is not valid YAML ({err}).") from None
+    return scenario_from_mapping(raw, name=path.stem, source=str(path.name))

@@ -5,9 +5,11 @@ three special schools and a pupil referral unit. Names are made up from local pl
 names; URNs are six digits and DfE establishment numbers four, as in Get Information
 About Schools.
 
-W6 (inaccurate and inconsistent identification of SEND at school level) is planted in the
-spread of schools' SEN support rates: wide in the 2016 and 2017 censuses, narrow by 2019,
-with a few schools far above the funnel at first that drift in (scenario ID01, ID03).
+Identification of SEND at school level is planted in the spread of schools' SEN support
+rates (ID01, the scenario's standard deviation of the school effect at each census), with
+a few schools sitting a multiple of that spread above the funnel, so they drift in or out
+as the spread changes, and in the share of SEN support with no specialist assessment of
+need (ID03).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import pandas as pd
 from sendready.sample import names
 from sendready.sample import timeline as tl
 from sendready.sample.people import base_school_at
-from sendready.sample.scenario import CENSUS_EFFECT, EFFECTS
 
 # Schools at scale 1 by phase, and the DfE establishment number range each phase uses.
 _PHASES = {
@@ -46,9 +47,9 @@ _SAINT_PATTERNS = {
     "primary": ("St {saint}'s RC Primary School", "St {saint}'s CofE Primary School"),
     "secondary": ("St {saint}'s RC High School",),
 }
-# Logit offset of the schools planted far above the SEN support funnel, by census year:
-# far out at first, drifting in as identification guidance takes hold.
-OUTLIER_OFFSET = {2016: 1.6, 2017: 1.35, 2018: 0.8, 2019: 0.2}
+# Logit offset of the schools planted above the SEN support funnel, as a multiple of the
+# spread between schools (ID01) at the census.
+OUTLIER_MULTIPLE = 3.5
 OUTLIER_SCHOOLS = 3
 SEN_SUPPORT_RATE = 0.115  # about one pupil in nine on SEN support, as in England then
 
@@ -159,8 +160,6 @@ def school_census(
     gender_shift = np.select(
         [pool["gender"].to_numpy() == "M", pool["gender"].to_numpy() == "F"], [0.3, -0.45], 0.0
     )
-    spread = EFFECTS["ID01"]
-    nsa = EFFECTS["ID03"]
     frames: list[dict[str, np.ndarray]] = []
     seen = []
     for year, census_day in zip(tl.CENSUS_YEARS, tl.CENSUS_DATES, strict=True):
@@ -185,12 +184,11 @@ def school_census(
         on_roll = np.flatnonzero(school >= 0)
         sch = school[on_roll]
 
-        weight = CENSUS_EFFECT[year]
-        sd = spread.before + (spread.after - spread.before) * weight
+        sd = ctx.at("ID01", census_day)
         logit = (
             _logit(SEN_SUPPORT_RATE)
             + sd * schools["effect"].to_numpy()[sch]
-            + OUTLIER_OFFSET[year] * schools["outlier"].to_numpy()[sch]
+            + OUTLIER_MULTIPLE * sd * schools["outlier"].to_numpy()[sch]
             + gender_shift[on_roll]
             + 2.2 * requested[on_roll]
         )
@@ -202,7 +200,7 @@ def school_census(
             plans["need"][on_roll],
             np.where(on_support, pool["k_need"].to_numpy()[on_roll], ""),
         ).astype(object)
-        nsa_share = nsa.before + (nsa.after - nsa.before) * weight
+        nsa_share = ctx.at("ID03", census_day)
         need[(provision == "K") & (rng.random(on_roll.size) < nsa_share)] = "NSA"
 
         frames.append(

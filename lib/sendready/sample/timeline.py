@@ -1,9 +1,12 @@
 """The sample area's calendar and the shared machinery every generator uses.
 
 Dates are held as numpy ``datetime64[D]`` so that hundreds of thousands of events can be
-shifted, compared and censored without a Python loop. The key dates are Bury's
-(docs/domain.md, Bury's 2017 inspection): inspection 12-16 June 2017, written statement
-of action (WSoA) submitted 31 October 2017, re-visit 13-15 May 2019.
+shifted, compared and censored without a Python loop. The sample covers a decade, April
+2016 to March 2026, and the key dates are Bury's (docs/domain.md): the 2017 inspection
+(12-16 June 2017), the written statement of action (WSoA, submitted 31 October 2017), the
+re-visit (13-15 May 2019); then the 2024 inspection (12-16 February 2024), its priority
+actions and the DfE/NHS England stocktakes (December 2024, July 2025). When indicators
+change is the scenario's business (:mod:`sendready.sample.scenario`), not the calendar's.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sendready.sample.scenario import Scenario
+
 D = np.datetime64
 
 
@@ -22,24 +27,34 @@ def day(text: str) -> np.datetime64:
     return np.datetime64(text, "D")
 
 
-# Monthly activity is simulated over these three financial years.
+# Monthly activity is simulated over these ten financial years.
 START = day("2016-04-01")
-END = day("2019-03-31")
+END = day("2026-03-31")
 # Extracts were taken a few days after the window closed (written to extract.json).
-EXTRACT = day("2019-04-05")
+EXTRACT = day("2026-04-03")
 INSPECTION_START = day("2017-06-12")
 INSPECTION_END = day("2017-06-16")
 WSOA_SUBMITTED = day("2017-10-31")
-# The planted change: the WSoA was accepted late in 2017 and its actions began to bite
-# from December, so every improving indicator steps up from this day.
-CHANGE = day("2017-12-01")
-# Effects ramp in over this many days rather than jumping overnight.
-RAMP_DAYS = 60
+# The WSoA was accepted late in 2017: its delivery group met from December.
+WSOA_DELIVERY = day("2017-12-01")
 REVISIT_START = day("2019-05-13")
 REVISIT_END = day("2019-05-15")
+INSPECTION_2024_START = day("2024-02-12")
+INSPECTION_2024_END = day("2024-02-16")
+# The priority action plan's own actions, from the summer after the report.
+PRIORITY_PLAN = day("2024-07-01")
+STOCKTAKES = (day("2024-12-10"), day("2025-07-08"))
 # January school census days (the third Thursday of January).
-CENSUS_DATES = (day("2016-01-21"), day("2017-01-19"), day("2018-01-18"), day("2019-01-17"))
-CENSUS_YEARS = (2016, 2017, 2018, 2019)
+CENSUS_YEARS = tuple(range(2016, 2027))
+
+
+def _third_thursday(year: int) -> np.datetime64:
+    first = np.datetime64(f"{year}-01-01", "D")
+    weekday = int((first.astype(np.int64) + 3) % 7)  # Monday = 0
+    return first + np.timedelta64((3 - weekday) % 7 + 14, "D")
+
+
+CENSUS_DATES = tuple(_third_thursday(y) for y in CENSUS_YEARS)
 LA_CODE = "351"  # Bury's DfE local authority code (docs/domain.md)
 
 
@@ -54,6 +69,15 @@ class Context:
 
     seed: int
     scale: float
+    scenario: Scenario
+
+    def value(self, indicator: str, days: np.ndarray | np.datetime64) -> np.ndarray:
+        """The scenario's generating parameter for ``indicator`` on each day."""
+        return self.scenario.value(indicator, days)
+
+    def at(self, indicator: str, day: np.datetime64 | str) -> float:
+        """The scenario's generating parameter for ``indicator`` on one day."""
+        return self.scenario.at(indicator, day)
 
     def rng(self, name: str) -> np.random.Generator:
         return np.random.default_rng([self.seed, zlib.crc32(name.encode())])
@@ -61,25 +85,6 @@ class Context:
     def n(self, base: float, minimum: int = 1) -> int:
         """A people-driven volume at this scale (``base`` is the Bury-sized count)."""
         return max(minimum, int(round(base * self.scale)))
-
-
-def effect(days: np.ndarray) -> np.ndarray:
-    """How far the planted change has taken hold on each day: 0 before, 1 once ramped."""
-    since = (np.asarray(days, dtype="datetime64[D]") - CHANGE).astype(np.int64)
-    return np.clip(since / RAMP_DAYS, 0.0, 1.0)
-
-
-def blend(before: float, after: float, days: np.ndarray) -> np.ndarray:
-    """A parameter that moves from ``before`` to ``after`` as the change takes hold."""
-    return before + (after - before) * effect(days)
-
-
-def drift(start_value: float, end_value: float, days: np.ndarray) -> np.ndarray:
-    """A parameter that drifts steadily over the window (no step at the change)."""
-    frac = (np.asarray(days, dtype="datetime64[D]") - START).astype(np.int64) / float(
-        (END - START).astype(np.int64)
-    )
-    return start_value + (end_value - start_value) * np.clip(frac, 0.0, 1.0)
 
 
 def uniform_days(

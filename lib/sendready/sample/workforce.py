@@ -1,9 +1,9 @@
 """Staff in scope of SEND training (quarterly headcounts) and training completions.
 
-Planted: SENCOs are trained in the graduated approach in numbers once the change takes
-hold (ID06, W6). Health practitioners had a one-off EHC plan session in 2015 and nothing
-since (HAW05, W7): coverage is counted cumulatively, so any steady trickle of training
-would read as improvement, which the re-visit did not find.
+The scenario sets the share of SENCOs trained in the graduated approach a year (ID06)
+and of health practitioners trained on EHC plans a year (HAW05); teachers', social
+workers' and SEND officers' training follows the closest indicator. Health practitioners
+also had a one-off EHC plan session in 2015, before the window.
 """
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ import pandas as pd
 
 from sendready.sample import timeline as tl
 from sendready.sample.advice import ACUTE_TRUST, COMMUNITY_TRUST
-from sendready.sample.scenario import EFFECTS
 
 COUNCIL = "Bury Council"
 # Organisation-level staff groups at scale 1: (organisation, staff group, headcount,
-# course, share trained per year before and after the change).
+# course, the indicator whose scenario value sets the share trained a year, multiple).
 _GROUPS = (
-    (COMMUNITY_TRUST, "health_practitioner", 300, "ehc_plans", (0.0, 0.0)),
-    (ACUTE_TRUST, "health_practitioner", 120, "ehc_plans", (0.0, 0.0)),
-    (COUNCIL, "social_worker", 90, "ehc_plans", (0.10, 0.40)),
-    (COUNCIL, "send_officer", 20, "coproduction", (0.10, 0.80)),
+    (COMMUNITY_TRUST, "health_practitioner", 300, "ehc_plans", "HAW05", 1.0),
+    (ACUTE_TRUST, "health_practitioner", 120, "ehc_plans", "HAW05", 1.0),
+    (COUNCIL, "social_worker", 90, "ehc_plans", "JOIN02", 1.0),
+    (COUNCIL, "send_officer", 20, "coproduction", "COP04", 1.0),
 )
+HEALTH_SESSION_2015 = 0.10  # share of health practitioners at the one-off 2015 session
 
 
 def _quarter_ends() -> np.ndarray:
@@ -63,9 +63,8 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         )
-        for org, group, headcount, _, _ in _GROUPS:
-            # Health headcounts are held steady so that HAW05 (cumulative training over
-            # headcount) is flat by construction, as planted.
+        for org, group, headcount, *_ in _GROUPS:
+            # Health headcounts are held steady so that HAW05 moves only with training.
             wobble = 0 if group == "health_practitioner" else int(rng.integers(-3, 4))
             rows.append(
                 tl.frame(
@@ -83,35 +82,26 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
 def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     rng = ctx.rng("training")
     parts = []
-    # SENCOs: a few trained before the change, most within 16 months after it (ID06).
+    # SENCOs: each trained in the graduated approach at the scenario's yearly rate (ID06).
     secondary = schools["phase"].to_numpy() == "secondary"
     org = np.repeat(schools["name"].to_numpy(), np.where(secondary, 2, 1))
-    k = org.size
-    senco = EFFECTS["ID06"]
-    u = rng.random(k)
-    early = u < senco.before
-    late = ~early & (u < senco.before + (senco.after - senco.before))
-    dates = np.where(
-        early,
-        tl.uniform_days(rng, tl.START, tl.CHANGE - 1, k),
-        tl.uniform_days(rng, tl.CHANGE, tl.END, k),
-    )
-    trained = early | late
+    days = np.arange(tl.START, tl.END + 1)
+    per_day = org.size * ctx.value("ID06", days) / 365.25
+    d = np.repeat(days, rng.poisson(per_day))
     parts.append(
         tl.frame(
             {
-                "organisation": org[trained],
+                "organisation": org[rng.integers(0, org.size, d.size)],
                 "staff_group": "senco",
                 "course": "graduated_approach",
-                "completed_date": dates[trained],
+                "completed_date": d,
             }
         )
     )
 
-    # Teachers: a trickle of graduated approach training that grows after the change.
-    days = np.arange(tl.START, tl.END + 1)
+    # Teachers: a trickle of graduated approach training, a quarter of the SENCOs' rate.
     teachers = int(schools["size_weight"].sum() * 20)
-    per_day = teachers * tl.blend(0.05, 0.15, days) / 365.25
+    per_day = teachers * 0.25 * ctx.value("ID06", days) / 365.25
     counts = rng.poisson(per_day)
     d = np.repeat(days, counts)
     parts.append(
@@ -125,9 +115,9 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
         )
     )
 
-    # Health practitioners: the 2015 session, before the window (HAW05 flat).
-    for org_name, group, headcount, course, _ in _GROUPS[:2]:
-        k = int(round(ctx.n(headcount) * EFFECTS["HAW05"].before))
+    # Health practitioners: the 2015 session, before the window.
+    for org_name, group, headcount, course, *_ in _GROUPS[:2]:
+        k = int(round(ctx.n(headcount) * HEALTH_SESSION_2015))
         parts.append(
             tl.frame(
                 {
@@ -141,8 +131,8 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
             )
         )
 
-    for org_name, group, headcount, course, (before, after) in _GROUPS:
-        per_day = ctx.n(headcount) * tl.blend(before, after, days) / 365.25
+    for org_name, group, headcount, course, indicator, multiple in _GROUPS:
+        per_day = ctx.n(headcount) * multiple * ctx.value(indicator, days) / 365.25
         d = np.repeat(days, rng.poisson(per_day))
         parts.append(
             tl.frame(

@@ -38,7 +38,7 @@ BOOL_STYLES: dict[str, tuple[str, str]] = {
 }
 XLSX_BOOLS = ("Yes", "No")
 DEFAULT_BOOLS = ("true", "false")
-_FIXED_TIME = dt.datetime(2019, 4, 5, 8, 0, 0)
+_FIXED_TIME = dt.datetime(2026, 4, 3, 8, 0, 0)
 _MONEY = re.compile(r"_gbp$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

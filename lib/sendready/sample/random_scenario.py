@@ -1,0 +1,112 @@
+"""Scenarios drawn at random, and the shipped null and mixed scenarios built the same way.
+
+A drawn scenario gives each weakness of the 2017 profile a truth (``improves``, ``flat``
+or ``worsens``) and moves every indicator of that weakness accordingly, in the
+indicator's own better direction, from the written statement of action (December 2017,
+over 60 days). Nothing changes afterwards, so every priority action of 2024 is ``flat``.
+The starting values are the Bury scenario's, so the data look like Bury's at the start;
+the size of each change is Bury's first change where it has one, else a default.
+
+Used by tests and by ``python -m sendready.dev.scenario_rates`` at small scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sendready.metadata.profile import load_profile
+from sendready.sample.scenario import (
+    NOT_PROPORTIONS,
+    REQUIRED,
+    TRUTHS,
+    Scenario,
+    load_scenario,
+    scenario_from_mapping,
+)
+
+CHANGE_DAY = "2017-12-01"
+# The smallest change planted: a proportion moves at least this far, a multiple or a
+# count by at least this share of its start.
+MIN_PROPORTION_STEP = 0.20
+MIN_RELATIVE_STEP = 0.40
+# Generating parameters for which lower is better (docs/indicators.md, direction "down":
+# a median wait, a multiple of waits, the spread between schools, failed searches, needs
+# not assessed). Higher is better for the rest; for JC01 and JC07, context measures with
+# no better direction, "improves" simply means higher.
+LOWER_IS_BETTER = frozenset({"HINF02", "LO02", "ID01", "ID03", "JC03", "JC05"})
+
+
+# Starting values that differ from the Bury scenario's: Bury reported every plan within
+# 20 weeks in 2016-2018, a ceiling where a p-chart sees a single late plan as special
+# cause; drawn scenarios start from about England's rate then (59% in 2016).
+START_OVERRIDE = {"EHC01": 0.60}
+
+
+def _better_sign(indicator: str) -> int:
+    """+1 if a higher generating parameter is better, -1 if lower is."""
+    return -1 if indicator in LOWER_IS_BETTER else 1
+
+
+def _step(indicator: str, bury: Scenario) -> float:
+    effect = bury.effects[indicator]
+    size = abs(effect.changes[0].after - effect.changes[0].before) if effect.changes else 0.0
+    if indicator in NOT_PROPORTIONS:
+        return max(size, MIN_RELATIVE_STEP * effect.start)
+    return max(size, MIN_PROPORTION_STEP)
+
+
+def _moved(indicator: str, start: float, truth: str, step: float) -> float:
+    if truth == "flat":
+        return start
+    sign = _better_sign(indicator) * (1 if truth == "improves" else -1)
+    lo, hi = NOT_PROPORTIONS.get(indicator, (0.02, 0.98))
+    lo, hi = max(lo, 0.02 * (hi > 1) + lo), min(hi, 0.98 if hi <= 1 else hi)
+    after = float(np.clip(start + sign * step, lo, hi))
+    if abs(after - start) < step / 2:  # no room that way: start from the other side
+        start = float(np.clip(after - sign * step, lo, hi))
+    return round(after, 4) if after != start else start
+
+
+def scenario_mapping(truths: dict[str, str], name: str, scale: float, description: str) -> dict:
+    """A scenario document in which each 2017 weakness moves as ``truths`` says."""
+    bury = load_scenario("bury")
+    weakness_of = {
+        ind: w.id for w in load_profile("bury-2017-wsoa").weaknesses for ind in w.indicators
+    }
+    indicators = {}
+    for ind in REQUIRED:
+        start = START_OVERRIDE.get(ind, round(bury.effects[ind].start, 4))
+        truth = truths.get(weakness_of.get(ind, ""), "flat")
+        step = _step(ind, bury)
+        after = _moved(ind, start, truth, step)
+        if truth == "flat" or after == start:
+            indicators[ind] = {"value": start, "unit": bury.effects[ind].unit}
+            continue
+        sign = _better_sign(ind) * (1 if truth == "improves" else -1)
+        before = after - sign * step if not np.isclose(abs(after - start), step) else start
+        lo, hi = NOT_PROPORTIONS.get(ind, (0.0, 1.0))
+        before = round(float(np.clip(before, lo, hi)), 4)
+        indicators[ind] = {
+            "unit": bury.effects[ind].unit,
+            "changes": [{"before": before, "after": after, "when": CHANGE_DAY, "shape": "ramp"}],
+        }
+    return {
+        "name": name,
+        "description": description,
+        "scale": scale,
+        "truths": {
+            "bury-2017-wsoa": dict(truths),
+            "bury-2024-priority-actions": {f"P{i}": "flat" for i in range(1, 7)},
+        },
+        "indicators": indicators,
+    }
+
+
+def draw_scenario(seed: int, scale: float = 0.3) -> Scenario:
+    """A random scenario: each of W1-W8 improves, stays flat or worsens at random."""
+    rng = np.random.default_rng([seed, 1117])
+    truths = {f"W{w}": str(TRUTHS[int(rng.integers(0, 3))]) for w in range(1, 9)}
+    doc = scenario_mapping(
+        truths, f"random-{seed}", scale, f"Drawn at random (seed {seed}): {truths}."
+    )
+    return scenario_from_mapping(doc, name=f"random-{seed}")

@@ -1,0 +1,39 @@
+"""Verdicts against planted truths: random scenarios and the null, at small scale.
+
+Targets (docs/scenario-rates.md holds the measured rates): over randomly drawn scenarios,
+at least 90% of weakness verdicts in the planted direction and none in the opposite
+direction; under the null scenario, 5 seeds x 8 weaknesses, no "sustained improvement"
+or "deterioration" at all and at most 4 of 40 "some evidence of improvement".
+
+Each run generates, ingests and judges a whole sample, so the runs are kept few and
+small (scale 0.2): five random scenarios and five null seeds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sendready.dev.scenario_rates import measure
+
+N_RANDOM, K_NULL, SCALE = 5, 5, 0.2
+
+
+@pytest.fixture(scope="module")
+def rates():
+    return measure(N_RANDOM, K_NULL, SCALE)
+
+
+def test_random_scenarios_are_judged_in_the_planted_direction(rates):
+    random_rates, _ = rates
+    rows = random_rates.rows
+    assert len(rows) == 8 * N_RANDOM
+    assert random_rates.opposite == 0, [r for r in rows if r[3] != "no_evidence_of_change"]
+    assert random_rates.matching >= 0.9 * len(rows), rows
+
+
+def test_the_null_raises_no_false_alarm(rates):
+    _, null_rates = rates
+    codes = null_rates.codes()
+    assert len(null_rates.rows) == 8 * K_NULL
+    assert codes["sustained_improvement"] == 0 and codes["deterioration"] == 0, codes
+    assert codes["some_improvement"] <= 4, codes
