@@ -33,6 +33,23 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _jobs(text: str) -> int:
+    from sendready.publish.periods import check_jobs
+
+    try:
+        return check_jobs(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    except SendreadyError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def max_jobs() -> int:
+    from sendready.publish.periods import max_jobs as most
+
+    return most()
+
+
 def _cmd_profiles(args: argparse.Namespace) -> int:
     from sendready.metadata.profile import builtin_profiles, load_profile
 
@@ -115,10 +132,22 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_period_ends(args: argparse.Namespace) -> list[str]:
+    """``--period-end`` values (dates or FIRST..LAST ranges) and ``--from``/``--to``."""
+    values = list(args.period_end or [])
+    if (args.first is None) != (args.last is None):
+        raise SendreadyError(
+            "--from and --to go together: give both (e.g. --from 2016-06-30 --to 2019-03-31)."
+        )
+    if args.first is not None:
+        values.append(f"{args.first}..{args.last}")
+    return values
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from sendready.publish.pipeline import run_pack
 
-    period_ends = [d.isoformat() for d in (args.period_end or [])]
+    period_ends = _run_period_ends(args)
     outcomes = run_pack(
         profile_ref=args.profile,
         data_dir=args.data,
@@ -254,13 +283,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--period-end",
-        type=_iso_date,
         action="append",
-        help="last day of a reporting quarter; repeat for several (default: the "
-        "last quarter end before the extract date)",
+        metavar="DATE|FIRST..LAST",
+        help="last day of a reporting quarter; repeat for several, or give a range "
+        "FIRST..LAST for every quarter end in it (default: the last quarter end before "
+        "the extract date)",
+    )
+    p.add_argument(
+        "--from", dest="first", default=None, metavar="DATE", help="first quarter end of a range"
+    )
+    p.add_argument(
+        "--to", dest="last", default=None, metavar="DATE", help="last quarter end of a range"
     )
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=2,
+        help=f"notebooks run at once (default 2, at most {max_jobs()} here)",
+    )
     p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")
     p.add_argument(
         "--single-file",
