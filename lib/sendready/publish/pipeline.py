@@ -66,6 +66,7 @@ from sendready.publish.batch import (
 )
 from sendready.publish.kernel import KERNEL_NAME
 from sendready.publish.paths import (
+    BOARD_PACK_DIR,
     INDEX_FILE,
     MANIFEST,
     PACK_FILE,
@@ -78,6 +79,7 @@ from sendready.publish.paths import (
     old_layout_folders,
     period_paths,
     previous_verdicts,
+    profile_dir,
     project_root,
     staged_dir,
     swap_in,
@@ -450,6 +452,7 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             f"{shared['evidence_all_periods']:.1f} s (the indicator table once for all)",
         )
     outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
+    _update_history(ctx, outcomes)
     if len(period_ends) > 1:
         _say(
             ctx,
@@ -457,6 +460,19 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             f"({len(todo)} built, {len(period_ends) - len(todo)} unchanged)",
         )
     return outcomes
+
+
+def _update_history(ctx: _RunContext, outcomes: list[PeriodOutcome]) -> None:
+    """Rewrite the profile's history page when a pack was built (or the page is missing).
+
+    An unchanged re-run leaves it alone: rendering it would import the analysis libraries.
+    """
+    page = profile_dir(ctx.outputs, ctx.profile) / BOARD_PACK_DIR / INDEX_FILE
+    if all(o.reused for o in outcomes) and page.is_file():
+        return
+    from sendready.publish.history import write_history
+
+    _say(ctx, f"Every quarter's pack: {write_history(ctx.outputs, ctx.profile)}")
 
 
 def _unchanged_on_disk(ctx: _RunContext, period_end: str) -> bool:
@@ -853,7 +869,7 @@ def _full_manifest(  # noqa: PLR0913 -- the parts of one manifest
     records = []
     for rec in jobs_as_records(results):
         rec.pop("extra", None)
-        rec["html"] = _relative(rec["html"], paths.pack)
+        rec["html"] = Path(rec["html"]).name if rec["html"] else ""
         rec["executed"] = _relative(rec["executed"], paths.restricted)
         rec["html_sha256"] = exported.get(rec["html"], "")
         rec["rebuilt"] = period.rebuilt.get(rec["html"], "")
