@@ -111,7 +111,6 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from sendready.ingest.run import run_ingest
     from sendready.metadata.profile import load_profile
     from sendready.publish.paths import ensure_restricted, restricted_period_dir, staged_dir
-
     from sendready.publish.periods import check_period_end
 
     check_period_end(args.period_end, None)  # a quarter end, not in the future
