@@ -64,8 +64,9 @@ profile's runs: everything behind the board pack that must not leave this machin
 - `<period end>/evidence/`: the indicator table, assessments, verdicts and caches, with
   **unsuppressed** counts, small numbers included.
 - `<period end>/notebooks/`: the executed notebooks, with analyst-only cells and outputs.
-- `<period end>/run.log` and `<period end>/manifest.json`: paths and names of the
-  extracts, and error text that may quote data.
+- `<period end>/run.log` and `<period end>/manifest.json` (and `manifest.failed.json`
+  after a failed run that kept the pack in place), and `workers.log` (a run of several
+  quarters): paths and names of the extracts, and error text that may quote data.
 
 Keep it under the same data-protection arrangements as the extracts themselves: do not
 email it, commit it, or copy it to a shared drive. What may be shared is the board pack,

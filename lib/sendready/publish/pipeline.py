@@ -39,8 +39,9 @@ import platform
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -63,6 +64,7 @@ from sendready.publish.batch import (
     run_key,
     skip_unused_iri_checks,
     today_label,
+    worker_pool,
 )
 from sendready.publish.kernel import KERNEL_NAME
 from sendready.publish.paths import (
@@ -81,6 +83,7 @@ from sendready.publish.paths import (
     previous_verdicts,
     profile_dir,
     project_root,
+    restricted_dir,
     staged_dir,
     swap_in,
     writable_dir,
@@ -115,6 +118,7 @@ PACKAGES = (
 __all__ = ["MANIFEST", "PACK_FILE", "RUN_LOG", "PeriodOutcome", "plan_jobs", "run_pack"]
 _SUITE_NOTEBOOKS = (BOARD_SUMMARY, WEAKNESS_REPORT, DATA_QUALITY)
 FAILED_MANIFEST = "manifest.failed.json"  # a failed run that left the pack in place
+WORKERS_LOG = "workers.log"  # a run of several quarters: its shared workers' output
 
 
 @dataclass
@@ -283,6 +287,8 @@ class _RunContext:
     files: list[dict]  # input files with sizes and hashes, for the manifest
     notebooks: dict[str, str]  # notebook file name -> SHA-256
     code: str  # fingerprint of the suite's own code
+    # The worker pool shared by the periods of a run of several quarters (none or one).
+    pools: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -451,7 +457,13 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             f"Evidence for {len(built)} of {len(todo)} quarters computed in "
             f"{shared['evidence_all_periods']:.1f} s (the indicator table once for all)",
         )
-    outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
+    with ExitStack() as stack:
+        if len(todo) > 1:  # start the workers and their kernels once for every quarter
+            log_path = restricted_dir(ctx.outputs, ctx.profile) / WORKERS_LOG
+            ctx.pools.append(stack.enter_context(worker_pool(ctx.jobs, log_path)))
+            _say(ctx, f"Notebook workers' own messages go to {log_path}")
+        outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
+        ctx.pools.clear()
     _update_history(ctx, outcomes)
     if len(period_ends) > 1:
         _say(
@@ -759,7 +771,7 @@ def _build_pack(
         f"{period.period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}",
     )
     t = time.perf_counter()
-    ran = run_jobs(to_run, ctx.jobs, lambda line: _say(ctx, line), log_path=period.paths.run_log)
+    ran = _run_notebooks(ctx, to_run, period.paths.run_log)
     timings["notebooks"] = time.perf_counter() - t
     by_key = {**reused, **{r.key: r for r in ran}}
     results = [by_key[job.key] for job in period.planned]
@@ -767,6 +779,21 @@ def _build_pack(
     _write_index(ctx, period, evidence, by_key, results, build)
     timings["index"] = time.perf_counter() - t
     return results
+
+
+def _run_notebooks(ctx: _RunContext, jobs: list[NotebookJob], log_path: Path) -> list[JobResult]:
+    """Run the jobs on the run's shared worker pool if it has one, else on a pool of their
+    own; a shared pool that broke (a worker killed) is dropped and the jobs run anew."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    say = partial(_say, ctx)
+    if ctx.pools:
+        try:
+            return run_jobs(jobs, ctx.jobs, say, pool=ctx.pools[0])
+        except BrokenProcessPool:
+            _say(ctx, "The shared notebook workers stopped; starting new ones for this quarter")
+            ctx.pools.clear()
+    return run_jobs(jobs, ctx.jobs, say, log_path=log_path)
 
 
 def _write_index(
