@@ -438,7 +438,10 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
     Each period's line of progress gives its own time, not the time since the run began.
     """
     start = time.perf_counter()
-    todo = [end for end in period_ends if not _unchanged_on_disk(ctx, end)]
+    if len(period_ends) == 1:  # nothing to share: _run_period decides alone
+        todo = period_ends
+    else:
+        todo = [end for end in period_ends if not _unchanged_on_disk(ctx, end)]
     if len(todo) > 1:
         from sendready.publish.evidence_cache import prepare_evidence
 
