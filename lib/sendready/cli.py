@@ -33,6 +33,23 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _jobs(text: str) -> int:
+    from sendready.publish.periods import check_jobs
+
+    try:
+        return check_jobs(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    except SendreadyError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def max_jobs() -> int:
+    from sendready.publish.periods import max_jobs as most
+
+    return most()
+
+
 def _cmd_profiles(args: argparse.Namespace) -> int:
     from sendready.metadata.profile import builtin_profiles, load_profile
 
@@ -96,7 +113,9 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from sendready.ingest.run import run_ingest
     from sendready.metadata.profile import load_profile
     from sendready.publish.paths import ensure_restricted, restricted_period_dir, staged_dir
+    from sendready.publish.periods import check_period_end
 
+    check_period_end(args.period_end, None)  # a quarter end, not in the future
     profile = load_profile(args.profile)
     ensure_restricted(DEFAULT_OUTPUTS, profile)
     staged = staged_dir(DEFAULT_OUTPUTS, profile)
@@ -106,6 +125,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     if not ingest.ok:
         print(ingest.describe())
         return 1
+    check_period_end(args.period_end, ingest.summary.get("extract_date"))
     evidence = build_evidence(profile, staged, args.period_end)
     # Unsuppressed counts: restricted, never beside the board pack.
     out = args.out or restricted_period_dir(DEFAULT_OUTPUTS, profile, args.period_end)
@@ -117,10 +137,22 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_period_ends(args: argparse.Namespace) -> list[str]:
+    """``--period-end`` values (dates or FIRST..LAST ranges) and ``--from``/``--to``."""
+    values = list(args.period_end or [])
+    if (args.first is None) != (args.last is None):
+        raise SendreadyError(
+            "--from and --to go together: give both (e.g. --from 2016-06-30 --to 2019-03-31)."
+        )
+    if args.first is not None:
+        values.append(f"{args.first}..{args.last}")
+    return values
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from sendready.publish.pipeline import run_pack
 
-    period_ends = [d.isoformat() for d in (args.period_end or [])]
+    period_ends = _run_period_ends(args)
     outcomes = run_pack(
         profile_ref=args.profile,
         data_dir=args.data,
@@ -147,6 +179,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for result in bad:
             print(f"  FAILED {result.title}: {result.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from sendready.metadata.profile import load_profile
+    from sendready.publish.changes import compare_packs, to_markdown, write_changes
+    from sendready.publish.periods import check_period_end
+
+    profile = load_profile(args.profile)
+    first = check_period_end(args.first, None, what="--from")
+    second = check_period_end(args.last, None, what="--to")
+    changes = compare_packs(args.out, profile, first.isoformat(), second.isoformat())
+    print(to_markdown(changes))
+    markdown, html = write_changes(args.out, changes)
+    print(f"Written to {html} and {markdown} (shareable: what the packs show)")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from sendready.publish.notebook_export import export_executed
+
+    out = export_executed(args.notebook, args.out, title=args.title)
+    print(f"Board HTML written to {out}")
+    return 0
 
 
 def _cmd_dictionary(args: argparse.Namespace) -> int:
@@ -313,6 +368,68 @@ def _add_published_commands(sub) -> None:
     p.set_defaults(func=_cmd_published)
 
 
+def _add_run(sub) -> None:
+    """The ``run`` command's options."""
+    p = sub.add_parser("run", help="run every report for a period and build the board pack")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder of raw extracts (default: the sample area, generated if missing)",
+    )
+    p.add_argument(
+        "--period-end",
+        action="append",
+        metavar="DATE|FIRST..LAST",
+        help="last day of a reporting quarter; repeat for several, or give a range "
+        "FIRST..LAST for every quarter end in it (default: the last quarter end before "
+        "the extract date)",
+    )
+    p.add_argument(
+        "--from", dest="first", default=None, metavar="DATE", help="first quarter end of a range"
+    )
+    p.add_argument(
+        "--to", dest="last", default=None, metavar="DATE", help="last quarter end of a range"
+    )
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=2,
+        help=f"notebooks run at once (default 2, at most {max_jobs()} here)",
+    )
+    p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")
+    p.add_argument(
+        "--single-file",
+        action="store_true",
+        help="also write pack.html: the whole pack in one file, for email",
+    )
+    p.add_argument("--cell-timeout", type=int, default=600, help="seconds allowed per cell")
+    p.add_argument(
+        "--notebook-timeout", type=int, default=1800, help="seconds allowed per notebook"
+    )
+    p.set_defaults(func=_cmd_run)
+
+
+def _add_lead_tools(sub) -> None:
+    """``diff`` and ``export``: a lead's tools around the packs."""
+    p = sub.add_parser("diff", help="what changed between two quarters' packs")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
+    p.add_argument("--from", dest="first", required=True, help="the earlier quarter end")
+    p.add_argument("--to", dest="last", required=True, help="the later quarter end")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
+    p.set_defaults(func=_cmd_diff)
+
+    p = sub.add_parser("export", help="turn an executed notebook into board HTML")
+    p.add_argument("notebook", type=Path, help="an executed notebook (.ipynb)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="HTML file to write (default: beside it, .html)"
+    )
+    p.add_argument("--title", default=None, help="page title (default: the notebook's heading)")
+    p.set_defaults(func=_cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendready",
@@ -384,34 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_lists(sub)
 
-    p = sub.add_parser("run", help="run every report for a period and build the board pack")
-    p.add_argument("--profile", default=DEFAULT_PROFILE, help="built-in profile id or YAML path")
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="folder of raw extracts (default: the sample area, generated if missing)",
-    )
-    p.add_argument(
-        "--period-end",
-        type=_iso_date,
-        action="append",
-        help="last day of a reporting quarter; repeat for several (default: the "
-        "last quarter end before the extract date)",
-    )
-    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
-    p.add_argument("--force", action="store_true", help="redo everything, ignoring earlier runs")
-    p.add_argument(
-        "--single-file",
-        action="store_true",
-        help="also write pack.html: the whole pack in one file, for email",
-    )
-    p.add_argument("--cell-timeout", type=int, default=600, help="seconds allowed per cell")
-    p.add_argument(
-        "--notebook-timeout", type=int, default=1800, help="seconds allowed per notebook"
-    )
-    p.set_defaults(func=_cmd_run)
+    _add_run(sub)
+    _add_lead_tools(sub)
 
     _add_published_commands(sub)
 

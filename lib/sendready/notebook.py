@@ -37,6 +37,7 @@ from sendready.ingest.plan import pinned_staged
 from sendready.ingest.run import run_ingest
 from sendready.metadata.profile import load_profile
 from sendready.publish.evidence_cache import evidence_key, load_or_build_evidence
+from sendready.publish.parameters import check_report_parameters
 from sendready.publish.paths import (
     default_data_dir,
     ensure_restricted,
@@ -272,6 +273,7 @@ def open_report(
         progress: Show a progress bar; by default, unless ``staged_fingerprint`` is set.
     """
     install_error_handler()
+    check_report_parameters(profile, data_dir, period_end, outputs_dir, staged_fingerprint)
     root = project_root()
     prof = load_profile(profile)
     data = Path(data_dir) if data_dir else default_data_dir(root)

@@ -200,3 +200,31 @@ def test_markdown_table_and_budgets(tmp_path):
     as_json, as_md = bench.write_results(results, tmp_path / "bench")
     assert json.loads(as_json.read_text(encoding="utf-8"))["scales"][1]["scale"] == 10.0
     assert as_md.read_text(encoding="utf-8") == text
+
+
+def test_the_40_quarter_budget_is_measured_or_projected():
+    def results(quarters, wall):
+        one = {
+            "scale": 1.0,
+            "rerun": {"wall_s": 0.5},
+            "quarters": {
+                "quarters": quarters,
+                "wall_s": wall,
+                "per_quarter_s": wall / quarters,
+                "projected_40_s": wall / quarters * 40,
+            },
+        }
+        return {"scales": [one]}
+
+    # 12 quarters in 150 s: 12.5 s a quarter, 500 s for 40, within 600 s.
+    (line,) = [x for x in bench.budget_lines(results(12, 150.0)) if "quarterly" in x]
+    assert "projected from 12 (12.5 s a quarter)" in line and "500.00 s" in line
+    assert line.endswith("| met |")
+    (line,) = [x for x in bench.budget_lines(results(40, 640.0)) if "quarterly" in x]
+    assert "all 40 quarterly packs" in line and line.endswith("| NOT met |")
+
+
+def test_the_quarter_range_covers_the_sample(tmp_path):
+    (tmp_path / "extract.json").write_text('{"extract_date": "2019-04-05"}')
+    quarters = bench.quarter_range_for(tmp_path)
+    assert quarters[0] == "2016-06-30" and quarters[-1] == "2019-03-31" and len(quarters) == 12

@@ -63,7 +63,8 @@ def profile_indicator_ids(profile: Profile) -> list[str]:
     return list(seen)
 
 
-def _targets(profile: Profile) -> dict[str, float]:
+def profile_targets(profile: Profile) -> dict[str, float]:
+    """Each indicator's target (the first weakness to set one wins)."""
     targets: dict[str, float] = {}
     for weakness in profile.weaknesses:
         for ind, target in weakness.targets.items():
@@ -91,7 +92,7 @@ def build_evidence(
     register_profile_indicators(profile)  # the area's own indicators, before any is read
     data = staged if isinstance(staged, StagedData) else StagedData(Path(staged))
     ids = profile_indicator_ids(profile)
-    targets = _targets(profile)
+    targets = profile_targets(profile)
     series_start = profile.framework.baseline_start
     table = compute_indicators(
         data,
@@ -101,6 +102,20 @@ def build_evidence(
         small_threshold=profile.disclosure.threshold,
         targets=targets,
     )
+    return evidence_from_table(profile, table, end)
+
+
+def evidence_from_table(
+    profile: Profile, table: pd.DataFrame, period_end: dt.date | str
+) -> Evidence:
+    """Assess and judge an indicator table computed as at ``period_end``.
+
+    Split from :func:`build_evidence` so that a run of many quarters can compute the
+    table once for all of them (:mod:`sendready.indicators.by_quarter`).
+    """
+    end = as_timestamp(period_end)
+    ids = profile_indicator_ids(profile)
+    targets = profile_targets(profile)
     baseline = (profile.framework.baseline_start, profile.framework.baseline_end)
     assessments = {
         ind: assess_indicator(table, ind, *baseline, target=targets.get(ind)) for ind in ids

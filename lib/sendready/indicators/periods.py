@@ -39,9 +39,13 @@ def monthly_periods(start: dt.date | str, end: dt.date | str) -> pd.DataFrame:
 
 
 def quarter_period(period_end: dt.date | str) -> pd.DataFrame:
-    """The three months that end on ``period_end`` (the reporting quarter)."""
+    """The three months that end on ``period_end`` (the reporting quarter).
+
+    Counted back from the day after the end: 30 June less three months would be 30 March,
+    and a quarter to 30 June starting on 31 March would count that day twice.
+    """
     end_ts = as_timestamp(period_end)
-    start_ts = end_ts - pd.DateOffset(months=3) + pd.Timedelta(days=1)
+    start_ts = end_ts + pd.Timedelta(days=1) - pd.DateOffset(months=3)
     return pd.DataFrame({"period_start": [start_ts], "period_end": [end_ts]})
 
 

@@ -492,12 +492,28 @@ def pool_context():
     return multiprocessing.get_context(START_METHOD)
 
 
-def run_jobs(
+def worker_pool(
+    workers: int, log_path: Path | None = None, transport: str | None = None
+) -> ProcessPoolExecutor:
+    """A pool of notebook workers (each with its warm kernel) that several calls of
+    :func:`run_jobs` can share: a run of many quarters starts its workers and kernels
+    once, not once per quarter. Use it as a context manager."""
+    init_args = (str(log_path) if log_path else None, True, choose_transport(transport))
+    return ProcessPoolExecutor(
+        max_workers=max(1, workers),
+        mp_context=pool_context(),
+        initializer=_worker_init,
+        initargs=init_args,
+    )
+
+
+def run_jobs(  # noqa: PLR0913 -- the pool is optional
     jobs: list[NotebookJob],
     workers: int,
     progress=print,
     log_path: Path | None = None,
     transport: str | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[JobResult]:
     """Run jobs in a process pool, reporting progress as each finishes.
 
@@ -509,38 +525,40 @@ def run_jobs(
             None leaves it on this process's terminal.
         transport: ``"ipc"`` or ``"tcp"`` for the kernels; None chooses (see
             :func:`choose_transport`).
+        pool: A running :func:`worker_pool` to use (its own log and transport apply);
+            None starts one for these jobs and stops it after them.
     """
-    results: list[JobResult] = []
     if not jobs:
-        return results
-    workers = max(1, min(workers, len(jobs)))
-    init_args = (str(log_path) if log_path else None, True, choose_transport(transport))
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=pool_context(),
-        initializer=_worker_init,
-        initargs=init_args,
-    ) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for done, future in enumerate(as_completed(futures), start=1):
-            job = futures[future]
-            try:
-                res = future.result()
-            except Exception as exc:  # a worker died (out of memory, killed)
-                res = JobResult(
-                    key=job.key,
-                    title=job.title,
-                    status="failed",
-                    seconds=0.0,
-                    error=f"worker process failed: {type(exc).__name__}: {exc}",
-                    summary="the worker running it stopped unexpectedly",
-                    executed=job.executed_path,
-                    notebook=job.notebook,
-                    job_key=job.job_key,
-                )
-            results.append(res)
-            mark = "ok" if res.status == "ok" else f"FAILED: {res.error}"
-            progress(f"  [{done}/{len(jobs)}] {job.title}: {mark} ({res.seconds:.1f} s)")
+        return []
+    if pool is not None:
+        return _collect(pool, jobs, progress)
+    with worker_pool(min(workers, len(jobs)), log_path, transport) as own:
+        return _collect(own, jobs, progress)
+
+
+def _collect(pool: ProcessPoolExecutor, jobs: list[NotebookJob], progress) -> list[JobResult]:
+    """Submit every job to the pool; report each as it finishes; results in job order."""
+    results: list[JobResult] = []
+    futures = {pool.submit(run_job, job): job for job in jobs}
+    for done, future in enumerate(as_completed(futures), start=1):
+        job = futures[future]
+        try:
+            res = future.result()
+        except Exception as exc:  # a worker died (out of memory, killed)
+            res = JobResult(
+                key=job.key,
+                title=job.title,
+                status="failed",
+                seconds=0.0,
+                error=f"worker process failed: {type(exc).__name__}: {exc}",
+                summary="the worker running it stopped unexpectedly",
+                executed=job.executed_path,
+                notebook=job.notebook,
+                job_key=job.job_key,
+            )
+        results.append(res)
+        mark = "ok" if res.status == "ok" else f"FAILED: {res.error}"
+        progress(f"  [{done}/{len(jobs)}] {job.title}: {mark} ({res.seconds:.1f} s)")
     order = {job.key: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.key])
 

@@ -183,6 +183,10 @@ def _change_words(now: str, before: str | None, when: str | None) -> str:
         return f"Not in the pack for {date}"
     if before == now:
         return f"Unchanged since the pack for {date}"
+    if now == "not_enough_data":  # the data ran out: that is not a change in the area
+        return (
+            f"No data to judge this quarter (was '{VERDICT_LABELS[before]}' in the pack for {date})"
+        )
     if now in _RANKED and before in _RANKED:
         direction = "Better" if _RANKED.index(now) < _RANKED.index(before) else "Worse"
     else:

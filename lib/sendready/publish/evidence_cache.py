@@ -21,7 +21,16 @@ from pathlib import Path
 
 from sendready import __version__
 from sendready.core.fingerprints import EVIDENCE_CODE, code_fingerprint
-from sendready.evidence.build import Evidence, build_evidence, save_evidence
+from sendready.evidence.build import (
+    Evidence,
+    build_evidence,
+    evidence_from_table,
+    profile_indicator_ids,
+    profile_targets,
+    save_evidence,
+)
+from sendready.indicators import StagedData
+from sendready.indicators.by_quarter import compute_indicators_by_quarter
 from sendready.indicators.periods import as_timestamp
 from sendready.ingest.plan import IngestResult
 from sendready.metadata.profile import Profile
@@ -80,7 +89,6 @@ def load_or_build_evidence(
     register_profile_indicators(profile)
     key = evidence_key(profile, ingest, period_end)
     cache = evidence_dir(folder) / "evidence.pkl"
-    key_file = evidence_dir(folder) / "evidence.key"
     if _is_current(folder, key):
         with open(cache, "rb") as handle:
             evidence = pickle.load(handle)
@@ -88,14 +96,62 @@ def load_or_build_evidence(
             _store_narrator(folder, key, evidence)
         return evidence
     evidence = build_evidence(profile, ingest.out_dir, period_end)
+    _store(folder, key, evidence)
+    return evidence
+
+
+def _store(folder: Path, key: str, evidence: Evidence) -> None:
+    """Save the evidence (tables for the analyst, pickle and narrator for the reports),
+    the key last, so that an interrupted store is never taken as current."""
+    key_file = evidence_dir(folder) / "evidence.key"
+    key_file.unlink(missing_ok=True)
     save_evidence(evidence, evidence_dir(folder))
+    cache = evidence_dir(folder) / "evidence.pkl"
     tmp = cache.with_suffix(".tmp")
     with open(tmp, "wb") as handle:
         pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(cache)
     _store_narrator(folder, key, evidence)
     key_file.write_text(key)
-    return evidence
+
+
+def prepare_evidence(
+    profile: Profile, ingest: IngestResult, periods: dict[str, Path]
+) -> dict[str, Evidence]:
+    """Evidence for many periods, the indicator table computed once for all of them.
+
+    Periods whose cached evidence is current are left alone (and not returned); for the
+    others the table is computed once over every month to the latest of them and cut per
+    period end (:func:`sendready.indicators.by_quarter.compute_indicators_by_quarter`),
+    then assessed, judged and stored as :func:`load_or_build_evidence` would, so every
+    report of every period reads it from the cache.
+
+    Args:
+        profile: The area profile.
+        ingest: The staged data.
+        periods: ISO period end -> its restricted period folder.
+
+    Returns:
+        ISO period end -> the evidence computed now, for the periods that needed it.
+    """
+    keys = {end: evidence_key(profile, ingest, end) for end in periods}
+    todo = [end for end, folder in periods.items() if not _is_current(folder, keys[end])]
+    if not todo:
+        return {}
+    tables = compute_indicators_by_quarter(
+        StagedData(Path(ingest.out_dir)),
+        todo,
+        profile.framework.baseline_start,
+        profile_indicator_ids(profile),
+        small_threshold=profile.disclosure.threshold,
+        targets=profile_targets(profile),
+    )
+    built = {}
+    for end in todo:
+        evidence = evidence_from_table(profile, tables[as_timestamp(end)], end)
+        _store(periods[end], keys[end], evidence)
+        built[end] = evidence
+    return built
 
 
 def _store_narrator(folder: Path, key: str, evidence: Evidence) -> None:

@@ -25,12 +25,16 @@ import json
 import logging
 import os
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sendready.core.dates import iso_date
 from sendready.core.errors import SendreadyError
 from sendready.metadata.profile import Profile
+from sendready.publish.periods import previous_quarter_end
 
 log = logging.getLogger("sendready.publish.paths")
 
@@ -60,8 +64,9 @@ profile's runs: everything behind the board pack that must not leave this machin
 - `<period end>/evidence/`: the indicator table, assessments, verdicts and caches, with
   **unsuppressed** counts, small numbers included.
 - `<period end>/notebooks/`: the executed notebooks, with analyst-only cells and outputs.
-- `<period end>/run.log` and `<period end>/manifest.json`: paths and names of the
-  extracts, and error text that may quote data.
+- `<period end>/run.log` and `<period end>/manifest.json` (and `manifest.failed.json`
+  after a failed run that kept the pack in place), and `workers.log` (a run of several
+  quarters): paths and names of the extracts, and error text that may quote data.
 
 Keep it under the same data-protection arrangements as the extracts themselves: do not
 email it, commit it, or copy it to a shared drive. What may be shared is the board pack,
@@ -227,31 +232,79 @@ def old_layout_folders(outputs: Path, profile: Profile) -> list[Path]:
 
 
 def earlier_pack(period_folder: Path) -> Path | None:
-    """The latest earlier restricted period folder of the same profile that holds verdicts.
+    """The restricted folder of the previous quarter's pack, if it holds verdicts.
 
-    ``period_folder`` is a restricted period folder (:func:`restricted_period_dir`): the
-    verdicts an index compares with are evidence, kept in the restricted area.
+    Only the quarter immediately before: a pack compared with any earlier folder would
+    call a stray run (a mistyped date, a quarter the data did not cover) "the previous
+    pack", and a gap of a year would read as "since last quarter". ``period_folder`` is a
+    restricted period folder (:func:`restricted_period_dir`): the verdicts an index
+    compares with are evidence, kept in the restricted area.
     """
-    siblings = (
-        sorted(
-            p
-            for p in period_folder.parent.iterdir()
-            if p.is_dir() and _PERIOD_NAME.fullmatch(p.name) and p.name < period_folder.name
-        )
-        if period_folder.parent.is_dir()
-        else []
-    )
-    for folder in reversed(siblings):
-        if (evidence_dir(folder) / "verdicts.json").is_file():
-            return folder
-    return None
+    if not _PERIOD_NAME.fullmatch(period_folder.name):
+        return None
+    try:
+        before = previous_quarter_end(period_folder.name).isoformat()
+    except ValueError:
+        return None
+    folder = period_folder.parent / before
+    return folder if (evidence_dir(folder) / "verdicts.json").is_file() else None
 
 
 def previous_verdicts(period_folder: Path) -> tuple[str, dict[str, str]] | None:
-    """The period end and verdict codes of the latest earlier pack (what the index
-    compares with), or ``None`` when there is no earlier pack."""
+    """The period end and verdict codes of the previous quarter's pack (what the index
+    compares with), or ``None`` when there is none."""
     folder = earlier_pack(period_folder)
     if folder is None:
         return None
     content = json.loads((evidence_dir(folder) / "verdicts.json").read_text(encoding="utf-8"))
     return folder.name, {k: v["verdict"] for k, v in content["verdicts"].items()}
+
+
+BUILDING_SUFFIX = ".building"
+_SWAPPED_SUFFIX = ".replaced"
+
+
+@contextmanager
+def building_folder(destination: Path) -> Iterator[Path]:
+    """A fresh, empty folder beside ``destination`` to build its next version in.
+
+    Named ``.<name>.building`` in the same parent, so that :func:`swap_in` is a rename
+    within one file system. Whatever happens, the building folder is gone afterwards
+    (swapped in, or removed after a failure or an interruption); one left by a run that
+    was killed outright is removed by the next.
+    """
+    build = destination.parent / f".{destination.name}{BUILDING_SUFFIX}"
+    try:
+        if build.exists():
+            shutil.rmtree(build)
+        build.mkdir(parents=True)
+    except OSError as exc:
+        raise not_writable(destination.parent, exc) from None
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def swap_in(build: Path, destination: Path) -> None:
+    """Put the complete ``build`` folder where ``destination`` is, by renaming.
+
+    The folder in place is first renamed aside and deleted only once the new one is in
+    place; if that second rename fails, the old folder is put back. A reader never sees
+    a half-written pack, only the old one or the new one (for the instant between the two
+    renames, none).
+    """
+    aside = destination.parent / f".{destination.name}{_SWAPPED_SUFFIX}"
+    if aside.exists():
+        shutil.rmtree(aside)
+    had_one = destination.exists()
+    if had_one:
+        destination.rename(aside)
+    try:
+        build.rename(destination)
+    except OSError:
+        if had_one:
+            aside.rename(destination)
+        raise
+    if had_one:
+        shutil.rmtree(aside, ignore_errors=True)

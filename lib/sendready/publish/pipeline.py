@@ -36,10 +36,12 @@ import datetime as dt
 import json
 import logging
 import platform
+import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -62,24 +64,31 @@ from sendready.publish.batch import (
     run_key,
     skip_unused_iri_checks,
     today_label,
+    worker_pool,
 )
 from sendready.publish.kernel import KERNEL_NAME
 from sendready.publish.paths import (
+    BOARD_PACK_DIR,
     INDEX_FILE,
     MANIFEST,
     PACK_FILE,
     RUN_LOG,
     PeriodPaths,
+    building_folder,
     default_data_dir,
     ensure_restricted,
     ensure_sample,
     old_layout_folders,
     period_paths,
     previous_verdicts,
+    profile_dir,
     project_root,
+    restricted_dir,
     staged_dir,
+    swap_in,
     writable_dir,
 )
+from sendready.publish.periods import check_jobs, check_period_ends, parse_period_ends
 
 log = logging.getLogger("sendready.publish.pipeline")
 # Progress lines go to the terminal through ``progress`` and to run.log through this
@@ -108,6 +117,8 @@ PACKAGES = (
 )
 __all__ = ["MANIFEST", "PACK_FILE", "RUN_LOG", "PeriodOutcome", "plan_jobs", "run_pack"]
 _SUITE_NOTEBOOKS = (BOARD_SUMMARY, WEAKNESS_REPORT, DATA_QUALITY)
+FAILED_MANIFEST = "manifest.failed.json"  # a failed run that left the pack in place
+WORKERS_LOG = "workers.log"  # a run of several quarters: its shared workers' output
 
 
 @dataclass
@@ -276,6 +287,8 @@ class _RunContext:
     files: list[dict]  # input files with sizes and hashes, for the manifest
     notebooks: dict[str, str]  # notebook file name -> SHA-256
     code: str  # fingerprint of the suite's own code
+    # The worker pool shared by the periods of a run of several quarters (none or one).
+    pools: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -292,6 +305,8 @@ class _PeriodPlan:
     previous: dict | None
     reused: dict[str, JobResult]  # job key -> the previous run's result, where reusable
     rebuilt: dict[str, str]  # exported file -> "missing" or "altered" since the last run
+    # The manifest of the pack in place, even under --force (which ignores it for reuse).
+    previous_in_place: dict | None = None
 
     def unchanged(self, single_file: bool) -> bool:
         """The previous run had this key, succeeded, and every page it exported is still
@@ -344,8 +359,10 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         progress: Called with each line of progress for the terminal.
     """
     skip_unused_iri_checks()  # before boardpack imports nbformat: 1.3 s less per run
+    check_jobs(jobs)
+    # Quarter ends, none in the future: checked before any work (the extract date next).
+    wanted = check_period_ends(parse_period_ends(period_ends), None)
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
     profile = load_profile(profile_ref)
     nb_profile_ref = _notebook_profile_ref(profile_ref)
     notebook_dir = (notebook_dir or find_notebook_dir()).resolve()
@@ -368,6 +385,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
     t = time.perf_counter()
     # The plan and reuse check need no pandas: an unchanged re-run never imports it.
     plan = plan_ingest(profile, data_dir, staged_dir(outputs, profile), force=force)
+    check_period_ends(wanted, plan.extract_date)  # before the extracts are read
     ingest = ingest_from_plan(plan, force=force)
     timings["ingest"] = time.perf_counter() - t
     progress(
@@ -380,15 +398,15 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
             "Ingest did not complete, so no reports were run.",
             hint="Fix the problems listed above and run again.",
         )
-    if not period_ends:
+    if wanted:
+        period_ends = [d.isoformat() for d in wanted]  # earliest first: see _run_periods
+    else:
         extract = dt.date.fromisoformat(ingest.summary["extract_date"])
         period_ends = [latest_quarter_end(extract).isoformat()]
         progress(
             f"No period end given: using {period_ends[0]}, the last quarter end before "
             "the extract date."
         )
-    # Earliest first, so that each pack can say what changed since the one before it.
-    period_ends = sorted({iso_date(p).isoformat() for p in period_ends})
     t = time.perf_counter()
     context = _RunContext(
         profile=profile,
@@ -408,7 +426,79 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         code=code_fingerprint(*WHOLE_PACKAGE),
     )
     timings["fingerprints"] = time.perf_counter() - t
-    return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
+    return _run_periods(context, period_ends, timings)
+
+
+def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list[PeriodOutcome]:
+    """Each period in turn, earliest first, so that each pack can say what changed since
+    the pack of the quarter before it (which this run may just have built).
+
+    The evidence of every period that has work to do is computed first, its indicator
+    table once for all of them (:func:`sendready.publish.evidence_cache.prepare_evidence`).
+    Each period's line of progress gives its own time, not the time since the run began.
+    """
+    start = time.perf_counter()
+    if len(period_ends) == 1:  # nothing to share: _run_period decides alone
+        todo = period_ends
+    else:
+        todo = [end for end in period_ends if not _unchanged_on_disk(ctx, end)]
+    if len(todo) > 1:
+        from sendready.publish.evidence_cache import prepare_evidence
+
+        t = time.perf_counter()
+        folders = {}
+        for end in todo:
+            paths = period_paths(ctx.outputs, ctx.profile, end)
+            writable_dir(paths.restricted)
+            if ctx.force:
+                (paths.evidence / "evidence.key").unlink(missing_ok=True)
+            folders[end] = paths.restricted
+        built = prepare_evidence(ctx.profile, ctx.ingest, folders)
+        shared["evidence_all_periods"] = time.perf_counter() - t
+        _say(
+            ctx,
+            f"Evidence for {len(built)} of {len(todo)} quarters computed in "
+            f"{shared['evidence_all_periods']:.1f} s (the indicator table once for all)",
+        )
+    with ExitStack() as stack:
+        if len(todo) > 1:  # start the workers and their kernels once for every quarter
+            log_path = restricted_dir(ctx.outputs, ctx.profile) / WORKERS_LOG
+            ctx.pools.append(stack.enter_context(worker_pool(ctx.jobs, log_path)))
+            _say(ctx, f"Notebook workers' own messages go to {log_path}")
+        outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
+        ctx.pools.clear()
+    _update_history(ctx, outcomes)
+    if len(period_ends) > 1:
+        _say(
+            ctx,
+            f"{len(period_ends)} quarters in {time.perf_counter() - start:.0f} s "
+            f"({len(todo)} built, {len(period_ends) - len(todo)} unchanged)",
+        )
+    return outcomes
+
+
+def _update_history(ctx: _RunContext, outcomes: list[PeriodOutcome]) -> None:
+    """Rewrite the profile's history page when a pack was built (or the page is missing).
+
+    An unchanged re-run leaves it alone: rendering it would import the analysis libraries.
+    """
+    page = profile_dir(ctx.outputs, ctx.profile) / BOARD_PACK_DIR / INDEX_FILE
+    if all(o.reused for o in outcomes) and page.is_file():
+        return
+    from sendready.publish.history import write_history
+
+    _say(ctx, f"Every quarter's pack: {write_history(ctx.outputs, ctx.profile)}")
+
+
+def _unchanged_on_disk(ctx: _RunContext, period_end: str) -> bool:
+    """Whether the period's pack can be reused as it stands (nothing written, no pandas)."""
+    if ctx.force:
+        return False
+    paths = period_paths(ctx.outputs, ctx.profile, period_end)
+    previous = _read_manifest(paths.manifest)
+    if previous is None:
+        return False
+    return _plan_period(ctx, period_end, paths, previous).unchanged(ctx.single_file)
 
 
 def _job_key(base: dict, job: NotebookJob) -> str:
@@ -559,14 +649,15 @@ _CHANGE_WORDS = {
 }
 
 
-def _run_period(ctx: _RunContext, period_end: str, timings: dict, t0: float) -> PeriodOutcome:
+def _run_period(ctx: _RunContext, period_end: str, timings: dict) -> PeriodOutcome:
     period_end = iso_date(period_end).isoformat()
     paths = period_paths(ctx.outputs, ctx.profile, period_end)
     writable_dir(paths.restricted)
     writable_dir(paths.pack)
-    previous = None if ctx.force else _read_manifest(paths.manifest)
+    in_place = _read_manifest(paths.manifest)
+    previous = None if ctx.force else in_place
     with _period_log(paths.run_log):
-        period = _plan_period(ctx, period_end, paths, previous)
+        period = replace(_plan_period(ctx, period_end, paths, previous), previous_in_place=in_place)
         if period.unchanged(ctx.single_file):
             _say(ctx, f"{period_end}: inputs and parameters unchanged, reusing {paths.pack}")
             return PeriodOutcome(
@@ -581,7 +672,7 @@ def _run_period(ctx: _RunContext, period_end: str, timings: dict, t0: float) -> 
                 ctx,
                 f"{period_end}: {name} {_CHANGE_WORDS[reason]}: rebuilding it",
             )
-        return _run_changed_period(ctx, period, timings, t0)
+        return _run_changed_period(ctx, period, timings)
 
 
 def _say(ctx: _RunContext, line: str) -> None:
@@ -590,20 +681,24 @@ def _say(ctx: _RunContext, line: str) -> None:
     _runlog.info(line)
 
 
-def _run_changed_period(
-    ctx: _RunContext, period: _PeriodPlan, timings: dict, t0: float
-) -> PeriodOutcome:
-    """Build the evidence, run the notebooks not reused, and write the index and manifest."""
+def _run_changed_period(ctx: _RunContext, period: _PeriodPlan, timings: dict) -> PeriodOutcome:
+    """Build the evidence, run the notebooks not reused, and write the index and manifest.
+
+    The pack is built in a folder beside its destination and swapped in only when it is
+    complete (:func:`sendready.publish.paths.swap_in`): an interrupted run, or one that
+    fails where the pack in place succeeded, leaves that pack exactly as it was.
+    """
     # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
     from sendready.publish.evidence_cache import evidence_is_current, load_or_build_evidence
 
-    paths, period_end, reused = period.paths, period.period_end, period.reused
+    t0 = time.perf_counter()  # this period's own time (shared steps are timed apart)
+    paths, period_end = period.paths, period.period_end
     log_path = paths.run_log
     if not period.previous:  # a fresh start (or --force): the log describes this run only
         log_path.write_text("", encoding="utf-8")
     _runlog.info("run configuration: %s", json.dumps(period.parameters))
     _runlog.info("ingest:\n%s", ctx.ingest.describe())
-    if ctx.force:  # the evidence cache is keyed on its inputs; force ignores it
+    if ctx.force and "evidence_all_periods" not in timings:  # force ignores the cache
         (paths.evidence / "evidence.key").unlink(missing_ok=True)
     t = time.perf_counter()
     current = evidence_is_current(ctx.profile, ctx.ingest, period_end, paths.restricted)
@@ -612,25 +707,34 @@ def _run_changed_period(
     _say(
         ctx,
         f"{period_end}: evidence "
-        + ("unchanged, reused" if current else f"computed in {timings['evidence']:.1f} s"),
+        + ("ready" if current else f"computed in {timings['evidence']:.1f} s"),
     )
-    to_run = [job for job in period.planned if job.key not in reused]
-    stale = [Path(job.html_path) for job in to_run]
-    for path in [*stale, paths.pack / INDEX_FILE, paths.pack / PACK_FILE]:
-        path.unlink(missing_ok=True)  # a failed report must not keep last run's page
-    note = f" ({len(reused)} unchanged, reused)" if reused else ""
-    _say(ctx, f"{period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}")
-    t = time.perf_counter()
-    ran = run_jobs(to_run, ctx.jobs, lambda line: _say(ctx, line), log_path=log_path)
-    timings["notebooks"] = time.perf_counter() - t
-    by_key = {**reused, **{r.key: r for r in ran}}
-    results = [by_key[job.key] for job in period.planned]
-
-    t = time.perf_counter()
-    _write_index(ctx, period, evidence, by_key, results)
-    timings["index"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    outcome = PeriodOutcome(
+    with building_folder(paths.pack) as build:
+        results = _build_pack(ctx, period, evidence, build, timings)
+        timings["total"] = time.perf_counter() - t0
+        failed = [r for r in results if r.status != "ok"]
+        built = replace(paths, pack=build)
+        keep = failed and _complete_pack_in_place(period)
+        if keep:
+            _write_manifests(period, ctx, timings, results, evidence, built, failed_run=True)
+        else:
+            _write_pack_manifest(period, ctx, timings, results, evidence, built)
+            swap_in(build, paths.pack)
+            _write_manifests(period, ctx, timings, results, evidence, paths)
+    for result in failed:
+        _runlog.error("%s failed: %s", result.title, result.error)
+    if keep:
+        _say(
+            ctx,
+            f"{period_end}: {len(failed)} reports failed, so the complete pack already in "
+            f"{paths.pack} was kept as it was; details in {log_path}",
+        )
+    _say(
+        ctx,
+        f"{period_end}: {len(results) - len(failed)} of {len(results)} reports "
+        f"ok in {timings['total']:.0f} s; log {log_path}",
+    )
+    return PeriodOutcome(
         period_end,
         paths.pack,
         reused=False,
@@ -638,15 +742,61 @@ def _run_changed_period(
         restricted=paths.restricted,
         rebuilt=dict(period.rebuilt),
     )
-    _write_manifests(period, ctx, timings, results, evidence)
-    for failed in outcome.failed:
-        _runlog.error("%s failed: %s", failed.title, failed.error)
+
+
+def _complete_pack_in_place(period: _PeriodPlan) -> bool:
+    """Whether the pack in place is one a run finished with every report ok."""
+    return bool(
+        period.previous_in_place
+        and period.previous_in_place.get("status") == "ok"
+        and (period.paths.pack / INDEX_FILE).is_file()
+    )
+
+
+def _build_pack(
+    ctx: _RunContext, period: _PeriodPlan, evidence, build: Path, timings: dict
+) -> list[JobResult]:
+    """Every page of the period's pack, in ``build``: reused pages copied from the pack in
+    place, the other notebooks run and exported there, then the index."""
+    reused = {}
+    for key, result in period.reused.items():
+        page = build / Path(result.html).name
+        shutil.copy2(result.html, page)
+        reused[key] = replace(result, html=str(page))
+    to_run = [
+        replace(job, html_path=str(build / Path(job.html_path).name))
+        for job in period.planned
+        if job.key not in reused
+    ]
+    note = f" ({len(reused)} unchanged, reused)" if reused else ""
     _say(
         ctx,
-        f"{period_end}: {len(results) - len(outcome.failed)} of {len(results)} reports "
-        f"ok in {timings['total']:.0f} s; log {log_path}",
+        f"{period.period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}",
     )
-    return outcome
+    t = time.perf_counter()
+    ran = _run_notebooks(ctx, to_run, period.paths.run_log)
+    timings["notebooks"] = time.perf_counter() - t
+    by_key = {**reused, **{r.key: r for r in ran}}
+    results = [by_key[job.key] for job in period.planned]
+    t = time.perf_counter()
+    _write_index(ctx, period, evidence, by_key, results, build)
+    timings["index"] = time.perf_counter() - t
+    return results
+
+
+def _run_notebooks(ctx: _RunContext, jobs: list[NotebookJob], log_path: Path) -> list[JobResult]:
+    """Run the jobs on the run's shared worker pool if it has one, else on a pool of their
+    own; a shared pool that broke (a worker killed) is dropped and the jobs run anew."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    say = partial(_say, ctx)
+    if ctx.pools:
+        try:
+            return run_jobs(jobs, ctx.jobs, say, pool=ctx.pools[0])
+        except BrokenProcessPool:
+            _say(ctx, "The shared notebook workers stopped; starting new ones for this quarter")
+            ctx.pools.clear()
+    return run_jobs(jobs, ctx.jobs, say, log_path=log_path)
 
 
 def _write_index(
@@ -655,17 +805,18 @@ def _write_index(
     evidence,
     by_key: dict[str, JobResult],
     results: list[JobResult],
+    pack: Path,
 ) -> None:
-    """index.html and, when asked for, the single-file pack."""
+    """index.html and, when asked for, the single-file pack, in ``pack``."""
     from sendready.publish.boardpack import build_index, single_file_pack
 
     paths = period.paths
     index_html = build_index(evidence, by_key, paths.restricted, period.provenance, period.run_date)
-    (paths.pack / INDEX_FILE).write_text(index_html, encoding="utf-8")
+    (pack / INDEX_FILE).write_text(index_html, encoding="utf-8")
     if ctx.single_file:
         reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
-        pack = single_file_pack(index_html, reports)
-        (paths.pack / PACK_FILE).write_text(pack, encoding="utf-8")
+        single = single_file_pack(index_html, reports)
+        (pack / PACK_FILE).write_text(single, encoding="utf-8")
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -697,21 +848,58 @@ def _write_json(path: Path, content: dict) -> None:
     tmp.replace(path)
 
 
-def _write_manifests(
+def _write_pack_manifest(  # noqa: PLR0913 -- the parts of one manifest
     period: _PeriodPlan,
     ctx: _RunContext,
     timings: dict,
     results: list[JobResult],
     evidence,
+    paths: PeriodPaths,
 ) -> None:
-    """The full manifest (restricted) and the board pack's own (see :func:`_pack_manifest`)."""
-    paths, ingest = period.paths, ctx.ingest
+    """The board pack's own manifest (see :func:`_pack_manifest`), in ``paths.pack``."""
+    full = _full_manifest(period, ctx, timings, results, evidence, paths)
+    _write_json(paths.pack_manifest, _pack_manifest(full))
+
+
+def _write_manifests(  # noqa: PLR0913 -- the parts of one manifest
+    period: _PeriodPlan,
+    ctx: _RunContext,
+    timings: dict,
+    results: list[JobResult],
+    evidence,
+    paths: PeriodPaths,
+    failed_run: bool = False,
+) -> None:
+    """The full manifest (restricted) and the board pack's own.
+
+    A failed run whose pack was not swapped in (``failed_run``) writes its full manifest
+    as ``manifest.failed.json`` beside the one that describes the pack in place, which
+    is left as it is, so that the next run still recognises that pack's pages.
+    """
+    full = _full_manifest(period, ctx, timings, results, evidence, paths)
+    if failed_run:
+        _write_json(period.paths.manifest.with_name(FAILED_MANIFEST), full)
+        return
+    _write_json(period.paths.manifest, full)
+    _write_json(paths.pack_manifest, _pack_manifest(full))
+
+
+def _full_manifest(  # noqa: PLR0913 -- the parts of one manifest
+    period: _PeriodPlan,
+    ctx: _RunContext,
+    timings: dict,
+    results: list[JobResult],
+    evidence,
+    paths: PeriodPaths,
+) -> dict:
+    """The full manifest: paths, parameters, inputs, versions, timings, every report."""
+    ingest = ctx.ingest
     profile_file = resolve_profile_path(ctx.profile_ref)
     exported = _exported(paths, results, ctx.single_file)
     records = []
     for rec in jobs_as_records(results):
         rec.pop("extra", None)
-        rec["html"] = _relative(rec["html"], paths.pack)
+        rec["html"] = Path(rec["html"]).name if rec["html"] else ""
         rec["executed"] = _relative(rec["executed"], paths.restricted)
         rec["html_sha256"] = exported.get(rec["html"], "")
         rec["rebuilt"] = period.rebuilt.get(rec["html"], "")
@@ -724,7 +912,10 @@ def _write_manifests(
         "failed": [r.key for r in results if r.status != "ok"],
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "period_end": period.period_end,
-        "folders": {"board_pack": str(paths.pack), "restricted": str(paths.restricted)},
+        "folders": {
+            "board_pack": str(period.paths.pack),
+            "restricted": str(period.paths.restricted),
+        },
         "parameters": period.parameters,
         "profile": {
             "id": ctx.profile.id,
@@ -746,8 +937,7 @@ def _write_manifests(
         "exported": exported,
         "rebuilt": dict(sorted(period.rebuilt.items())),
     }
-    _write_json(paths.manifest, manifest)
-    _write_json(paths.pack_manifest, _pack_manifest(manifest))
+    return manifest
 
 
 def _pack_manifest(full: dict) -> dict:

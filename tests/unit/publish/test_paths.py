@@ -104,11 +104,11 @@ def test_an_unwritable_folder_is_named_in_one_line(tmp_path, monkeypatch):
     assert "\n" not in message and "writable" in message
 
 
-def test_previous_verdicts_come_from_the_latest_earlier_pack_with_verdicts(tmp_path):
+def test_previous_verdicts_come_from_the_previous_quarter_only(tmp_path):
     root = tmp_path / "bury-2017-wsoa"
     _pack(root, "2018-09-30", {"W1": "deterioration"})
     _pack(root, "2018-12-31", {"W1": "some_improvement", "W2": "no_evidence_of_change"})
-    (root / "2019-01-31").mkdir()  # an earlier folder with no verdicts: skipped
+    _pack(root, "2019-02-28", {"W1": "deterioration"})  # a stray run: never compared with
     (root / "notes").mkdir()  # not a period folder: ignored
     _pack(root, "2019-06-30", {"W1": "sustained_improvement"})  # later: ignored
     current = root / "2019-03-31"
@@ -118,6 +118,11 @@ def test_previous_verdicts_come_from_the_latest_earlier_pack_with_verdicts(tmp_p
         "2018-12-31",
         {"W1": "some_improvement", "W2": "no_evidence_of_change"},
     )
+    # With no pack for the quarter before, there is nothing to compare with, even
+    # though an older one exists: "since the last pack" would then span half a year.
+    later = root / "2019-12-31"
+    later.mkdir()
+    assert earlier_pack(later) is None and previous_verdicts(later) is None
 
 
 def test_no_earlier_pack_gives_none(tmp_path):

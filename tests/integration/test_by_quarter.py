@@ -1,0 +1,70 @@
+"""Many quarters at once: the indicator table computed once and cut per quarter end must be
+the table the engine computes for each quarter end on its own, row for row.
+
+On the shared sample batch's staged data, for every quarter end from the first after the
+baseline start to the last before the extract date, with every indicator of both built-in
+profiles (the second reaches indicators the first does not use).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sendready.evidence.build import build_evidence, profile_indicator_ids, profile_targets
+from sendready.indicators import StagedData, compute_indicators
+from sendready.indicators.by_quarter import compute_indicators_by_quarter
+from sendready.metadata.profile import load_profile
+from sendready.publish.evidence_cache import prepare_evidence
+from sendready.publish.periods import quarter_ends_between
+
+
+@pytest.mark.parametrize("profile_id", ["bury-2017-wsoa", "bury-2024-priority-actions"])
+def test_tables_cut_per_quarter_equal_the_engine_quarter_by_quarter(sample_pack, profile_id):
+    profile = load_profile(profile_id)
+    data = StagedData(sample_pack.outputs / "bury-2017-wsoa" / "restricted" / "staged")
+    start = profile.framework.baseline_start
+    ends = quarter_ends_between(start + dt.timedelta(days=1), dt.date(2019, 3, 31))
+    ends = [e for e in ends if e > start]
+    if not ends:
+        pytest.skip(f"the sample's data end before {profile_id}'s baseline starts")
+    ids = profile_indicator_ids(profile)
+    targets = profile_targets(profile)
+    threshold = profile.disclosure.threshold
+    tables = compute_indicators_by_quarter(data, ends, start, ids, threshold, targets)
+    assert sorted(tables) == [pd.Timestamp(e) for e in ends]
+    for end in ends:
+        alone = compute_indicators(data, end, start, ids, threshold, targets)
+        cut = tables[pd.Timestamp(end)]
+        pd.testing.assert_frame_equal(cut, alone, obj=f"table at {end}")
+        # Nothing after the period end is in its table.
+        assert (cut["period_end"] <= pd.Timestamp(end)).all()
+
+
+def test_prepared_evidence_is_what_each_period_would_build(sample_pack, tmp_path):
+    profile = load_profile("bury-2017-wsoa")
+    staged = sample_pack.outputs / "bury-2017-wsoa" / "restricted" / "staged"
+    ingest = _ingest(staged)
+    ends = ["2018-09-30", "2018-12-31", "2019-03-31"]
+    folders = {end: tmp_path / end for end in ends}
+    built = prepare_evidence(profile, ingest, folders)
+    assert sorted(built) == ends
+    for end in ends:
+        alone = build_evidence(profile, staged, end)
+        assert {k: v.code for k, v in built[end].verdicts.items()} == {
+            k: v.code for k, v in alone.verdicts.items()
+        }
+        assert (folders[end] / "evidence" / "verdicts.json").is_file()
+    # A second call finds every period current and computes nothing.
+    assert prepare_evidence(profile, ingest, folders) == {}
+
+
+def _ingest(staged):
+    import json
+
+    from sendready.ingest.plan import pinned_staged
+
+    fingerprint = json.loads((staged / "ingest_cache.json").read_text())["fingerprint"]
+    return pinned_staged(staged, fingerprint)
