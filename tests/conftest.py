@@ -17,7 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pack_checks import SAMPLE_PACK_PROFILE, SAMPLE_PACK_SCALE, SAMPLE_PACK_SEED
+from helpers.pack_checks import (
+    SAMPLE_PACK_PERIOD,
+    SAMPLE_PACK_PROFILE,
+    SAMPLE_PACK_SCALE,
+    SAMPLE_PACK_SEED,
+)
 
 _KINDS = ("unit", "integration", "browser")
 
@@ -67,7 +72,7 @@ def sample_pack(tmp_path_factory) -> SamplePack:
     outcomes = run_pack(
         SAMPLE_PACK_PROFILE,
         data_dir,
-        [],
+        [SAMPLE_PACK_PERIOD],
         outputs,
         jobs=2,
         single_file=True,

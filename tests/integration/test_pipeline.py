@@ -30,7 +30,7 @@ from sendready.publish.paths import PeriodPaths
 from sendready.publish.pipeline import plan_jobs, run_pack
 
 ROOT = REPO_ROOT
-PERIOD = "2019-03-31"  # the sample's extract date is 5 April 2019: the last quarter end
+PERIOD = "2019-03-31"  # the first story's test quarter, named: the sample runs to March 2026
 FAILURE_TEXT = "planted failure for the batch test"
 
 

@@ -28,7 +28,7 @@ import pytest
 from helpers import REPO_ROOT
 
 PROFILE = "bury-2017-wsoa"
-PERIOD = "2019-03-31"  # the sample's extract date is 5 April 2019: the last quarter end
+PERIOD = "2019-03-31"  # the first story's test quarter, named: the sample runs to March 2026
 OLD_TITLE = "EHC plans issued within 20 weeks"
 NEW_TITLE = "EHC plans finalised inside 20 weeks"
 DEFINITION = Path("indicators") / "statutory.py"
@@ -84,7 +84,17 @@ def runs(tmp_path_factory) -> dict:
     data, outputs = project / "data", project / "outputs"
     folder = outputs / PROFILE / "board-pack" / PERIOD
     _command(project, "sample", "--out", str(data), "--scale", "0.15", "--seed", "7")
-    run = ("run", "--profile", PROFILE, "--data", str(data), "--out", str(outputs))
+    run = (
+        "run",
+        "--profile",
+        PROFILE,
+        "--data",
+        str(data),
+        "--out",
+        str(outputs),
+        "--period-end",
+        PERIOD,
+    )
 
     first = _snapshot(folder, *_command(project, *run))
 
