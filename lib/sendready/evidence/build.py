@@ -17,7 +17,7 @@ from sendready.core.errors import SendreadyError
 from sendready.core.excel import write_csv
 from sendready.evidence.assessment import IndicatorAssessment, assess_indicator
 from sendready.evidence.verdicts import Verdict, weakness_verdict
-from sendready.indicators import StagedData, compute_indicators
+from sendready.indicators import REGISTRY, StagedData, compute_indicators
 from sendready.indicators.periods import as_timestamp
 from sendready.metadata.profile import Profile
 
@@ -70,6 +70,11 @@ def _targets(profile: Profile) -> dict[str, float]:
     return targets
 
 
+def _trend_caveat(indicator_id: str) -> str:
+    definition = REGISTRY.get(indicator_id)
+    return definition.trend_caveat if definition is not None else ""
+
+
 def build_evidence(
     profile: Profile,
     staged: Path | StagedData,
@@ -101,7 +106,10 @@ def build_evidence(
     )
     baseline = (profile.framework.baseline_start, profile.framework.baseline_end)
     assessments = {
-        ind: assess_indicator(table, ind, *baseline, target=targets.get(ind)) for ind in ids
+        ind: assess_indicator(
+            table, ind, *baseline, target=targets.get(ind), trend_caveat=_trend_caveat(ind)
+        )
+        for ind in ids
     }
     verdicts = {}
     for weakness in profile.weaknesses:

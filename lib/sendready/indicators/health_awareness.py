@@ -127,6 +127,8 @@ register(
         "flag; a blank flag counts as no flag. The flag is recorded as it stood at the "
         "extract date, not month by month, so a flag added later also shows in earlier "
         "months and past figures can be overstated.",
+        trend_caveat="the plan flag is recorded as at the extract date, so past figures may "
+        "be overstated and the trend understated",
     )
 )
 register(

@@ -18,8 +18,8 @@ from sendready.reports.common import (
     verdict_badge,
 )
 from sendready.reports.context import shared_narrator
-from sendready.reports.narrative.summaries import RULE_STEPS
-from sendready.reports.narrative.words import count_words, share_words
+from sendready.reports.narrative.summaries import rule_text
+from sendready.reports.narrative.words import count_words
 
 
 def verdict_rule_text(rule: VerdictRule) -> str:
@@ -29,22 +29,10 @@ def verdict_rule_text(rule: VerdictRule) -> str:
     the reports cannot describe the rule differently (the rule's module docstring is
     written for developers and names configuration keys).
     """
-    least = rule.min_indicators_with_data
-    too_few = (
-        "no key indicator can be judged"
-        if least == 1
-        else f"fewer than {count_words(least)} key indicators can be judged"
-    )
-    steps = [
-        step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
-        for step in RULE_STEPS
-    ]
-    return (
+    return rule_text(
+        rule,
         "Each verdict follows a fixed rule over the key indicators, taking the first step "
-        "that applies: "
-        + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
-        + ". Only the latest point counts: an improvement that has faded is not evidence "
-        "of progress now."
+        "that applies: ",
     )
 
 

@@ -323,9 +323,12 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
         indicators=["EHC01", "EHC06"],
     )
     summary = weakness_summary(weakness, verdict, table, 6)
-    # One of two improving and sustained: half, which meets the default share of 0.5.
-    assert verdict.code == "sustained_improvement"
-    assert summary.startswith("W9, timeliness of plans: evidence of sustained improvement.")
+    # One of two improving and sustained: half, which meets the default share of 0.5, but
+    # one indicator alone never carries a weakness to "sustained improvement".
+    assert verdict.code == "some_improvement"
+    assert summary.startswith(
+        "W9, timeliness of plans: some evidence of improvement (rests on 2 of 2 key indicators)."
+    )
     assert (
         "EHC plans issued within 20 weeks, at 71.7% (43 of 60) in the quarter to 31 March "
         "2019, has improved significantly since June 2018" in summary
@@ -337,9 +340,11 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
     for a in verdict.assessments:
         assert a.indicator_id in explanation
     assert "Here both key indicators can be judged" in explanation
-    assert "one shows a significant improvement (one sustained)" in explanation
-    assert "at least half" in explanation
-    assert explanation.endswith("so the verdict is “Evidence of sustained improvement”.")
+    assert "one shows a significant improvement (one sustained at full weight)" in explanation
+    assert "The verdict rests on 2 of 2 key indicators." in explanation
+    assert "improvements outnumber deteriorations" in explanation
+    assert "One indicator alone never carries a whole weakness" in explanation
+    assert explanation.endswith("so the verdict is “Some evidence of improvement”.")
 
 
 def test_verdict_explanation_for_not_enough_data():
