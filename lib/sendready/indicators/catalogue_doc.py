@@ -328,6 +328,12 @@ def render_indicator(indicator_id: str) -> str:
     notes = get("notes", "") or ""
     if notes:
         lines.append(f"- **Notes**: {_cell(notes)}")
+    trend_caveat = get("trend_caveat", "") or ""
+    if trend_caveat:
+        # Shown beside every verdict it feeds, and keeps it from a strong verdict alone.
+        lines.append(
+            f"- **Trend caveat** (stated beside the verdicts it feeds): {_cell(trend_caveat)}"
+        )
     return "\n".join(lines) + "\n"
 
 

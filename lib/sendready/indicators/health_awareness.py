@@ -184,7 +184,7 @@ register(
 register(
     training_indicator(
         "HAW05",
-        "Health staff trained on EHC plans",
+        "Health staff trained on EHC plans in the last twelve months",
         "W7",
         "health_practitioner",
         "ehc_plans",

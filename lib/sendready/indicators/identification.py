@@ -377,7 +377,7 @@ register(
 register(
     training_indicator(
         "ID06",
-        "SENCOs trained in the graduated approach",
+        "SENCOs trained in the graduated approach in the last twelve months",
         "W6",
         "senco",
         "graduated_approach",
