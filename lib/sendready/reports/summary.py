@@ -17,7 +17,7 @@ from sendready.reports.common import (
     variation_badge,
     verdict_badge,
 )
-from sendready.reports.context import shared_narrator
+from sendready.reports.context import profile_at, shared_narrator
 from sendready.reports.narrative.summaries import rule_text
 from sendready.reports.narrative.words import count_words
 
@@ -41,11 +41,11 @@ class BoardSummary:
 
     def __init__(self, ctx) -> None:
         self.ctx = ctx
-        self.profile = ctx.profile
+        self.profile = profile_at(ctx.profile, ctx.evidence.period_end)  # the clock
         self.evidence = ctx.evidence
         self.narrator = shared_narrator(ctx)  # suppression marked once per batch
         self.threshold = ctx.profile.disclosure.threshold
-        self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
+        self.wsoa = self.profile.framework.kind == "wsoa-2016"
         self.item = "weakness" if self.wsoa else "priority area"
 
     def _items(self, n: int) -> str:
