@@ -55,6 +55,7 @@ UNIT_WORDS = {
     "days": "days",
     "per_10000": "rate per 10,000",
     "gbp": "pounds (GBP)",
+    "ratio": "ratio (1 = chance variation only)",
 }
 DIRECTION_WORDS = {
     "up": "higher is better",

@@ -75,8 +75,10 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
         if "value" not in out:
             out["value"] = num
         out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("Float64")
-        out["ci_low"] = pd.array([pd.NA] * len(out), dtype="Float64")
-        out["ci_high"] = pd.array([pd.NA] * len(out), dtype="Float64")
+        # An interval the compute function gives (an over-dispersion estimate's) is kept.
+        for bound in ("ci_low", "ci_high"):
+            given = out[bound] if bound in out else pd.Series(pd.NA, index=out.index)
+            out[bound] = pd.to_numeric(given, errors="coerce").astype("Float64")
         out["no_data"] = out["value"].isna().astype("boolean")
         out["no_data_reason"] = pd.Series(
             np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"

@@ -20,7 +20,8 @@ from typing import Literal
 
 import pandas as pd
 
-Unit = Literal["percent", "count", "days", "per_10000", "gbp"]
+# ratio: a multiple of a reference (an over-dispersion phi: 1 = chance variation only).
+Unit = Literal["percent", "count", "days", "per_10000", "gbp", "ratio"]
 Direction = Literal["up", "down", "neutral"]
 # month: a value for every calendar month. event: values only in months holding a census
 # or a survey wave; the engine drops the empty months and the quarter takes the latest
