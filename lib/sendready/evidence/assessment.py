@@ -128,7 +128,12 @@ def _series(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 
 
 def _unstable_baseline(points: pd.DataFrame) -> str:
-    """Why the baseline is unstable, or "" (see :data:`UNSTABLE_BASELINE_POINTS`)."""
+    """Why the baseline is unstable, or "" (see :data:`UNSTABLE_BASELINE_POINTS`).
+
+    ``points`` is the chart of the baseline alone (as it stood at the plan date): on the
+    whole series, a shift after the plan reaches back over the last baseline months that
+    happen to lie on its side of the centre, and would flag a stable baseline.
+    """
     in_base = points["in_baseline"].fillna(False).astype(bool)
     flagged = points[in_base & points["special_cause"].fillna(False).astype(bool)]
     if len(flagged) < UNSTABLE_BASELINE_POINTS:
@@ -242,7 +247,7 @@ def _from_spc(
         assurance_points=spc.assurance_points,
         trial_limits=spc.trial_limits,
         began_before_plan=before_plan,
-        unstable_baseline=_unstable_baseline(points),
+        unstable_baseline=_unstable_baseline(at_plan.points),
         spc=spc,
         baseline_value=_pooled_value(baseline) if len(baseline) else None,
     )

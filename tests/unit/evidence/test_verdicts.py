@@ -137,3 +137,19 @@ def test_trend_caveat_is_stated_beside_the_verdict_and_reduces_weight():
     # Two concerns, but only one of full weight: not "deterioration".
     assert verdict.code == "some_deterioration"
     assert verdict.cautions == ["HAW01: caveat: past figures may be overstated"]
+
+
+def test_a_step_at_the_plan_is_credited_from_the_plan_even_if_the_run_reaches_back():
+    # Baseline alternating 19 and 20 of 40 (mean 376 / 760 = 49.5%: 19 is below, 20 above),
+    # ending 20, 21, 22, 21: four months above the centre, then a step to 34 of 40. On the
+    # whole series the shift run reaches back over those four baseline months (July to
+    # October 2017); on the baseline alone they are a run of four, no signal (seven are
+    # needed), so the change dates from the first month after the plan and counts in full.
+    base = [19, 20] * 7 + [19, 20, 21, 22, 21]
+    nums = base + [34 + (0, 1, -1)[i % 3] for i in range(17)]
+    a = assess_indicator(_table("X0", nums, [40] * len(nums)), "X0", *BASELINE)
+    assert a.spc.signal_since <= pd.Timestamp("2017-10-01")  # the whole-series run
+    assert a.signal == "improvement" and a.sustained
+    assert not a.began_before_plan and a.unstable_baseline == ""
+    assert a.since == pd.Timestamp("2017-11-01") and a.weight == "full"
+    assert a.reason.endswith("since November 2017")
