@@ -67,9 +67,23 @@ def trained_share(
     totals = by_date.to_numpy(dtype=float, na_value=0.0)
     headcount = np.where(latest >= 0, totals[np.clip(latest, 0, None)], 0.0)
 
+    # A rolling year that starts before the extract's first record is not a year: the
+    # count would climb while the window fills, and read as improvement. Such periods
+    # have no figure (the extract's coverage is taken to start at its first record).
+    first = training["completed_date"].min()
+    partial_year = starts < np.datetime64(first) if pd.notna(first) else np.zeros(len(ends), bool)
     out = periods.copy()
-    out["numerator"] = np.minimum(records, headcount)
-    out["denominator"] = headcount
+    out["numerator"] = np.where(partial_year, 0, np.minimum(records, headcount))
+    out["denominator"] = np.where(partial_year, 0, headcount)
+    out["no_data_reason"] = np.where(
+        partial_year,
+        f"the training extract starts on {pd.Timestamp(first).day} "
+        f"{pd.Timestamp(first):%B %Y}, less than twelve "
+        "months before the period end"
+        if pd.notna(first)
+        else "",
+        "",
+    )
     return out
 
 

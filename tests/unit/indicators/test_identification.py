@@ -374,8 +374,8 @@ def test_senco_training_is_capped_at_headcount():
                 organisation="School",
                 staff_group="senco",
                 course="ehc_plans",
-                completed_date="2018-06-01",
-            ),  # another course
+                completed_date="2017-06-01",
+            ),  # another course; the extract's first record: it covers June 2017 onwards
             dict(
                 record_id="T10",
                 organisation="School",
@@ -396,3 +396,11 @@ def test_senco_training_is_capped_at_headcount():
         months.loc[D("2019-01-01"), "denominator"],
     ) == (3, 3)
     assert (quarter.iloc[0]["numerator"], quarter.iloc[0]["denominator"]) == (5, 8)
+    # A rolling year starting before the extract's first record (1 June 2017) is no year:
+    # May 2018's window opens on 31 May 2017, so it has no figure and says why.
+    may = months.loc[D("2018-05-01")]
+    assert (
+        bool(may["no_data"])
+        and "starts on 1 June 2017, less than twelve months" in may["no_data_reason"]
+    )
+    assert not bool(months.loc[D("2018-06-01"), "no_data"])
