@@ -542,3 +542,38 @@ def test_summary_html_escapes_free_text():
     verdict = weakness_verdict("W9", [_assessment("improvement")], VerdictRule())
     markup = weakness_summary_html(weakness, verdict, _table(NUMS), 6)
     assert "<b>" not in markup and "&lt;b&gt;timeliness&lt;/b&gt;" in markup
+
+
+def test_a_change_that_began_before_the_plan_is_never_worded_as_progress_since(table):
+    early = _assessment(
+        "improvement",
+        sustained=True,
+        since="2016-09-01",
+        began_before_plan=True,
+        variation="special_cause_improvement",
+    )
+    flat = _assessment("no_change", indicator_id="EHC06", title="Annual reviews held on time")
+    verdict = weakness_verdict("W9", [early, flat], VerdictRule())
+    weakness = Weakness(
+        id="W9",
+        title="timeliness of plans",
+        inspectors_found="late plans",
+        success_looks_like="plans on time",
+        indicators=["EHC01", "EHC06"],
+    )
+    # Not counted: nothing improves since the plan.
+    assert verdict.code == "no_evidence_of_change"
+    summary = weakness_summary(weakness, verdict, table, 6)
+    assert (
+        "has improved significantly, a change that began before the plan (since September "
+        "2016), not counted as change since the plan." in summary
+    )
+    assert "since September 2016 and the improvement has held" not in summary
+    assert "Weighed with care: EHC01: the change began before the plan" in summary
+    assert spc_sentence(early).endswith(
+        ", a change that began before the plan (since September 2016), not counted as "
+        "change since the plan."
+    )
+    explanation = verdict_explanation(verdict, VerdictRule())
+    assert "a change that began before the plan (since September 2016)" in explanation
+    assert "one changed before the plan and is not counted" in explanation

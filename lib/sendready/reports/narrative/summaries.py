@@ -25,9 +25,9 @@ from sendready.reports.narrative.words import (
     capitalise,
     count_words,
     indicator_name,
-    month_label,
     period_words,
     share_words,
+    since_phrase,
 )
 
 
@@ -58,9 +58,9 @@ def _shows(a: IndicatorAssessment, period_named: bool = False) -> str:
         # once (by the figure before it, when that is shown).
         return WAVE_VERBS[a.signal] + ("" if period_named else f" {WAVE}")
     verb = SIGNAL_VERBS[a.signal]
-    if a.signal in ("improvement", "concern", "neutral_change") and a.since is not None:
-        verb += f" since {month_label(a.since)}"
-    if a.signal == "improvement" and a.sustained:
+    if a.signal in ("improvement", "concern", "neutral_change"):
+        verb += since_phrase(a)
+    if a.signal == "improvement" and a.sustained and not a.began_before_plan:
         verb += " and the improvement has held"
     return verb
 
