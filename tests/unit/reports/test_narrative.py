@@ -29,6 +29,14 @@ from sendready.reports.narrative import (
 )
 
 BASELINE = ("2016-04-01", "2017-10-31")  # 19 months, as the Bury 2017 profile
+# A weakness judged on two key indicators, EHC01 and EHC06.
+TWO_KEYS = Weakness(
+    id="W9",
+    title="timeliness of plans",
+    inspectors_found="late plans",
+    success_looks_like="plans on time",
+    indicators=["EHC01", "EHC06"],
+)
 
 
 @pytest.fixture(scope="module")
@@ -315,13 +323,7 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
         assurance="consistently_fail",
     )
     verdict = weakness_verdict("W9", [improving, flat], VerdictRule())
-    weakness = Weakness(
-        id="W9",
-        title="timeliness of plans",
-        inspectors_found="late plans",
-        success_looks_like="plans on time",
-        indicators=["EHC01", "EHC06"],
-    )
+    weakness = TWO_KEYS
     summary = weakness_summary(weakness, verdict, table, 6)
     # One of two improving and sustained: half, which meets the default share of 0.5, but
     # one indicator alone never carries a weakness to "sustained improvement".
@@ -554,13 +556,7 @@ def test_a_change_that_began_before_the_plan_is_never_worded_as_progress_since(t
     )
     flat = _assessment("no_change", indicator_id="EHC06", title="Annual reviews held on time")
     verdict = weakness_verdict("W9", [early, flat], VerdictRule())
-    weakness = Weakness(
-        id="W9",
-        title="timeliness of plans",
-        inspectors_found="late plans",
-        success_looks_like="plans on time",
-        indicators=["EHC01", "EHC06"],
-    )
+    weakness = TWO_KEYS
     # Not counted: nothing improves since the plan.
     assert verdict.code == "no_evidence_of_change"
     summary = weakness_summary(weakness, verdict, table, 6)
