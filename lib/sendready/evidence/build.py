@@ -145,7 +145,13 @@ def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
                 "profile": evidence.profile.id,
                 "period_end": evidence.period_end.date().isoformat(),
                 "verdicts": {
-                    wid: {"verdict": v.code, "label": v.label, "reasons": v.reasons}
+                    wid: {
+                        "verdict": v.code,
+                        "label": v.label,
+                        "basis": v.basis,
+                        "reasons": v.reasons,
+                        "cautions": v.cautions,
+                    }
                     for wid, v in evidence.verdicts.items()
                 },
             },

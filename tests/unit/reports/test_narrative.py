@@ -573,3 +573,28 @@ def test_a_change_that_began_before_the_plan_is_never_worded_as_progress_since(t
     explanation = verdict_explanation(verdict, VerdictRule())
     assert "a change that began before the plan (since September 2016)" in explanation
     assert "one changed before the plan and is not counted" in explanation
+
+
+def test_the_spread_between_schools_is_given_with_its_interval():
+    row = pd.Series(
+        {
+            "title": "How much schools' SEN support rates differ beyond chance",
+            "breakdown": "",
+            "unit": "ratio",
+            "statistic": "rate",
+            "period_type": "quarter",
+            "period_start": pd.Timestamp("2019-01-01"),
+            "period_end": pd.Timestamp("2019-01-31"),
+            "numerator": pd.NA,
+            "denominator": 76.0,
+            "value": 5.74,
+            "ci_low": 4.31,
+            "ci_high": 8.02,
+            "no_data": False,
+            "suppressed": False,
+        }
+    )
+    assert level_sentence(row, 6) == (
+        "In January 2019, the latest census or survey wave, the figure for how much schools' "
+        "SEN support rates differ beyond chance was 5.7 (95% interval 4.3 to 8.0)."
+    )

@@ -72,6 +72,12 @@ def figure(row: pd.Series) -> str:
         and row.get("reading", "pooled") == "pooled"
     ):
         return f"a monthly average of {value}"
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if str(row["unit"]) == "ratio" and not (pd.isna(low) or pd.isna(high)):
+        # The spread between schools: its interval says how sure the estimate is.
+        return (
+            f"{value} (95% interval {format_value(low, 'ratio')} to {format_value(high, 'ratio')})"
+        )
     if statistic == "median" and not pd.isna(den):
         return f"{value} (the median of {format_count(den)} cases)"
     if not pd.isna(num) and not pd.isna(den) and statistic in ("proportion", "rate"):
