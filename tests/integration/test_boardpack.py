@@ -75,7 +75,13 @@ def test_index_compares_with_the_previous_pack(sample_pack, tmp_path):
     earlier.mkdir(parents=True)
     verdicts = _verdicts(sample_pack.restricted)
     current = {k: v["verdict"] for k, v in verdicts.items()}
-    ranked = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
+    ranked = [
+        "sustained_improvement",
+        "some_improvement",
+        "no_evidence_of_change",
+        "some_deterioration",
+        "deterioration",
+    ]
     # W1 was worse before (so now better, or "changed" if it cannot be ranked); W2 the same.
     before_w1 = "deterioration" if current["W1"] != "deterioration" else "sustained_improvement"
     expected_w1 = (

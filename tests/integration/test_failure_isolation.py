@@ -17,11 +17,15 @@ W6        the generic report, but the disk is full when its executed notebook is
 The board summary and the data-quality report must succeed too.
 
 A full disk is simulated with ``/dev/full``, where every write fails with ``ENOSPC``,
-exactly as on a full disk, in whichever process writes. Before the run, the file the
-batch writes an HTML report through (``<key>.html.tmp``, see ``batch._write_atomic``)
-and the path of an executed notebook are made symbolic links to it. Nothing in the
-library knows about the test (a test-only hook in library code would prove nothing), and
-a monkeypatch could not reach the worker processes and kernels anyway.
+exactly as on a full disk, in whichever process writes. Before the run, the path of an
+executed notebook is made a symbolic link to it. A page is built in a fresh folder that
+the run itself creates (``.<period>.building``, swapped in when complete), so no link can
+be placed there beforehand: instead a ``sitecustomize`` module, put first on the run's
+``PYTHONPATH`` and so loaded by every process of it, sends any opening of a file named
+``W5.html.tmp`` (the file the batch writes W5's page through, see
+``batch._write_atomic``) to ``/dev/full``. Nothing in the library knows about the test (a
+test-only hook in library code would prove nothing), and a monkeypatch could not reach
+the worker processes and kernels anyway.
 
 The bespoke notebooks are named in the profile by absolute path (``weaknesses[].notebook``)
 because ``sendready run`` has no option for another notebooks folder; the generic reports
@@ -121,6 +125,24 @@ def _processes_with(token: str) -> list[int]:
     return found
 
 
+# Loaded first by every process of the run (see the module docstring): writing W5's page
+# meets a full disk, whichever folder the page is built in.
+_FULL_DISK_AT_W5_PAGE = """
+import io
+
+_open = io.open
+
+
+def _open_full_at_w5_page(file, *args, **kwargs):
+    if str(file).endswith("W5.html.tmp"):
+        file = "/dev/full"
+    return _open(file, *args, **kwargs)
+
+
+io.open = _open_full_at_w5_page
+"""
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("isolation")
@@ -143,7 +165,9 @@ def run(tmp_path_factory) -> dict:
     restricted = outputs / profile["id"] / "restricted" / PERIOD_END
     folder.mkdir(parents=True)
     (restricted / "notebooks").mkdir(parents=True)
-    (folder / "W5.html.tmp").symlink_to("/dev/full")
+    full_disk = root / "full_disk"
+    full_disk.mkdir()
+    (full_disk / "sitecustomize.py").write_text(_FULL_DISK_AT_W5_PAGE, encoding="utf-8")
     (restricted / "notebooks" / "W6.ipynb").symlink_to("/dev/full")
 
     # Marks this run's workers and kernels, so the test can look for any left running.
@@ -172,7 +196,13 @@ def run(tmp_path_factory) -> dict:
             "600",
         ],
         cwd=ROOT,
-        env={**os.environ, "SENDREADY_TEST_TOKEN": token},
+        env={
+            **os.environ,
+            "SENDREADY_TEST_TOKEN": token,
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(full_disk), os.environ.get("PYTHONPATH", "")) if p
+            ),
+        },
         capture_output=True,
         text=True,
         timeout=900,

@@ -108,7 +108,7 @@ def format_value(value: object, unit: str) -> str:
     Args:
         value: The value (percentages on the 0-100 scale), or a missing value.
         unit: An indicator unit (``percent``, ``count``, ``days``, ``per_10000``,
-            ``gbp``); anything else formats as a plain number.
+            ``gbp``, ``ratio``); anything else formats as a plain number.
 
     Returns:
         The value as a reader sees it; ``"no data"`` when missing.
@@ -125,6 +125,8 @@ def format_value(value: object, unit: str) -> str:
         return f"{format_number(number, 1)} per 10,000"
     if unit == "gbp":
         return f"£{format_count(number)}"
+    if unit == "ratio":  # an over-dispersion phi: 1.0 is the reference, so always a decimal
+        return format_number(number, 1)
     return format_count(number) if _half_up(number, 1) % 1 == 0 else format_number(number, 1)
 
 

@@ -10,6 +10,22 @@ Method, by what the series allows:
 - fewer points but a proportion (a census or survey waves): the latest point against the
   pooled baseline with a Newcombe interval for the difference.
 - otherwise: not enough data to say.
+
+Two things can make a signal weigh less in a weakness's verdict
+(:mod:`sendready.evidence.verdicts`), and each is stated with its reason:
+
+- **a change that began before the plan**: the run of special-cause points that ends at
+  the latest point started inside the baseline (on or before ``baseline_end``, the plan
+  date). The series was already moving before the plan, so the change is reported as
+  "began before the plan (since <month>)" and is not credited as progress since it;
+- **an unstable baseline**: at least :data:`UNSTABLE_BASELINE_POINTS` baseline points are
+  themselves special cause (a climb or a shift before the plan). Limits drawn on such a
+  baseline describe no single process, so the indicator may still show a signal but
+  cannot count towards the strong verdicts.
+
+A definition's ``trend_caveat`` (a known reason its trend may be an artefact of how the
+data are recorded) is carried on the assessment so it is shown beside every verdict the
+indicator feeds, and likewise keeps it from counting towards the strong verdicts.
 """
 
 from __future__ import annotations
@@ -17,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from sendready.stats import compare_with_baseline, p_chart, xmr_chart
@@ -27,6 +44,13 @@ Signal = Literal["improvement", "concern", "neutral_change", "no_change", "no_da
 # A special-cause improvement counts as sustained once it has held for this many monthly
 # points: the Making Data Count shift rule needs 7 points in a row.
 SUSTAINED_POINTS = 7
+# A lone baseline point beyond the limits is what three-sigma limits allow by chance in a
+# baseline of a dozen or more months; two or more special-cause points (a run, a trend,
+# two near the limits, or two outliers) are a pattern: the baseline was not stable.
+UNSTABLE_BASELINE_POINTS = 2
+
+# How much an indicator's signal can weigh in a verdict (sendready.evidence.verdicts).
+Weight = Literal["full", "reduced", "none"]
 
 
 @dataclass
@@ -54,7 +78,40 @@ class IndicatorAssessment:
     # (see sendready.stats.spc): the first period of that shift.
     assurance_since: pd.Timestamp | None = None
     assurance_points: int = 0  # months those recalculated limits rest on
+    # The signal's run began on or before the plan date (the baseline's end).
+    began_before_plan: bool = False
+    # Why the baseline is unstable ("" when it is stable or there is no chart).
+    unstable_baseline: str = ""
+    # The definition's caveat on reading a trend in this indicator ("" when none).
+    trend_caveat: str = ""
     spc: SpcResult | None = field(default=None, repr=False)
+
+    @property
+    def weight(self) -> Weight:
+        """How much the signal counts in a verdict: ``none`` for a change that began before
+        the plan (not progress since it), ``reduced`` for an unstable baseline or a trend
+        caveat (may count towards "some" evidence, never towards the strong verdicts),
+        else ``full``."""
+        if self.began_before_plan:
+            return "none"
+        if self.unstable_baseline or self.trend_caveat:
+            return "reduced"
+        return "full"
+
+    @property
+    def cautions(self) -> list[str]:
+        """Why this indicator weighs less than full, in words for a reader."""
+        out = []
+        if self.began_before_plan and self.since is not None:
+            out.append(
+                f"the change began before the plan (since {self.since:%B %Y}), so it is not "
+                "credited as progress since the plan"
+            )
+        if self.unstable_baseline:
+            out.append(self.unstable_baseline)
+        if self.trend_caveat:
+            out.append(f"caveat: {self.trend_caveat}")
+        return out
 
     def as_record(self) -> dict[str, object]:
         """A flat record for tables and the manifest (the chart object is left out)."""
@@ -70,28 +127,109 @@ def _series(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     return rows[~rows["no_data"].astype(bool)].sort_values("period_start")
 
 
-def _from_spc(base: dict, spc: SpcResult, series: pd.DataFrame) -> IndicatorAssessment:
+def _unstable_baseline(points: pd.DataFrame) -> str:
+    """Why the baseline is unstable, or "" (see :data:`UNSTABLE_BASELINE_POINTS`).
+
+    ``points`` is the chart of the baseline alone (as it stood at the plan date): on the
+    whole series, a shift after the plan reaches back over the last baseline months that
+    happen to lie on its side of the centre, and would flag a stable baseline.
+    """
+    in_base = points["in_baseline"].fillna(False).astype(bool)
+    flagged = points[in_base & points["special_cause"].fillna(False).astype(bool)]
+    if len(flagged) < UNSTABLE_BASELINE_POINTS:
+        return ""
+    return (
+        f"unstable baseline: {len(flagged)} of {int(in_base.sum())} baseline months are "
+        "themselves special cause, so the limits describe no single process before the "
+        "plan and this indicator cannot count towards a strong verdict"
+    )
+
+
+def _chart_signal(
+    spc: SpcResult, plan_date: pd.Timestamp, at_plan: SpcResult
+) -> tuple[str, bool, object, str]:
+    """The latest point's signal, whether it has held, since when, and the reason.
+
+    A run of special-cause points can reach back into the baseline by chance (a step at
+    the plan date joins the last baseline months that happen to sit on the same side of
+    the centre into one shift). The change began before the plan only when the chart as
+    it stood at the plan date (``at_plan``: the baseline alone) already ended on the same
+    signal; then the run's month is given as when it began before the plan, not as
+    progress "since" it. Otherwise the signal dates from its first month after the plan.
+    """
     points = spc.points
-    latest_type = spc.variation
     post = points[~points["in_baseline"].fillna(False).astype(bool)]
     since = pd.Timestamp(spc.signal_since) if spc.signal_since is not None else None
-    if latest_type == "special_cause_improvement":
-        held = int((post["date"] >= since).sum()) if since is not None else 1
-        signal, sustained = "improvement", held >= SUSTAINED_POINTS
-        reason = (
-            f"special-cause improvement ({_rule_words(points)}) since {since:%B %Y}"
-            if since is not None
-            else "special-cause improvement"
-        )
-    elif latest_type == "special_cause_concern":
-        signal, sustained = "concern", False
-        reason = f"special-cause concern ({_rule_words(points)}) since {since:%B %Y}"
-    elif latest_type == "special_cause_neutral":
-        signal, sustained = "neutral_change", False
-        reason = f"special-cause variation on a neutral measure since {since:%B %Y}"
-    else:
-        signal, sustained, since = "no_change", False, None
+    kind = {
+        "special_cause_improvement": ("improvement", "special-cause improvement"),
+        "special_cause_concern": ("concern", "special-cause concern"),
+        "special_cause_neutral": ("neutral_change", "special-cause variation on a neutral measure"),
+    }.get(spc.variation)
+    if kind is None:
         reason = "common-cause variation only: no significant change at the latest point"
+        return "no_change", False, None, reason
+    signal, words = kind
+    if signal != "neutral_change":
+        words += f" ({_rule_words(points)})"
+    if since is not None and since <= plan_date and at_plan.variation == spc.variation:
+        held = len(post)
+        sustained = signal == "improvement" and held >= SUSTAINED_POINTS
+        return (
+            signal,
+            sustained,
+            since,
+            (
+                f"{words}; the change began before the plan (since {since:%B %Y}) and is not "
+                "credited as progress since it"
+            ),
+        )
+    if since is not None and since <= plan_date and len(post):
+        since = pd.Timestamp(post["date"].iloc[0])
+    held = int((post["date"] >= since).sum()) if since is not None else 1
+    sustained = signal == "improvement" and held >= SUSTAINED_POINTS
+    if since is None:
+        return signal, sustained, since, words
+    return signal, sustained, since, f"{words} since {since:%B %Y}"
+
+
+def _chart(
+    series: pd.DataFrame,
+    statistic: str,
+    direction: str,
+    baseline: np.ndarray | None,
+    target: float | None,
+) -> SpcResult:
+    """A p-chart for a proportion, an XmR chart otherwise (``baseline`` None: all points)."""
+    dates = series["period_start"].to_numpy()
+    if statistic == "proportion":
+        return p_chart(
+            series["numerator"].to_numpy(float),
+            series["denominator"].to_numpy(float),
+            dates,
+            direction=direction,
+            baseline=baseline,
+            target=target,
+            scale=100.0,
+        )
+    return xmr_chart(
+        series["value"].to_numpy(float),
+        dates,
+        direction=direction,
+        baseline=baseline,
+        target=target,
+    )
+
+
+def _from_spc(
+    base: dict,
+    charts: tuple[SpcResult, SpcResult],
+    series: pd.DataFrame,
+    plan_date: pd.Timestamp,
+) -> IndicatorAssessment:
+    spc, at_plan = charts
+    points = spc.points
+    signal, sustained, since, reason = _chart_signal(spc, plan_date, at_plan)
+    before_plan = since is not None and since <= plan_date
     if spc.trial_limits:
         reason += f" (trial limits: fewer than {MIN_BASELINE_POINTS} baseline points)"
     baseline = series[points["in_baseline"].fillna(False).astype(bool).to_numpy()]
@@ -108,6 +246,8 @@ def _from_spc(base: dict, spc: SpcResult, series: pd.DataFrame) -> IndicatorAsse
         assurance_since=spc.assurance_since,
         assurance_points=spc.assurance_points,
         trial_limits=spc.trial_limits,
+        began_before_plan=before_plan,
+        unstable_baseline=_unstable_baseline(at_plan.points),
         spc=spc,
         baseline_value=_pooled_value(baseline) if len(baseline) else None,
     )
@@ -135,8 +275,14 @@ def assess_indicator(
     baseline_start: object,
     baseline_end: object,
     target: float | None = None,
+    trend_caveat: str = "",
 ) -> IndicatorAssessment:
-    """Assess one indicator's overall monthly series from the indicator table."""
+    """Assess one indicator's overall monthly series from the indicator table.
+
+    ``baseline_end`` is also the plan date: a signal whose run starts on or before it
+    began before the plan (module docstring). ``trend_caveat`` is the definition's caveat
+    on its trend, carried to the verdict.
+    """
     meta = table[table["indicator_id"] == indicator_id]
     if meta.empty:
         raise KeyError(f"{indicator_id} is not in the indicator table")
@@ -147,6 +293,7 @@ def assess_indicator(
         direction=str(first["direction"]),
         unit=str(first["unit"]),
         target=target,
+        trend_caveat=trend_caveat,
     )
     series = _series(table, indicator_id)
     if series.empty:
@@ -169,26 +316,11 @@ def assess_indicator(
     )
     baseline_rows = series[in_baseline]
     if len(series) >= MIN_BASELINE_POINTS and len(baseline_rows) >= 2:
-        dates = series["period_start"].to_numpy()
-        if first["statistic"] == "proportion":
-            spc = p_chart(
-                series["numerator"].to_numpy(float),
-                series["denominator"].to_numpy(float),
-                dates,
-                direction=direction,
-                baseline=in_baseline.to_numpy(),
-                target=target,
-                scale=100.0,
-            )
-        else:
-            spc = xmr_chart(
-                series["value"].to_numpy(float),
-                dates,
-                direction=direction,
-                baseline=in_baseline.to_numpy(),
-                target=target,
-            )
-        return _from_spc(base, spc, series)
+        statistic = str(first["statistic"])
+        spc = _chart(series, statistic, direction, in_baseline.to_numpy(), target)
+        # The chart as it stood at the plan date: the baseline alone.
+        at_plan = _chart(baseline_rows, statistic, direction, None, None)
+        return _from_spc(base, (spc, at_plan), series, pd.Timestamp(baseline_end))
     after = series[~in_baseline]
     if first["statistic"] == "proportion" and len(baseline_rows) and len(after):
         comparison = compare_with_baseline(

@@ -17,7 +17,7 @@ from sendready.core.errors import SendreadyError
 from sendready.core.excel import write_csv
 from sendready.evidence.assessment import IndicatorAssessment, assess_indicator
 from sendready.evidence.verdicts import Verdict, weakness_verdict
-from sendready.indicators import StagedData, compute_indicators
+from sendready.indicators import REGISTRY, StagedData, compute_indicators
 from sendready.indicators.declared import register_profile_indicators
 from sendready.indicators.periods import as_timestamp
 from sendready.metadata.profile import Profile
@@ -72,6 +72,11 @@ def profile_targets(profile: Profile) -> dict[str, float]:
     return targets
 
 
+def _trend_caveat(indicator_id: str) -> str:
+    definition = REGISTRY.get(indicator_id)
+    return definition.trend_caveat if definition is not None else ""
+
+
 def build_evidence(
     profile: Profile,
     staged: Path | StagedData,
@@ -118,7 +123,10 @@ def evidence_from_table(
     targets = profile_targets(profile)
     baseline = (profile.framework.baseline_start, profile.framework.baseline_end)
     assessments = {
-        ind: assess_indicator(table, ind, *baseline, target=targets.get(ind)) for ind in ids
+        ind: assess_indicator(
+            table, ind, *baseline, target=targets.get(ind), trend_caveat=_trend_caveat(ind)
+        )
+        for ind in ids
     }
     verdicts = {}
     for weakness in profile.weaknesses:
@@ -154,7 +162,13 @@ def save_evidence(evidence: Evidence, out_dir: Path) -> list[Path]:
                 "profile": evidence.profile.id,
                 "period_end": evidence.period_end.date().isoformat(),
                 "verdicts": {
-                    wid: {"verdict": v.code, "label": v.label, "reasons": v.reasons}
+                    wid: {
+                        "verdict": v.code,
+                        "label": v.label,
+                        "basis": v.basis,
+                        "reasons": v.reasons,
+                        "cautions": v.cautions,
+                    }
                     for wid, v in evidence.verdicts.items()
                 },
             },

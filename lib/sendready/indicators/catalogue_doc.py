@@ -55,6 +55,7 @@ UNIT_WORDS = {
     "days": "days",
     "per_10000": "rate per 10,000",
     "gbp": "pounds (GBP)",
+    "ratio": "ratio (1 = chance variation only)",
 }
 DIRECTION_WORDS = {
     "up": "higher is better",
@@ -336,6 +337,12 @@ def render_indicator(indicator_id: str) -> str:
     notes = get("notes", "") or ""
     if notes:
         lines.append(f"- **Notes**: {_cell(notes)}")
+    trend_caveat = get("trend_caveat", "") or ""
+    if trend_caveat:
+        # Shown beside every verdict it feeds, and keeps it from a strong verdict alone.
+        lines.append(
+            f"- **Trend caveat** (stated beside the verdicts it feeds): {_cell(trend_caveat)}"
+        )
     return "\n".join(lines) + "\n"
 
 

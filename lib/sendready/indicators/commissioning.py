@@ -184,5 +184,7 @@ register(
         "list of children still waiting does not show here until they are seen: the median "
         "understates waits while a backlog builds. Read it beside JC03 and JC04. Referrals "
         "discharged without being seen are left out. Figures are also given for each service.",
+        trend_caveat="only children already seen have a wait, so the median understates "
+        "waits while a backlog builds",
     )
 )

@@ -46,6 +46,15 @@ TABLE_COLUMNS = [
 OVERALL = ""  # breakdown label of the whole-area row
 
 
+def _no_data_reasons(raw: pd.DataFrame, no_data: pd.Series) -> pd.Series:
+    """Why each row has no data: the compute function's own reason where it gives one
+    (a rolling year not yet covered by the extract), else "no cases in this period"."""
+    given = raw["no_data_reason"] if "no_data_reason" in raw else pd.Series("", index=raw.index)
+    given = given.fillna("").astype(str).to_numpy()
+    reasons = np.where(given != "", given, "no cases in this period")
+    return pd.Series(np.where(no_data, reasons, ""), index=no_data.index, dtype="string")
+
+
 def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) -> pd.DataFrame:
     """Add value, Wilson interval and flags to a compute function's rows."""
     out = raw.copy()
@@ -62,9 +71,7 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
         out["ci_low"] = pd.array(np.asarray(low) * 100, dtype="Float64")
         out["ci_high"] = pd.array(np.asarray(high) * 100, dtype="Float64")
         out["no_data"] = (den.fillna(0) == 0).astype("boolean")
-        out["no_data_reason"] = pd.Series(
-            np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"
-        )
+        out["no_data_reason"] = _no_data_reasons(raw, out["no_data"])
         # Small numbers make a rate unstable and can identify a child: flag both cases.
         out["small_number"] = (
             ((den < small_threshold) | ((num > 0) & (num < small_threshold)))
@@ -75,8 +82,10 @@ def _finish(defn: IndicatorDefinition, raw: pd.DataFrame, small_threshold: int) 
         if "value" not in out:
             out["value"] = num
         out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("Float64")
-        out["ci_low"] = pd.array([pd.NA] * len(out), dtype="Float64")
-        out["ci_high"] = pd.array([pd.NA] * len(out), dtype="Float64")
+        # An interval the compute function gives (an over-dispersion estimate's) is kept.
+        for bound in ("ci_low", "ci_high"):
+            given = out[bound] if bound in out else pd.Series(pd.NA, index=out.index)
+            out[bound] = pd.to_numeric(given, errors="coerce").astype("Float64")
         out["no_data"] = out["value"].isna().astype("boolean")
         out["no_data_reason"] = pd.Series(
             np.where(out["no_data"], "no cases in this period", ""), index=out.index, dtype="string"

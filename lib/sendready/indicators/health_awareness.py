@@ -89,6 +89,8 @@ register(
         "flag; a blank flag counts as no flag. The flag is recorded as it stood at the "
         "extract date, not month by month, so a flag added later also shows in earlier "
         "months and past figures can be overstated.",
+        trend_caveat="the plan flag is recorded as at the extract date, so past figures may "
+        "be overstated and the trend understated",
     )
 )
 register(
@@ -113,7 +115,7 @@ register(
 register(
     training_indicator(
         "HAW05",
-        "Health staff trained on EHC plans",
+        "Health staff trained on EHC plans in the last twelve months",
         "W7",
         "health_practitioner",
         "ehc_plans",

@@ -1,11 +1,22 @@
-"""W6 identification of SEND at school level: ID01-ID06 (docs/indicators.md).
+"""W6 identification of SEND at school level: ID01-ID08 (docs/indicators.md).
 
 Inspectors found identification "inaccurate and inconsistent" between schools. Rates
 differ between schools for good reasons (intake, size), so schools are compared on
-Spiegelhalter funnel plots (docs/method.md) rather than ranked: a school counts as
-inconsistent only when its rate lies outside the 99.8% exact binomial limits around the
-area's own rate. The census indicators have grain ``event``: a value in the month of each
-census and none in between.
+Spiegelhalter funnel plots (docs/method.md) rather than ranked. Two separate questions,
+two separate measures at each census:
+
+- **How much do schools differ beyond chance?** (ID07 SEN support, ID08 EHC plans) The
+  over-dispersion estimate phi with its 95% interval (:mod:`sendready.stats.funnel`): 1
+  means schools differ only as chance allows; 5 means five times the variance. This is
+  the inconsistency itself.
+- **Which schools stand out even allowing for that spread?** (ID01, ID02) Schools beyond
+  the 99.8% limits widened for over-dispersion (additive random effects), as schools to
+  look at. Counted against unwidened limits, the share of schools "outside" would mostly
+  measure the spread (phi) again: with phi near 6 a third of schools fall outside, and
+  the share drops to nothing when the spread narrows, whichever schools are unusual.
+
+The census indicators have grain ``event``: a value in the month of each census and none
+in between.
 """
 
 from __future__ import annotations
@@ -34,7 +45,7 @@ from sendready.indicators.registry import (
 from sendready.indicators.statutory import _decisions
 from sendready.indicators.workforce import training_indicator
 from sendready.metadata.contracts import SEN_TYPES
-from sendready.stats.funnel import classify_units
+from sendready.stats.funnel import classify_units, estimate_overdispersion
 
 # Special schools and pupil referral units take pupils because of their needs, so their
 # rates say nothing about how consistently mainstream schools identify SEND; left in, every
@@ -43,15 +54,31 @@ NOT_IN_FUNNEL = ("special", "pru")
 PLAN_NEEDS = tuple(t for t in SEN_TYPES if t != "NSA")
 OTHER_NEEDS = "other"
 CENSUS_COLUMNS = ("census_date", "school_urn", "phase", "sen_provision", "primary_need")
+# How school funnels are widened when schools differ beyond chance. Additive (random
+# effects) rather than multiplicative: school sizes vary tenfold, and a multiplicative
+# factor keeps the limits of large schools narrow, so large schools would be flagged for
+# differences that are ordinary between schools; an additive between-school variance
+# widens every school's limits by the same real spread of true rates (Spiegelhalter
+# 2005, section 6).
+SCHOOL_OVERDISPERSION = "additive"
 
 FUNNEL_NOTES = (
     "Limits are exact binomial limits (Spiegelhalter 2005) around the rate of all the schools "
-    "in the funnel at that census; schools above or below the 99.8% limits count. The limits "
-    "are not widened for over-dispersion: the spread between schools beyond chance is the "
-    "inconsistency this indicator is meant to show. Special schools and pupil referral units "
-    "are left out. England's rate across all its pupils (DfE, Special educational needs in "
-    "England, January school census) is context for the "
+    "in the funnel at that census, widened for over-dispersion (additive random effects, "
+    "with winsorised z-scores) when schools differ by more than chance; schools above or "
+    "below the widened 99.8% limits count, as schools to look at. How much schools differ "
+    "(the over-dispersion itself) is measured separately, by ID07 and ID08. Special schools "
+    "and pupil referral units are left out. England's rate across all its pupils (DfE, "
+    "Special educational needs in England, January school census) is context for the "
     "funnel's centre, not a benchmark for the share of schools, so no benchmark is attached."
+)
+SPREAD_NOTES = (
+    "Spiegelhalter's (2005) over-dispersion estimate phi: the mean of the schools' squared "
+    "z-scores against the area rate, winsorised at the 10th and 90th percentiles so that a "
+    "few extreme schools do not set it. 1 means schools differ only as chance allows; the "
+    "95% interval treats I x phi as chi-squared on I - 1 degrees of freedom (I schools), an "
+    "approximation. Special schools and pupil referral units are left out. Censuses are a "
+    "year apart, so too few points for a control chart: read the intervals."
 )
 
 
@@ -74,8 +101,9 @@ def _school_counts(census: pd.DataFrame, provision: str, by: list[str]) -> pd.Da
 
 
 def _funnel_bands(count: pd.Series, denominator: pd.Series) -> pd.DataFrame:
-    """Funnel limits and a plain label per unit (see :mod:`sendready.stats.funnel`)."""
-    funnel = classify_units(count, denominator)
+    """Funnel limits, widened for over-dispersion when it is significant, and a plain
+    label per unit (see :mod:`sendready.stats.funnel`)."""
+    funnel = classify_units(count, denominator, overdispersion=SCHOOL_OVERDISPERSION)
     labels = np.select(
         [
             funnel["band_998"] == "above",
@@ -105,6 +133,30 @@ def schools_outside_limits(data: StagedData, periods: pd.DataFrame, provision: s
     out = periods.copy()
     out["numerator"] = outside.to_numpy()
     out["denominator"] = schools.to_numpy()
+    return out
+
+
+def school_spread(data: StagedData, periods: pd.DataFrame, provision: str) -> pd.DataFrame:
+    """The over-dispersion phi of schools' ``provision`` rates at each census, with its
+    95% interval, over the schools in the funnel (ID07, ID08)."""
+    counts = _school_counts(_census_by_period(data, periods), provision, ["p", "school_urn"])
+    columns = {name: pd.Series(np.nan, index=range(len(periods))) for name in ("phi", "lo", "hi")}
+    schools = pd.Series(0, index=range(len(periods)))
+    for p, one_census in counts.groupby(level="p"):
+        estimate = estimate_overdispersion(one_census["count"], one_census["pupils"])
+        if estimate.units >= 2 and np.isfinite(estimate.p_value):
+            columns["phi"][p], columns["lo"][p], columns["hi"][p] = (
+                estimate.phi,
+                estimate.phi_low,
+                estimate.phi_high,
+            )
+        schools[p] = len(one_census)
+    out = periods.copy()
+    out["numerator"] = pd.NA
+    out["denominator"] = schools.to_numpy()
+    out["value"] = columns["phi"].to_numpy()
+    out["ci_low"] = columns["lo"].to_numpy()
+    out["ci_high"] = columns["hi"].to_numpy()
     return out
 
 
@@ -283,31 +335,46 @@ def school_refusal_funnel(
 
 _W6 = ("W6",)
 _CENSUS = ("school_census",)
-for indicator_id, provision, rate_words, pupils_words in (
-    ("ID01", "K", "SEN support", "on SEN support"),
-    ("ID02", "E", "EHC plan", "with an EHC plan"),
+_IN_FUNNEL = "schools in the census (excluding special schools and pupil referral units)"
+for outliers_id, spread_id, provision, rate_words, pupils_words in (
+    ("ID01", "ID07", "K", "SEN support", "on SEN support"),
+    ("ID02", "ID08", "E", "EHC plan", "with an EHC plan"),
 ):
+    # The same census, two questions (module docstring): which schools stand out, and
+    # how much schools differ. Counts of schools and a spread are about no one, so
+    # neither is suppressed.
+    common = dict(sources=_CENSUS, direction="down", weaknesses=_W6, grain="event")
     register(
         IndicatorDefinition(
-            id=indicator_id,
-            title=f"Schools whose {rate_words} rate is outside the expected range",
-            sources=_CENSUS,
+            id=outliers_id,
+            title=f"Schools whose {rate_words} rate stands out even allowing for the "
+            "spread between schools",
             unit="percent",
-            direction="down",
             statistic="proportion",
-            weaknesses=_W6,
-            grain="event",
             compute=partial(schools_outside_limits, provision=provision),
             numerator=f"schools whose share of pupils {pupils_words} lies outside the 99.8% funnel "
-            "limits (above or below)",
-            denominator=(
-                "schools in the census (excluding special schools and pupil referral units)"
-            ),
+            "limits widened for over-dispersion (above or below)",
+            denominator=_IN_FUNNEL,
             notes=FUNNEL_NOTES,
-            # Its counts are of schools, not children: a school is no person to protect.
             about_people=False,
             chart="funnel",
             funnel=SchoolFunnel(provision, f"pupils {pupils_words}"),
+            **common,
+        )
+    )
+    register(
+        IndicatorDefinition(
+            id=spread_id,
+            title=f"How much schools' {rate_words} rates differ beyond chance",
+            unit="ratio",
+            statistic="rate",
+            compute=partial(school_spread, provision=provision),
+            numerator=f"over-dispersion phi of schools' shares of pupils {pupils_words} (1 "
+            "means only chance variation), with its 95% interval",
+            denominator=_IN_FUNNEL,
+            notes=SPREAD_NOTES,
+            about_people=False,
+            **common,
         )
     )
 register(
@@ -377,7 +444,7 @@ register(
 register(
     training_indicator(
         "ID06",
-        "SENCOs trained in the graduated approach",
+        "SENCOs trained in the graduated approach in the last twelve months",
         "W6",
         "senco",
         "graduated_approach",

@@ -133,6 +133,8 @@ register(
         "past periods can look better in a later extract than they did at the time. "
         "Publishing comments and the area's response is expected by law; there is no "
         "national figure to compare with.",
+        trend_caveat="the published flag is read as at the extract date, so past periods "
+        "may look better than they were at the time",
     )
 )
 register(

@@ -20,7 +20,8 @@ from typing import Literal
 
 import pandas as pd
 
-Unit = Literal["percent", "count", "days", "per_10000", "gbp"]
+# ratio: a multiple of a reference (an over-dispersion phi: 1 = chance variation only).
+Unit = Literal["percent", "count", "days", "per_10000", "gbp", "ratio"]
 Direction = Literal["up", "down", "neutral"]
 # month: a value for every calendar month. event: values only in months holding a census
 # or a survey wave; the engine drops the empty months and the quarter takes the latest
@@ -109,6 +110,11 @@ class IndicatorDefinition:
             ``derived`` indicator, ``(results, periods) -> frame`` over
             :class:`IndicatorResults` instead, with ``value`` always given.
         notes: Definition choices a reader should know (caveats).
+        trend_caveat: A caveat that undermines reading a trend in this indicator (how it
+            is recorded can make it rise or fall with no change in practice), in a few
+            words; "" when none. It is stated beside every verdict the indicator feeds,
+            and keeps the indicator from counting towards a strong verdict
+            (:mod:`sendready.evidence.verdicts`).
         derived: Computed from the other indicators' results rather than from staged
             tables (LEAD04 measures the suite's own coverage). The engine computes it
             after the others, and gives it no interval or small-number flag: it counts
@@ -153,6 +159,7 @@ class IndicatorDefinition:
     grain: Grain = "month"
     benchmark_key: str | None = None
     notes: str = ""
+    trend_caveat: str = ""
     derived: bool = False
     about_people: bool = True
     chart: ChartKind = "spc"

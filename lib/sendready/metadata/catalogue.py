@@ -55,6 +55,8 @@ INDICATOR_IDS: tuple[str, ...] = (
     "ID04",
     "ID05",
     "ID06",
+    "ID07",
+    "ID08",
     # W7 health practitioners' awareness of EHC plans
     "HAW01",
     "HAW02",

@@ -74,6 +74,12 @@ class Framework(_Strict):
     baseline_start: dt.date
     baseline_end: dt.date
     history: list[HistoryEvent] = Field(default_factory=list)
+    revisit_date: dt.date | None = Field(
+        None,
+        description="The first day of the re-visit (or monitoring inspection) whose outcome "
+        "the weaknesses record: a pack for a period ending before it must not show the "
+        "outcome",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -274,6 +280,18 @@ class Profile(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError(f"weakness ids repeat: {ids}")
         return weaknesses
+
+    @model_validator(mode="after")
+    def _revisit_dated(self) -> Profile:
+        # An undated outcome would be printed in packs for quarters before anyone knew it.
+        recorded = [w.id for w in self.weaknesses if w.revisit_outcome]
+        if recorded and self.framework.revisit_date is None:
+            raise ValueError(
+                f"weaknesses {', '.join(recorded)} record a revisit_outcome, so "
+                "framework.revisit_date (the first day of the re-visit) is needed: a pack "
+                "shows the outcome only for periods ending on or after it"
+            )
+        return self
 
     @field_validator("sources")
     @classmethod

@@ -32,17 +32,24 @@ from sendready.reports.common import ASSURANCE_SYMBOLS, VARIATION_SYMBOLS, VERDI
 from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
 
 VERDICT_MEANING = {
-    "sustained_improvement": "at least half of the key indicators show improvement that the "
-    "statistics support and that has held, and none shows concern",
-    "some_improvement": "at least one key indicator shows improvement at the latest point",
-    "no_evidence_of_change": "the key indicators vary only as they did before the plan",
-    "deterioration": "more key indicators show a significant worsening than an improvement",
-    "not_enough_data": "too few key indicators have enough data to judge",
+    "sustained_improvement": "at least two key indicators, and at least half of those with "
+    "data, show improvement that the statistics support and that has held, and none shows "
+    "concern",
+    "some_improvement": "more key indicators show improvement than worsening at the latest point",
+    "no_evidence_of_change": "the key indicators vary only as they did before the plan, or "
+    "as many worsen as improve",
+    "some_deterioration": "more key indicators show a significant worsening than an "
+    "improvement, but fewer than two (or under half of those with data)",
+    "deterioration": "at least two key indicators, and at least half of those with data, "
+    "show a significant worsening, outnumbering any improvement",
+    "not_enough_data": "too few key indicators have enough data to judge (more than half "
+    "have none)",
 }
 VERDICT_ORDER = [
     "sustained_improvement",
     "some_improvement",
     "no_evidence_of_change",
+    "some_deterioration",
     "deterioration",
     "not_enough_data",
 ]
@@ -172,7 +179,7 @@ def previous_pack(period_folder: Path) -> PreviousPack | None:
 
 
 # Verdicts that can be ranked from best to worst; "not enough data" cannot.
-_RANKED = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
+_RANKED = VERDICT_ORDER[:-1]
 
 
 def _change_words(now: str, before: str | None, when: str | None) -> str:

@@ -24,7 +24,8 @@ VERDICT_SYMBOLS = {
     "sustained_improvement": "▲▲",
     "some_improvement": "▲",
     "no_evidence_of_change": "■",
-    "deterioration": "▼",
+    "some_deterioration": "▼",
+    "deterioration": "▼▼",
     "not_enough_data": "?",
 }
 VARIATION_SYMBOLS = {
@@ -49,6 +50,7 @@ BADGE_COLOURS = {
     "special_cause_improvement": "#1d4f91",
     "consistently_pass": "#1d4f91",
     "deterioration": "#8a3b00",
+    "some_deterioration": "#8a3b00",
     "special_cause_concern": "#8a3b00",
     "consistently_fail": "#8a3b00",
     "special_cause_neutral": "#5b2a86",

@@ -8,6 +8,7 @@ attributes they use (:class:`IngestOutcome`).
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,60 @@ from sendready.indicators.registry import StagedData
 from sendready.metadata.profile import Profile
 
 NARRATOR_FILE = "narrator.pkl"
+
+# A status recorded in the action plan extract describes the extract date. It stands for
+# the period end only when the extract is the quarter's own, taken within a month of its
+# end; an older period is told from the actions' dates alone (see recorded_status_applies).
+RECORDED_STATUS_WITHIN = pd.Timedelta(days=31)
+
+
+def profile_at(profile: Profile, period_end: object) -> Profile:
+    """The profile as it was known at ``period_end``: the period-end clock.
+
+    A pack for a quarter must know only what was known when the quarter closed. This is
+    the one place where the profile's dated facts are cut at the period end, and every
+    report reads the profile through it (:class:`ReportContext` applies it on creation;
+    report classes call it again on whatever context they are given, which is harmless):
+
+    - history items dated after the period end are dropped;
+    - the publication, plan submission and plan acceptance dates after it are removed;
+    - re-visit outcomes are removed when the re-visit (``framework.revisit_date``) began
+      after it, or has no date.
+
+    Data-driven items are cut at the period end where they are read: indicators by the
+    engine, quotes and survey waves by their dates, action statuses by
+    :func:`recorded_status_applies`.
+    """
+    end = pd.Timestamp(period_end).date()
+    fw = profile.framework
+    later = {
+        name: None
+        for name in ("published", "plan_submitted", "plan_accepted")
+        if getattr(fw, name) is not None and getattr(fw, name) > end
+    }
+    history = [item for item in fw.history if item.date <= end]
+    revisit_known = fw.revisit_date is not None and fw.revisit_date <= end
+    if not revisit_known:
+        later["revisit_date"] = None
+    framework = fw.model_copy(update={**later, "history": history})
+    weaknesses = [
+        w
+        if revisit_known or w.revisit_outcome is None
+        else w.model_copy(update={"revisit_outcome": None})
+        for w in profile.weaknesses
+    ]
+    return profile.model_copy(update={"framework": framework, "weaknesses": weaknesses})
+
+
+def recorded_status_applies(extract_date: object, period_end: object) -> bool:
+    """Whether the action plan's recorded statuses (at risk, not started) may describe
+    ``period_end``: only when the extract was taken on or after it and within
+    :data:`RECORDED_STATUS_WITHIN` of it. A status recorded for a later quarter (or an
+    extract of unknown date) would carry hindsight into an earlier pack."""
+    if extract_date is None or pd.isna(extract_date):
+        return False
+    gap = pd.Timestamp(extract_date) - pd.Timestamp(period_end)
+    return pd.Timedelta(0) <= gap <= RECORDED_STATUS_WITHIN
 
 
 class IngestOutcome(Protocol):
@@ -71,6 +126,11 @@ class ReportContext:
     evidence_key: str = ""
     # What the notebook runs on: code version and folders (sendready.notebook.open_report).
     uses: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The period-end clock: nothing dated after the period end reaches a report.
+        self.profile = profile_at(self.profile, self.evidence.period_end)
+        self.evidence = dataclasses.replace(self.evidence, profile=self.profile)
 
     @property
     def staged_dir(self) -> Path:

@@ -21,9 +21,9 @@ from sendready.reports.common import (
     variation_badge,
     verdict_badge,
 )
-from sendready.reports.context import shared_narrator
-from sendready.reports.narrative.summaries import RULE_STEPS
-from sendready.reports.narrative.words import count_words, share_words
+from sendready.reports.context import profile_at, shared_narrator
+from sendready.reports.narrative.summaries import rule_text
+from sendready.reports.narrative.words import count_words
 
 
 def verdict_rule_text(rule: VerdictRule) -> str:
@@ -33,22 +33,10 @@ def verdict_rule_text(rule: VerdictRule) -> str:
     the reports cannot describe the rule differently (the rule's module docstring is
     written for developers and names configuration keys).
     """
-    least = rule.min_indicators_with_data
-    too_few = (
-        "no key indicator can be judged"
-        if least == 1
-        else f"fewer than {count_words(least)} key indicators can be judged"
-    )
-    steps = [
-        step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
-        for step in RULE_STEPS
-    ]
-    return (
+    return rule_text(
+        rule,
         "Each verdict follows a fixed rule over the key indicators, taking the first step "
-        "that applies: "
-        + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
-        + ". Only the latest point counts: an improvement that has faded is not evidence "
-        "of progress now."
+        "that applies: ",
     )
 
 
@@ -57,11 +45,11 @@ class BoardSummary:
 
     def __init__(self, ctx) -> None:
         self.ctx = ctx
-        self.profile = ctx.profile
+        self.profile = profile_at(ctx.profile, ctx.evidence.period_end)  # the clock
         self.evidence = ctx.evidence
         self.narrator = shared_narrator(ctx)  # suppression marked once per batch
         self.threshold = ctx.profile.disclosure.threshold
-        self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
+        self.wsoa = self.profile.framework.kind == "wsoa-2016"
         self.item = "weakness" if self.wsoa else "priority area"
 
     def _items(self, n: int) -> str:

@@ -31,7 +31,7 @@ from sendready.reports.common import (
     show,
     verdict_badge,
 )
-from sendready.reports.context import shared_narrator
+from sendready.reports.context import profile_at, recorded_status_applies, shared_narrator
 
 QUOTE_LIMIT = 5
 SOURCE_WORDS = {
@@ -60,14 +60,15 @@ class WeaknessReport:
 
     def __init__(self, ctx, weakness_id: str, commentary_dir: str = "") -> None:
         self.ctx = ctx
-        self.profile = ctx.profile
-        self.weakness = ctx.profile.weakness(weakness_id)
+        # Only what was known at the period end (the clock; also applied by ReportContext).
+        self.profile = profile_at(ctx.profile, ctx.evidence.period_end)
+        self.weakness = self.profile.weakness(weakness_id)
         self.evidence = ctx.evidence
         self.verdict = ctx.evidence.verdicts[weakness_id]
         self.narrator = shared_narrator(ctx)  # suppression marked once per batch
         self.threshold = ctx.profile.disclosure.threshold
         self.commentary_dir = Path(commentary_dir) if commentary_dir else None
-        self.wsoa = ctx.profile.framework.kind == "wsoa-2016"
+        self.wsoa = self.profile.framework.kind == "wsoa-2016"
 
     # --- sections ---------------------------------------------------------------------
 
@@ -161,7 +162,13 @@ class WeaknessReport:
         if mine.empty:
             parts.append(paragraph(f"The action plan holds no actions for {self.weakness.id}."))
             return "".join(parts)
-        status = actions_status_at(mine, self.evidence.period_end)
+        status = actions_status_at(
+            mine,
+            self.evidence.period_end,
+            use_recorded=recorded_status_applies(
+                getattr(self.ctx.data, "extract_date", None), self.evidence.period_end
+            ),
+        )
         parts.append(
             panels.actions_chart_html(
                 pd.DataFrame({"status": status}),
@@ -309,11 +316,17 @@ def quarantined_share(source: dict) -> str:
     return "fewer than 0.1%" if 0 < share < 0.05 else format_percent(share)
 
 
-def actions_status_at(actions: pd.DataFrame, period_end: pd.Timestamp) -> pd.Series:
+def actions_status_at(
+    actions: pd.DataFrame, period_end: pd.Timestamp, *, use_recorded: bool = False
+) -> pd.Series:
     """Each action's status as at the period end, derived from its dates.
 
     The extract's ``status`` describes the extract date, which may be later than the
-    period being reported; dates let an earlier quarter be reported as it stood.
+    period being reported; dates let an earlier quarter be reported as it stood: complete
+    when completed by the period end, overdue when due before it and not complete, else
+    on track (open and not yet due). Only with ``use_recorded`` (the extract is the
+    quarter's own: :func:`sendready.reports.context.recorded_status_applies`) do the
+    recorded at risk and not started, which dates alone cannot show, replace on track.
     """
     end = pd.Timestamp(period_end)
     done = actions["completed_date"].notna() & (actions["completed_date"] <= end)
@@ -321,11 +334,10 @@ def actions_status_at(actions: pd.DataFrame, period_end: pd.Timestamp) -> pd.Ser
     status = pd.Series("on_track", index=actions.index, dtype="string")
     status[overdue] = "overdue"
     status[done] = "complete"
-    # Where the period end is the extract's own date, the recorded status adds at_risk and
-    # not_started, which dates alone cannot show.
-    recorded = actions["status"].astype("string")
-    keep = ~done & ~overdue & recorded.isin(["at_risk", "not_started"])
-    status[keep] = recorded[keep]
+    if use_recorded:
+        recorded = actions["status"].astype("string")
+        keep = ~done & ~overdue & recorded.isin(["at_risk", "not_started"])
+        status[keep] = recorded[keep]
     return status
 
 

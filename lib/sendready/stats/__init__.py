@@ -18,6 +18,7 @@ from sendready.stats.funnel import (
     funnel_curves,
     funnel_limits,
     overall_rate,
+    phi_interval,
 )
 from sendready.stats.intervals import (
     BaselineComparison,
@@ -51,6 +52,7 @@ __all__ = [
     "newcombe_difference_interval",
     "overall_rate",
     "p_chart",
+    "phi_interval",
     "two_proportion_z_test",
     "wilson_interval",
     "xmr_chart",

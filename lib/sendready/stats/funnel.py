@@ -26,11 +26,20 @@ may fall outside the 95% limits. With z-scores ``z_i = (y_i - p0) / sqrt(p0 (1 -
 winsorised at their 10th and 90th percentiles (so the outliers being looked for do not
 inflate the estimate), ``phi = mean(z_i^2)``. ``I * phi`` is compared with a chi-squared
 distribution on ``I - 1`` degrees of freedom; limits are widened only when that test is
-significant at 5%. Two ways to widen:
+significant at 5%, and only with at least ten units (:data:`MIN_UNITS_TO_WIDEN`). Two
+ways to widen:
 
 - multiplicative (default): variance ``phi * p0 (1 - p0) / n``;
 - additive random effects (DerSimonian-Laird): variance ``p0 (1 - p0) / n + tau^2`` with
   ``tau^2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w)``, ``w_i = 1 / s_i^2``.
+
+**How much spread** (the over-dispersion itself, reported as its own measure). Treating
+``I * phi / phi_true`` as chi-squared on ``I - 1`` degrees of freedom (exact for normal
+z-scores without winsorising, a working approximation with it), a 95% interval for the
+true ``phi`` is ``I * phi / chi2(0.975; I - 1)`` to ``I * phi / chi2(0.025; I - 1)``. An
+interval that lies wholly above 1 says the units differ by more than chance; its size
+says by how much, which an outlier count cannot: the number of units beyond unwidened
+limits rises and falls mostly with ``phi``.
 
 Spiegelhalter draws over-dispersed limits from the normal approximation. This module keeps
 the exact limits and scales their distance from ``p0`` by the ratio of the inflated to the
@@ -54,6 +63,10 @@ Overdispersion = Literal["none", "multiplicative", "additive"]
 LEVELS = {"95": 0.95, "998": 0.998}
 WINSOR_FRACTION = 0.10  # Spiegelhalter 2005: winsorise z-scores at 10% and 90%
 OVERDISPERSION_SIGNIFICANCE = 0.05
+# Fewer units than this give too rough an estimate of phi to set limits on (with four
+# units its 95% interval can run from 3 to over 100): limits are then left unwidened, and
+# the estimate, reported with its interval, says how uncertain the spread is.
+MIN_UNITS_TO_WIDEN = 10
 
 
 def exact_binomial_limit(denominators: ArrayLike, p0: float, probability: float) -> np.ndarray:
@@ -125,6 +138,8 @@ class OverdispersionEstimate:
         units: Units with a denominator above 0 (``I``).
         p_value: Chi-squared test of ``I phi`` on ``I - 1`` degrees of freedom.
         overdispersed: True when ``phi > 1`` and ``p_value < 0.05``: limits should widen.
+        phi_low, phi_high: Approximate 95% interval for the true ``phi`` (module
+            docstring); NaN with fewer than two units.
     """
 
     phi: float
@@ -132,6 +147,8 @@ class OverdispersionEstimate:
     units: int
     p_value: float
     overdispersed: bool
+    phi_low: float = np.nan
+    phi_high: float = np.nan
 
 
 def _counts(numerators: ArrayLike, denominators: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -182,7 +199,22 @@ def estimate_overdispersion(
     tau2 = float(max(0.0, excess / (w.sum() - (w**2).sum() / w.sum())))
     p_value = float(stats.chi2.sf(units * phi, units - 1))
     overdispersed = phi > 1 and p_value < OVERDISPERSION_SIGNIFICANCE
-    return OverdispersionEstimate(phi, tau2, units, p_value, overdispersed)
+    low, high = phi_interval(phi, units)
+    return OverdispersionEstimate(phi, tau2, units, p_value, overdispersed, low, high)
+
+
+def phi_interval(phi: float, units: int, coverage: float = 0.95) -> tuple[float, float]:
+    """Approximate interval for the true over-dispersion from an estimate on ``units``
+    units: ``I phi / chi2((1 + c) / 2; I - 1)`` to ``I phi / chi2((1 - c) / 2; I - 1)``
+    (module docstring). NaN for fewer than two units."""
+    if units < 2 or not np.isfinite(phi):
+        return np.nan, np.nan
+    df = units - 1
+    tail = (1 - coverage) / 2
+    return (
+        float(units * phi / stats.chi2.ppf(1 - tail, df)),
+        float(units * phi / stats.chi2.ppf(tail, df)),
+    )
 
 
 def classify_units(
@@ -200,7 +232,8 @@ def classify_units(
         p0: Target proportion; default the pooled rate of these units.
         overdispersion: ``"none"``, ``"multiplicative"`` or ``"additive"``; the adjustment is
             applied only when :func:`estimate_overdispersion` finds significant
-            over-dispersion, and the ``phi``/``tau2`` used are in the frame's ``attrs``.
+            over-dispersion among at least :data:`MIN_UNITS_TO_WIDEN` units, and the
+            ``phi``/``tau2`` used are in the frame's ``attrs``.
 
     Returns:
         One row per unit (input index kept for Series): ``numerator, denominator,
@@ -214,9 +247,10 @@ def classify_units(
         p0 = overall_rate(x, n)
     estimate = estimate_overdispersion(x, n, p0)
     phi, tau2 = 1.0, 0.0
-    if estimate.overdispersed and overdispersion == "multiplicative":
+    widen = estimate.overdispersed and estimate.units >= MIN_UNITS_TO_WIDEN
+    if widen and overdispersion == "multiplicative":
         phi = estimate.phi
-    elif estimate.overdispersed and overdispersion == "additive":
+    elif widen and overdispersion == "additive":
         tau2 = estimate.tau2
     index = next((v.index for v in (numerators, denominators) if isinstance(v, pd.Series)), None)
     limits = funnel_limits(pd.Series(n, index=index), p0, phi=phi, tau2=tau2)

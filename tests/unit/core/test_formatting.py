@@ -114,6 +114,8 @@ def test_format_date_single_digit_day():
         (1234, "count", "1,234"),
         (2.25, "count", "2.3"),
         (5, "anything", "5"),
+        (1.0275, "ratio", "1.0"),  # an over-dispersion phi keeps its decimal
+        (5.74, "ratio", "5.7"),
     ],
 )
 def test_format_value_by_unit(value, unit, expected):

@@ -209,6 +209,9 @@ def test_health_staff_training_against_latest_headcount():
     training = staged(
         "training",
         [
+            # Twelve months before January 2019's end: outside every window charted below
+            # (a cumulative count kept it for ever).
+            _training("T0", "2018-01-31"),
             _training("T1", "2018-06-01"),
             _training("T2", "2018-07-01"),
             _training("T3", "2019-01-31"),  # on the month end: counts in January
@@ -221,11 +224,18 @@ def test_health_staff_training_against_latest_headcount():
     )
     data = StagedData(tables={"workforce": workforce, "training": training})
     months, quarter = _rows("HAW05", data)
-    # January: T1-T3 of 10 + 5 (31 March 2018). February: T1-T4 of 12 + 4 (15 February
-    # 2019). March: T1-T5 of 16.
+    # Rolling twelve months. January 2019 (1 February 2018 to 31 January 2019): T1-T3 of
+    # 10 + 5 (31 March 2018); T0, completed on 31 January 2018, has dropped out. February:
+    # T1-T4 of 12 + 4 (15 February 2019). March: T1-T5 of 16.
     assert _pair(months.loc[D("2019-01-01")]) == (3, 15)
     assert _pair(months.loc[D("2019-02-01")]) == (4, 16)
     assert _pair(quarter) == (5, 16)
+    # A year later, with nothing completed after T6 (April 2019), the measure falls rather
+    # than holding at its peak: the year to 31 January 2020 starts after 31 January 2019,
+    # so T1-T3 have dropped out and T4, T5 and T6 remain, 3 of 16.
+    later = compute_indicator(REGISTRY["HAW05"], data, "2020-01-31", "2019-12-01")
+    row = later[later["period_type"] == "month"].iloc[-1]
+    assert (row["numerator"], row["denominator"]) == (3, 16)
 
 
 def test_missing_source_says_no_data_with_reason():

@@ -1,4 +1,4 @@
-"""W6 identification indicators (ID01-ID06) against hand-counted staged fixtures."""
+"""W6 identification indicators (ID01-ID08) against hand-counted staged fixtures."""
 
 from __future__ import annotations
 
@@ -85,7 +85,17 @@ def _rows(indicator_id, data=CENSUS, start=START):
     )
 
 
-def test_sen_support_funnel_counts_only_schools_beyond_99_8_limits():
+# 17 January 2019 by hand, SEN support: area rate p0 = (30 * 3 + 80) / 800 = 21.25%; at
+# n = 200 the binomial sd is sqrt(0.2125 * 0.7875 / 200) = 2.893 points, so three schools
+# at 15% have z = -2.160 and Delta (40%) z = 6.481. Winsorised at numpy's linear 10th and
+# 90th percentiles (-2.160 and -2.160 + 0.7 * 8.641 = 3.889): phi = (3 * 4.666 + 15.12) / 4
+# = 7.28, I phi = 29.1 on 3 degrees of freedom (p < 0.001): over-dispersed, but four
+# schools are too few to set limits on the estimate (MIN_UNITS_TO_WIDEN), so the limits
+# stay unwidened here; the spread is reported by ID07.
+SPREAD_2019 = 7.28
+
+
+def test_sen_support_funnel_counts_schools_beyond_99_8_limits():
     months, quarter = _rows("ID01")
     # Only the two census months have rows (grain event).
     assert list(months.index) == [D("2018-01-01"), D("2019-01-01")]
@@ -94,16 +104,59 @@ def test_sen_support_funnel_counts_only_schools_beyond_99_8_limits():
         months.loc[D("2018-01-01"), "numerator"],
         months.loc[D("2018-01-01"), "denominator"],
     ) == (0, 4)
-    # 2019: area rate (30 * 3 + 80) / 800 = 21.25%; at n = 200 the normal approximation
-    # gives 99.8% limits of 21.25 -/+ 3.09 * 2.89 = 12.3% and 30.2%. Delta (40%) is above;
-    # the others (15%) are within (below the 95% limit of about 15.6%, which does not count).
-    # The special school is left out; the partial census of 3 January is ignored.
+    # 2019: the normal approximation gives 99.8% limits of 21.25 -/+ 3.09 * 2.89 = 12.3%
+    # and 30.2%. Delta (40%) is above; the others (15%) are within (below the 95% limit of
+    # about 15.6%, which does not count). The special school is left out; the partial
+    # census of 3 January is ignored.
     assert (
         months.loc[D("2019-01-01"), "numerator"],
         months.loc[D("2019-01-01"), "denominator"],
     ) == (1, 4)
     assert (quarter.iloc[0]["numerator"], quarter.iloc[0]["denominator"]) == (1, 4)
     assert quarter.iloc[0]["period_start"] == D("2019-01-01")
+
+
+def test_spread_between_schools_is_its_own_series():
+    months, quarter = _rows("ID07")
+    assert list(months.index) == [D("2018-01-01"), D("2019-01-01")]
+    # 2018: every school at the area rate: every z is 0, phi 0.
+    assert months.loc[D("2018-01-01"), "value"] == pytest.approx(0.0)
+    row = months.loc[D("2019-01-01")]
+    assert row["value"] == pytest.approx(SPREAD_2019, abs=0.01)
+    assert row["denominator"] == 4
+    # Interval: 4 phi over the chi-squared quantiles on 3 df (9.348 and 0.2158).
+    assert row["ci_low"] == pytest.approx(4 * row["value"] / 9.348, rel=1e-3)
+    assert row["ci_high"] == pytest.approx(4 * row["value"] / 0.2158, rel=1e-3)
+    assert quarter.iloc[0]["value"] == pytest.approx(row["value"])
+    # EHC plans: p0 = 32 / 800 = 4%, sd 1.386 points; z = -1.443 (three schools at 2%)
+    # and 4.330 (Gamma, 10%); winsorised at -1.443 and -1.443 + 0.7 * 5.774 = 2.598:
+    # phi = (3 * 2.083 + 6.75) / 4 = 3.25.
+    plans, _ = _rows("ID08")
+    assert plans.loc[D("2019-01-01"), "value"] == pytest.approx(3.25, abs=0.01)
+
+
+def _spread_census():
+    """Twenty-one secondary schools of 2,000 pupils on 17 January 2019: twenty spread from
+    15% to 24.5% on SEN support (a spread far beyond chance), one at 35%."""
+    rows, first = [], 0
+    for i, k in enumerate([300 + 10 * j for j in range(20)] + [700]):
+        urn = f"2000{i:02d}"
+        rows += _pupils("2019-01-17", urn, f"S{i}", "secondary", k=k, n=2000 - k, first=first)
+        first += 2000
+    return StagedData(tables={"school_census": staged("school_census", rows)})
+
+
+def test_outliers_are_counted_against_limits_widened_for_the_spread():
+    data = _spread_census()
+    _, quarter = _rows("ID01", data)
+    # Only the school at 35% stands out (the limits are checked against a second method in
+    # tests/unit/stats/test_funnel.py); unwidened, about half the schools would count.
+    assert (quarter.iloc[0]["numerator"], quarter.iloc[0]["denominator"]) == (1, 21)
+    _, spread = _rows("ID07", data)
+    assert spread.iloc[0]["value"] > 5 and spread.iloc[0]["ci_low"] > 1
+    funnel = school_identification_funnel(data, "2019-01-17").set_index("school_urn")
+    assert funnel.attrs["tau2"] > 0
+    assert list(funnel.index[funnel["band_998"] != "within"]) == ["200020"]
 
 
 def test_ehc_plan_funnel_finds_the_high_school():
@@ -274,19 +327,24 @@ def test_refusals_by_requesting_school():
 
 def test_refusal_funnel_flags_an_outlier_school():
     rows = []
-    for urn, refused in (("100001", 2), ("100002", 20), ("100003", 20), ("100004", 20)):
+    refusals = (2, 20, 19, 21, 18, 22, 20, 19, 21, 20)
+    for k, refused in enumerate(refusals):
+        urn = f"10000{k}"
         rows += [
             _decision(f"{urn}-{i}", urn, "not_assess" if i < refused else "assess")
             for i in range(40)
         ]
     data = StagedData(tables={"ehc_requests": staged("ehc_requests", rows)})
     funnel = school_refusal_funnel(data, "2019-01-01", "2019-12-31").set_index("school_urn")
-    # p0 = 62 / 160 = 38.75%; at n = 40 the lower 99.8% limit is about
-    # 38.75 - 3.09 * 7.7 = 15%: 2/40 = 5% is below it, 50% is within.
-    assert funnel.attrs["p0"] == pytest.approx(62 / 160)
-    assert funnel.loc["100001", "classification"] == "below 99.8% limit"
-    assert (funnel["classification"] == "within limits").sum() == 3
-    assert funnel.loc["100002", "decisions"] == 40 and funnel.loc["100002", "refused"] == 20
+    # p0 = 182 / 400 = 45.5%. The nine ordinary schools differ only as chance allows, and
+    # winsorising sets the outlier's z (-5.1) to the 10th percentile, so phi is below 1
+    # (no widening). At n = 40 the lower 99.8% limit is about 45.5 - 3.09 * 7.9 = 21%:
+    # 2/40 = 5% is below it; 45% to 55% are within.
+    assert funnel.attrs["p0"] == pytest.approx(182 / 400)
+    assert funnel.attrs["tau2"] == 0.0
+    assert funnel.loc["100000", "classification"] == "below 99.8% limit"
+    assert (funnel["classification"] == "within limits").sum() == 9
+    assert funnel.loc["100001", "decisions"] == 40 and funnel.loc["100001", "refused"] == 20
 
 
 def test_senco_training_is_capped_at_headcount():
@@ -316,8 +374,8 @@ def test_senco_training_is_capped_at_headcount():
                 organisation="School",
                 staff_group="senco",
                 course="ehc_plans",
-                completed_date="2018-06-01",
-            ),  # another course
+                completed_date="2017-06-01",
+            ),  # another course; the extract's first record: it covers June 2017 onwards
             dict(
                 record_id="T10",
                 organisation="School",
@@ -338,3 +396,11 @@ def test_senco_training_is_capped_at_headcount():
         months.loc[D("2019-01-01"), "denominator"],
     ) == (3, 3)
     assert (quarter.iloc[0]["numerator"], quarter.iloc[0]["denominator"]) == (5, 8)
+    # A rolling year starting before the extract's first record (1 June 2017) is no year:
+    # May 2018's window opens on 31 May 2017, so it has no figure and says why.
+    may = months.loc[D("2018-05-01")]
+    assert (
+        bool(may["no_data"])
+        and "starts on 1 June 2017, less than twelve months" in may["no_data_reason"]
+    )
+    assert not bool(months.loc[D("2018-06-01"), "no_data"])

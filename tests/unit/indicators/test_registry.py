@@ -93,10 +93,12 @@ def test_a_funnel_needs_its_provision():
 def test_about_people_is_false_only_where_the_count_is_of_something_else(defn):
     if defn.about_people:
         return
-    # Either the suite's own indicators (a derived indicator), or schools outside funnel
-    # limits: numerator and denominator both count schools, not pupils.
+    # Either the suite's own indicators (a derived indicator), schools outside funnel
+    # limits (numerator and denominator both count schools, not pupils), or the spread
+    # between schools (a ratio over schools: ID07, ID08).
     counts_schools = defn.numerator.startswith("schools") and defn.denominator.startswith("schools")
-    assert defn.derived or (defn.chart == "funnel" and counts_schools), defn.numerator
+    spread = defn.unit == "ratio" and defn.denominator.startswith("schools")
+    assert defn.derived or spread or (defn.chart == "funnel" and counts_schools), defn.numerator
 
 
 def test_person_level_follows_the_definition():

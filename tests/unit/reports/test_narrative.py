@@ -29,6 +29,14 @@ from sendready.reports.narrative import (
 )
 
 BASELINE = ("2016-04-01", "2017-10-31")  # 19 months, as the Bury 2017 profile
+# A weakness judged on two key indicators, EHC01 and EHC06.
+TWO_KEYS = Weakness(
+    id="W9",
+    title="timeliness of plans",
+    inspectors_found="late plans",
+    success_looks_like="plans on time",
+    indicators=["EHC01", "EHC06"],
+)
 
 
 @pytest.fixture(scope="module")
@@ -315,17 +323,14 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
         assurance="consistently_fail",
     )
     verdict = weakness_verdict("W9", [improving, flat], VerdictRule())
-    weakness = Weakness(
-        id="W9",
-        title="timeliness of plans",
-        inspectors_found="late plans",
-        success_looks_like="plans on time",
-        indicators=["EHC01", "EHC06"],
-    )
+    weakness = TWO_KEYS
     summary = weakness_summary(weakness, verdict, table, 6)
-    # One of two improving and sustained: half, which meets the default share of 0.5.
-    assert verdict.code == "sustained_improvement"
-    assert summary.startswith("W9, timeliness of plans: evidence of sustained improvement.")
+    # One of two improving and sustained: half, which meets the default share of 0.5, but
+    # one indicator alone never carries a weakness to "sustained improvement".
+    assert verdict.code == "some_improvement"
+    assert summary.startswith(
+        "W9, timeliness of plans: some evidence of improvement (rests on 2 of 2 key indicators)."
+    )
     assert (
         "EHC plans issued within 20 weeks, at 71.7% (43 of 60) in the quarter to 31 March "
         "2019, has improved significantly since June 2018" in summary
@@ -337,9 +342,11 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
     for a in verdict.assessments:
         assert a.indicator_id in explanation
     assert "Here both key indicators can be judged" in explanation
-    assert "one shows a significant improvement (one sustained)" in explanation
-    assert "at least half" in explanation
-    assert explanation.endswith("so the verdict is “Evidence of sustained improvement”.")
+    assert "one shows a significant improvement (one sustained at full weight)" in explanation
+    assert "The verdict rests on 2 of 2 key indicators." in explanation
+    assert "improvements outnumber deteriorations" in explanation
+    assert "One indicator alone never carries a whole weakness" in explanation
+    assert explanation.endswith("so the verdict is “Some evidence of improvement”.")
 
 
 def test_verdict_explanation_for_not_enough_data():
@@ -537,3 +544,57 @@ def test_summary_html_escapes_free_text():
     verdict = weakness_verdict("W9", [_assessment("improvement")], VerdictRule())
     markup = weakness_summary_html(weakness, verdict, _table(NUMS), 6)
     assert "<b>" not in markup and "&lt;b&gt;timeliness&lt;/b&gt;" in markup
+
+
+def test_a_change_that_began_before_the_plan_is_never_worded_as_progress_since(table):
+    early = _assessment(
+        "improvement",
+        sustained=True,
+        since="2016-09-01",
+        began_before_plan=True,
+        variation="special_cause_improvement",
+    )
+    flat = _assessment("no_change", indicator_id="EHC06", title="Annual reviews held on time")
+    verdict = weakness_verdict("W9", [early, flat], VerdictRule())
+    weakness = TWO_KEYS
+    # Not counted: nothing improves since the plan.
+    assert verdict.code == "no_evidence_of_change"
+    summary = weakness_summary(weakness, verdict, table, 6)
+    assert (
+        "has improved significantly, a change that began before the plan (since September "
+        "2016), not counted as change since the plan." in summary
+    )
+    assert "since September 2016 and the improvement has held" not in summary
+    assert "Weighed with care: EHC01: the change began before the plan" in summary
+    assert spc_sentence(early).endswith(
+        ", a change that began before the plan (since September 2016), not counted as "
+        "change since the plan."
+    )
+    explanation = verdict_explanation(verdict, VerdictRule())
+    assert "a change that began before the plan (since September 2016)" in explanation
+    assert "one changed before the plan and is not counted" in explanation
+
+
+def test_the_spread_between_schools_is_given_with_its_interval():
+    row = pd.Series(
+        {
+            "title": "How much schools' SEN support rates differ beyond chance",
+            "breakdown": "",
+            "unit": "ratio",
+            "statistic": "rate",
+            "period_type": "quarter",
+            "period_start": pd.Timestamp("2019-01-01"),
+            "period_end": pd.Timestamp("2019-01-31"),
+            "numerator": pd.NA,
+            "denominator": 76.0,
+            "value": 5.74,
+            "ci_low": 4.31,
+            "ci_high": 8.02,
+            "no_data": False,
+            "suppressed": False,
+        }
+    )
+    assert level_sentence(row, 6) == (
+        "In January 2019, the latest census or survey wave, the figure for how much schools' "
+        "SEN support rates differ beyond chance was 5.7 (95% interval 4.3 to 8.0)."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ from sendready.stats.funnel import (
     funnel_curves,
     funnel_limits,
     overall_rate,
+    phi_interval,
 )
 
 SHARED_DATA = SHARED_ROOT / "data"
@@ -151,6 +154,75 @@ def test_classify_applies_the_estimated_adjustment():
     assert ratio.iloc[0] == pytest.approx(np.sqrt(2.176))
     additive = classify_units(KNOWN_COUNTS, [100] * 10, p0=0.5, overdispersion="additive")
     assert additive.attrs["tau2"] == pytest.approx(12.76 / 3600)
+
+
+def test_too_few_units_are_not_widened_however_spread():
+    # Four units of 100 at 20%, 20%, 20% and 60%: phi is far above 1 and significant, but
+    # four units are too few to set limits on (MIN_UNITS_TO_WIDEN): the limits stay plain.
+    counts, sizes = [20, 20, 20, 60], [100] * 4
+    assert estimate_overdispersion(counts, sizes).overdispersed
+    result = classify_units(counts, sizes, overdispersion="additive")
+    assert result.attrs["tau2"] == 0.0 and result.attrs["phi"] == 1.0
+
+
+def test_phi_interval_by_hand():
+    # The constructed set: I phi = 21.76 on 9 degrees of freedom. Chi-squared table values
+    # for 9 df: 19.023 (upper 2.5%) and 2.700 (lower 2.5%). Interval for the true phi:
+    # 21.76 / 19.023 = 1.1439 to 21.76 / 2.700 = 8.059: wholly above 1.
+    estimate = estimate_overdispersion(KNOWN_COUNTS, [100] * 10, p0=0.5)
+    assert estimate.phi_low == pytest.approx(21.76 / 19.023, rel=1e-3)
+    assert estimate.phi_high == pytest.approx(21.76 / 2.700, rel=1e-3)
+    assert phi_interval(2.176, 10) == pytest.approx((estimate.phi_low, estimate.phi_high))
+    assert all(np.isnan(v) for v in phi_interval(2.0, 1))
+
+
+def _second_method(x: np.ndarray, n: np.ndarray) -> tuple[float, float, float]:
+    """p0, phi and tau^2 written out from Spiegelhalter's formulae with plain Python:
+    winsorising by sorting and interpolating by hand, not with numpy's quantile."""
+    p0 = float(sum(x) / sum(n))
+    s = [math.sqrt(p0 * (1 - p0) / k) for k in n]
+    z = [(xi / ni - p0) / si for xi, ni, si in zip(x, n, s, strict=True)]
+    ordered = sorted(z)
+
+    def percentile(q: float) -> float:
+        position = q * (len(ordered) - 1)
+        below = math.floor(position)
+        above = min(below + 1, len(ordered) - 1)
+        return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+    low, high = percentile(0.1), percentile(0.9)
+    phi = sum(min(max(v, low), high) ** 2 for v in z) / len(z)
+    w = [1 / si**2 for si in s]
+    tau2 = (len(z) * phi - (len(z) - 1)) / (sum(w) - sum(v * v for v in w) / sum(w))
+    return p0, phi, max(tau2, 0.0)
+
+
+def test_widened_limits_find_the_outlier_not_the_spread():
+    # 21 schools of 2,000 pupils: twenty spread evenly from 15% to 24.5% (a spread far
+    # beyond chance: the binomial sd at n = 2,000 is under 1 point) and one at 35%.
+    n = np.full(21, 2000.0)
+    x = np.array([300.0 + 10 * i for i in range(20)] + [700.0])
+    p0, phi, tau2 = _second_method(x, n)
+    estimate = estimate_overdispersion(x, n)
+    assert estimate.phi == pytest.approx(phi) and estimate.tau2 == pytest.approx(tau2)
+    assert estimate.overdispersed and phi > 5
+    plain = classify_units(x, n)
+    # Against unwidened limits half the schools are "outside": that counts the spread.
+    assert (plain["band_998"] != "within").sum() >= 8
+    additive = classify_units(x, n, overdispersion="additive")
+    multiplicative = classify_units(x, n, overdispersion="multiplicative")
+    # Second method, the normal approximation (close at n = 2,000): p0 +/- 3.0902 sd, with
+    # sd^2 = p0 (1 - p0) / n + tau^2 (additive) or phi p0 (1 - p0) / n (multiplicative).
+    binomial = p0 * (1 - p0) / 2000
+    for frame, variance in ((additive, binomial + tau2), (multiplicative, phi * binomial)):
+        assert frame["upper_998"].iloc[0] == pytest.approx(
+            p0 + 3.0902 * math.sqrt(variance), abs=0.001
+        )
+        assert frame["lower_998"].iloc[0] == pytest.approx(
+            p0 - 3.0902 * math.sqrt(variance), abs=0.001
+        )
+        # Only the school at 35% stands out once the spread is allowed for.
+        assert list(frame.index[frame["band_998"] != "within"]) == [20]
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared published data folder not present")

@@ -39,6 +39,7 @@ from sendready.reports.narrative.words import (
     month_label,
     period_phrase,
     rule_words,
+    since_phrase,
 )
 from sendready.stats.spc import ASSURANCE_LABELS, MIN_BASELINE_POINTS, VARIATION_LABELS
 
@@ -71,6 +72,12 @@ def figure(row: pd.Series) -> str:
         and row.get("reading", "pooled") == "pooled"
     ):
         return f"a monthly average of {value}"
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if str(row["unit"]) == "ratio" and not (pd.isna(low) or pd.isna(high)):
+        # The spread between schools: its interval says how sure the estimate is.
+        return (
+            f"{value} (95% interval {format_value(low, 'ratio')} to {format_value(high, 'ratio')})"
+        )
     if statistic == "median" and not pd.isna(den):
         return f"{value} (the median of {format_count(den)} cases)"
     if not pd.isna(num) and not pd.isna(den) and statistic in ("proportion", "rate"):
@@ -167,10 +174,10 @@ def signal_clause(assessment: IndicatorAssessment, against: str = "") -> str:
         phrase = "a significant and sustained improvement"
     if against:
         phrase += f" {against}"
-    if signal in ("improvement", "concern", "neutral_change") and assessment.since is not None:
-        phrase += f" since {month_label(assessment.since)}"
     if signal == "neutral_change":
         phrase += " (on a measure where neither direction is better)"
+    if signal in ("improvement", "concern", "neutral_change"):
+        phrase += since_phrase(assessment)
     return phrase
 
 
@@ -282,10 +289,15 @@ def spc_sentence(assessment: IndicatorAssessment) -> str:
     label = (
         NEUTRAL_VARIATION if variation == "special_cause_neutral" else VARIATION_LABELS[variation]
     )
-    if assessment.since is not None and variation.startswith("special_cause"):
-        label += f" since {month_label(assessment.since)}"
     rule = rule_words(assessment)
-    return f"{label} ({rule})." if rule else f"{label}."
+    special = variation.startswith("special_cause")
+    if special and not assessment.began_before_plan:
+        label += since_phrase(assessment)  # " since March 2018", before the rule
+    if rule:
+        label += f" ({rule})"
+    if special and assessment.began_before_plan:
+        label += since_phrase(assessment)  # ", a change that began before the plan ..."
+    return f"{label}."
 
 
 def target_sentence(row: pd.Series, assessment: IndicatorAssessment, threshold: int) -> str | None:

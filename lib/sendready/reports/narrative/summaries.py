@@ -25,9 +25,9 @@ from sendready.reports.narrative.words import (
     capitalise,
     count_words,
     indicator_name,
-    month_label,
     period_words,
     share_words,
+    since_phrase,
 )
 
 
@@ -58,9 +58,9 @@ def _shows(a: IndicatorAssessment, period_named: bool = False) -> str:
         # once (by the figure before it, when that is shown).
         return WAVE_VERBS[a.signal] + ("" if period_named else f" {WAVE}")
     verb = SIGNAL_VERBS[a.signal]
-    if a.signal in ("improvement", "concern", "neutral_change") and a.since is not None:
-        verb += f" since {month_label(a.since)}"
-    if a.signal == "improvement" and a.sustained:
+    if a.signal in ("improvement", "concern", "neutral_change"):
+        verb += since_phrase(a)
+    if a.signal == "improvement" and a.sustained and not a.began_before_plan:
         verb += " and the improvement has held"
     return verb
 
@@ -86,7 +86,15 @@ def _summary_parts(
     about children (:func:`~sendready.privacy.disclosure.counts_attribute`) or ``""``."""
     # Mid-sentence after the id, so the title loses its capital unless it opens with an
     # acronym ("P3, support children ..." but "W9, EHC plans ...").
-    parts = [(f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()}.", "")]
+    parts = [
+        (
+            f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()} "
+            f"({verdict.basis}).",
+            "",
+        )
+    ]
+    if verdict.cautions:
+        parts.append(("Weighed with care: " + "; ".join(verdict.cautions) + ".", ""))
     for a in verdict.assessments:
         text, period_named = _with_figure(a, table, threshold)
         parts.append((f"{text} {_shows(a, period_named)}.", counts_attribute(a.indicator_id)))
@@ -147,24 +155,37 @@ def weakness_summary_html(
 
 
 RULE_STEPS = (
-    "not enough data when {too_few}",
-    "evidence of deterioration when more key indicators show a significant deterioration "
-    "than show a significant improvement",
-    "evidence of sustained improvement when none shows a deterioration and at least {share} "
-    "of those that can be judged show an improvement that has held (seven monthly points, "
-    "or a significant change at the latest census or survey wave)",
-    "some evidence of improvement when at least one shows a significant improvement at "
-    "the latest point",
+    "not enough data when {too_few}, or when more than half of the key indicators have no data",
+    "evidence of deterioration when at least two key indicators show a significant "
+    "deterioration, they outnumber those improving and they are at least half of those "
+    "that can be judged",
+    "evidence of sustained improvement when none shows a deterioration and at least two, "
+    "and at least {share} of those that can be judged, show an improvement that has held "
+    "(seven monthly points, or a significant change at the latest census or survey wave)",
+    "some evidence of improvement when more show a significant improvement than a "
+    "significant deterioration",
+    "some evidence of deterioration when more show a significant deterioration than a "
+    "significant improvement",
     "otherwise, no evidence of change yet",
+)
+# Said after the rule wherever it is stated (weakness reports and the board summary).
+RULE_WEIGHTS = (
+    "Only the latest point counts: an improvement that has faded is not evidence of "
+    "progress now. A change that began before the plan is not counted as progress (or "
+    "decline) since it; an indicator whose baseline was itself unstable, or whose "
+    "definition warns that its trend may reflect how it is recorded, can add to some "
+    "evidence but never counts towards sustained improvement or deterioration. One "
+    "indicator alone never carries a whole weakness to either."
 )
 
 
 def _applied(verdict: Verdict, rule: VerdictRule) -> str:
     """Which step of the rule decided, with this weakness's counts."""
-    judged = [a for a in verdict.assessments if a.signal != "no_data"]
-    improving = [a for a in judged if a.signal == "improvement"]
-    sustained = [a for a in improving if a.sustained]
-    concerns = [a for a in judged if a.signal == "concern"]
+    judged = verdict.judged
+    counted = [a for a in judged if a.weight != "none"]
+    improving = [a for a in counted if a.signal == "improvement"]
+    sustained = [a for a in improving if a.sustained and a.weight == "full"]
+    concerns = [a for a in counted if a.signal == "concern"]
     n, j = len(verdict.assessments), len(judged)
     if n == 1:
         can = f"the one key indicator {'can' if j else 'cannot'} be judged"
@@ -179,25 +200,30 @@ def _applied(verdict: Verdict, rule: VerdictRule) -> str:
     counts = (
         f"{can}; {count_words(len(improving))} "
         f"{'shows' if len(improving) == 1 else 'show'} a significant improvement "
-        f"({count_words(len(sustained))} sustained) and {count_words(len(concerns))} a "
-        "significant deterioration"
+        f"({count_words(len(sustained))} sustained at full weight) and "
+        f"{count_words(len(concerns))} a significant deterioration"
     )
+    if len(counted) < j:
+        counts += f"; {count_words(j - len(counted))} changed before the plan and is not counted"
     why = {
-        "not_enough_data": "fewer than the rule needs "
-        f"({count_words(rule.min_indicators_with_data)})",
-        "deterioration": "deteriorations outnumber improvements",
-        "sustained_improvement": f"none has deteriorated and at least "
+        "not_enough_data": "too few can be judged for a verdict on the whole "
+        f"(the rule needs at least {count_words(rule.min_indicators_with_data)} and no more "
+        "than half without data)",
+        "deterioration": "deteriorations are broad enough and outnumber improvements",
+        "some_deterioration": "deteriorations outnumber improvements, but not broadly enough "
+        "for evidence of deterioration",
+        "sustained_improvement": f"none has deteriorated and at least two, and at least "
         f"{share_words(rule.sustained_improvement_share)} of those "
-        "judged show sustained improvement",
-        "some_improvement": "at least one shows improvement, but the test for sustained "
-        "improvement is not met",
-        "no_evidence_of_change": "none shows a significant improvement or deterioration",
+        "judged, show sustained improvement",
+        "some_improvement": "improvements outnumber deteriorations, but the test for "
+        "sustained improvement is not met",
+        "no_evidence_of_change": "no improvement or deterioration outweighs the other",
     }[verdict.code]
-    return f"Here {counts}: {why}, so the verdict is \u201c{VERDICT_LABELS[verdict.code]}\u201d."
+    return f"Here {counts}: {why}, so the verdict is “{VERDICT_LABELS[verdict.code]}”."
 
 
-def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
-    """The verdict rule in words, then each key indicator's signal and the step that decided."""
+def rule_text(rule: VerdictRule, opening: str) -> str:
+    """The verdict rule in words for this profile's settings, after ``opening``."""
     least = rule.min_indicators_with_data
     too_few = (
         "no key indicator can be judged"
@@ -208,17 +234,32 @@ def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
         step.format(too_few=too_few, share=share_words(rule.sustained_improvement_share))
         for step in RULE_STEPS
     ]
-    rule_text = (
-        "The verdict follows a fixed rule over the key indicators, taking the first "
-        "step that applies: "
+    return (
+        opening
         + "; ".join(f"({i}) {s}" for i, s in enumerate(steps, start=1))
-        + ". Only the latest point counts: an improvement that has faded is not "
-        "evidence of progress now."
+        + ". "
+        + RULE_WEIGHTS
+    )
+
+
+def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
+    """The verdict rule in words, then each key indicator's signal, what the verdict rests
+    on, the cautions beside it and the step that decided."""
+    text = rule_text(
+        rule,
+        "The verdict follows a fixed rule over the key indicators, taking the first step "
+        "that applies: ",
     )
     if not verdict.assessments:
-        return f"{rule_text} This weakness has no key indicators, so it cannot be judged."
+        return f"{text} This weakness has no key indicators, so it cannot be judged."
     each = [
         f"{a.indicator_id} ({indicator_name(a.title)}) shows {signal_clause(a)}"
         for a in verdict.assessments
     ]
-    return f"{rule_text} Key indicators: {'; '.join(each)}. {_applied(verdict, rule)}"
+    cautions = (
+        " Weighed with care: " + "; ".join(verdict.cautions) + "." if verdict.cautions else ""
+    )
+    return (
+        f"{text} Key indicators: {'; '.join(each)}. The verdict {verdict.basis}.{cautions} "
+        f"{_applied(verdict, rule)}"
+    )

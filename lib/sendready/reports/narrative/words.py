@@ -114,6 +114,22 @@ def month_label(when: object) -> str:
     return format_month(when)
 
 
+def since_phrase(assessment: IndicatorAssessment) -> str:
+    """When a chart's signal began, as it may be claimed: " since March 2018", or, for a
+    change that began before the plan, ", a change that began before the plan (since
+    September 2016), not counted as change since the plan" (never credited as progress
+    since it); "" without a date."""
+    if assessment.since is None:
+        return ""
+    when = month_label(assessment.since)
+    if assessment.began_before_plan:
+        return (
+            f", a change that began before the plan (since {when}), not counted as change "
+            "since the plan"
+        )
+    return f" since {when}"
+
+
 def period_words(row: pd.Series) -> str:
     """When a row's figure applies: "the quarter to 31 March 2019"; for a census or survey
     wave (the engine's quarter row is then the latest event month) "January 2019, the
