@@ -120,4 +120,8 @@ def test_the_2024_profile_finds_the_declared_priority_action_truth(sample_eviden
         else:
             assert verdict.code not in IMPROVING, (area.id, verdict.code, verdict.reasons)
         if planted == "worsens":
-            assert verdict.code == "deterioration", (area.id, verdict.code, verdict.reasons)
+            assert verdict.code in {"deterioration", "some_deterioration"}, (
+                area.id,
+                verdict.code,
+                verdict.reasons,
+            )

@@ -3,7 +3,8 @@
 Targets (docs/scenario-rates.md holds the measured rates): over randomly drawn scenarios,
 at least 90% of weakness verdicts in the planted direction and none in the opposite
 direction; under the null scenario, 5 seeds x 8 weaknesses, no "sustained improvement"
-or "deterioration" at all and at most 4 of 40 "some evidence of improvement".
+or "deterioration" at all and at most 4 of 40 "some evidence of improvement" (held here to
+4 of 40 for "some evidence" of improvement and of deterioration together).
 
 Each run generates, ingests and judges a whole sample, so the runs are kept few and
 small (scale 0.2): five random scenarios and five null seeds.
@@ -36,4 +37,5 @@ def test_the_null_raises_no_false_alarm(rates):
     codes = null_rates.codes()
     assert len(null_rates.rows) == 8 * K_NULL
     assert codes["sustained_improvement"] == 0 and codes["deterioration"] == 0, codes
-    assert codes["some_improvement"] <= 4, codes
+    # The weaker verdicts either way share the budget of 4 in 40.
+    assert codes["some_improvement"] + codes["some_deterioration"] <= 4, codes
