@@ -276,6 +276,7 @@ class _RunContext:
     files: list[dict]  # input files with sizes and hashes, for the manifest
     notebooks: dict[str, str]  # notebook file name -> SHA-256
     code: str  # fingerprint of the suite's own code
+    pdf: bool = False  # also print the board paper (board-paper.pdf)
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
     notebook_timeout: int = 1800,
     notebook_dir: Path | None = None,
     progress=print,
+    pdf: bool = False,
 ) -> list[PeriodOutcome]:
     """Run the whole board pack for each period end (see module docstring).
 
@@ -338,6 +340,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         jobs: Notebooks run at once.
         force: Redo ingest, evidence and every report even if nothing changed.
         single_file: Also write ``pack.html``, the whole pack in one file for email.
+        pdf: Also print the board paper, ``board-paper.pdf`` (needs Chromium).
         cell_timeout: Seconds any one cell may run.
         notebook_timeout: Seconds a whole notebook may run.
         notebook_dir: Folder of the report notebooks (default: the project's).
@@ -406,6 +409,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         files=input_files(ingest, plan),
         notebooks={p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
         code=code_fingerprint(*WHOLE_PACKAGE),
+        pdf=pdf,
     )
     timings["fingerprints"] = time.perf_counter() - t
     return [_run_period(context, period_end, dict(timings), t0) for period_end in period_ends]
@@ -533,6 +537,7 @@ def _plan_period(
             "jobs": [j.job_key for j in planned],
             "previous_pack": earlier,
             "single_file": ctx.single_file,
+            "pdf": ctx.pdf,
         }
     )
     changed = _changed_exports(previous, paths.pack)
@@ -666,6 +671,20 @@ def _write_index(
         reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
         pack = single_file_pack(index_html, reports)
         (paths.pack / PACK_FILE).write_text(pack, encoding="utf-8")
+    _write_board_paper(ctx, period, evidence)
+
+
+def _write_board_paper(ctx: _RunContext, period: _PeriodPlan, evidence) -> None:
+    """board-paper.pdf when asked for; an earlier run's paper is removed, never left stale."""
+    from sendready.publish.boardpaper import PDF_FILE, write_board_paper
+
+    target = period.paths.pack / PDF_FILE
+    if not ctx.pdf:
+        target.unlink(missing_ok=True)
+        return
+    write_board_paper(
+        evidence, period.paths.restricted, period.paths.pack, period.provenance, period.run_date
+    )
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -688,6 +707,7 @@ def _exported(paths: PeriodPaths, results: list[JobResult], single_file: bool) -
     """File name -> SHA-256 of every page this run leaves in the board pack."""
     names = [Path(r.html).name for r in results if r.status == "ok" and r.html]
     names += [INDEX_FILE, *([PACK_FILE] if single_file else [])]
+    names += [n for n in ("board-paper.pdf",) if (paths.pack / n).is_file()]
     return {name: file_sha256(paths.pack / name) for name in names}
 
 

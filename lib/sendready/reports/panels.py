@@ -86,7 +86,12 @@ def benchmark_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
 
 
 def _small_flags(narrator, indicator_id: str) -> pd.Series:
-    table = narrator.table
+    return small_flags(narrator.table, indicator_id)
+
+
+def small_flags(table: pd.DataFrame, indicator_id: str) -> pd.Series:
+    """Per month (indexed by date), whether an indicator's figure is hidden by disclosure
+    control in ``table`` (an indicator table marked with ``suppressed``)."""
     rows = table[
         (table["indicator_id"] == indicator_id)
         & (table["breakdown"] == "")
