@@ -32,8 +32,6 @@ from sendready.publish.boardview import (
     quarter_row,
     read_actions,
     shown_value,
-    signal_side,
-    variation_code,
 )
 from sendready.publish.export import check_board_html, label_cells, report_css, templates_dir
 from sendready.publish.paths import evidence_dir, previous_verdicts
@@ -152,8 +150,8 @@ def indicator_line(
             "",
         )
     # Plain English on the index; the technical annex explains the statistics.
-    variation = variation_code(assessment)
-    side = signal_side(assessment)
+    variation = mdc_icons.variation_code(assessment)
+    side = mdc_icons.signal_side(assessment)
     line = IndicatorLine(
         indicator_id,
         assessment.title,

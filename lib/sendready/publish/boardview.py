@@ -121,30 +121,6 @@ def shown_value(row: pd.Series | None, unit: str) -> str | None:
     return format_value(row["value"], unit)
 
 
-def signal_side(assessment) -> str | None:
-    """'high' or 'low': where the latest figures sit against the usual level."""
-    spc = getattr(assessment, "spc", None)
-    if spc is not None and "signal_side" in spc.points:
-        sides = spc.points["signal_side"].dropna()
-        if len(sides):
-            return str(sides.iloc[-1])
-    latest, base = assessment.latest_value, assessment.baseline_value
-    if latest is None or base is None or pd.isna(latest) or pd.isna(base) or latest == base:
-        return None
-    return "high" if latest > base else "low"
-
-
-def variation_code(assessment) -> str:
-    """The MDC variation class; a census or survey series compared with its baseline
-    maps its signal onto the same classes."""
-    if assessment.method == "baseline_comparison":
-        return {
-            "improvement": "special_cause_improvement",
-            "concern": "special_cause_concern",
-        }.get(assessment.signal, "common_cause" if assessment.points else "insufficient_data")
-    return assessment.variation
-
-
 def assurance_code(assessment) -> str:
     if assessment.target is None:
         return "no_target"
@@ -247,8 +223,8 @@ def headline(evidence: Evidence, indicator_id: str, found: Figures) -> Headline:
     value = shown_value(now, a.unit) or "no data"
     if value.startswith("not shown"):
         value = "not shown"  # the reason is in the report; the view stays short
-    variation = variation_code(a)
-    side = signal_side(a)
+    variation = mdc_icons.variation_code(a)
+    side = mdc_icons.signal_side(a)
     assurance = assurance_code(a)
     values, span = _monthly_values(found.months.get(indicator_id))
     colour = mdc_icons.VARIATION_COLOURS.get(variation, mdc_icons.GREY)

@@ -31,17 +31,16 @@ from sendready.reports.charts import (
     comparison_chart,
     funnel_plot,
     likert_chart,
+    mdc_icons,
     spc_chart,
     waiting_times_chart,
 )
 from sendready.reports.charts.display import Chart
 from sendready.reports.common import (
-    assurance_badge,
     assurance_code,
     heading,
     paragraph,
     show,
-    variation_badge,
 )
 
 
@@ -326,8 +325,8 @@ def indicator_panel_html(
             paragraph(narrator.indicator_paragraph(indicator_id, bench), attributes=attribute)
         )
         parts.append(
-            f"<p{attribute}>Variation: {variation_badge(assessment.variation)} "
-            f"Assurance: {assurance_badge(assurance_code(assessment))}</p>"
+            f"<p{attribute}>Variation: {mdc_icons.variation_badge(assessment)} "
+            f"Assurance: {mdc_icons.assurance_badge(assurance_code(assessment))}</p>"
         )
         parts.extend(indicator_chart_html(ctx, narrator, indicator_id, drawn))
     parts.append("</section>")

@@ -30,6 +30,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+import pandas as pd
+
 from sendready.reports.charts.theme import SPC_COLOURS, TARGET_RED
 
 GREY = SPC_COLOURS["common_cause"]
@@ -71,6 +73,30 @@ ASSURANCE_WORDS = {
 }
 
 SIZE = 28
+
+
+def signal_side(assessment) -> str | None:
+    """'high' or 'low': where the latest figures sit against the usual level."""
+    spc = getattr(assessment, "spc", None)
+    if spc is not None and "signal_side" in spc.points:
+        sides = spc.points["signal_side"].dropna()
+        if len(sides):
+            return str(sides.iloc[-1])
+    latest, base = assessment.latest_value, assessment.baseline_value
+    if latest is None or base is None or pd.isna(latest) or pd.isna(base) or latest == base:
+        return None
+    return "high" if latest > base else "low"
+
+
+def variation_code(assessment) -> str:
+    """The MDC variation class; a census or survey series compared with its baseline
+    maps its signal onto the same classes."""
+    if assessment.method == "baseline_comparison":
+        return {
+            "improvement": "special_cause_improvement",
+            "concern": "special_cause_concern",
+        }.get(assessment.signal, "common_cause" if assessment.points else "insufficient_data")
+    return assessment.variation
 
 
 def _svg(label: str, body: str, size: int = SIZE, css: str = "sr-mdc") -> str:
@@ -247,3 +273,23 @@ def sparkline(
     x, y = xy(*known[-1])
     dot = f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>'
     return head + goal + lines + dot + "</svg>"
+
+
+def _badge(icon: str, words: str) -> str:
+    return (
+        '<span class="sr-badge" style="display:inline-flex;align-items:center;gap:0.3rem;'
+        f'max-width:100%">{icon}<span>{escape(words)}</span></span>'
+    )
+
+
+def variation_badge(assessment) -> str:
+    """The variation icon of an assessment with its meaning in plain words beside it."""
+    code, side = variation_code(assessment), signal_side(assessment)
+    return _badge(variation_icon(code, side, size=22), variation_label(code, side))
+
+
+def assurance_badge(code: str) -> str:
+    """The assurance icon with its meaning; the words alone when no target is set."""
+    icon = assurance_icon(code, size=22)
+    words = ASSURANCE_WORDS.get(code, ASSURANCE_WORDS["insufficient_data"])
+    return _badge(icon, words) if icon else escape(words)
