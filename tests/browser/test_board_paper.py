@@ -41,11 +41,16 @@ def paper(sample_pack, tmp_path_factory):
 
 
 def _sections(texts: list[str]) -> dict[str, list[int]]:
-    """Page numbers (from 1) of each section: the summary, W1..W8 and the annex."""
+    """Page numbers (from 1) of each section: the summary, W1..W8 and the annex.
+
+    Each section starts a page with its heading; the summary's table also has lines that
+    start "W1: ", but never at the top of a page.
+    """
     where: dict[str, list[int]] = {}
     current = "summary"
     for number, text in enumerate(texts, start=1):
-        starts = re.search(r"^(W\d+): |^Annex: ", text, re.MULTILINE)
+        body = [line for line in text.splitlines() if not re.search(r"Page \d+ of \d+", line)]
+        starts = re.match(r"(W\d+): |Annex: ", body[0] if body else "")
         if starts:
             current = starts.group(1) or "annex"
         where.setdefault(current, []).append(number)
