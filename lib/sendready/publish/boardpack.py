@@ -89,7 +89,7 @@ VERDICT_ORDER = [
 ]
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
@@ -193,7 +193,7 @@ def previous_pack(period_folder: Path) -> PreviousPack | None:
 _RANKED = ["sustained_improvement", "some_improvement", "no_evidence_of_change", "deterioration"]
 
 
-def _change_words(now: str, before: str | None, when: str | None) -> str:
+def change_words(now: str, before: str | None, when: str | None) -> str:
     if when is None:
         return "No earlier pack to compare with"
     date = format_date(pd.Timestamp(when))
@@ -248,7 +248,7 @@ def build_index(
                 "indicators": [
                     indicator_line(evidence, i, marked, previous, previous_marked) for i in keys
                 ],
-                "change": _change_words(
+                "change": change_words(
                     verdict.code,
                     previous.verdicts.get(weakness.id) if previous else None,
                     previous.period_end if previous else None,
@@ -268,7 +268,7 @@ def build_index(
     )
     period_label = f"Quarter to {format_date(evidence.period_end)}"
     html = (
-        _environment()
+        template_environment()
         .get_template("index.html.j2")
         .render(
             title=f"SEND improvement evidence: {profile.area.name}, quarter to "

@@ -205,9 +205,9 @@ def board_paper_html(  # noqa: PLR0913 -- the pipeline passes what it holds
     from sendready.publish.boardpack import (
         GLOSSARY,
         VERDICT_MEANING,
-        _change_words,
-        _environment,
+        change_words,
         previous_pack,
+        template_environment,
     )
     from sendready.reports.charts import mdc_icons
 
@@ -219,7 +219,7 @@ def board_paper_html(  # noqa: PLR0913 -- the pipeline passes what it holds
     previous_table = previous.table if previous is not None else None
     actions = read_actions(folder) if actions is None else actions
     changes = {
-        w.id: _change_words(
+        w.id: change_words(
             evidence.verdicts[w.id].code,
             previous.verdicts.get(w.id) if previous else None,
             previous.period_end if previous else None,
@@ -229,7 +229,7 @@ def board_paper_html(  # noqa: PLR0913 -- the pipeline passes what it holds
     board: BoardView = build_board_view(evidence, marked, {}, changes, previous_table, actions)
     period = format_date(evidence.period_end)
     html = (
-        _environment()
+        template_environment()
         .get_template("board_paper.html.j2")
         .render(
             title=f"Board paper: SEND improvement evidence for {profile.area.name}, quarter "

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendready.core.formatting import format_date, format_number, format_value
+from sendready.core.formatting import format_number, format_value
 from sendready.evidence.build import Evidence
 from sendready.evidence.verdicts import IMPROVING_VERDICTS
 from sendready.indicators.quarters import previous_quarter
@@ -96,7 +96,6 @@ class BoardView:
     notes: list[str]
     rows: list[BoardRow]
     legend: list[tuple[str, str]] = field(default_factory=list)
-    caption: str = ""
 
 
 def quarter_row(marked: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
@@ -336,7 +335,7 @@ def legend() -> list[tuple[str, str]]:
         (mdc_icons.assurance_icon("hit_and_miss"), "hit and miss"),
         (mdc_icons.assurance_icon("process_changing"), "too early"),
     ]
-    return [(icon, words) for icon, words in short]
+    return short
 
 
 def build_board_view(  # noqa: PLR0913 -- the index passes what it already holds
@@ -387,5 +386,4 @@ def build_board_view(  # noqa: PLR0913 -- the index passes what it already holds
         notes=board_notes(rows, changes),
         rows=rows,
         legend=legend(),
-        caption=f"Board view, quarter to {format_date(evidence.period_end)}",
     )
