@@ -191,7 +191,8 @@ def _label_table(table: str) -> str:
 
         def label_cell(cell: re.Match) -> str:
             label = next(column, "")
-            if not label or "data-label=" in cell.group(2):
+            # A row's own heading (th) titles its card and needs no label.
+            if not label or cell.group(1).lower() == "th" or "data-label=" in cell.group(2):
                 return cell.group(0)
             return (
                 f'<{cell.group(1)}{cell.group(2)} data-label="{escape(label)}">'
@@ -205,7 +206,7 @@ def _label_table(table: str) -> str:
 
 
 def label_cells(html: str) -> str:
-    """Give every body cell of a table with a header row its column's heading as
+    """Give every body data cell of a table with a header row its column's heading as
     ``data-label``, so that on a narrow screen, where the style sheet stacks each row as
     a card, every value still says what it is."""
     return _TABLE.sub(lambda m: _label_table(m.group(0)), html)
