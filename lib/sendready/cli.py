@@ -161,6 +161,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         single_file=args.single_file,
+        pdf=args.pdf,
         cell_timeout=args.cell_timeout,
         notebook_timeout=args.notebook_timeout,
     )
@@ -404,6 +405,11 @@ def _add_run(sub) -> None:
         "--single-file",
         action="store_true",
         help="also write pack.html: the whole pack in one file, for email",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write board-paper.pdf: the board paper for print (needs Chromium)",
     )
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds allowed per cell")
     p.add_argument(

@@ -21,7 +21,6 @@ Screenshots of the index and one report go to ``outputs/test-artefacts/``.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -31,7 +30,6 @@ import pytest
 
 from helpers.guarantee_pack import KEPT_WEAKNESSES, ROOT, hostile_pack
 
-CHROMIUM = Path(os.environ.get("SENDREADY_CHROMIUM", "/usr/bin/chromium"))
 ARTEFACTS = ROOT / "outputs" / "test-artefacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # axe rule id -> why it is accepted. None are: every page passes every rule.
@@ -111,32 +109,6 @@ def test_every_image_has_real_alt_text(pack, name):
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"no Chromium at {CHROMIUM}: install Debian's chromium package "
-            "(.ci/run does) or set SENDREADY_CHROMIUM"
-        )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="the 'playwright' package is not installed (pip install -e '.[test]')",
-    )
-    pytest.importorskip(
-        "axe_playwright_python",
-        reason="the 'axe-playwright-python' package is not installed (pip install -e '.[test]')",
-    )
-    manager = sync_api.sync_playwright().start()
-    try:
-        launched = manager.chromium.launch(executable_path=str(CHROMIUM))
-    except Exception as exc:  # a broken browser install: say so rather than error
-        manager.stop()
-        pytest.skip(f"Chromium at {CHROMIUM} would not start: {exc}")
-    yield launched
-    launched.close()
-    manager.stop()
 
 
 def _open(browser, path: Path, width: int = 1280):

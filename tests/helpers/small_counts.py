@@ -65,6 +65,7 @@ class _Table:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     skip_rows: set[int] = field(default_factory=set)
+    skip_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column)
 
 
 class _Page(HTMLParser):
@@ -99,6 +100,9 @@ class _Page(HTMLParser):
                 self._table[-1].skip_rows.add(len(self._table[-1].rows))
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
+            if self._excluded() and self._table and not self._in_head:
+                # One cell marked (a count of actions in a row about a weakness).
+                self._table[-1].skip_cells.add((len(self._table[-1].rows), len(self._row)))
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
@@ -166,7 +170,9 @@ def _table_findings(table: _Table) -> list[Finding]:
         if r in table.skip_rows:
             continue
         label = row[0] if row else ""
-        numbers = {i: _number(row[i]) for i in counts if i < len(row)}
+        numbers = {
+            i: _number(row[i]) for i in counts if i < len(row) and (r, i) not in table.skip_cells
+        }
         for i, n in numbers.items():
             if _small(n):
                 found.append(Finding(where, f"{label} / {table.header[i]} = {row[i]}", n))

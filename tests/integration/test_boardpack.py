@@ -19,8 +19,9 @@ from sendready.publish.export import ExportError, check_board_html
 
 
 def _rows(index: str) -> dict[str, str]:
-    """The index table's rows, by weakness id."""
-    body = index.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    """The detailed index table's rows, by weakness id (the board view above it is
+    checked in tests/integration/test_boardview.py)."""
+    body = index.split('class="sr-index', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
     return {re.search(r">\s*(W\d+):", row).group(1): row for row in rows}
 
@@ -47,7 +48,7 @@ def test_index_shows_area_period_run_date_and_every_weakness(sample_pack):
         assert (sample_pack.folder / f"{weakness.id}.html").is_file()
         assert verdicts[weakness.id]["label"] in row  # the verdict in words
         assert 'class="sr-verdict sr-verdict-' + verdicts[weakness.id]["verdict"] in row
-        assert '<span aria-hidden="true">' in row  # ... and as an icon
+        assert 'role="img" aria-label="' in row  # icons carry a text alternative
         for indicator in weakness.key_indicators or weakness.indicators:
             assert f"<strong>{indicator}</strong>" in row, (weakness.id, indicator)
         assert "No earlier pack to compare with" in row

@@ -57,6 +57,10 @@ BUDGETS = {
     "public_all_seconds_max": 120.0,
     # Issue 12: every quarterly pack of a decade (40) for one profile in one run, scale 1.
     "quarters40_seconds_max": 600.0,
+    # Issue 16: the board paper for a scale-1 pack, and the one-page board view's share
+    # of the batch.
+    "paper_seconds_max": 30.0,
+    "board_view_share_max": 0.05,
 }
 DECADE_QUARTERS = 40
 
@@ -454,26 +458,23 @@ def _manifest_figures(manifests: list[dict]) -> dict:
     }
 
 
+def _bench_on_batch(task: str, work: Path, folder: Path, repeats: int) -> dict:
+    """Run an inner task (``_export``, ``_paper``) on a batch's folder in fresh processes."""
+    name = task.lstrip("_")
+    result = work / f"{name}.json"
+    command = _self(task, "--folder", str(folder), "--out", str(work / name), "--json", str(result))
+    runs = [measure(command, json_out=result, log=work / "bench.log") for _ in range(repeats)]
+    return summarise(runs)
+
+
 def bench_export(work: Path, folder: Path, repeats: int) -> dict:
     """Export every executed notebook of a batch with one exporter, in a fresh process."""
-    result = work / "export.json"
-    runs = [
-        measure(
-            _self(
-                "_export",
-                "--folder",
-                str(folder),
-                "--out",
-                str(work / "export"),
-                "--json",
-                str(result),
-            ),
-            json_out=result,
-            log=work / "bench.log",
-        )
-        for _ in range(repeats)
-    ]
-    return summarise(runs)
+    return _bench_on_batch("_export", work, folder, repeats)
+
+
+def bench_paper(work: Path, folder: Path, repeats: int) -> dict:
+    """The board paper (HTML and PDF) and the index's board view, in a fresh process."""
+    return _bench_on_batch("_paper", work, folder, repeats)
 
 
 def notebook_plan(
@@ -700,6 +701,8 @@ def run_scale(  # noqa: PLR0913 -- one switch per optional stage
         if quarters and scale == 1:
             _note(f"scale {scale:g}: every quarter in one run")
             figures["quarters"] = bench_quarters(work, data, jobs)
+        _note(f"scale {scale:g}: board paper")
+        figures["paper"] = bench_paper(work, folder, repeats)
         return figures
     finally:
         if not keep:
@@ -760,6 +763,33 @@ def export_main(folder: Path, out: Path) -> dict:
         "export_all_s": done - built,
         "reports": count,
         "per_report_s": (done - built) / max(count, 1),
+    }
+
+
+def paper_main(folder: Path, out: Path) -> dict:
+    """Time the board view alone (what it adds to the index), then the whole paper."""
+    import pickle
+
+    from sendready.privacy.disclosure import mark_suppression
+    from sendready.publish.boardpaper import board_paper_html, print_pdf
+    from sendready.publish.boardview import build_board_view, read_actions
+
+    with open(folder / "evidence" / "evidence.pkl", "rb") as handle:
+        evidence = pickle.load(handle)  # the batch's own cache: trusted
+    marked = mark_suppression(evidence.table, evidence.profile.disclosure.threshold)
+    started = time.perf_counter()
+    build_board_view(evidence, marked, {}, {}, None, read_actions(folder))
+    viewed = time.perf_counter()
+    html = board_paper_html(evidence, folder, [], "bench")
+    built = time.perf_counter()
+    pdf = print_pdf(html, out / "board-paper.pdf")
+    done = time.perf_counter()
+    return {
+        "board_view_s": viewed - started,
+        "paper_html_s": built - viewed,
+        "paper_pdf_s": done - built,
+        "paper_total_s": done - viewed,
+        "paper_kb": pdf.stat().st_size / 1024,
     }
 
 
@@ -899,6 +929,19 @@ def ratios(scale: dict) -> dict:
     return out
 
 
+def _paper_checks(one: dict) -> list[tuple]:
+    """The board paper's wall time and the board view's share of the batch, at scale 1."""
+    inside = (one.get("paper") or {}).get("inside", {})
+    if "paper_total_s" not in inside or not one.get("batch", {}).get("wall_s"):
+        return []
+    share = inside["board_view_s"] / one["batch"]["wall_s"]
+    return [
+        ("board paper (PDF) at scale 1", inside["paper_total_s"], "<",
+         BUDGETS["paper_seconds_max"], " s"),
+        ("board view / batch at scale 1", share, "<", BUDGETS["board_view_share_max"], ""),
+    ]  # fmt: skip
+
+
 def budget_lines(results: dict) -> list[str]:
     """Each budget with the measured figure and whether it was met."""
     by_scale = {s["scale"]: s for s in results["scales"]}
@@ -916,6 +959,7 @@ def budget_lines(results: dict) -> list[str]:
                     "x",
                 )
             )
+        checks += _paper_checks(one)
         if "naive_over_batch" in r:
             checks.append(
                 (
@@ -1170,7 +1214,7 @@ def main(argv: list[str] | None = None) -> int:
 def _inner_main(argv: list[str]) -> int:
     """The measured work itself, run by :func:`measure` in fresh processes."""
     parser = argparse.ArgumentParser(prog="python -m sendready.dev.bench")
-    parser.add_argument("task", choices=["_indicators", "_export", "_floor"])
+    parser.add_argument("task", choices=["_indicators", "_export", "_floor", "_paper"])
     parser.add_argument("--profile", default=PROFILE)
     parser.add_argument("--staged", type=Path)
     parser.add_argument("--data", type=Path)
@@ -1184,6 +1228,8 @@ def _inner_main(argv: list[str]) -> int:
         figures = indicators_main(args.profile, args.staged, args.period_end)
     elif args.task == "_export":
         figures = export_main(args.folder, args.out)
+    elif args.task == "_paper":
+        figures = paper_main(args.folder, args.out)
     else:
         figures = floor_main(args.data, args.out, args.period_end, args.only, args.profile)
     args.json.write_text(json.dumps(figures), encoding="utf-8")

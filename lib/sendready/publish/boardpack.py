@@ -21,15 +21,21 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from sendready.core.formatting import format_date, format_value
+from sendready.core.formatting import format_date
 from sendready.evidence.build import Evidence
 from sendready.evidence.verdicts import VERDICT_LABELS
 from sendready.privacy.disclosure import mark_suppression
 from sendready.publish.batch import JobResult
-from sendready.publish.export import check_board_html, report_css, templates_dir
+from sendready.publish.boardview import (
+    assurance_code,
+    build_board_view,
+    quarter_row,
+    read_actions,
+    shown_value,
+)
+from sendready.publish.export import check_board_html, label_cells, report_css, templates_dir
 from sendready.publish.paths import evidence_dir, previous_verdicts
-from sendready.reports.common import ASSURANCE_SYMBOLS, VARIATION_SYMBOLS, VERDICT_SYMBOLS
-from sendready.stats.spc import ASSURANCE_LABELS, VARIATION_LABELS
+from sendready.reports.charts import mdc_icons
 
 VERDICT_MEANING = {
     "sustained_improvement": "at least two key indicators, and at least half of those with "
@@ -45,6 +51,41 @@ VERDICT_MEANING = {
     "not_enough_data": "too few key indicators have enough data to judge (more than half "
     "have none)",
 }
+# The statistical words the board-facing text avoids, explained once, in the annex.
+GLOSSARY = [
+    (
+        "Making Data Count",
+        "NHS England's way of reading a monthly series with a statistical process control "
+        "chart, used in NHS board papers; the icons on this page are its icon set.",
+    ),
+    (
+        "Common cause variation",
+        "the ups and downs a process always has. The figures vary, but not by more than "
+        "before the plan: 'no significant change'.",
+    ),
+    (
+        "Special cause variation",
+        "a change too large or too sustained to be chance: a point outside the process "
+        "limits, seven points in a row above or below the average or seven rising or "
+        "falling, or two of three close to the same limit. Blue when better, orange when "
+        "worse.",
+    ),
+    (
+        "Process limits",
+        "the range (three standard deviations either side of the average, estimated from "
+        "the months before the plan) within which a stable process almost always falls.",
+    ),
+    (
+        "Assurance",
+        "whether the target will be met if the process stays as it is: met every month "
+        "(P), missed every month (F), or sometimes met and sometimes missed (?).",
+    ),
+    (
+        "Baseline comparison",
+        "for censuses and surveys, with too few points for a control chart: the latest "
+        "figure against the baseline, with 95% confidence intervals (Wilson).",
+    ),
+]
 VERDICT_ORDER = [
     "sustained_improvement",
     "some_improvement",
@@ -55,7 +96,7 @@ VERDICT_ORDER = [
 ]
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
@@ -90,27 +131,6 @@ class PreviousPack:
     table: pd.DataFrame | None
 
 
-def _quarter_row(marked: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
-    if marked is None:
-        return None
-    rows = marked[
-        (marked["indicator_id"] == indicator_id)
-        & (marked["breakdown"] == "")
-        & (marked["period_type"] == "quarter")
-    ]
-    return rows.iloc[0] if len(rows) else None
-
-
-def _shown_value(row: pd.Series | None, unit: str) -> str | None:
-    """The value as the index may show it; None when there is no data."""
-    if row is None or bool(row["no_data"]):
-        return None
-    if bool(row.get("suppressed", False)):
-        reason = str(row.get("suppression_reason", "") or "too few cases")
-        return f"not shown ({reason})"
-    return format_value(row["value"], unit)
-
-
 def indicator_line(
     evidence: Evidence,
     indicator_id: str,
@@ -119,41 +139,39 @@ def indicator_line(
     previous_marked: pd.DataFrame | None = None,
 ) -> IndicatorLine:
     """A key indicator for the index, e.g. 'EHC01 EHC plans issued within 20 weeks: 88.0%'
-    with '▲ Special cause variation – improvement'.
+    with the MDC variation icon and 'Improving (figures higher than before)'.
 
     ``marked`` (and ``previous_marked``) are indicator tables after disclosure control
     marked what to hide: the index shows no number a report would hide.
     """
     assessment = evidence.assessments[indicator_id]
-    row = _quarter_row(marked, indicator_id)
-    value = _shown_value(row, assessment.unit)
+    row = quarter_row(marked, indicator_id)
+    value = shown_value(row, assessment.unit)
     if value is None:
         reason = "" if row is None else str(row["no_data_reason"])
         return IndicatorLine(
             indicator_id,
             assessment.title,
             f"no data ({reason or 'not available'})",
-            VARIATION_SYMBOLS["insufficient_data"],
+            mdc_icons.variation_icon("insufficient_data"),
             "",
         )
-    if assessment.method == "baseline_comparison":
-        words = {
-            "improvement": "significant improvement on the baseline",
-            "concern": "significant worsening on the baseline",
-        }.get(assessment.signal, "no significant change on the baseline")
-        icon = {
-            "improvement": VARIATION_SYMBOLS["special_cause_improvement"],
-            "concern": VARIATION_SYMBOLS["special_cause_concern"],
-        }.get(assessment.signal, VARIATION_SYMBOLS["common_cause"])
-    else:
-        words = VARIATION_LABELS.get(assessment.variation, "")
-        icon = VARIATION_SYMBOLS.get(assessment.variation, "")
-    line = IndicatorLine(indicator_id, assessment.title, value, icon, words)
-    if assessment.target is not None and assessment.assurance != "no_target":
-        line.assurance_icon = ASSURANCE_SYMBOLS.get(assessment.assurance, "")
-        line.assurance_words = ASSURANCE_LABELS.get(assessment.assurance, "")
+    # Plain English on the index; the technical annex explains the statistics.
+    variation = mdc_icons.variation_code(assessment)
+    side = mdc_icons.signal_side(assessment)
+    line = IndicatorLine(
+        indicator_id,
+        assessment.title,
+        value,
+        mdc_icons.variation_icon(variation, side),
+        mdc_icons.variation_label(variation, side),
+    )
+    assurance = assurance_code(assessment)
+    if assurance != "no_target":
+        line.assurance_icon = mdc_icons.assurance_icon(assurance)
+        line.assurance_words = mdc_icons.ASSURANCE_WORDS[assurance]
     if previous is not None:
-        before = _shown_value(_quarter_row(previous_marked, indicator_id), assessment.unit)
+        before = shown_value(quarter_row(previous_marked, indicator_id), assessment.unit)
         when = format_date(pd.Timestamp(previous.period_end))
         line.previous = (
             f"{before} in the pack for {when}"
@@ -182,7 +200,7 @@ def previous_pack(period_folder: Path) -> PreviousPack | None:
 _RANKED = VERDICT_ORDER[:-1]
 
 
-def _change_words(now: str, before: str | None, when: str | None) -> str:
+def change_words(now: str, before: str | None, when: str | None) -> str:
     if when is None:
         return "No earlier pack to compare with"
     date = format_date(pd.Timestamp(when))
@@ -207,11 +225,14 @@ def build_index(
     folder: Path,
     provenance: list[tuple[str, str]],
     run_date: str,
+    actions: pd.DataFrame | None = None,
 ) -> str:
     """Render ``index.html`` for one period (see module docstring).
 
     ``folder`` is the period's restricted folder, where earlier packs' evidence is looked
-    up; the page itself links only to the reports beside it in the board pack.
+    up; the page itself links only to the reports beside it in the board pack. The board
+    view at the top counts the plan's actions from ``actions`` (the staged action plan),
+    read from the staged folder beside ``folder`` when not given.
     """
     profile = evidence.profile
     wsoa = profile.framework.kind == "wsoa-2016"
@@ -235,11 +256,10 @@ def build_index(
                 "href": Path(result.html).name if result and result.status == "ok" else None,
                 "verdict_code": verdict.code,
                 "verdict_label": verdict.label,
-                "verdict_icon": VERDICT_SYMBOLS[verdict.code],
                 "indicators": [
                     indicator_line(evidence, i, marked, previous, previous_marked) for i in keys
                 ],
-                "change": _change_words(
+                "change": change_words(
                     verdict.code,
                     previous.verdicts.get(weakness.id) if previous else None,
                     previous.period_end if previous else None,
@@ -259,7 +279,7 @@ def build_index(
     )
     period_label = f"Quarter to {format_date(evidence.period_end)}"
     html = (
-        _environment()
+        template_environment()
         .get_template("index.html.j2")
         .render(
             title=f"SEND improvement evidence: {profile.area.name}, quarter to "
@@ -290,11 +310,21 @@ def build_index(
             other_links=others,
             verdict_help=[(c, VERDICT_LABELS[c]) for c in VERDICT_ORDER],
             verdict_meaning=VERDICT_MEANING,
-            variation_help=[(VARIATION_SYMBOLS[c], VARIATION_LABELS[c]) for c in VARIATION_LABELS],
+            icon_help=mdc_icons.legend_items(),
+            glossary=GLOSSARY,
+            board=build_board_view(
+                evidence,
+                marked,
+                {r["id"]: r["href"] for r in rows},
+                {r["id"]: r["change"].split(":")[0] for r in rows},
+                previous.table if previous is not None else None,
+                read_actions(folder) if actions is None else actions,
+            ),
             provenance=provenance,
             css=report_css(),
         )
     )
+    html = label_cells(html)
     check_board_html(html, "index.html")
     return html
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -156,15 +156,60 @@ def tidy_html(html: str) -> str:
     CSS comments in JupyterLab's stylesheet carry web addresses (a page that mentions an
     external address cannot be shown to work offline), and ``tabindex="0"`` on every
     output area makes keyboard users tab through dozens of unfocusable blocks. Tables,
-    on the other hand, become tab stops: the report's style sheet lets a wide table
-    scroll sideways inside its own box (so the page itself reflows at 400% zoom), and a
-    keyboard user can only scroll a box they can focus (WCAG 2.1.1).
+    on the other hand, become tab stops (a keyboard user can only scroll a box they can
+    focus, WCAG 2.1.1, should a browser ever make one scroll), and every cell gets its
+    column heading as ``data-label``: on a narrow screen the style sheet stacks each row
+    as a card rather than letting the table scroll or break its words.
     """
     html = _STYLE_BLOCK.sub(
         lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3), html
     )
     html = re.sub(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"', r"\1", html)
-    return focusable_tables(html)
+    return label_cells(focusable_tables(html))
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _label_table(table: str) -> str:
+    head = re.search(r"<thead\b.*?</thead>", table, re.DOTALL | re.IGNORECASE)
+    if head is None:
+        return table
+    rows = _ROW.findall(head.group(0))
+    if not rows:
+        return table
+    labels = [_plain(cell[2]) for cell in _CELL.findall(rows[-1])]
+
+    def label_row(row: re.Match) -> str:
+        column = iter(labels)
+
+        def label_cell(cell: re.Match) -> str:
+            label = next(column, "")
+            # A row's own heading (th) titles its card and needs no label.
+            if not label or cell.group(1).lower() == "th" or "data-label=" in cell.group(2):
+                return cell.group(0)
+            return (
+                f'<{cell.group(1)}{cell.group(2)} data-label="{escape(label)}">'
+                f"{cell.group(3)}</{cell.group(1)}>"
+            )
+
+        return _CELL.sub(label_cell, row.group(0))
+
+    start, end = head.end(), len(table)
+    return table[:start] + _ROW.sub(label_row, table[start:end])
+
+
+def label_cells(html: str) -> str:
+    """Give every body data cell of a table with a header row its column's heading as
+    ``data-label``, so that on a narrow screen, where the style sheet stacks each row as
+    a card, every value still says what it is."""
+    return _TABLE.sub(lambda m: _label_table(m.group(0)), html)
 
 
 def focusable_tables(html: str) -> str:

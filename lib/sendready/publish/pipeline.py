@@ -289,6 +289,7 @@ class _RunContext:
     code: str  # fingerprint of the suite's own code
     # The worker pool shared by the periods of a run of several quarters (none or one).
     pools: list = field(default_factory=list)
+    pdf: bool = False  # also print the board paper (board-paper.pdf)
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
     notebook_timeout: int = 1800,
     notebook_dir: Path | None = None,
     progress=print,
+    pdf: bool = False,
 ) -> list[PeriodOutcome]:
     """Run the whole board pack for each period end (see module docstring).
 
@@ -353,6 +355,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         jobs: Notebooks run at once.
         force: Redo ingest, evidence and every report even if nothing changed.
         single_file: Also write ``pack.html``, the whole pack in one file for email.
+        pdf: Also print the board paper, ``board-paper.pdf`` (needs Chromium).
         cell_timeout: Seconds any one cell may run.
         notebook_timeout: Seconds a whole notebook may run.
         notebook_dir: Folder of the report notebooks (default: the project's).
@@ -424,6 +427,7 @@ def run_pack(  # noqa: PLR0913 -- public; the CLI and tests pass these by keywor
         files=input_files(ingest, plan),
         notebooks={p.name: file_sha256(p) for p in sorted(notebook_dir.glob("*.ipynb"))},
         code=code_fingerprint(*WHOLE_PACKAGE),
+        pdf=pdf,
     )
     timings["fingerprints"] = time.perf_counter() - t
     return _run_periods(context, period_ends, timings)
@@ -623,6 +627,7 @@ def _plan_period(
             "jobs": [j.job_key for j in planned],
             "previous_pack": earlier,
             "single_file": ctx.single_file,
+            "pdf": ctx.pdf,
         }
     )
     changed = _changed_exports(previous, paths.pack)
@@ -817,6 +822,16 @@ def _write_index(
         reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
         single = single_file_pack(index_html, reports)
         (pack / PACK_FILE).write_text(single, encoding="utf-8")
+    if ctx.pdf:
+        _write_board_paper(period, evidence, pack)
+
+
+def _write_board_paper(period: _PeriodPlan, evidence, pack: Path) -> None:
+    """board-paper.pdf in ``pack``, the folder being built: the swap puts it in place with
+    the pages it describes, and a pack built without it has none (never a stale one)."""
+    from sendready.publish.boardpaper import write_board_paper
+
+    write_board_paper(evidence, period.paths.restricted, pack, period.provenance, period.run_date)
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -839,6 +854,7 @@ def _exported(paths: PeriodPaths, results: list[JobResult], single_file: bool) -
     """File name -> SHA-256 of every page this run leaves in the board pack."""
     names = [Path(r.html).name for r in results if r.status == "ok" and r.html]
     names += [INDEX_FILE, *([PACK_FILE] if single_file else [])]
+    names += [n for n in ("board-paper.pdf",) if (paths.pack / n).is_file()]
     return {name: file_sha256(paths.pack / name) for name in names}
 
 

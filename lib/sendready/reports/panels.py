@@ -31,17 +31,16 @@ from sendready.reports.charts import (
     comparison_chart,
     funnel_plot,
     likert_chart,
+    mdc_icons,
     spc_chart,
     waiting_times_chart,
 )
 from sendready.reports.charts.display import Chart
 from sendready.reports.common import (
-    assurance_badge,
     assurance_code,
     heading,
     paragraph,
     show,
-    variation_badge,
 )
 
 
@@ -86,7 +85,12 @@ def benchmark_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
 
 
 def _small_flags(narrator, indicator_id: str) -> pd.Series:
-    table = narrator.table
+    return small_flags(narrator.table, indicator_id)
+
+
+def small_flags(table: pd.DataFrame, indicator_id: str) -> pd.Series:
+    """Per month (indexed by date), whether an indicator's figure is hidden by disclosure
+    control in ``table`` (an indicator table marked with ``suppressed``)."""
     rows = table[
         (table["indicator_id"] == indicator_id)
         & (table["breakdown"] == "")
@@ -321,8 +325,8 @@ def indicator_panel_html(
             paragraph(narrator.indicator_paragraph(indicator_id, bench), attributes=attribute)
         )
         parts.append(
-            f"<p{attribute}>Variation: {variation_badge(assessment.variation)} "
-            f"Assurance: {assurance_badge(assurance_code(assessment))}</p>"
+            f"<p{attribute}>Variation: {mdc_icons.variation_badge(assessment)} "
+            f"Assurance: {mdc_icons.assurance_badge(assurance_code(assessment))}</p>"
         )
         parts.extend(indicator_chart_html(ctx, narrator, indicator_id, drawn))
     parts.append("</section>")

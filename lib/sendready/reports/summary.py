@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendready.core.formatting import format_date
+from sendready.core.formatting import format_date, format_value
 from sendready.evidence.build import profile_indicator_ids
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule
 from sendready.privacy.disclosure import counts_attribute, suppression_note
 from sendready.reports import analyst
+from sendready.reports.charts import mdc_icons
 from sendready.reports.common import (
-    assurance_badge,
     assurance_code,
     escape,
     heading,
     paragraph,
     provenance_html,
     show,
-    variation_badge,
     verdict_badge,
 )
 from sendready.reports.context import profile_at, shared_narrator
@@ -111,18 +110,42 @@ class BoardSummary:
                     f"<tr{counts_attribute(indicator_id)}>"
                     f'<th scope="row">{escape(indicator_id)} {escape(a.title)}</th>'
                     f"<td>{escape(level)}</td><td>{escape(change)}</td>"
-                    f"<td>{variation_badge(a.variation)}</td>"
-                    f"<td>{assurance_badge(assurance_code(a))}</td></tr>"
+                    f"<td>{self.sparkline(indicator_id)}</td>"
+                    f"<td>{mdc_icons.variation_badge(a)}</td>"
+                    f"<td>{mdc_icons.assurance_badge(assurance_code(a))}</td></tr>"
                 )
             parts.append(
                 heading(3, f"{w.id}: {w.title}", f"key-{w.id}")
                 + f"<table><caption>Key indicators for {escape(w.id)}</caption><thead><tr>"
                 '<th scope="col">Indicator</th><th scope="col">Latest quarter</th>'
                 '<th scope="col">Change since the previous quarter</th>'
+                '<th scope="col">Monthly trend</th>'
                 '<th scope="col">Variation</th><th scope="col">Assurance against target</th>'
                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             )
         return "".join(parts)
+
+    def sparkline(self, indicator_id: str) -> str:
+        """The indicator's monthly figures as a small line, hidden months left as gaps."""
+        table = self.narrator.table  # suppression marked
+        rows = table[
+            (table["indicator_id"] == indicator_id)
+            & (table["breakdown"] == "")
+            & (table["period_type"] == "month")
+        ].sort_values("period_start")
+        hidden = rows["no_data"].astype(bool) | rows["suppressed"].astype(bool)
+        values = [None if h else float(v) for v, h in zip(rows["value"], hidden, strict=True)]
+        a = self.evidence.assessments[indicator_id]
+        shown = [v for v in values if v is not None]
+        if len(shown) < 2:
+            return "Too few monthly figures"
+        start, end = rows["period_start"].iloc[0], rows["period_start"].iloc[-1]
+        label = (
+            f"Monthly trend of {a.title}, {start:%B %Y} to {end:%B %Y}: from "
+            f"{format_value(shown[0], a.unit)} to {format_value(shown[-1], a.unit)}"
+        )
+        colour = mdc_icons.VARIATION_COLOURS.get(mdc_icons.variation_code(a), mdc_icons.GREY)
+        return mdc_icons.sparkline(values, label=label, colour=colour, target=a.target)
 
     def how_to_read_html(self) -> str:
         items = "".join(f"<li>{escape(label)}</li>" for label in VERDICT_LABELS.values())
@@ -130,13 +153,19 @@ class BoardSummary:
             [
                 heading(2, "How to read this summary"),
                 paragraph(
-                    "Variation says whether the latest figures differ from what the service "
-                    "produced before the plan, using NHS England's 'Making Data Count' "
-                    "statistical process control: 'special cause' means a change too large "
-                    "or too sustained to be chance. Assurance says whether the target will "
-                    "be met if the process stays as it is; after a lasting change it is "
-                    "judged on the figures since they settled, and while they are still "
-                    "moving in a way that could change the answer it is not judged yet."
+                    "Each key indicator has two icons from NHS England's 'Making Data "
+                    "Count' set. The first says whether the latest figures differ from "
+                    "what the service produced before the plan by more than chance: blue "
+                    "means improving, orange getting worse, grey no significant change "
+                    "and purple a change that is neither better nor worse; the letter H or "
+                    "L says whether the figures went up or down, so a blue L is an "
+                    "improvement where lower is better. The second says whether the target "
+                    "will be met if things carry on as they are: P met, F missed, ? "
+                    "sometimes met and sometimes missed, and a wave when the figures are "
+                    "still moving too much to tell. The trend line shows the monthly "
+                    "figures (gaps where a figure is not shown), the latest point in the "
+                    "first icon's colour, and the target as a red dashed line. The technical "
+                    "annex on the index page explains the statistics."
                 ),
                 paragraph(verdict_rule_text(self.profile.verdict_rule)),
                 f"<p>The verdicts, from best to worst, then the one given when the data cannot "

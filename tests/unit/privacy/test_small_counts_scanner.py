@@ -66,3 +66,13 @@ def test_a_self_closed_image_does_not_unmark_what_encloses_it():
         "</thead><tbody><tr><th>Late</th><td>4</td></tr></tbody></table>"
     )
     assert _counts(markup) == [4]
+
+
+def test_a_cell_marked_as_not_about_children_is_left_alone_but_its_row_is_not():
+    markup = (
+        "<table><thead><tr><th>Weakness</th><th>Referrals</th><th>Overdue</th></tr></thead>"
+        '<tbody><tr><th>W1</th><td>3</td><td data-counts="not-children">2</td></tr>'
+        "</tbody></table>"
+    )
+    found = scan_html(markup)
+    assert [(f.what, f.count) for f in found] == [("W1 / Referrals = 3", 3)]

@@ -59,19 +59,22 @@ SPC_POINT_WORDS = {
     "special_cause_neutral": "Special cause: neither better nor worse",
 }
 
-INK = "#222222"  # text, target lines
+INK = "#222222"  # text
+# Making Data Count draws targets as a red dashed line (never black, which reads as data);
+# this red has 5.9:1 contrast against white.
+TARGET_RED = "#C8102E"
 LINE_GREY = "#595959"  # mean and limit lines
 SERIES_GREY = "#8C8C8C"  # the line joining points: quieter than the points themselves
 SHADE = "#ECECEC"  # baseline period and funnel band background
 HIGHLIGHT = SPC_COLOURS["special_cause_improvement"]  # "our area" in comparisons
 NEUTRAL = SPC_COLOURS["special_cause_neutral"]
 
-TARGET_STYLE = {"color": INK, "linestyle": (0, (6, 3)), "linewidth": 1.6}  # dashed
+TARGET_STYLE = {"color": TARGET_RED, "linestyle": (0, (6, 3)), "linewidth": 1.6}  # dashed
 LIMIT_STYLE = {"color": LINE_GREY, "linestyle": ":", "linewidth": 1.6}  # dotted
 MEAN_STYLE = {"color": LINE_GREY, "linestyle": "-", "linewidth": 1.4}
 
 # Every colour used for a line, marker or bar outline: must reach 3:1 on white.
-LINE_COLOURS = {**SPC_COLOURS, "ink": INK, "line_grey": LINE_GREY}
+LINE_COLOURS = {**SPC_COLOURS, "ink": INK, "line_grey": LINE_GREY, "target": TARGET_RED}
 
 RC = {
     "font.family": "sans-serif",
