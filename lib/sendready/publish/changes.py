@@ -27,7 +27,7 @@ from sendready.evidence.verdicts import VERDICT_LABELS
 from sendready.metadata.profile import Profile
 from sendready.privacy.disclosure import mark_suppression
 from sendready.publish.batch import today_label
-from sendready.publish.boardpack import _quarter_row, _shown_value
+from sendready.publish.boardview import quarter_row, shown_value
 from sendready.publish.export import check_board_html, report_css, templates_dir
 from sendready.publish.paths import BOARD_PACK_DIR, period_paths, profile_dir
 from sendready.stats.spc import VARIATION_LABELS
@@ -99,7 +99,7 @@ def _signal(evidence: Evidence, indicator_id: str) -> str:
 def _value(evidence: Evidence, marked, indicator_id: str) -> str:
     assessment = evidence.assessments.get(indicator_id)
     unit = assessment.unit if assessment is not None else ""
-    return _shown_value(_quarter_row(marked, indicator_id), unit) or NO_DATA
+    return shown_value(quarter_row(marked, indicator_id), unit) or NO_DATA
 
 
 def compare_packs(outputs: Path, profile: Profile, first: str, second: str) -> Changes:

@@ -99,10 +99,10 @@ def test_the_command_refuses_bad_options_before_any_work(argv, tmp_path, capsys)
 
 
 def test_a_verdict_that_ran_out_of_data_reads_no_data_not_changed():
-    from sendready.publish.boardpack import _change_words
+    from sendready.publish.boardpack import change_words
 
-    words = _change_words("not_enough_data", "some_improvement", "2018-12-31")
+    words = change_words("not_enough_data", "some_improvement", "2018-12-31")
     assert words.startswith("No data to judge this quarter") and "Changed" not in words
     assert "31 December 2018" in words
     # A real change still reads as one.
-    assert _change_words("deterioration", "some_improvement", "2018-12-31").startswith("Worse")
+    assert change_words("deterioration", "some_improvement", "2018-12-31").startswith("Worse")
