@@ -298,6 +298,15 @@ REQUIRED = (
     "JC05",
     "JC06",
     "JC07",
+    "PLC01",
+    "PLC02",
+    "TRN01",
+    "TRN02",
+    "ND01",
+    "EXC01",
+    "ATT01",
+    "PFA01",
+    "TRB01",
 )
 
 
