@@ -460,7 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scenario",
         default="bury",
-        help="the planted truth: a shipped scenario (bury, mixed, null) or a scenario YAML file",
+        help="the planted truth: a shipped scenario (bury, mixed, null, warwickshire) or a "
+        "scenario YAML file",
     )
     p.set_defaults(func=_cmd_sample)
 

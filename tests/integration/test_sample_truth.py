@@ -15,7 +15,9 @@ see the parameter through extra noise and are checked for direction alone: ID01 
 spread of school rates includes sampling noise and the planted outliers), JC01 and JC02
 (a few dozen packages and contracts a year), HAW02 (health input is HAW02's multiple
 for some children and a constant for others) and LEAD03 (attendance of several partners,
-some clipped).
+some clipped). The catalogue's indicators beyond Bury's findings (placement, training by
+phase, support while waiting, exclusions, attendance, preparation for adulthood, appeals)
+are measured the same way from their own raw columns.
 """
 
 from __future__ import annotations
@@ -45,7 +47,22 @@ DIRECTION_ONLY = {"ID01", "JC01", "JC02", "HAW02", "LEAD03"}
 RATIOS = {"LO01", "JC03", "JC05", "HINF02"}
 TRUTHY = {"1", "y", "yes", "true"}
 # Flat Bury indicators get this change (to, from their value) in the reversed scenario.
-FLAT_CHANGE = {"HINF02": 28.0, "HAW05": 0.5, "JC01": 0.75, "JC02": 0.7, "JC07": 0.4}
+FLAT_CHANGE = {
+    "HINF02": 28.0,
+    "HAW05": 0.5,
+    "JC01": 0.75,
+    "JC02": 0.7,
+    "JC07": 0.4,
+    "PLC01": 0.15,
+    "PLC02": 0.35,
+    "TRN01": 0.6,
+    "TRN02": 0.5,
+    "ND01": 0.8,
+    "EXC01": 0.25,
+    "ATT01": 0.1,
+    "PFA01": 0.9,
+    "TRB01": 0.08,
+}
 SURVEY = {"COP05": "PQ01", "JOIN04": "PQ02", "HINF04": "PQ03", "LO05": "PQ04"}
 
 
@@ -359,6 +376,71 @@ def _coproduction(raw, window, ind):
     return float(len(sub) / ((window[1] - window[0]).days / 30.44))
 
 
+def _placements(raw, window, ind):
+    pl = raw("placements")
+    first = pl[pl["reason"] == "new_plan"]
+    if ind == "PLC01":
+        return _share(first, "start_date", lambda f: f["setting_type"] == "special", window)
+    special = pl[pl["setting_type"] == "special"][["plan_id", "start_date"]]
+    main = first[first["setting_type"] == "mainstream"]
+    joined = main.merge(special, on="plan_id", how="left", suffixes=("", "_sp"))
+    joined["moved"] = _days(joined, "start_date", "start_date_sp").between(1, 365)
+    return _share(joined, "start_date", lambda f: f["moved"], window)
+
+
+def _teachers(raw, window, ind):
+    phase = "primary" if ind == "TRN01" else "secondary"
+    tr, wf = raw("training"), raw("workforce")
+    done = tr[(tr["staff_group"] == "teacher") & (tr["phase"] == phase)]
+    count = len(_in(done, dates(done["completed_date"]), window))
+    staff = wf[(wf["staff_group"] == "teacher") & (wf["phase"] == phase)]
+    heads = staff.groupby("period")["headcount"].apply(lambda s: s.astype(int).sum()).median()
+    return float(count / ((window[1] - window[0]).days / 365.25) / heads)
+
+
+def _support(raw, window, ind):
+    ref = raw("health_referrals")
+    nd = ref[ref["service"] == "neurodevelopmental"]
+    return _share(
+        nd,
+        "referral_date",
+        lambda f: _days(f, "referral_date", "support_offered_date") <= 84,
+        window,
+    )
+
+
+def _pupils(raw, window, ind):
+    if ind == "EXC01":
+        ex = raw("exclusions")
+        return _share(ex, "start_date", lambda f: f["sen_provision"].isin(["K", "E"]), window)
+    census = raw("school_census")
+    plans = census[
+        (census["sen_provision"] == "E") & (census["attendance_percent"].astype(str) != "")
+    ]
+    return _share(
+        plans, "census_date", lambda f: f["attendance_percent"].astype(float) < 90, window
+    )
+
+
+def _adulthood(raw, window, ind):
+    rev = raw("annual_reviews")
+    held = rev[
+        (rev["meeting_date"].astype(str).str.strip() != "")
+        & (pd.to_numeric(rev["ncy"], errors="coerce") >= 9)
+        & (rev["pfa_outcomes"].astype(str).str.strip() != "")
+    ]
+    return _share(held, "meeting_date", lambda f: _truthy(f["pfa_outcomes"]), window)
+
+
+def _appeals(raw, window, ind):
+    req = raw("ehc_requests")
+    decided = req[
+        req["decision"].isin(["assess", "not_assess"])
+        & (req["tribunal"].astype(str).str.strip() != "")
+    ]
+    return _share(decided, "decision_date", lambda f: _truthy(f["tribunal"]), window)
+
+
 MEASURES = {
     "EHC01": _requests,
     "EHC03": _requests,
@@ -398,6 +480,15 @@ MEASURES = {
     "JC01": _commissioning,
     "JC02": _commissioning,
     "JC07": _commissioning,
+    "PLC01": _placements,
+    "PLC02": _placements,
+    "TRN01": _teachers,
+    "TRN02": _teachers,
+    "ND01": _support,
+    "EXC01": _pupils,
+    "ATT01": _pupils,
+    "PFA01": _adulthood,
+    "TRB01": _appeals,
 }
 
 

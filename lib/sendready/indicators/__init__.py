@@ -13,12 +13,14 @@ from sendready.indicators import (
     joined_up,  # noqa: F401  (registers JOIN01-JOIN04)
     leadership,  # noqa: F401  (registers LEAD01-LEAD04)
     local_offer,  # noqa: F401  (registers LO01-LO05)
+    placement,  # noqa: F401  (registers PLC02)
+    school_training,  # noqa: F401  (registers TRN01-TRN02)
 )
 from sendready.indicators.declared import register_builtin_definitions
 from sendready.indicators.engine import compute_indicator, compute_indicators
 from sendready.indicators.registry import REGISTRY, IndicatorDefinition, NoData, StagedData
 
-register_builtin_definitions()  # EHC01-EHC09 (definitions/*.yaml)
+register_builtin_definitions()  # EHC01-EHC09 and others (definitions/*.yaml)
 
 __all__ = [
     "REGISTRY",

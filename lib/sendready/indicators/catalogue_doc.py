@@ -46,6 +46,14 @@ FAMILIES: dict[str, str] = {
     "ID": "Identification of SEND at school level (W6)",
     "HAW": "Health practitioners' awareness of EHC plans (W7)",
     "JC": "Joint commissioning (W8)",
+    # Beyond Bury's findings: what inspections across England commonly need.
+    "PLC": "Placement in special schools",
+    "TRN": "SEND training of mainstream school staff",
+    "ND": "Support while waiting for a neurodevelopmental assessment",
+    "EXC": "Suspensions and exclusions",
+    "ATT": "Attendance",
+    "PFA": "Preparation for adulthood",
+    "TRB": "Appeals to the SEND Tribunal",
 }
 OTHER_FAMILY = "Other indicators"
 

@@ -71,4 +71,15 @@ INDICATOR_IDS: tuple[str, ...] = (
     "JC05",
     "JC06",
     "JC07",
+    # Beyond one inspection: placement, training by phase, support while waiting,
+    # exclusions, attendance, preparation for adulthood, appeals
+    "PLC01",
+    "PLC02",
+    "TRN01",
+    "TRN02",
+    "ND01",
+    "EXC01",
+    "ATT01",
+    "PFA01",
+    "TRB01",
 )

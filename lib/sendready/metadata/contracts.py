@@ -117,6 +117,27 @@ EXCEPTIONS_20WK = (
     "missed_appointment",
     "not_recorded",
 )
+SCHOOL_PHASES = (
+    "nursery",
+    "primary",
+    "middle",
+    "secondary",
+    "all_through",
+    "special",
+    "pru",
+    "post16",
+)
+SETTING_TYPES = (
+    "early_years",
+    "mainstream",
+    "resourced_provision",
+    "special",
+    "independent_special",
+    "alternative_provision",
+    "post16",
+    "ehe",
+    "none",
+)
 AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 SURVEY_ANSWERS = (
     "strongly_agree",
@@ -485,17 +506,7 @@ _register(
             _c(
                 "setting_type",
                 "code",
-                codes=(
-                    "early_years",
-                    "mainstream",
-                    "resourced_provision",
-                    "special",
-                    "independent_special",
-                    "alternative_provision",
-                    "post16",
-                    "ehe",
-                    "none",
-                ),
+                codes=SETTING_TYPES,
                 description="Kind of setting named in the plan",
             ),
             _opt("school_urn", "id", format="urn", description="URN of the setting"),
@@ -582,6 +593,24 @@ _register(
                 required=False,
                 description="The child is known to social care",
             ),
+            _opt(
+                "ncy",
+                "int",
+                required=False,
+                indicators_need=True,
+                minimum=-2,
+                maximum=14,
+                description="National curriculum year of the child at the meeting (Year 12 "
+                "and above for young people past compulsory school age, up to 14)",
+            ),
+            _opt(
+                "pfa_outcomes",
+                "bool",
+                required=False,
+                indicators_need=True,
+                description="The reviewed plan sets outcomes for preparation for adulthood "
+                "(employment, independent living, community, health)",
+            ),
         ),
         rules=(
             DateOrder("meeting_date", "decision_date"),
@@ -603,21 +632,7 @@ _register(
             _c("census_date", "date", description="Census day (January census)"),
             _c("school_urn", "id", format="urn", description="School URN"),
             _c("school_name", "text", description="School name"),
-            _c(
-                "phase",
-                "code",
-                codes=(
-                    "nursery",
-                    "primary",
-                    "middle",
-                    "secondary",
-                    "all_through",
-                    "special",
-                    "pru",
-                    "post16",
-                ),
-                description="School phase",
-            ),
+            _c("phase", "code", codes=SCHOOL_PHASES, description="School phase"),
             PERSON_ID,
             _opt(
                 "upn",
@@ -641,11 +656,81 @@ _register(
                 description="N no SEN, K SEN support, E EHC plan",
             ),
             _opt("primary_need", "code", codes=SEN_TYPES, description="Primary SEN type"),
+            _opt(
+                "attendance_percent",
+                "number",
+                required=False,
+                indicators_need=True,
+                minimum=0,
+                maximum=100,
+                description="Sessions attended in the autumn term before the census, as a "
+                "percentage of possible sessions",
+            ),
         ),
         rules=(
             RequiredWhen("primary_need", "sen_provision", ("K", "E")),
             OnlyWhen("primary_need", "sen_provision", ("K", "E")),
             OnlyWhen("primary_need", "sen_provision", ("K",), values=("NSA",)),
+        ),
+    )
+)
+
+_register(
+    Contract(
+        name="placements",
+        grain="placement named in an EHC plan, from the day it began",
+        serves="placement history: new plans naming a special school, moves to special",
+        required=False,
+        key=("placement_id",),
+        columns=(
+            _c("placement_id", "id", description="Placement reference"),
+            _c("plan_id", "id", description="The EHC plan that names the placement"),
+            PERSON_ID,
+            _c("start_date", "date", description="Date the placement began"),
+            _opt("end_date", "date", description="Date the placement ended; blank if open"),
+            _c(
+                "setting_type",
+                "code",
+                codes=SETTING_TYPES,
+                description="Kind of setting named for the placement",
+            ),
+            _c(
+                "reason",
+                "code",
+                codes=("new_plan", "move", "phase_transfer", "other"),
+                description="Why the placement began: the plan's first placement, a move "
+                "between settings, a planned phase transfer, or another reason",
+            ),
+        ),
+        rules=(DateOrder("start_date", "end_date"),),
+    )
+)
+
+_register(
+    Contract(
+        name="exclusions",
+        grain="suspension or permanent exclusion of a pupil",
+        serves="suspensions and exclusions of pupils with SEND",
+        required=False,
+        key=("exclusion_id",),
+        columns=(
+            _c("exclusion_id", "id", description="Exclusion reference"),
+            PERSON_ID,
+            _c("school_urn", "id", format="urn", description="URN of the excluding school"),
+            _c("start_date", "date", description="First day of the suspension or exclusion"),
+            _c(
+                "category",
+                "code",
+                codes=("suspension", "permanent"),
+                description="Suspension (fixed period) or permanent exclusion",
+            ),
+            _c(
+                "sen_provision",
+                "code",
+                codes=SEN_PROVISION,
+                description="The pupil's SEN provision on the day: N none, K SEN support, "
+                "E EHC plan",
+            ),
         ),
     )
 )
@@ -684,9 +769,18 @@ _register(
                 indicators_need=True,
                 description="The health record flags that the child has an EHC plan",
             ),
+            _opt(
+                "support_offered_date",
+                "date",
+                required=False,
+                indicators_need=True,
+                description="Date support was first offered while the child waited (e.g. a "
+                "parent programme, advice to the school); blank if none was offered",
+            ),
         ),
         rules=(
             DateOrder("referral_date", "triage_date"),
+            DateOrder("referral_date", "support_offered_date"),
             DateOrder("referral_date", "first_contact_date"),
             DateOrder("referral_date", "discharge_date"),
         ),
@@ -761,6 +855,14 @@ _register(
                 description="Course completed",
             ),
             _c("completed_date", "date", description="Date completed"),
+            _opt(
+                "phase",
+                "code",
+                required=False,
+                indicators_need=True,
+                codes=SCHOOL_PHASES,
+                description="Phase of the school, for school staff (blank for other employers)",
+            ),
         ),
     )
 )
@@ -796,6 +898,14 @@ _register(
                 minimum=0,
                 maximum=999_999,
                 description="Staff in scope of training",
+            ),
+            _opt(
+                "phase",
+                "code",
+                required=False,
+                indicators_need=True,
+                codes=SCHOOL_PHASES,
+                description="Phase of the school, for school staff (blank for other employers)",
             ),
         ),
     )

@@ -40,6 +40,13 @@ from sendready.sample.engagement import (
 from sendready.sample.faults import plant_faults
 from sendready.sample.health import make_referrals
 from sendready.sample.local_offer import make_directory, make_feedback, make_web
+from sendready.sample.outcomes import (
+    add_attendance,
+    add_preparation_for_adulthood,
+    add_support_while_waiting,
+    make_exclusions,
+    make_placements,
+)
 from sendready.sample.people import make_pool, persons_frame
 from sendready.sample.reviews import make_audits, make_reviews
 from sendready.sample.scenario import Scenario, load_scenario
@@ -123,9 +130,11 @@ def build_sources(ctx: tl.Context) -> dict[str, pd.DataFrame]:
         "ehc_requests": ehc.requests,
         "ehc_advice": make_advice(ctx, ehc, schools),
         "ehc_plans": ehc.plans,
-        "annual_reviews": make_reviews(ctx, ehc),
-        "school_census": census,
-        "health_referrals": referrals,
+        "annual_reviews": add_preparation_for_adulthood(ctx, make_reviews(ctx, ehc), ehc, pool),
+        "school_census": add_attendance(ctx, census),
+        "placements": make_placements(ctx, ehc, pool),
+        "exclusions": make_exclusions(ctx, census),
+        "health_referrals": add_support_while_waiting(ctx, referrals),
         "ehcp_audits": make_audits(ctx, ehc),
         "training": make_training(ctx, schools),
         "workforce": make_workforce(ctx, schools),

@@ -217,7 +217,9 @@ def make_requests(
         "",
     )
     mediation = np.where(decided, rng.random(n) < 0.03, None)
-    tribunal = np.where(decided, rng.random(n) < 0.015, None)
+    # Appeals to the SEND Tribunal at the scenario's TRB01 rate of the decision date.
+    appealed = rng.random(n) < ctx.value("TRB01", np.where(decided, decision_date, received))
+    tribunal = np.where(decided, appealed, None)
 
     frame = tl.frame(
         {

@@ -267,6 +267,8 @@ def _mutations(
         return [{name: _iso(extract + dt.timedelta(days=int(rng.integers(3, 500))))}]
     if kind == "bad_number":
         options = ["n/a", "?", "unknown"] + ([f"{raw}.5"] if col.kind == "int" else [])
+        if col.nullable:  # a spreadsheet reader takes "n/a" in an optional number as blank
+            options = [o for o in options if o.casefold() not in PLACEHOLDERS] or ["#VALUE!"]
         return [{name: options[int(rng.integers(0, len(options)))]}]
     if kind == "out_of_range":
         if col.minimum is not None and (col.maximum is None or rng.random() < 0.5):

@@ -4,6 +4,10 @@ A drawn scenario gives each weakness of the 2017 profile a truth (``improves``, 
 or ``worsens``) and moves every indicator of that weakness accordingly, in the
 indicator's own better direction, from the written statement of action (December 2017,
 over 60 days). Nothing changes afterwards, so every priority action of 2024 is ``flat``.
+The weaknesses of the Warwickshire profile whose indicators no Bury weakness holds
+(placement, W3; training of mainstream staff, W4) are drawn too, and move the same way
+from the same day; its other weaknesses share indicators with Bury's and are not given a
+truth.
 The starting values are the Bury scenario's, so the data look like Bury's at the start;
 the size of each change is Bury's first change where it has one, else a default.
 
@@ -25,15 +29,19 @@ from sendready.sample.scenario import (
 )
 
 CHANGE_DAY = "2017-12-01"
+SECOND_PROFILE = "warwickshire-2021-wsoa"
 # The smallest change planted: a proportion moves at least this far, a multiple or a
 # count by at least this share of its start.
 MIN_PROPORTION_STEP = 0.20
 MIN_RELATIVE_STEP = 0.40
 # Generating parameters for which lower is better (docs/indicators.md, direction "down":
 # a median wait, a multiple of waits, the spread between schools, failed searches, needs
-# not assessed). Higher is better for the rest; for JC01 and JC07, context measures with
-# no better direction, "improves" simply means higher.
-LOWER_IS_BETTER = frozenset({"HINF02", "LO02", "ID01", "ID03", "JC03", "JC05"})
+# not assessed, placements in and moves to special schools, the SEND share of exclusions,
+# persistent absence, appeals). Higher is better for the rest; for JC01 and JC07, context
+# measures with no better direction, "improves" simply means higher.
+LOWER_IS_BETTER = frozenset(
+    {"HINF02", "LO02", "ID01", "ID03", "JC03", "JC05", "PLC01", "PLC02", "EXC01", "ATT01", "TRB01"}
+)
 
 
 # Starting values that differ from the Bury scenario's: Bury reported every plan within
@@ -67,16 +75,39 @@ def _moved(indicator: str, start: float, truth: str, step: float) -> float:
     return round(after, 4) if after != start else start
 
 
-def scenario_mapping(truths: dict[str, str], name: str, scale: float, description: str) -> dict:
-    """A scenario document in which each 2017 weakness moves as ``truths`` says."""
+def own_weaknesses() -> dict[str, list[str]]:
+    """The second profile's weaknesses whose indicators no Bury 2017 weakness holds, with
+    their catalogue indicators (a profile's own indicators are not generated directly)."""
+    held = {ind for w in load_profile("bury-2017-wsoa").weaknesses for ind in w.indicators}
+    out = {}
+    for w in load_profile(SECOND_PROFILE).weaknesses:
+        generated = [i for i in w.indicators if i in REQUIRED]
+        if generated and not (set(w.indicators) & held):
+            out[w.id] = generated
+    return out
+
+
+def scenario_mapping(
+    truths: dict[str, str],
+    name: str,
+    scale: float,
+    description: str,
+    second: dict[str, str] | None = None,
+) -> dict:
+    """A scenario document in which each 2017 weakness moves as ``truths`` says, and each
+    of the second profile's own weaknesses as ``second`` says (flat when not given)."""
     bury = load_scenario("bury")
+    second = second or {}
     weakness_of = {
         ind: w.id for w in load_profile("bury-2017-wsoa").weaknesses for ind in w.indicators
     }
+    truth_of = {ind: truths.get(w, "flat") for ind, w in weakness_of.items()}
+    for weakness, inds in own_weaknesses().items():
+        truth_of.update({ind: second.get(weakness, "flat") for ind in inds})
     indicators = {}
     for ind in REQUIRED:
         start = START_OVERRIDE.get(ind, round(bury.effects[ind].start, 4))
-        truth = truths.get(weakness_of.get(ind, ""), "flat")
+        truth = truth_of.get(ind, "flat")
         step = _step(ind, bury)
         after = _moved(ind, start, truth, step)
         if truth == "flat" or after == start:
@@ -97,6 +128,7 @@ def scenario_mapping(truths: dict[str, str], name: str, scale: float, descriptio
         "truths": {
             "bury-2017-wsoa": dict(truths),
             "bury-2024-priority-actions": {f"P{i}": "flat" for i in range(1, 7)},
+            SECOND_PROFILE: {w: second.get(w, "flat") for w in own_weaknesses()},
         },
         "indicators": indicators,
     }
@@ -106,7 +138,14 @@ def draw_scenario(seed: int, scale: float = 0.3) -> Scenario:
     """A random scenario: each of W1-W8 improves, stays flat or worsens at random."""
     rng = np.random.default_rng([seed, 1117])
     truths = {f"W{w}": str(TRUTHS[int(rng.integers(0, 3))]) for w in range(1, 9)}
+    # A stream of its own, so the 2017 draws stay what they were before it was added.
+    rng_second = np.random.default_rng([seed, 2021])
+    second = {w: str(TRUTHS[int(rng_second.integers(0, 3))]) for w in own_weaknesses()}
     doc = scenario_mapping(
-        truths, f"random-{seed}", scale, f"Drawn at random (seed {seed}): {truths}."
+        truths,
+        f"random-{seed}",
+        scale,
+        f"Drawn at random (seed {seed}): {truths}; {SECOND_PROFILE}: {second}.",
+        second,
     )
     return scenario_from_mapping(doc, name=f"random-{seed}")

@@ -9,8 +9,8 @@ parameters through :meth:`Scenario.value`, so the declared truth and the data ca
 drift apart, and a scenario is changed by editing data, not code.
 
 Shipped scenarios live in ``scenarios/`` beside this module (``bury``, ``mixed``,
-``null``); :func:`load_scenario` also reads a path. ``scenario.json``, written with the
-sample, records the truth for tests only: no analysis code may read it.
+``null``, ``warwickshire``); :func:`load_scenario` also reads a path. ``scenario.json``,
+written with the sample, records the truth for tests only: no analysis code may read it.
 """
 
 from __future__ import annotations
@@ -298,6 +298,15 @@ REQUIRED = (
     "JC05",
     "JC06",
     "JC07",
+    "PLC01",
+    "PLC02",
+    "TRN01",
+    "TRN02",
+    "ND01",
+    "EXC01",
+    "ATT01",
+    "PFA01",
+    "TRB01",
 )
 
 
@@ -337,7 +346,8 @@ def shipped_scenarios() -> list[str]:
 
 
 def load_scenario(name_or_path: str | Path = "bury") -> Scenario:
-    """A shipped scenario by name (``bury``, ``mixed``, ``null``) or a YAML file by path."""
+    """A shipped scenario by name (``bury``, ``mixed``, ``null``, ``warwickshire``) or a YAML
+    file by path."""
     text = str(name_or_path)
     path = Path(text)
     if not (text.endswith((".yaml", ".yml")) or path.is_file()):

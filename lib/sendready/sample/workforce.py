@@ -1,8 +1,10 @@
 """Staff in scope of SEND training (quarterly headcounts) and training completions.
 
-The scenario sets the share of SENCOs trained in the graduated approach a year (ID06)
-and of health practitioners trained on EHC plans a year (HAW05); teachers', social
-workers' and SEND officers' training follows the closest indicator. Health practitioners
+The scenario sets the share of SENCOs trained in the graduated approach a year (ID06),
+of primary and secondary teachers trained in SEND a year (TRN01, TRN02; other phases'
+teachers follow a quarter of ID06) and of health practitioners trained on EHC plans a year
+(HAW05); social workers' and SEND officers' training follows the closest indicator.
+School rows carry the school's phase. Health practitioners
 also had a one-off EHC plan session in 2015, before the window.
 """
 
@@ -24,6 +26,15 @@ _GROUPS = (
     (COUNCIL, "send_officer", 20, "coproduction", "COP04", 1.0),
 )
 HEALTH_SESSION_2015 = 0.10  # share of health practitioners at the one-off 2015 session
+# The phases whose teachers' training the scenario sets, and the indicator that sets it.
+TEACHER_PHASES = {"primary": "TRN01", "secondary": "TRN02"}
+
+
+def _teacher_headcount(schools: pd.DataFrame) -> np.ndarray:
+    secondary = schools["phase"].to_numpy() == "secondary"
+    return np.maximum(
+        6, np.rint(schools["size_weight"].to_numpy() * np.where(secondary, 60, 14)).astype(int)
+    )
 
 
 def _quarter_ends() -> np.ndarray:
@@ -39,9 +50,7 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
     rows = []
     secondary = schools["phase"].to_numpy() == "secondary"
     sencos = np.where(secondary, 2, 1)
-    teachers = np.maximum(
-        6, np.rint(schools["size_weight"].to_numpy() * np.where(secondary, 60, 14)).astype(int)
-    )
+    teachers = _teacher_headcount(schools)
     for period in periods:
         rows.append(
             tl.frame(
@@ -50,6 +59,7 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
                     "staff_group": "senco",
                     "period": period,
                     "headcount": sencos,
+                    "phase": schools["phase"],
                 }
             )
         )
@@ -60,6 +70,7 @@ def make_workforce(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
                     "staff_group": "teacher",
                     "period": period,
                     "headcount": teachers + rng.integers(-1, 2, len(schools)),
+                    "phase": schools["phase"],
                 }
             )
         )
@@ -99,21 +110,7 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
         )
     )
 
-    # Teachers: a trickle of graduated approach training, a quarter of the SENCOs' rate.
-    teachers = int(schools["size_weight"].sum() * 20)
-    per_day = teachers * 0.25 * ctx.value("ID06", days) / 365.25
-    counts = rng.poisson(per_day)
-    d = np.repeat(days, counts)
-    parts.append(
-        tl.frame(
-            {
-                "organisation": schools["name"].to_numpy()[rng.integers(0, len(schools), d.size)],
-                "staff_group": "teacher",
-                "course": "graduated_approach",
-                "completed_date": d,
-            }
-        )
-    )
+    parts.extend(_teacher_training(ctx, schools, days))
 
     # Health practitioners: the 2015 session, before the window.
     for org_name, group, headcount, course, *_ in _GROUPS[:2]:
@@ -145,6 +142,38 @@ def make_training(ctx: tl.Context, schools: pd.DataFrame) -> pd.DataFrame:
             )
         )
     training = pd.concat(parts, ignore_index=True)
+    phase_of = dict(zip(schools["name"], schools["phase"], strict=False))
+    training["phase"] = training["organisation"].map(phase_of)
     training = training.sort_values(["completed_date", "organisation"], kind="stable")
     training.insert(0, "record_id", [f"TR{i:06d}" for i in range(1, len(training) + 1)])
     return training.reset_index(drop=True)
+
+
+def _teacher_training(ctx: tl.Context, schools: pd.DataFrame, days: np.ndarray) -> list:
+    """Teachers' SEND training (graduated approach) by phase: primary and secondary at the
+    scenario's TRN01 and TRN02 yearly rates per teacher, other phases at a quarter of the
+    SENCOs' rate; each completion at a school drawn in proportion to its teachers."""
+    rng = ctx.rng("training_teachers")
+    teachers = _teacher_headcount(schools).astype(float)
+    phase = schools["phase"].to_numpy()
+    names = schools["name"].to_numpy()
+    parts = []
+    others = ~np.isin(phase, list(TEACHER_PHASES))
+    groups = [(phase == p, ctx.value(ind, days)) for p, ind in TEACHER_PHASES.items()]
+    groups.append((others, 0.25 * ctx.value("ID06", days)))
+    for mask, rate in groups:
+        if not mask.any():
+            continue
+        weight = teachers[mask] / teachers[mask].sum()
+        d = np.repeat(days, rng.poisson(teachers[mask].sum() * rate / 365.25))
+        parts.append(
+            tl.frame(
+                {
+                    "organisation": names[mask][rng.choice(mask.sum(), d.size, p=weight)],
+                    "staff_group": "teacher",
+                    "course": "graduated_approach",
+                    "completed_date": d,
+                }
+            )
+        )
+    return parts

@@ -36,12 +36,20 @@ def test_shipped_scenarios_load_and_declare_every_generated_indicator():
         assert set(REQUIRED) <= set(scenario.effects), name
 
 
-def test_truths_name_every_weakness_of_both_profiles():
+def test_truths_name_every_weakness_of_the_profiles_they_cover():
+    # Bury's scenarios cover both Bury profiles wholly; the Warwickshire scenario covers
+    # its own profile wholly; Bury's may also give Warwickshire's own weaknesses (those
+    # whose indicators no Bury weakness holds, W3 and W4) a truth.
+    covers = {"warwickshire": ("warwickshire-2021-wsoa",)}
     for name in shipped_scenarios():
         truths = load_scenario(name).truths
-        for profile_id in ("bury-2017-wsoa", "bury-2024-priority-actions"):
+        whole = covers.get(name, ("bury-2017-wsoa", "bury-2024-priority-actions"))
+        for profile_id in whole:
             ids = {w.id for w in load_profile(profile_id).weaknesses}
             assert set(truths[profile_id]) == ids, (name, profile_id)
+        for profile_id in set(truths) - set(whole):
+            ids = {w.id for w in load_profile(profile_id).weaknesses}
+            assert set(truths[profile_id]) <= ids, (name, profile_id)
 
 
 def test_null_scenario_changes_nothing():
@@ -116,7 +124,7 @@ def test_a_broken_scenario_is_a_clear_error(edit, message):
 
 
 def test_unknown_scenario_names_the_shipped_ones(tmp_path: Path):
-    with pytest.raises(SendreadyError, match="bury, mixed, null"):
+    with pytest.raises(SendreadyError, match="bury, mixed, null, warwickshire"):
         load_scenario("nonesuch")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed\n", encoding="utf-8")
@@ -158,3 +166,25 @@ def test_lower_is_better_matches_the_catalogue_directions():
 
     down = {i for i in REQUIRED if REGISTRY[i].direction == "down"}
     assert LOWER_IS_BETTER == down
+
+
+def test_random_scenarios_move_the_second_areas_own_weaknesses_by_their_truth():
+    from sendready.indicators.registry import REGISTRY
+
+    seen = set()
+    for seed in range(12):
+        scenario = draw_scenario(seed)
+        truths = scenario.truths["warwickshire-2021-wsoa"]
+        assert set(truths) == {"W3", "W4"}  # W1, W2 and W5 share indicators with Bury's
+        for weakness, indicators in {"W3": ("PLC01", "PLC02"), "W4": ("TRN01", "TRN02")}.items():
+            truth = truths[weakness]
+            seen.add(truth)
+            for ind in indicators:
+                changes = scenario.effects[ind].changes
+                if truth == "flat":
+                    assert not changes, (seed, ind)
+                    continue
+                rise = changes[0].after > changes[0].before
+                better = rise == (REGISTRY[ind].direction == "up")
+                assert better == (truth == "improves"), (seed, ind, truth, changes)
+    assert seen == {"improves", "flat", "worsens"}
