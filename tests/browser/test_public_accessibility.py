@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from browser.test_accessibility import (  # noqa: F401 (browser is a fixture)
+from browser.test_accessibility import (  # the browser fixture comes from conftest.py
     _SIDEWAYS,
     ZOOMED_WIDTHS,
     _axe_violations,
     _describe,
     _open,
     _structure,
-    browser,
 )
 
 AREAS = ("Rutland", "Kent", "Westmorland and Furness")
