@@ -36,9 +36,11 @@ SHORT_VERDICTS = {
     "sustained_improvement": "Sustained improvement",
     "some_improvement": "Some improvement",
     "no_evidence_of_change": "No change yet",
+    "some_deterioration": "Some signs of worsening",
     "deterioration": "Worse",
     "not_enough_data": "Not enough data",
 }
+WORSENING_VERDICTS = ("deterioration", "some_deterioration")
 SHORT_VARIATION = {
     "common_cause": "no change",
     "special_cause_improvement": "improving",
@@ -279,7 +281,7 @@ def headline_sentence(rows: list[BoardRow], items: str) -> str:
     """One sentence: how many areas improve, worsen, show no change or cannot be judged."""
     n = len(rows)
     improving = sum(r.verdict_code in IMPROVING_VERDICTS for r in rows)
-    worse = sum(r.verdict_code == "deterioration" for r in rows)
+    worse = sum(r.verdict_code in WORSENING_VERDICTS for r in rows)
     unknown = sum(r.verdict_code == "not_enough_data" for r in rows)
     flat = n - improving - worse - unknown
     parts = [f"{count_words(improving).capitalize()} of {count_words(n)} {items} show improvement"]
@@ -299,6 +301,9 @@ def board_notes(rows: list[BoardRow], changes: dict[str, str]) -> list[str]:
     worse = [r.id for r in rows if r.verdict_code == "deterioration"]
     if worse:
         notes.append(f"worsening: {_list_words(worse)}")
+    signs = [r.id for r in rows if r.verdict_code == "some_deterioration"]
+    if signs:
+        notes.append(f"early signs of worsening: {_list_words(signs)}")
     sustained = [r.id for r in rows if r.verdict_code == "sustained_improvement"]
     some = [r.id for r in rows if r.verdict_code == "some_improvement"]
     if sustained:

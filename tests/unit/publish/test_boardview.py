@@ -91,3 +91,16 @@ def test_action_counts_use_dates_at_the_period_end():
     assert action_counts(actions, "W1", end) == ActionCounts(done=1, not_yet_due=2, overdue=2)
     assert action_counts(actions, "W3", end) is None
     assert action_counts(None, "W1", end) is None
+
+
+def test_some_evidence_of_deterioration_counts_as_worse_and_is_noted_apart():
+    rows = [
+        _row("W1", "some_deterioration"),
+        _row("W2", "deterioration"),
+        _row("W3", "no_evidence_of_change"),
+    ]
+    assert headline_sentence(rows, "areas of weakness") == (
+        "None of three areas of weakness show improvement, two are getting worse and one "
+        "shows no clear change."
+    )
+    assert board_notes(rows, {})[:2] == ["worsening: W2", "early signs of worsening: W1"]
