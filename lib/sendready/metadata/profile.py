@@ -140,6 +140,13 @@ class Weakness(_Strict):
         "verbatim",
         description="verbatim: the inspectors' own words; summary: a faithful paraphrase",
     )
+    # The one-page board view names each finding in a few words so that it can be read in
+    # five minutes; the inspectors' full words stay in every other page.
+    short_title: str | None = Field(
+        None,
+        max_length=60,
+        description="a few words naming the finding for the one-page board view",
+    )
     inspectors_found: str
     success_looks_like: str
     indicators: list[str] = Field(min_length=1)

@@ -377,7 +377,7 @@ def build_board_view(  # noqa: PLR0913 -- the index passes what it already holds
         rows.append(
             BoardRow(
                 id=w.id,
-                title=w.title,
+                title=w.short_title or w.title,
                 href=hrefs.get(w.id),
                 verdict_code=verdict.code,
                 verdict_label=SHORT_VERDICTS[verdict.code],

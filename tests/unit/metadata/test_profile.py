@@ -368,3 +368,20 @@ def test_ingest_with_a_broken_profile_exits_cleanly(tmp_path, capsys):
     assert code != 0
     err = capsys.readouterr().err
     assert "inspectors_fund" in err and "Traceback" not in err
+
+
+def test_every_builtin_finding_has_a_short_title_for_the_board_view():
+    for path in builtin_profiles().values():
+        for weakness in load_profile(path).weaknesses:
+            assert weakness.short_title, (path.name, weakness.id)
+            # A few words, not a second copy of the inspectors' sentence.
+            assert len(weakness.short_title.split()) <= 7, weakness.short_title
+
+
+def test_a_long_short_title_is_refused(tmp_path):
+    raw = yaml.safe_load(builtin_profiles()["bury-2017-wsoa"].read_text(encoding="utf-8"))
+    raw["weaknesses"][0]["short_title"] = "x" * 61
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ProfileError, match="short_title"):
+        load_profile(path)
