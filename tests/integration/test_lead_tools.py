@@ -51,7 +51,7 @@ def test_history_compares_each_quarter_with_the_quarter_before_only():
     rows = history_rows(profile, manifests)
     assert [r["period"] for r in rows] == ["2019-06-30", "2019-03-31", "2018-09-30"]
     w1 = [r["cells"][0] for r in rows]
-    assert w1[0]["changed"] == "was: Some evidence of improvement"
+    assert w1[0]["changed"] == "was: Some improvement"
     assert w1[1]["changed"] == ""  # the 2018-09-30 pack is two quarters back
     assert rows[1]["failed"] == 1 and rows[0]["ok"]
     html = render_history(profile, manifests, "1 July 2019 at 09:00")

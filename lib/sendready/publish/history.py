@@ -20,6 +20,7 @@ from sendready.core.dates import iso_date, long_date
 from sendready.evidence.verdicts import VERDICT_LABELS
 from sendready.metadata.profile import Profile
 from sendready.publish.batch import today_label
+from sendready.publish.boardview import SHORT_VERDICTS
 from sendready.publish.export import check_board_html, report_css, templates_dir
 from sendready.publish.paths import BOARD_PACK_DIR, INDEX_FILE, MANIFEST, profile_dir
 from sendready.publish.periods import previous_quarter_end
@@ -52,10 +53,12 @@ def _cells(profile: Profile, verdicts: dict, before: dict | None) -> list[dict]:
         code = verdicts.get(weakness.id)
         cell = {"code": code, "icon": "", "label": "", "changed": ""}
         if code in VERDICT_LABELS:
-            cell["icon"], cell["label"] = VERDICT_SYMBOLS[code], VERDICT_LABELS[code]
+            # The short words of the board view: ten columns of full labels, whose longest
+            # words cannot wrap, would not fit a screen (the legend below gives them in full).
+            cell["icon"], cell["label"] = VERDICT_SYMBOLS[code], SHORT_VERDICTS[code]
             was = (before or {}).get(weakness.id)
             if was in VERDICT_LABELS and was != code:
-                cell["changed"] = f"was: {VERDICT_LABELS[was]}"
+                cell["changed"] = f"was: {SHORT_VERDICTS[was]}"
         else:
             cell["code"] = None
         cells.append(cell)
@@ -107,7 +110,10 @@ def render_history(profile: Profile, manifests: dict[str, dict], run_date: str) 
         rows=history_rows(profile, manifests),
         items=[{"id": w.id, "title": w.title} for w in profile.weaknesses],
         items_heading="Weaknesses" if wsoa else "Areas for priority action",
-        verdict_help=[(VERDICT_SYMBOLS[c], VERDICT_LABELS[c]) for c in VERDICT_LABELS],
+        verdict_help=[
+            (VERDICT_SYMBOLS[c], f"{SHORT_VERDICTS[c]}: {VERDICT_LABELS[c].lower()}")
+            for c in VERDICT_LABELS
+        ],
         run_date=run_date,
         css=report_css(),
     )
