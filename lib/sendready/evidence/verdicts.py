@@ -35,21 +35,22 @@ reaches them. A weakness with only one key indicator can never reach a strong ve
 that is deliberate, since one measure cannot carry a whole area of weakness.
 
 Why "some" evidence must be corroborated too. "Some evidence" is a verdict a board reads
-as movement, so it has a false-alarm budget of its own (the scenario rates hold it to one
-weakness in ten under no change). A weakness has k key indicators, each with a chance p
-of ending on a special-cause point by chance; "any one of them" then fires with chance
-1 - (1 - p)^k, about k times p. On samples where nothing changes, about one chart in ten
-did so at the latest point (a lone point beyond the limits, two of three near them, or a
-run on one side of a centre line estimated from a short baseline), so with three or four
-charts the old rule, "more improving than worsening", read about a third of unchanged
-weaknesses as "some evidence". Two agreeing indicators cost about k^2 p^2 / 4 (roughly 1
-to 2% here); a lone indicator is believed only when its run since the plan is long: the
-chance that any of four charts ends on a run of L points on one side by chance is about
-4 x 2 x 0.5^L, 6% for MDC's seven and under 1% for ten (:data:`LONE_HELD_POINTS`), which
-leaves room for the extra false runs an estimated centre line makes. A lone indicator
-weighed with care (an unstable baseline, a trend caveat) carries no "some" evidence on
-its own, since its signals are exactly the ones most often produced by how the series
-behaves rather than by the service.
+as movement, so it has a false-alarm budget of its own (the scenario rates hold it to
+one weakness in ten under no change). A weakness has k key indicators, each with a
+chance p of ending on a special-cause point by chance; "any one of them" then fires with
+chance 1 - (1 - p)^k, about k times p. On samples where nothing changes, about one chart
+in seven did so at the latest point (a lone point beyond the limits, two of three near
+them, or a run on one side of a centre line estimated from a short baseline), so with
+three or four charts the old rule, "more improving than worsening", read about a third
+of unchanged weaknesses as "some evidence" (14 of 40). Two indicators agreeing either
+way by chance cost about k(k - 1)/4 x p^2 (about 3% for three charts at p = 0.15); a
+lone indicator is believed only when its run since the plan is long: the chance that any
+of four charts ends on a run of L points on one side by chance is about 4 x 2 x 0.5^L,
+6% for MDC's seven and under 1% for ten (:data:`LONE_HELD_POINTS`), which leaves room
+for the extra false runs an estimated centre line makes. A lone indicator weighed with
+care (an unstable baseline, a trend caveat) carries no "some" evidence on its own, since
+its signals are exactly the ones most often produced by how the series behaves rather
+than by the service.
 
 The price is sensitivity to a change that shows in one indicator only, or that has held
 for less than ten months: it reads "no evidence of change yet" until a second indicator
