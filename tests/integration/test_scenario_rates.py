@@ -14,14 +14,28 @@ from __future__ import annotations
 
 import pytest
 
-from sendready.dev.scenario_rates import measure
+from sendready.dev.scenario_rates import measure, rejudge
 
 N_RANDOM, K_NULL, SCALE = 5, 5, 0.2
 
 
 @pytest.fixture(scope="module")
-def rates():
-    return measure(N_RANDOM, K_NULL, SCALE)
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("scenario-cache")
+
+
+@pytest.fixture(scope="module")
+def rates(cache):
+    return measure(N_RANDOM, K_NULL, SCALE, cache=cache)
+
+
+def test_cached_runs_rejudged_give_the_same_verdicts(rates, cache):
+    # Re-assessing the cached indicator tables is what tuning relies on: with the rules
+    # unchanged it must give every verdict the full runs gave.
+    random_rates, null_rates = rates
+    again_random, again_null = rejudge(cache)
+    assert again_random.rows == random_rates.rows
+    assert again_null.rows == null_rates.rows
 
 
 def test_random_scenarios_are_judged_in_the_planted_direction(rates):

@@ -11,17 +11,27 @@ process (generate, ingest, evidence), and writes the rates to a markdown file:
   deterioration where it improves);
 * under the null, verdicts of sustained improvement or deterioration (false alarms) and
   of some evidence of improvement.
+
+Tuning the verdict rules without regenerating samples: ``--cache DIR`` keeps each run's
+indicator table (``<run>.parquet``, aggregates only) and planted truths
+(``<run>.json``); a later ``--from-cache DIR`` re-assesses and re-judges those tables
+with the assessment and verdict rules as they now stand (about a second a run, against
+half a minute to generate, ingest and compute one). ``--seed-offset`` draws a different
+set of scenarios and null seeds, to check a rule on runs it was not tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sendready.evidence.build import build_evidence
+import pandas as pd
+
+from sendready.evidence.build import build_evidence, evidence_from_table
 from sendready.ingest.run import run_ingest
 from sendready.metadata.profile import load_profile
 from sendready.sample import generate_sample
@@ -64,34 +74,91 @@ class Rates:
         return Counter(code for *_, code in self.rows)
 
 
-def verdict_codes(scenario: Scenario, seed: int, scale: float, work: Path) -> dict[str, str]:
-    """Generate, ingest and judge one sample; the weakness verdict codes."""
+@dataclass
+class Run:
+    """One run to judge: its name, planted truths, sample seed and where to cache it."""
+
+    name: str
+    truths: dict[str, str]
+    seed: int
+    cache: Path | None = None
+
+
+def verdict_codes(scenario: Scenario, run: Run, scale: float, work: Path) -> dict[str, str]:
+    """Generate, ingest and judge one sample; the weakness verdict codes.
+
+    With ``run.cache`` set, the run's indicator table and truths are kept there for
+    :func:`rejudge`.
+    """
     profile = load_profile(PROFILE)
     data = work / "data"
-    generate_sample(out_dir=data, scale=scale, seed=seed, scenario=scenario)
+    generate_sample(out_dir=data, scale=scale, seed=run.seed, scenario=scenario)
     ingest = run_ingest(profile, data_dir=data, out_dir=work / "staged")
     evidence = build_evidence(profile, ingest.out_dir, PERIOD_END)
+    if run.cache is not None:
+        run.cache.mkdir(parents=True, exist_ok=True)
+        evidence.table.to_parquet(run.cache / f"{run.name}.parquet", index=False)
+        record = {"run": run.name, "truths": run.truths, "seed": run.seed, "scale": scale}
+        (run.cache / f"{run.name}.json").write_text(json.dumps(record), encoding="utf-8")
     return {w: v.code for w, v in evidence.verdicts.items()}
+
+
+def rejudge(cache: Path) -> tuple[Rates, Rates]:
+    """Re-assess and re-judge every cached run with the rules as they now stand.
+
+    Runs named ``null-*`` count towards the null rates, the rest towards the random ones.
+    """
+    profile = load_profile(PROFILE)
+    random_rates, null_rates = Rates(), Rates()
+    for path in sorted(cache.glob("*.json"), key=_run_order):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        table = pd.read_parquet(path.with_suffix(".parquet"))
+        evidence = evidence_from_table(profile, table, PERIOD_END)
+        codes = {w: v.code for w, v in evidence.verdicts.items()}
+        rates = null_rates if record["run"].startswith("null-") else random_rates
+        rates.add(record["run"], record["truths"], codes)
+    return random_rates, null_rates
+
+
+def _cached_scale(cache: Path, default: float) -> float:
+    """The scale the cached runs were generated at (for the page's wording)."""
+    for path in cache.glob("*.json"):
+        return float(json.loads(path.read_text(encoding="utf-8"))["scale"])
+    return default
+
+
+def _run_order(path: Path) -> tuple[str, int]:
+    kind, _, number = path.stem.rpartition("-")
+    return kind, int(number) if number.isdigit() else 0
 
 
 def _line(truths: dict[str, str], codes: dict[str, str]) -> str:
     return ", ".join(f"{w} {t} -> {codes.get(w, 'missing')}" for w, t in truths.items())
 
 
-def measure(n_random: int, k_null: int, scale: float) -> tuple[Rates, Rates]:
-    """Rates over ``n_random`` drawn scenarios and ``k_null`` null seeds."""
+def measure(
+    n_random: int, k_null: int, scale: float, cache: Path | None = None, seed_offset: int = 0
+) -> tuple[Rates, Rates]:
+    """Rates over ``n_random`` drawn scenarios and ``k_null`` null seeds.
+
+    ``seed_offset`` shifts every seed (scenario draws, samples, null seeds) so that a
+    rule can be checked on runs other than the test's; ``cache`` keeps each run's
+    indicator table for :func:`rejudge`.
+    """
     random_rates, null_rates = Rates(), Rates()
     null = load_scenario("null")
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(n_random):
+        for i in range(seed_offset, seed_offset + n_random):
             scenario = draw_scenario(seed=i, scale=scale)
-            codes = verdict_codes(scenario, 100 + i, scale, Path(tmp) / f"r{i}")
-            random_rates.add(scenario.name, scenario.truths[PROFILE], codes)
-            print(f"{scenario.name}: {_line(scenario.truths[PROFILE], codes)}", flush=True)
-        for k in range(k_null):
-            codes = verdict_codes(null, 500 + k, scale, Path(tmp) / f"n{k}")
-            null_rates.add(f"null-{k}", null.truths[PROFILE], codes)
-            print(f"null-{k}: {_line(null.truths[PROFILE], codes)}", flush=True)
+            run = Run(scenario.name, scenario.truths[PROFILE], 100 + i, cache)
+            codes = verdict_codes(scenario, run, scale, Path(tmp) / f"r{i}")
+            random_rates.add(run.name, run.truths, codes)
+            print(f"{run.name}: {_line(run.truths, codes)}", flush=True)
+        for k in range(seed_offset, seed_offset + k_null):
+            run = Run(f"null-{k}", null.truths[PROFILE], 500 + k, cache)
+            codes = verdict_codes(null, run, scale, Path(tmp) / f"n{k}")
+            null_rates.add(run.name, run.truths, codes)
+            print(f"{run.name}: {_line(run.truths, codes)}", flush=True)
     return random_rates, null_rates
 
 
@@ -154,8 +221,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--null", type=int, default=5, help="null seeds (K)")
     parser.add_argument("--scale", type=float, default=0.3, help="sample scale (small)")
     parser.add_argument("--out", type=Path, default=Path("docs/scenario-rates.md"))
+    parser.add_argument("--cache", type=Path, help="keep each run's indicator table here")
+    parser.add_argument(
+        "--from-cache", type=Path, help="re-judge the runs cached here instead of generating"
+    )
+    parser.add_argument("--seed-offset", type=int, default=0, help="shift every seed")
     args = parser.parse_args(argv)
-    random_rates, null_rates = measure(args.random, args.null, args.scale)
+    if args.from_cache is not None:
+        random_rates, null_rates = rejudge(args.from_cache)
+        args.scale = _cached_scale(args.from_cache, args.scale)
+    else:
+        random_rates, null_rates = measure(
+            args.random, args.null, args.scale, args.cache, args.seed_offset
+        )
     text = markdown(random_rates, null_rates, args.scale)
     args.out.write_text(text, encoding="utf-8")
     print("\n".join(text.splitlines()[:12]))

@@ -67,6 +67,9 @@ class IndicatorAssessment:
     sustained: bool
     since: pd.Timestamp | None
     reason: str
+    # Monthly points since the signal's run began, after the plan (0 without a signal; 1
+    # for a census or wave comparison, which can show no more than its latest point).
+    held: int = 0
     latest_value: float | None = None
     latest_period: pd.Timestamp | None = None
     baseline_value: float | None = None
@@ -230,6 +233,10 @@ def _from_spc(
     points = spc.points
     signal, sustained, since, reason = _chart_signal(spc, plan_date, at_plan)
     before_plan = since is not None and since <= plan_date
+    post = points[~points["in_baseline"].fillna(False).astype(bool)].dropna(subset=["value"])
+    held = 0 if signal == "no_change" else 1
+    if held and since is not None:
+        held = int((post["date"] >= since).sum())
     if spc.trial_limits:
         reason += f" (trial limits: fewer than {MIN_BASELINE_POINTS} baseline points)"
     baseline = series[points["in_baseline"].fillna(False).astype(bool).to_numpy()]
@@ -241,6 +248,7 @@ def _from_spc(
         sustained=sustained,
         since=since,
         reason=reason,
+        held=held,
         variation=spc.variation,
         assurance=spc.assurance,
         assurance_since=spc.assurance_since,
@@ -349,6 +357,7 @@ def assess_indicator(
             # latest point, is the most these sparse series can show.
             sustained=signal == "improvement",
             since=latest["period_start"] if signal != "no_change" else None,
+            held=int(signal != "no_change"),
             baseline_value=comparison.baseline_rate * 100,
             reason=(
                 f"{words} against the pooled baseline (95% interval for the change "

@@ -14,10 +14,14 @@ that applies:
    :data:`MIN_AGREEING` of full weight show improvement that has held (seven monthly
    points, or a significant change at the latest census or wave), and those are at least
    ``sustained_improvement_share`` of the indicators judged.
-4. **Some improvement** when more key indicators show improvement than concern.
-5. **Some deterioration** when more show concern than improvement.
-6. Otherwise **no evidence of change yet** (nothing moved, or as many worsened as
-   improved).
+4. **Some improvement** when more key indicators show improvement than concern, and the
+   improvement is corroborated: at least :data:`MIN_AGREEING` show it, or one of full
+   weight has held it for :data:`LONE_HELD_POINTS` monthly points since the plan (or shows
+   a significant change at the latest census or wave).
+5. **Some deterioration**, the same the other way.
+6. Otherwise **no evidence of change yet**: nothing moved, as many worsened as improved,
+   or a lone signal that is recent or on an indicator weighed with care (it is still
+   shown in the reasons).
 
 Why two agreeing indicators for the strong verdicts. Each key indicator's chart gives a
 false signal at its latest point now and then (the Making Data Count rules are tuned for
@@ -27,15 +31,38 @@ alone therefore crossing into "sustained improvement" or "deterioration" is the 
 false alarm, and it is the one a board would act on. Two independent indicators agreeing
 by chance is roughly the square of one doing so, so the strong verdicts become rare under
 no change while a real change, which moves several of a weakness's indicators, still
-reaches them. A single moving indicator is still reported, as "some" evidence, so nothing
-is hidden. A weakness with only one key indicator can never reach a strong verdict: that
-is deliberate, since one measure cannot carry a whole area of weakness.
+reaches them. A weakness with only one key indicator can never reach a strong verdict:
+that is deliberate, since one measure cannot carry a whole area of weakness.
+
+Why "some" evidence must be corroborated too. "Some evidence" is a verdict a board reads
+as movement, so it has a false-alarm budget of its own (the scenario rates hold it to
+one weakness in ten under no change). A weakness has k key indicators, each with a
+chance p of ending on a special-cause point by chance; "any one of them" then fires with
+chance 1 - (1 - p)^k, about k times p. On samples where nothing changes, about one chart
+in seven did so at the latest point (a lone point beyond the limits, two of three near
+them, or a run on one side of a centre line estimated from a short baseline), so with
+three or four charts the old rule, "more improving than worsening", read about a third
+of unchanged weaknesses as "some evidence" (14 of 40). Two indicators agreeing either
+way by chance cost about k(k - 1)/4 x p^2 (about 3% for three charts at p = 0.15); a
+lone indicator is believed only when its run since the plan is long: the chance that any
+of four charts ends on a run of L points on one side by chance is about 4 x 2 x 0.5^L,
+6% for MDC's seven and under 1% for ten (:data:`LONE_HELD_POINTS`), which leaves room
+for the extra false runs an estimated centre line makes. A lone indicator weighed with
+care (an unstable baseline, a trend caveat) carries no "some" evidence on its own, since
+its signals are exactly the ones most often produced by how the series behaves rather
+than by the service.
+
+The price is sensitivity to a change that shows in one indicator only, or that has held
+for less than ten months: it reads "no evidence of change yet" until a second indicator
+agrees or the run lengthens, with the lone signal given in the reasons. On the scenario
+rates (docs/scenario-rates.md) this cut "some evidence" under no change from about a
+third of weaknesses to about one in twenty, for a few planted changes left unfound.
 
 Weight (:attr:`~sendready.evidence.assessment.IndicatorAssessment.weight`): a change that
 began before the plan counts for neither improvement nor concern (it is not progress, or
 decline, since the plan); an indicator with an unstable baseline or a trend caveat counts
-towards "some" evidence but not towards the strong verdicts. Each is stated beside the
-verdict with its reason (:attr:`Verdict.cautions`).
+towards "some" evidence alongside another, but not alone, and not towards the strong
+verdicts. Each is stated beside the verdict with its reason (:attr:`Verdict.cautions`).
 
 Only the latest point counts: an improvement that has faded is not evidence of progress
 now, and one noisy month long ago must not lift a verdict.
@@ -60,6 +87,10 @@ IMPROVING_VERDICTS = ("sustained_improvement", "some_improvement")
 WORSENING_VERDICTS = ("deterioration", "some_deterioration")
 # The strong verdicts need this many key indicators of full weight agreeing (docstring).
 MIN_AGREEING = 2
+# A lone indicator supports "some" evidence only when its signal has held this many
+# monthly points since the plan (module docstring: about 4 x 2 x 0.5^10, under 1%, of a
+# weakness's four charts ending on such a run by chance).
+LONE_HELD_POINTS = 10
 # More than this share of key indicators without data leaves "not enough data".
 MAX_MISSING_SHARE = 0.5
 
@@ -142,11 +173,23 @@ def verdict_code(key_assessments: list[IndicatorAssessment], rule: VerdictRule) 
         and sustained >= rule.sustained_improvement_share * len(judged)
     ):
         return "sustained_improvement"
-    if improving > concerns:
+    if improving > concerns and _corroborated(c["improving"]):
         return "some_improvement"
-    if concerns > improving:
+    if concerns > improving and _corroborated(c["concerns"]):
         return "some_deterioration"
     return "no_evidence_of_change"
+
+
+def _corroborated(agreeing: list[IndicatorAssessment]) -> bool:
+    """Whether signals one way are enough for "some" evidence: two or more indicators, or
+    one of full weight that has held :data:`LONE_HELD_POINTS` months (a census or wave
+    comparison, significant at its latest point, is the most such a series can show)."""
+    if len(agreeing) >= MIN_AGREEING:
+        return True
+    return any(
+        a.weight == "full" and (a.method == "baseline_comparison" or a.held >= LONE_HELD_POINTS)
+        for a in agreeing
+    )
 
 
 def weakness_verdict(

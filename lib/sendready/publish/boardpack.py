@@ -41,11 +41,13 @@ VERDICT_MEANING = {
     "sustained_improvement": "at least two key indicators, and at least half of those with "
     "data, show improvement that the statistics support and that has held, and none shows "
     "concern",
-    "some_improvement": "more key indicators show improvement than worsening at the latest point",
-    "no_evidence_of_change": "the key indicators vary only as they did before the plan, or "
-    "as many worsen as improve",
+    "some_improvement": "more key indicators show improvement than worsening at the latest "
+    "point, and at least two do or one has held it for ten months",
+    "no_evidence_of_change": "the key indicators vary only as they did before the plan, as "
+    "many worsen as improve, or a single indicator's signal is too recent to stand alone",
     "some_deterioration": "more key indicators show a significant worsening than an "
-    "improvement, but fewer than two (or under half of those with data)",
+    "improvement, and at least two do or one has held it for ten months, but not enough "
+    "for evidence of deterioration",
     "deterioration": "at least two key indicators, and at least half of those with data, "
     "show a significant worsening, outnumbering any improvement",
     "not_enough_data": "too few key indicators have enough data to judge (more than half "

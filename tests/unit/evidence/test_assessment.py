@@ -84,14 +84,19 @@ def test_neutral_measure_never_improves():
     assert a.signal == "neutral_change"
 
 
-def test_sparse_proportion_uses_baseline_comparison():
-    # Four January censuses: two in the baseline (pooled 200/1000 = 20%), latest 100/1000.
+def _censuses():
+    """Four January censuses of ID03 (lower is better), 20% in the baseline, latest 10%."""
     table = _table(
         "ID03", [100, 100, 150, 100], [500, 500, 1000, 1000], direction="down", start="2016-01-01"
     )
     table["period_start"] = pd.to_datetime(["2016-01-01", "2017-01-01", "2018-01-01", "2019-01-01"])
     table["period_end"] = table["period_start"] + pd.offsets.MonthEnd(0)
-    a = assess_indicator(table, "ID03", *BASELINE)
+    return table
+
+
+def test_sparse_proportion_uses_baseline_comparison():
+    # Four January censuses: two in the baseline (pooled 200/1000 = 20%), latest 100/1000.
+    a = assess_indicator(_censuses(), "ID03", *BASELINE)
     assert a.method == "baseline_comparison"
     assert a.baseline_value == pytest.approx(20.0)
     assert a.signal == "improvement"

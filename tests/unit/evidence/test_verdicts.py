@@ -12,7 +12,7 @@ from sendready.evidence.assessment import assess_indicator
 from sendready.evidence.verdicts import weakness_verdict
 from sendready.metadata.profile import VerdictRule
 
-from .test_assessment import BASELINE, _stepped, _table
+from .test_assessment import BASELINE, _censuses, _stepped, _table
 
 RULE = VerdictRule()
 
@@ -153,3 +153,80 @@ def test_a_step_at_the_plan_is_credited_from_the_plan_even_if_the_run_reaches_ba
     assert not a.began_before_plan and a.unstable_baseline == ""
     assert a.since == pd.Timestamp("2017-11-01") and a.weight == "full"
     assert a.reason.endswith("since November 2017")
+
+
+# --- "some" evidence must be corroborated --------------------------------------------------
+
+WOBBLE = (0, 1, -1, 2, -2, 1)
+
+
+def _late_step(indicator_id: str, months: int, to: int = 34):
+    """20 of 40 a month (with the wobble of ``_stepped``) through the baseline and after
+    the plan, then a step to ``to`` of 40 for the last ``months`` of the 17 after it.
+
+    By hand: the baseline centre is (19 * 20 + 3) / 760 = 50.4% and one sigma at n = 40 is
+    7.9 points, so the upper limit is 74.1% (29.6 of 40): every stepped month (32 to 36 of
+    40) lies beyond it, no month before the step does, and the 20-a-month months before
+    it alternate about the centre (no run of seven, no trend). The month before the step
+    is set to 19, below the centre, so that it cannot join the stepped months into one run
+    above it (the shift rule would flag it too). The signal therefore began at the step
+    and has held for exactly ``months`` points."""
+    nums = [20 + WOBBLE[i % 6] for i in range(36 - months)]
+    nums[-1] = 19
+    nums += [to + WOBBLE[i % 6] for i in range(months)]
+    return assess_indicator(_table(indicator_id, nums, [40] * 36), indicator_id, *BASELINE)
+
+
+@pytest.mark.parametrize(
+    ("months", "code"), [(9, "no_evidence_of_change"), (10, "some_improvement")]
+)
+def test_a_lone_indicator_needs_ten_months_held(months, code):
+    a = _late_step("X0", months)
+    assert a.signal == "improvement" and a.weight == "full"
+    assert a.held == months and a.since == pd.Timestamp("2019-03-01") - pd.DateOffset(
+        months=months - 1
+    )
+    assert _verdict_of(a, _a("X1", "flat"), _a("X2", "flat")).code == code
+
+
+def test_a_lone_single_month_signal_is_not_evidence():
+    # The last month alone jumps to 38 of 40 (95%, beyond the 74.1% limit): one point.
+    blip = _late_step("X0", 1, to=38)
+    assert blip.signal == "improvement" and blip.held == 1 and not blip.sustained
+    assert _verdict_of(blip, _a("X1", "flat"), _a("X2", "flat")).code == "no_evidence_of_change"
+    # Two indicators agreeing are corroboration, however recent: 2 / 3 charts by chance
+    # together is far rarer than one.
+    other = _late_step("X1", 1, to=38)
+    assert _verdict_of(blip, other, _a("X2", "flat")).code == "some_improvement"
+
+
+def test_a_lone_signal_weighed_with_care_is_not_evidence_alone():
+    nums, dens = _stepped(30, 16)
+    caveated = assess_indicator(
+        _table("HAW01", nums, dens), "HAW01", *BASELINE, trend_caveat="overstated"
+    )
+    # Held 17 months, but reduced weight: alone it is shown, not counted as evidence.
+    assert caveated.signal == "concern" and caveated.held == 17 and caveated.weight == "reduced"
+    verdict = _verdict_of(caveated, _a("X1", "flat"), _a("X2", "flat"))
+    assert verdict.code == "no_evidence_of_change"
+    assert verdict.reasons[0].startswith("HAW01")
+
+
+def test_improvements_outnumbering_a_concern_still_give_some_evidence():
+    # Two improving (held 17 months each) against one worsening: 2 > 1, and two agree.
+    verdict = _verdict("up", "up", "down")
+    assert verdict.code == "some_improvement"
+
+
+def test_a_lone_significant_census_change_is_evidence():
+    # Censuses at 20% in the baseline and 10% at the latest (lower better): Newcombe's
+    # interval for the change excludes zero, so a significant improvement, which is all a
+    # census can show at its latest point.
+    census = assess_indicator(_censuses(), "ID03", *BASELINE)
+    assert census.method == "baseline_comparison" and census.signal == "improvement"
+    assert census.held == 1
+    assert _verdict_of(census, _a("X1", "flat"), _a("X2", "flat")).code == "some_improvement"
+
+
+def _verdict_of(*assessments):
+    return weakness_verdict("W9", list(assessments), RULE)

@@ -66,6 +66,8 @@ def _assessment(signal, sustained=False, since="2018-06-01", **extra):
         sustained=sustained,
         since=pd.Timestamp(since) if signal != "no_change" else None,
         reason="",
+        # Held since June 2018 to March 2019: ten monthly points.
+        held=extra.pop("held", 0 if signal == "no_change" else 10),
         **extra,
     )
 

@@ -163,10 +163,11 @@ RULE_STEPS = (
     "and at least {share} of those that can be judged, show an improvement that has held "
     "(seven monthly points, or a significant change at the latest census or survey wave)",
     "some evidence of improvement when more show a significant improvement than a "
-    "significant deterioration",
-    "some evidence of deterioration when more show a significant deterioration than a "
-    "significant improvement",
-    "otherwise, no evidence of change yet",
+    "significant deterioration, and at least two do, or one at full weight has held it for "
+    "ten months since the plan (or at the latest census or survey wave)",
+    "some evidence of deterioration the same way round for a significant deterioration",
+    "otherwise, no evidence of change yet (a lone signal that is recent, or on an indicator "
+    "weighed with care, is shown but not enough)",
 )
 # Said after the rule wherever it is stated (weakness reports and the board summary).
 RULE_WEIGHTS = (
@@ -174,7 +175,8 @@ RULE_WEIGHTS = (
     "progress now. A change that began before the plan is not counted as progress (or "
     "decline) since it; an indicator whose baseline was itself unstable, or whose "
     "definition warns that its trend may reflect how it is recorded, can add to some "
-    "evidence but never counts towards sustained improvement or deterioration. One "
+    "evidence alongside another indicator but not alone, and never counts towards "
+    "sustained improvement or deterioration. One "
     "indicator alone never carries a whole weakness to either."
 )
 
@@ -210,14 +212,15 @@ def _applied(verdict: Verdict, rule: VerdictRule) -> str:
         f"(the rule needs at least {count_words(rule.min_indicators_with_data)} and no more "
         "than half without data)",
         "deterioration": "deteriorations are broad enough and outnumber improvements",
-        "some_deterioration": "deteriorations outnumber improvements, but not broadly enough "
-        "for evidence of deterioration",
+        "some_deterioration": "deteriorations outnumber improvements and are corroborated, but "
+        "not broadly enough for evidence of deterioration",
         "sustained_improvement": f"none has deteriorated and at least two, and at least "
         f"{share_words(rule.sustained_improvement_share)} of those "
         "judged, show sustained improvement",
-        "some_improvement": "improvements outnumber deteriorations, but the test for "
-        "sustained improvement is not met",
-        "no_evidence_of_change": "no improvement or deterioration outweighs the other",
+        "some_improvement": "improvements outnumber deteriorations and are corroborated, but "
+        "the test for sustained improvement is not met",
+        "no_evidence_of_change": "no improvement or deterioration outweighs the other and is "
+        "corroborated (by a second indicator, or by a run of ten months at full weight)",
     }[verdict.code]
     return f"Here {counts}: {why}, so the verdict is “{VERDICT_LABELS[verdict.code]}”."
 
