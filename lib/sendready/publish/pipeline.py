@@ -459,7 +459,7 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             if ctx.force:
                 (paths.evidence / "evidence.key").unlink(missing_ok=True)
             folders[end] = paths.restricted
-        built = prepare_evidence(ctx.profile, ctx.ingest, folders)
+        built = prepare_evidence(ctx.profile, ctx.ingest, folders, workers=ctx.jobs)
         shared["evidence_all_periods"] = time.perf_counter() - t
         _say(
             ctx,
