@@ -17,8 +17,10 @@ from sendready.evidence.build import build_evidence, profile_indicator_ids, prof
 from sendready.indicators import StagedData, compute_indicators
 from sendready.indicators.by_quarter import compute_indicators_by_quarter
 from sendready.metadata.profile import load_profile
-from sendready.publish.evidence_cache import prepare_evidence
+from sendready.publish.evidence_cache import PARALLEL_FROM, evidence_key, prepare_evidence
 from sendready.publish.periods import quarter_ends_between
+from sendready.reports.context import stored_narrator
+from sendready.reports.narrative.narrator import Narrator
 
 
 @pytest.mark.parametrize("profile_id", ["bury-2017-wsoa", "bury-2024-priority-actions"])
@@ -59,6 +61,26 @@ def test_prepared_evidence_is_what_each_period_would_build(sample_pack, tmp_path
         assert (folders[end] / "evidence" / "verdicts.json").is_file()
     # A second call finds every period current and computes nothing.
     assert prepare_evidence(profile, ingest, folders) == {}
+
+
+def test_evidence_judged_in_worker_processes_is_what_one_process_stores(sample_pack, tmp_path):
+    profile = load_profile("bury-2017-wsoa")
+    ingest = _ingest(sample_pack.outputs / "bury-2017-wsoa" / "restricted" / "staged")
+    ends = ["2018-06-30", "2018-09-30", "2018-12-31", "2019-03-31"]
+    assert len(ends) >= PARALLEL_FROM  # so that the second call really uses workers
+    here = prepare_evidence(profile, ingest, {e: tmp_path / "one" / e for e in ends})
+    there = prepare_evidence(profile, ingest, {e: tmp_path / "two" / e for e in ends}, workers=2)
+    assert sorted(there) == ends
+    for end in ends:
+        pd.testing.assert_frame_equal(there[end].table, here[end].table)
+        assert {k: v.code for k, v in there[end].verdicts.items()} == {
+            k: v.code for k, v in here[end].verdicts.items()
+        }
+        for name in ("assessments.csv", "verdicts.json", "evidence.key"):
+            one = (tmp_path / "one" / end / "evidence" / name).read_bytes()
+            assert (tmp_path / "two" / end / "evidence" / name).read_bytes() == one
+        stored = stored_narrator(tmp_path / "two" / end, evidence_key(profile, ingest, end))
+        pd.testing.assert_frame_equal(stored.table, Narrator.from_evidence(here[end]).table)
 
 
 def _ingest(staged):

@@ -69,6 +69,56 @@ def _same_columns(a: pd.Series, b: pd.Series) -> np.ndarray:
     return both_blank | (present & close)
 
 
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A count column as floats, blank (or not a number) as NaN."""
+    return (
+        pd.to_numeric(column, errors="coerce")
+        .astype("Float64")
+        .to_numpy(dtype=float, na_value=np.nan)
+    )
+
+
+def _close(a: float, b: float) -> bool:
+    """:func:`_same` for two floats (NaN is blank): both blank, or both present and close."""
+    if a != a or b != b:  # NaN
+        return a != a and b != b
+    return abs(a - b) <= 1e-08 + 1e-05 * abs(b)  # numpy.isclose's default tolerances
+
+
+def _months_by_breakdown(months: pd.DataFrame, columns: tuple[str, ...]) -> dict:
+    """Breakdown -> its months as (start, end, label, counts), by start (ties: table order)."""
+    order = np.argsort(months["period_start"].to_numpy(), kind="stable")
+    counts = [_numbers(months[c])[order] for c in columns]
+    by_breakdown: dict = {}
+    for position, (breakdown, start, end, label) in enumerate(
+        zip(
+            months["breakdown"].to_numpy(dtype=object)[order],
+            months["period_start"].to_numpy()[order],
+            months["period_end"].to_numpy()[order],
+            months.index.to_numpy(dtype=object)[order],
+            strict=True,
+        )
+    ):
+        if not pd.isna(breakdown):  # a blank breakdown matches nothing
+            values = tuple(c[position] for c in counts)
+            by_breakdown.setdefault(breakdown, []).append((start, end, label, values))
+    return by_breakdown
+
+
+def _fit(quarter: tuple, inside: list, columns: tuple[str, ...]) -> tuple[bool, bool, bool, list]:
+    """(covered, flow, stock, month labels) for one quarter row and the months inside it."""
+    start, end, counts = quarter
+    covered = len(inside) == 3 and inside[0][0] == start and inside[-1][1] == end
+    flow = stock = covered
+    for position in range(len(columns)):
+        values = [m[3][position] for m in inside]
+        # A sum with a blank month is blank, as the engine never sums blanks.
+        total = np.nan if any(v != v for v in values) else float(sum(values))
+        flow = flow and _close(counts[position], total)
+        stock = stock and _close(counts[position], values[-1])
+    return covered, flow, stock, [m[2] for m in inside] if covered else []
+
+
 def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
     """How each quarter row of one indicator relates to the monthly rows of its breakdown.
 
@@ -81,87 +131,58 @@ def quarter_composition(rows: pd.DataFrame) -> pd.DataFrame:
         their sums), ``stock`` (the quarter's counts are the last month's) and ``months``
         (index labels of those months, oldest first).
 
-    Why vectorised: an indicator broken down by school has a quarter row per school, and a
-    row-by-row comparison took seconds per report for a large county.
+    Why a plain loop over the rows, months grouped by breakdown once: an indicator broken
+    down by school has a quarter row per school (a row-by-row pandas comparison took
+    seconds per report for a large county), and a pandas merge per indicator cost about
+    50 ms even for a handful of rows, paid dozens of times per report and per index page.
     """
     if not rows.index.is_unique:
         raise ValueError("quarter_composition needs rows with unique index labels")
-    out_columns = ["covered", "flow", "stock", "months"]
     columns = count_columns(str(rows["statistic"].iloc[0])) if len(rows) else ()
-    keep = ["breakdown", "period_start", "period_end", *columns]
-    quarters = rows.loc[rows["period_type"] == "quarter", keep]
-    months = rows.loc[rows["period_type"] == "month", keep].sort_values(
-        "period_start", kind="stable"
-    )
-    empty = pd.DataFrame(
+    # Only the columns read: selecting rows of the whole table copies every column.
+    rows = rows[["period_type", "breakdown", "period_start", "period_end", *columns]]
+    kind = rows["period_type"]
+    quarters = rows[(kind == "quarter").to_numpy(dtype=bool, na_value=False)]
+    months = rows[(kind == "month").to_numpy(dtype=bool, na_value=False)]
+    found = {}
+    if len(quarters) and len(months):
+        by_breakdown = _months_by_breakdown(months, columns)
+        counts = [_numbers(quarters[c]) for c in columns]
+        for position, (label, breakdown, start, end) in enumerate(
+            zip(
+                quarters.index,
+                quarters["breakdown"].to_numpy(dtype=object),
+                quarters["period_start"].to_numpy(),
+                quarters["period_end"].to_numpy(),
+                strict=True,
+            )
+        ):
+            if pd.isna(breakdown):
+                continue
+            inside = [m for m in by_breakdown.get(breakdown, ()) if m[0] >= start and m[1] <= end]
+            if inside:
+                quarter = (start, end, tuple(c[position] for c in counts))
+                found[label] = _fit(quarter, inside, columns)
+    nothing = (False, False, False, [])
+    fits = [found.get(label, nothing) for label in quarters.index]
+    return pd.DataFrame(
         {
-            "covered": False,
-            "flow": False,
-            "stock": False,
-            "months": [[] for _ in range(len(quarters))],
+            "covered": np.array([f[0] for f in fits], dtype=bool),
+            "flow": np.array([f[1] for f in fits], dtype=bool),
+            "stock": np.array([f[2] for f in fits], dtype=bool),
+            "months": pd.Series(
+                [f[3] for f in fits], index=quarters.index, dtype=object
+            ).to_numpy(),
         },
         index=pd.Index(quarters.index, name="row"),
-    )[out_columns]
-    if quarters.empty or months.empty:
-        return empty
-    # A blank breakdown matches nothing (a merge would pair blank with blank).
-    pairs = (
-        quarters[quarters["breakdown"].notna()]
-        .rename_axis("row")
-        .reset_index()
-        .merge(
-            months[months["breakdown"].notna()].rename_axis("month_row").reset_index(),
-            on="breakdown",
-            suffixes=("_q", "_m"),
-            how="inner",
-            validate="many_to_many",
-        )
     )
-    pairs = pairs[
-        (pairs["period_start_m"] >= pairs["period_start_q"])
-        & (pairs["period_end_m"] <= pairs["period_end_q"])
-    ]
-    if pairs.empty:
-        return empty
-    pairs = pairs.sort_values(["row", "period_start_m"], kind="stable")
-    grouped = pairs.groupby("row", sort=False)
-    fit = pd.DataFrame(
-        {
-            "n": grouped.size(),
-            "first_start": grouped["period_start_m"].first(),
-            "last_end": grouped["period_end_m"].last(),
-            "start": grouped["period_start_q"].first(),
-            "end": grouped["period_end_q"].first(),
-            "months": grouped["month_row"].agg(list),
-        }
-    )
-    covered = (
-        (fit["n"] == 3) & (fit["first_start"] == fit["start"]) & (fit["last_end"] == fit["end"])
-    ).to_numpy()
-    flow, stock = covered.copy(), covered.copy()
-    for column in columns:
-        values = pairs[f"{column}_m"].astype("Float64")
-        # A sum with a blank month is blank (skipna=False), as the engine never sums blanks.
-        total = values.groupby(pairs["row"], sort=False).sum(min_count=1)
-        has_blank = values.isna().groupby(pairs["row"], sort=False).any()
-        total = total.mask(has_blank)
-        last = values.groupby(pairs["row"], sort=False).last(skipna=False)
-        quarter = grouped[f"{column}_q"].first(skipna=False)
-        flow &= _same_columns(quarter, total.reindex(fit.index))
-        stock &= _same_columns(quarter, last.reindex(fit.index))
-    fit["covered"], fit["flow"], fit["stock"] = covered, flow, stock
-    fit["months"] = [m if c else [] for m, c in zip(fit["months"], covered, strict=True)]
-    result = empty.copy()
-    result.loc[fit.index, ["covered", "flow", "stock"]] = fit[["covered", "flow", "stock"]]
-    result.loc[fit.index, "months"] = pd.Series(
-        fit["months"].tolist(), index=fit.index, dtype=object
-    )
-    return result
 
 
 def quarter_kind(table: pd.DataFrame, indicator_id: str) -> QuarterKind:
     """Whether an indicator's quarter rows are sums of months, last months, or neither."""
-    rows = table[table["indicator_id"] == indicator_id]
+    read = ["statistic", "period_type", "no_data", "breakdown", "period_start", "period_end"]
+    read += [c for c in ("numerator", "denominator") if c in table.columns]
+    rows = table.loc[(table["indicator_id"] == indicator_id).to_numpy(dtype=bool), read]
     quarters = rows[rows["period_type"] == "quarter"]
     if quarters.empty or quarters["no_data"].astype(bool).all():
         return "unknown"

@@ -7,6 +7,7 @@ wrong, before any data is read.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -445,6 +446,26 @@ def _format_validation_error(path: Path, err: ValidationError, raw: dict) -> str
     return "\n".join(lines)
 
 
+# Profile file -> (its size, modification and change times, its parsed YAML).
+_PARSED: dict[Path, tuple[tuple[int, int, int], object]] = {}
+
+
+def _parsed_yaml(path: Path) -> object:
+    """The file's YAML, parsed again only when the file has changed since the last call.
+
+    A batch worker's kernel opens the same profile twice for each of hundreds of reports
+    (a decade of quarters), and parsing it costs more than validating it. A copy is
+    returned, so nothing done to one load reaches the next.
+    """
+    stat = path.stat()
+    key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    cached = _PARSED.get(path)
+    if cached is None or cached[0] != key:
+        cached = (key, yaml.safe_load(path.read_text(encoding="utf-8")))
+        _PARSED[path] = cached
+    return copy.deepcopy(cached[1])
+
+
 def load_profile(name_or_path: str | Path) -> Profile:
     """Load and validate a profile.
 
@@ -453,7 +474,7 @@ def load_profile(name_or_path: str | Path) -> Profile:
     """
     path = resolve_profile_path(name_or_path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _parsed_yaml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"Cannot read profile {path}: {exc}") from None
     except yaml.YAMLError as exc:

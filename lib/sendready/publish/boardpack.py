@@ -228,19 +228,23 @@ def build_index(
     provenance: list[tuple[str, str]],
     run_date: str,
     actions: pd.DataFrame | None = None,
+    marked: pd.DataFrame | None = None,
 ) -> str:
     """Render ``index.html`` for one period (see module docstring).
 
     ``folder`` is the period's restricted folder, where earlier packs' evidence is looked
     up; the page itself links only to the reports beside it in the board pack. The board
     view at the top counts the plan's actions from ``actions`` (the staged action plan),
-    read from the staged folder beside ``folder`` when not given.
+    read from the staged folder beside ``folder`` when not given. ``marked`` is the
+    evidence's table with suppression already marked at the profile's threshold (the
+    batch's stored narrator holds it), so that it is not marked again; None marks it here.
     """
     profile = evidence.profile
     wsoa = profile.framework.kind == "wsoa-2016"
     previous = previous_pack(folder)
     threshold = profile.disclosure.threshold
-    marked = mark_suppression(evidence.table, threshold)
+    if marked is None:
+        marked = mark_suppression(evidence.table, threshold)
     previous_marked = (
         mark_suppression(previous.table, threshold)
         if previous is not None and previous.table is not None

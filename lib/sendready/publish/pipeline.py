@@ -289,6 +289,8 @@ class _RunContext:
     code: str  # fingerprint of the suite's own code
     # The worker pool shared by the periods of a run of several quarters (none or one).
     pools: list = field(default_factory=list)
+    # Report key -> seconds it took in the last quarter this run built (see _longest_first).
+    seconds: dict = field(default_factory=dict)
     pdf: bool = False  # also print the board paper (board-paper.pdf)
 
 
@@ -457,7 +459,7 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             if ctx.force:
                 (paths.evidence / "evidence.key").unlink(missing_ok=True)
             folders[end] = paths.restricted
-        built = prepare_evidence(ctx.profile, ctx.ingest, folders)
+        built = prepare_evidence(ctx.profile, ctx.ingest, folders, workers=ctx.jobs)
         shared["evidence_all_periods"] = time.perf_counter() - t
         _say(
             ctx,
@@ -779,14 +781,26 @@ def _build_pack(
         f"{period.period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}",
     )
     t = time.perf_counter()
-    ran = _run_notebooks(ctx, to_run, period.paths.run_log)
+    ran = _run_notebooks(ctx, _longest_first(ctx, to_run), period.paths.run_log)
     timings["notebooks"] = time.perf_counter() - t
+    ctx.seconds.update({r.key: r.seconds for r in ran})
     by_key = {**reused, **{r.key: r for r in ran}}
     results = [by_key[job.key] for job in period.planned]
     t = time.perf_counter()
     _write_index(ctx, period, evidence, by_key, results, build)
     timings["index"] = time.perf_counter() - t
     return results
+
+
+def _longest_first(ctx: _RunContext, jobs: list[NotebookJob]) -> list[NotebookJob]:
+    """The jobs in the order to start them: longest first, by the time each report took
+    in the quarter before (reports not timed yet first, in plan order).
+
+    The workers then finish together: a long report started last would keep one worker
+    busy while the other waits for the next quarter. Results come back in plan order
+    whatever the order run.
+    """
+    return sorted(jobs, key=lambda job: -ctx.seconds.get(job.key, float("inf")))
 
 
 def _run_notebooks(ctx: _RunContext, jobs: list[NotebookJob], log_path: Path) -> list[JobResult]:
@@ -816,7 +830,14 @@ def _write_index(
     from sendready.publish.boardpack import build_index, single_file_pack
 
     paths = period.paths
-    index_html = build_index(evidence, by_key, paths.restricted, period.provenance, period.run_date)
+    index_html = build_index(
+        evidence,
+        by_key,
+        paths.restricted,
+        period.provenance,
+        period.run_date,
+        marked=_marked_table(ctx, period),
+    )
     (pack / INDEX_FILE).write_text(index_html, encoding="utf-8")
     if ctx.single_file:
         reports = [(r.key, Path(r.html)) for r in results if r.status == "ok"]
@@ -824,6 +845,17 @@ def _write_index(
         (pack / PACK_FILE).write_text(single, encoding="utf-8")
     if ctx.pdf:
         _write_board_paper(period, evidence, pack)
+
+
+def _marked_table(ctx: _RunContext, period: _PeriodPlan):
+    """The period's indicator table with suppression marked, as the narrator stored with
+    its evidence holds it (None if there is none under the evidence's key)."""
+    from sendready.publish.evidence_cache import evidence_key
+    from sendready.reports.context import stored_narrator
+
+    key = evidence_key(ctx.profile, ctx.ingest, period.period_end)
+    narrator = stored_narrator(period.paths.restricted, key)
+    return narrator.table if narrator is not None else None
 
 
 def _write_board_paper(period: _PeriodPlan, evidence, pack: Path) -> None:

@@ -385,3 +385,22 @@ def test_a_long_short_title_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     with pytest.raises(ProfileError, match="short_title"):
         load_profile(path)
+
+
+def test_a_profile_edited_between_two_loads_is_read_again(tmp_path):
+    own = tmp_path / "my-area.yaml"
+    shutil.copy(builtin_profiles()[WSOA], own)
+    first = load_profile(own)
+    raw = yaml.safe_load(own.read_text(encoding="utf-8"))
+    raw["area"]["name"] = "Edited area"
+    own.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    assert load_profile(own).area.name == "Edited area"
+    assert first.area.name != "Edited area"
+
+
+def test_changing_one_loaded_profile_does_not_reach_the_next_load(tmp_path):
+    own = tmp_path / "my-area.yaml"
+    shutil.copy(builtin_profiles()[WSOA], own)
+    first = load_profile(own)
+    first.weaknesses.clear()
+    assert len(load_profile(own).weaknesses) == len(_raw(WSOA)["weaknesses"])

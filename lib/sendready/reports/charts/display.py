@@ -142,6 +142,8 @@ def figure_png(figure: Figure, dpi: int = DPI, *, compact: bool = True) -> bytes
         facecolor=WHITE,
         bbox_inches="tight",
         metadata={"Software": None},
+        # Compressed only to be decoded again just below: the same pixels, stored.
+        pil_kwargs={"compress_level": 0} if compact else None,
     )
     if not compact:
         return buffer.getvalue()
