@@ -36,6 +36,7 @@ SHORT_VERDICTS = {
     "sustained_improvement": "Sustained improvement",
     "some_improvement": "Some improvement",
     "no_evidence_of_change": "No change yet",
+    "some_deterioration": "Some worsening",
     "deterioration": "Worse",
     "not_enough_data": "Not enough data",
 }

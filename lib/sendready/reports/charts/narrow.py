@@ -33,7 +33,7 @@ NARROW_SCALE = 0.75  # text relative to its wide size (the figure is 2.3 times n
 NARROW_FLOOR = 10.0  # points: shown at 350/358 px this reads as at least 10 points
 _PAD = 3  # pixels between two tick labels before they count as touching
 WRAP = 30  # characters a line of a title, legend entry or label may hold at phone width
-TICK_WRAP = 16  # characters a line of a category's name beside the axis may hold
+TICK_WRAP = 16  # characters a line of a name beside the axis or by a point may hold
 
 
 def _texts(figure: Figure) -> list[Text]:
@@ -131,11 +131,13 @@ def _title_across(figure: Figure, saved: dict) -> None:
 
 def _scale_text(figure: Figure, saved: dict) -> None:
     ticks_of = _tick_texts(figure)
+    notes = {id(t) for ax in figure.axes for t in ax.texts}
     saved["fonts"] = [(t, t.get_fontsize(), t.get_text()) for t in _texts(figure)]
     for text, font, words in saved["fonts"]:
         text.set_fontsize(max(NARROW_FLOOR, font * NARROW_SCALE))
-        if id(text) not in ticks_of and len(words) > WRAP and "\n" not in words:
-            text.set_text(textwrap.fill(words, WRAP, break_long_words=False))
+        width = TICK_WRAP if id(text) in notes else WRAP
+        if id(text) not in ticks_of and len(words) > width and "\n" not in words:
+            text.set_text(textwrap.fill(words, width, break_long_words=False))
     for ax in figure.axes:
         xs, ys = ax.xaxis.get_ticklabels(), ax.yaxis.get_ticklabels()
         sizes = (xs[0].get_fontsize() if xs else None, ys[0].get_fontsize() if ys else None)
