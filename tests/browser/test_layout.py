@@ -152,3 +152,37 @@ def test_board_view_icons_carry_text_alternatives(sample_pack, browser):
         assert len(icon["label"].split()) >= 1 and icon["title"] == icon["label"], icon
     # Sparklines describe the series, not just "chart".
     assert all(("trend" in s["label"].lower()) for s in sparks)
+
+
+# Every chart image as shown: which file the browser chose (the <picture>'s phone-width
+# source or the wide <img>), its natural and rendered widths, and the smallest font it was
+# drawn with (data-font-pt on the chosen element) at its resolution (data-dpi).
+_CHART_TEXT = """() => [...document.querySelectorAll('main figure.chart img')].map(img => {
+  const source = img.closest('picture') && img.closest('picture').querySelector('source');
+  const chosen = source && img.currentSrc === source.getAttribute('srcset') ? source : img;
+  return {narrow: chosen !== img, natural: img.naturalWidth,
+          rendered: img.getBoundingClientRect().width,
+          font: parseFloat(chosen.dataset.fontPt), dpi: parseFloat(img.dataset.dpi)};
+})"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_chart_text_reads_at_9_pt_or_more_at_390_px(sample_pack, browser, name):
+    """Text drawn at f points into an image at d dots per inch reads, once the image is
+    scaled from its natural to its rendered width, as f x d / 96 x rendered / natural
+    points (96 CSS pixels to the inch)."""
+    page = _open(browser, sample_pack.folder / f"{name}.html", PHONE)
+    try:
+        page.wait_for_load_state("load")
+        charts = page.evaluate(_CHART_TEXT)
+    finally:
+        page.close()
+    if name.startswith("W"):
+        assert charts, "no chart on the page"
+    small = []
+    for chart in charts:
+        assert chart["narrow"], chart  # a phone gets the phone-width copy
+        shown = chart["font"] * chart["dpi"] / 96 * chart["rendered"] / chart["natural"]
+        if shown < 9:
+            small.append(round(shown, 2))
+    assert small == [], f"{len(small)} of {len(charts)} charts read below 9 pt: {small[:5]}"

@@ -28,6 +28,7 @@ from sendready.privacy.disclosure import (
 )
 from sendready.reports.charts import (
     actions_chart,
+    benchmark_chart,
     comparison_chart,
     funnel_plot,
     likert_chart,
@@ -42,6 +43,7 @@ from sendready.reports.common import (
     paragraph,
     show,
 )
+from sendready.reports.comparisons import published_comparison, sentence_rows
 
 
 def _html(chart: Chart) -> str:
@@ -226,6 +228,37 @@ def _kind_chart(ctx, indicator_id: str, drawn: dict[str, str] | None) -> str | N
     return waits
 
 
+def _published(ctx, narrator, indicator_id: str) -> str | None:
+    """The area's published figures over the years beside England, its region and its
+    neighbours, with rank and quartile (:mod:`sendready.reports.comparisons`), or the
+    plain reason there is none; None when the shipped release does not cover the
+    indicator (then :func:`_comparison` draws what the area's own files allow)."""
+    published = published_comparison(ctx, indicator_id)
+    if published is None:
+        return _comparison(ctx, narrator, indicator_id)
+    if published.series is None:
+        return paragraph(published.reason)
+    assessment = ctx.evidence.assessments[indicator_id]
+    return _html(
+        benchmark_chart(
+            published.series,
+            f"{assessment.title}: {ctx.profile.area.name} against published figures",
+            unit=assessment.unit,
+            direction=assessment.direction,
+        )
+    )
+
+
+def comparison_rows(ctx, indicator_id: str) -> pd.DataFrame | None:
+    """Published figures for the narrative's comparison sentence: the shipped release's
+    (as published by the period end) when it covers the indicator, otherwise
+    :func:`benchmark_rows`."""
+    published = published_comparison(ctx, indicator_id)
+    if published is None:
+        return benchmark_rows(ctx, indicator_id)
+    return sentence_rows(published)
+
+
 def _comparison(ctx, narrator, indicator_id: str) -> str | None:
     """The area against England and the region, when published figures exist and the
     area's own quarter is shown."""
@@ -290,7 +323,7 @@ def indicator_chart_html(
         )
         charts.append(_own(_html(chart), attribute))
     charts.append(_kind_chart(ctx, indicator_id, drawn))
-    charts.append(_own(_comparison(ctx, narrator, indicator_id), attribute))
+    charts.append(_own(_published(ctx, narrator, indicator_id), attribute))
     return [c for c in charts if c]
 
 
@@ -311,7 +344,7 @@ def indicator_panel_html(
     own charts are marked one by one.
     """
     assessment = ctx.evidence.assessments[indicator_id]
-    bench = benchmark_rows(ctx, indicator_id)
+    bench = comparison_rows(ctx, indicator_id)
     attribute = counts_attribute(indicator_id)
     whole = "" if _draws_children(indicator_id) else attribute
     parts = [

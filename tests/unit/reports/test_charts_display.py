@@ -112,8 +112,16 @@ def test_show_figure_emits_one_html_figure_with_alt_caption_and_table(shown):
     assert img and img.group(2) == html.escape(ALT, quote=True)
     png = base64.b64decode(img.group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width = int(re.search(r'width="(\d+)"', markup).group(1))
+    width = int(re.search(r'<img [^>]*width="(\d+)"', markup).group(1))
     assert width == int.from_bytes(png[16:20], "big")
+    # The phone-width copy: its own size, and narrower than the wide image.
+    source = re.search(
+        r'<source media="\(max-width: 40rem\)" srcset="data:image/png;base64,([^"]+)" '
+        r'width="(\d+)"',
+        markup,
+    )
+    narrow = base64.b64decode(source.group(1))
+    assert int(source.group(2)) == int.from_bytes(narrow[16:20], "big") < width
     assert "<figcaption>Made-up values</figcaption>" in markup
     assert "<caption>Numbers behind the chart: Made-up values</caption>" in markup
     assert markup.count('<th scope="col">') == 2

@@ -45,6 +45,7 @@ from sendready.core.formatting import (
 )
 from sendready.core.text import strip_bidi
 from sendready.privacy.disclosure import assert_aggregate
+from sendready.reports.charts.narrow import min_font_pt, narrow_png
 from sendready.reports.charts.theme import DPI, WHITE
 
 MIN_ALT_TEXT_LENGTH = 25  # shorter than this cannot state a chart type and a finding
@@ -161,6 +162,34 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
+def _picture(figure: Figure, alt: str) -> str:
+    """The chart as ``<picture>``: the wide PNG, and a phone-width rendering for screens
+    up to 40rem (:mod:`~sendready.reports.charts.narrow`). Each image records the
+    smallest font it draws (``data-font-pt``) and its resolution (``data-dpi``), so the
+    size its text is read at can be checked in the rendered page."""
+    wide_pt = min_font_pt(figure)
+    png = figure_png(figure)
+    narrow, narrow_pt = narrow_png(figure, figure_png)
+    width, height = _png_size(png)
+
+    def data(image: bytes) -> str:
+        return "data:image/png;base64," + base64.b64encode(image).decode("ascii")
+
+    source = ""
+    if narrow is not None:
+        n_width, n_height = _png_size(narrow)
+        source = (
+            f'<source media="(max-width: 40rem)" srcset="{data(narrow)}" '
+            f'width="{n_width}" height="{n_height}" data-font-pt="{narrow_pt:g}">'
+        )
+    return (
+        f"<picture>{source}"
+        f'<img src="{data(png)}" alt="{html.escape(alt, quote=True)}" '
+        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
+        f'data-font-pt="{wide_pt:g}" data-dpi="{DPI}"></picture>'
+    )
+
+
 def format_cell(value: object, unit: str | None = None) -> str:
     """One table cell as a reader sees it: ``58.3%``, ``1,234``, ``31 March 2019``.
 
@@ -232,14 +261,7 @@ def figure_html(
 ) -> str:
     """The HTML :func:`show_figure` emits, without displaying or closing anything."""
     alt = strip_bidi(check_alt_text(alt_text))
-    png = figure_png(figure)
-    width, height = _png_size(png)
-    source = base64.b64encode(png).decode("ascii")
-    parts = [
-        '<figure class="chart">',
-        f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt, quote=True)}" '
-        f'width="{width}" height="{height}" style="max-width:100%;height:auto">',
-    ]
+    parts = ['<figure class="chart">', _picture(figure, alt)]
     if caption:
         parts.append(f"<figcaption>{html.escape(strip_bidi(caption))}</figcaption>")
     parts.append("</figure>")
