@@ -52,9 +52,9 @@ A stage's list covers everything it imports, directly or not (``tests/unit/core/
 test_fingerprints.py`` reads the imports and checks it), so a change to any of that code
 rebuilds the result, and a change elsewhere (a chart, the sample generator) does not throw
 away staged data or evidence. Only the files whose suffix is in :data:`CODE_SUFFIXES` are
-read (code, profiles, shipped data, templates; the test also checks that the package
-holds no other kind of file). The root ``sendready/__init__.py`` holds only the version,
-which every key holds anyway.
+read (code, profiles, shipped data and its provenance notes, templates; the test also
+checks that the package holds no other kind of file). The root ``sendready/__init__.py``
+holds only the version, which every key holds anyway.
 
 Fingerprints are remembered for the life of the process: the package is hashed at most
 once per list of stages by the command and once by each kernel (about a megabyte, a few
@@ -78,7 +78,7 @@ MEMO_FILE = "file_hashes.json"
 RACY_SECONDS = 2.0
 _CHUNK = 8 * 1024 * 1024
 # What the suite's own code is made of (code, templates, profiles, shipped data).
-CODE_SUFFIXES = frozenset({".py", ".j2", ".css", ".json", ".yaml", ".csv"})
+CODE_SUFFIXES = frozenset({".py", ".j2", ".css", ".json", ".yaml", ".csv", ".md"})
 # The code each cache depends on (see the module docstring). A name is a stage package
 # (a folder under the package) or a single module, without ``.py``.
 INGEST_CODE = ("core", "metadata", "ingest")

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
+from sendready.core.pools import START_METHOD, pool_context  # noqa: F401 -- re-exported
 from sendready.publish import kernelpool
 from sendready.publish.kernel import KERNEL_NAME
 
@@ -476,20 +477,7 @@ def _write_atomic(path: Path, text: str) -> None:
 # --- batch side ----------------------------------------------------------------------
 
 
-START_METHOD = "spawn"
-
-
-def pool_context():
-    """The worker pool's multiprocessing context: ``spawn`` on every platform.
-
-    Windows can only spawn, and a forked worker would inherit this process's state
-    (imported modules, open handles, threads) that a spawned one must rebuild; spawning
-    everywhere means the tests on Linux run what Windows runs, and that everything sent
-    to a worker (jobs, initialiser arguments, results) must pickle.
-    """
-    import multiprocessing
-
-    return multiprocessing.get_context(START_METHOD)
+# START_METHOD and pool_context live in core.pools, shared with the other pools.
 
 
 def worker_pool(

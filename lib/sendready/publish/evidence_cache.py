@@ -164,7 +164,7 @@ def prepare_evidence(
         return {item[2]: _judge_and_store(*item) for item in work}
     from concurrent.futures import ProcessPoolExecutor
 
-    from sendready.publish.batch import pool_context
+    from sendready.core.pools import pool_context
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         futures = [pool.submit(_judge_and_store, *item) for item in work]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from sendready.comparators.authorities import (
     Authority,
@@ -71,65 +72,36 @@ class Measure:
     compare: bool = True
 
 
-SECTIONS: tuple[tuple[str, str, tuple[Measure, ...]], ...] = (
-    (
-        "Requests for an EHC needs assessment",
-        "A parent, young person or school asks the council to assess a child's needs; "
-        "the council decides within 6 weeks whether to.",
+SECTIONS_FILE = Path(__file__).with_name("public_sections.yaml")
+
+
+@functools.cache
+def _layout() -> dict:
+    return yaml.safe_load(SECTIONS_FILE.read_text(encoding="utf-8"))
+
+
+def sections() -> tuple[tuple[str, str, tuple[Measure, ...]], ...]:
+    """The public pack's sections (title, why, measures), read from
+    ``public_sections.yaml``: which published figures a page shows is data about the
+    release, kept beside the code rather than in it."""
+    raw = _layout()["sections"]
+    return tuple(
         (
-            Measure("CTX_REQUESTS", "Requests for an EHC needs assessment received", compare=False),
-            Measure(
-                "EHC04",
-                "Requests refused (decided not to assess), % of requests received",
-                chart=True,
+            section["title"],
+            section["why"],
+            tuple(
+                Measure(
+                    m["indicator"],
+                    m["title"],
+                    m.get("direction", "neutral"),
+                    chart=m.get("chart", False),
+                    compare=m.get("compare", True),
+                )
+                for m in section["measures"]
             ),
-            Measure("EHC03", "Decisions whether to assess made within 6 weeks", "up"),
-        ),
-    ),
-    (
-        "EHC needs assessments",
-        "After assessing, the council decides whether to issue an EHC plan.",
-        (
-            Measure("CTX_ASSESS_ISSUED", "Assessments that led to a plan", compare=False),
-            Measure(
-                "CTX_ASSESS_NOT_ISSUED",
-                "Assessments with a decision not to issue a plan",
-                compare=False,
-            ),
-            Measure("EHC05", "Decisions not to issue a plan made within 16 weeks", "up"),
-        ),
-    ),
-    (
-        "Timeliness: plans issued within 20 weeks",
-        "The law expects a plan within 20 weeks of the request, apart from a few "
-        "exceptions (for example when a family asks for more time).",
-        (
-            Measure(
-                "EHC01",
-                "EHC plans issued within 20 weeks, excluding exceptions",
-                "up",
-                chart=True,
-            ),
-            Measure(
-                "CTX_EHC_20WK_ALL", "EHC plans issued within 20 weeks, exceptions included", "up"
-            ),
-            Measure("CTX_PLANS_ISSUED", "New EHC plans issued", compare=False),
-        ),
-    ),
-    (
-        "Annual reviews",
-        "Every plan must be reviewed at least once a year. DfE first published these "
-        "figures for 2024.",
-        (
-            Measure(
-                "EHC06",
-                "Plans due a review in 2024 with a review meeting recorded",
-                "up",
-            ),
-            Measure("EHC07", "Review decisions made within 4 weeks of the meeting", "up"),
-        ),
-    ),
-)
+        )
+        for section in raw
+    )
 
 
 @dataclass
@@ -170,7 +142,7 @@ def public_pack_html(la: str, figures: PublishedFigures | None = None) -> tuple[
     authority = find_authority(la, figures.authorities)
     near = neighbours_of(authority, figures.authorities)
     parts = [_intro(authority, near)]
-    for title, why, measures in SECTIONS:
+    for title, why, measures in sections():
         parts.append(_section(figures, authority, near, title, why, measures))
     parts.append(_needs(figures, authority, near))
     parts.append(_sources())
@@ -298,9 +270,10 @@ def _sentence(measure: Measure, series: pd.DataFrame, authority: Authority, unit
 
 def _needs(figures: PublishedFigures, authority: Authority, near: list[Authority]) -> str:
     anchor = "primary-needs"
+    needs_id = _layout()["primary_needs_indicator"]
     rows = []
     for code in NEED_COLUMNS.values():
-        series = figures.series("ID04", authority, near, f"need={code}")
+        series = figures.series(needs_id, authority, near, f"need={code}")
         if series is None:
             continue
         row = {"Primary need": NEED_WORDS.get(code, code)}
@@ -433,7 +406,11 @@ def write_all_public_packs(
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(jobs, initializer=published_figures) as pool:
+        from sendready.core.pools import pool_context
+
+        with ProcessPoolExecutor(
+            jobs, mp_context=pool_context(), initializer=published_figures
+        ) as pool:
             paths = list(pool.map(_one, codes, [str(out_dir)] * len(codes), chunksize=8))
     else:
         paths = [_one(code, str(out_dir)) for code in codes]
