@@ -7,8 +7,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PROFILE ?= bury-2017-wsoa
 # The sample spans 2016-2026; the 2017 profile's story is judged at the quarter before the
-# May 2019 re-visit (for bury-2024-priority-actions, use PERIOD_END=2025-12-31).
+# May 2019 re-visit. Any other profile runs on the data's latest quarter unless PERIOD_END
+# names one (PERIOD_END=2025-12-31, or a range such as 2024-06-30..2025-12-31).
+ifeq ($(PROFILE),bury-2017-wsoa)
 PERIOD_END ?= 2019-03-31
+endif
 SAMPLE_DIR := data/sample
 
 BIN := $(VENV)/bin
@@ -33,7 +36,7 @@ setup: $(INSTALLED) $(KERNEL) ## create .venv, install sendready into it and reg
 
 # The main job. Only the recipe line changes when the batch command arrives.
 reports: setup $(SAMPLE_DIR)/extract.json ## set up if needed, then run the main job on the sample area
-	$(SENDREADY) run --profile $(PROFILE) --period-end $(PERIOD_END)
+	$(SENDREADY) run --profile $(PROFILE)$(if $(PERIOD_END), --period-end $(PERIOD_END))
 
 sample: setup ## write the synthetic sample area to data/sample
 	$(SENDREADY) sample --out $(SAMPLE_DIR)

@@ -15,6 +15,7 @@ from helpers.pack_checks import SAMPLE_PACK_PROFILE, external_references, scan
 from sendready import cli
 from sendready.evidence.verdicts import VERDICT_LABELS
 from sendready.metadata.profile import load_profile
+from sendready.publish.boardview import SHORT_VERDICTS
 from sendready.publish.changes import compare_packs, to_markdown
 from sendready.publish.history import history_rows, render_history
 
@@ -30,7 +31,8 @@ def test_the_run_wrote_a_history_page_linking_the_pack(sample_pack):
     assert f"{PERIOD}/index.html" in found.hrefs
     verdicts = json.loads((sample_pack.folder / "manifest.json").read_text())["verdicts"]
     for code in verdicts.values():
-        assert VERDICT_LABELS[code] in html
+        # The table's short words, and the legend's full wording beside them.
+        assert f"{SHORT_VERDICTS[code]}: {VERDICT_LABELS[code].lower()}" in html
 
 
 def test_history_compares_each_quarter_with_the_quarter_before_only():

@@ -13,8 +13,9 @@ Canaries left out, and why:
 * forenames or surnames alone ("Will", "Grace", "Hall"): ordinary words, and harmless
   without the other half;
 * dates of birth that are also dates the suite reports on (month and quarter
-  boundaries, census dates, the extract date, dates in the profile, the run's own
-  date): those appear legitimately, and a child's birthday falling on one tells nothing;
+  boundaries, census dates, the extract date, dates in the profile, written or in its
+  text, staff training dates, the run's own date): those appear legitimately, and a
+  child's birthday falling on one tells nothing;
 * values the sample planted as malformed (an NHS number of 7 digits, a UPN without its
   check letter): they are not identifiers of anyone, only faults to be quarantined;
 * any full name that is also part of published text (a school or provider name, a
@@ -32,6 +33,7 @@ images (base64) are removed first, since random base64 could spell a short ident
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import html
@@ -126,6 +128,18 @@ def _profile_dates(node) -> set[dt.date]:
     return set()
 
 
+def _dates_written_in(text: str) -> set[dt.date]:
+    """Dates written out in free text, read with the same patterns the search uses."""
+    found = set()
+    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_UK_DATE, (2, 1, 0)), (_LONG_DATE, (2, 1, 0))):
+        for match in pattern.findall(text):
+            year, month, day = (match[i] for i in order)
+            month = MONTHS.index(month) + 1 if month in MONTHS else int(month)
+            with contextlib.suppress(ValueError):
+                found.add(dt.date(int(year), month, int(day)))
+    return found
+
+
 def reporting_dates(data_dir: Path, profile_path: Path) -> set[dt.date]:
     """Dates the suite may print for reasons that have nothing to do with any child."""
     dates = set()
@@ -139,7 +153,14 @@ def reporting_dates(data_dir: Path, profile_path: Path) -> set[dt.date]:
     }
     extract = json.loads((data_dir / "extract.json").read_text(encoding="utf-8"))
     dates.add(dt.date.fromisoformat(extract["extract_date"]))
-    dates |= _profile_dates(yaml.safe_load(profile_path.read_text(encoding="utf-8")))
+    profile_text = profile_path.read_text(encoding="utf-8")
+    dates |= _profile_dates(yaml.safe_load(profile_text))
+    dates |= _dates_written_in(profile_text)  # "the re-visit (13 to 15 May 2019)"
+    # Staff training is about the workforce, not children: the suite may name its dates
+    # ("the training extract starts on 11 June 2015").
+    dates |= {
+        d for r in _rows(data_dir / "training.csv") if (d := _date(r["completed_date"])) is not None
+    }
     today = dt.date.today()
     dates |= {today - dt.timedelta(days=1), today, today + dt.timedelta(days=1)}
     return dates
@@ -269,16 +290,7 @@ def find_canaries(text: str, can: Canaries) -> dict[str, set[str]]:
     found["upn"] = {m for m in _UPN.findall(text) if m in can.upns}
     found["nhs_number"] = {"".join(m) for m in _NHS.findall(text) if "".join(m) in can.nhs_numbers}
     found["postcode"] = {"".join(m) for m in _POSTCODE.findall(text) if "".join(m) in can.postcodes}
-    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_UK_DATE, (2, 1, 0)), (_LONG_DATE, (2, 1, 0))):
-        for match in pattern.findall(text):
-            year, month, day = (match[i] for i in order)
-            month = MONTHS.index(month) + 1 if month in MONTHS else int(month)
-            try:
-                when = dt.date(int(year), month, int(day))
-            except ValueError:
-                continue
-            if when in can.births:
-                found["date_of_birth"].add(when.isoformat())
+    found["date_of_birth"] = {d.isoformat() for d in _dates_written_in(text) & can.births}
     words = _NAME_WORD.findall(text)
     for size in (2, 3):
         for i in range(len(words) - size + 1):
@@ -413,8 +425,9 @@ def test_the_board_pack_folder_holds_only_shareable_files(pack):
     ]
     assert unshareable == []
     # Nothing restricted anywhere under the board-pack root, for any period.
+    # (Beside the period's folder: the history page linking every period's pack.)
     root = pack.folder.parent
-    assert [p.name for p in root.iterdir()] == [pack.folder.name]
+    assert sorted(p.name for p in root.iterdir()) == sorted([pack.folder.name, "index.html"])
     restricted_kinds = {".parquet", ".csv", ".ipynb", ".pkl", ".key", ".log"}
     assert not [p for p in root.rglob("*") if p.suffix in restricted_kinds]
 
@@ -438,6 +451,19 @@ def test_quarantine_and_evidence_are_in_the_restricted_area_with_a_readme(pack):
 _URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "action", "data", "formaction"}
 
 
+def _srcset_urls(value: str) -> list[str]:
+    """The addresses of a srcset: each candidate's first word (a data: address holds a
+    comma of its own, so the list is not simply split at commas)."""
+    urls, expect = [], True
+    for token in value.split():
+        if expect:
+            urls.append(token.rstrip(","))
+            expect = token.endswith(",")
+        elif token.endswith(","):
+            expect = True
+    return urls
+
+
 class _Links(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -446,7 +472,7 @@ class _Links(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             if name in _URL_ATTRIBUTES and value:
-                parts = [v.split()[0] for v in value.split(",")] if name == "srcset" else [value]
+                parts = _srcset_urls(value) if name == "srcset" else [value]
                 self.urls += [v.strip() for v in parts if v.strip()]
 
 

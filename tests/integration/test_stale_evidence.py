@@ -31,7 +31,7 @@ PROFILE = "bury-2017-wsoa"
 PERIOD = "2019-03-31"  # the first story's test quarter, named: the sample runs to March 2026
 OLD_TITLE = "EHC plans issued within 20 weeks"
 NEW_TITLE = "EHC plans finalised inside 20 weeks"
-DEFINITION = Path("indicators") / "statutory.py"
+DEFINITION = Path("indicators") / "definitions" / "statutory.yaml"  # EHC01 is declared
 # The pages that show EHC01: its weakness (W1), the board summary (a key indicator) and
 # the index.
 PAGES = ("W1.html", "board_summary.html", "index.html")
@@ -100,9 +100,9 @@ def runs(tmp_path_factory) -> dict:
 
     definition = package / DEFINITION
     text = definition.read_text(encoding="utf-8")
-    assert text.count(f'title="{OLD_TITLE}"') == 1
+    assert text.count(f"title: {OLD_TITLE}\n") == 1
     definition.write_text(
-        text.replace(f'title="{OLD_TITLE}"', f'title="{NEW_TITLE}"'), encoding="utf-8"
+        text.replace(f"title: {OLD_TITLE}\n", f"title: {NEW_TITLE}\n"), encoding="utf-8"
     )
     edited = _snapshot(folder, *_command(project, *run))  # no --force
     unchanged = _snapshot(folder, *_command(project, *run))

@@ -116,7 +116,7 @@ def test_the_documented_commands_work_in_a_fresh_environment_without_make(tmp_pa
 
     for line in _documented()["posix"]:
         argv = shlex.split(line)
-        if argv[-1] == "run":
+        if argv[3:4] == ["run"]:
             # Not a README step: a smaller sample than the one `run` would generate, so
             # that the documented command itself takes seconds rather than a minute.
             run([VENV_PYTHON, "-m", "sendready", "sample", "--scale", SAMPLE_SCALE], 120)

@@ -88,6 +88,7 @@ class BoardRow:
     verdict_label: str
     headline: Headline | None
     actions: ActionCounts | None
+    failed: bool = False  # its report failed to run: the verdict stands, the page does not
 
 
 @dataclass
@@ -356,7 +357,8 @@ def build_board_view(  # noqa: PLR0913 -- the index passes what it already holds
     Args:
         evidence: The period's evidence.
         marked: Its indicator table with suppression marked.
-        hrefs: Weakness id -> the report's file name, or None when it failed.
+        hrefs: Weakness id -> the report's file name, or None when it failed (a weakness
+            not named has no page to link, as in the board paper).
         changes: Weakness id -> 'Better', 'Worse', 'Unchanged' or '' (verdict since the
             previous pack).
         previous_table: The previous pack's indicator table, if any.
@@ -383,6 +385,7 @@ def build_board_view(  # noqa: PLR0913 -- the index passes what it already holds
                 verdict_label=SHORT_VERDICTS[verdict.code],
                 headline=headline(evidence, keys[0], found) if keys else None,
                 actions=action_counts(actions, w.id, evidence.period_end),
+                failed=w.id in hrefs and hrefs[w.id] is None,
             )
         )
     items = "areas of weakness" if wsoa else "areas for priority action"

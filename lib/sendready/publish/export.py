@@ -217,6 +217,20 @@ def focusable_tables(html: str) -> str:
     return re.sub(r"<table\b(?![^>]*\btabindex=)", '<table tabindex="0"', html)
 
 
+def srcset_urls(value: str) -> list[str]:
+    """The addresses in a ``srcset``: each candidate's first word. A ``data:`` address
+    holds a comma of its own, so the list cannot simply be split at commas; a candidate
+    ends at a comma after its address or after its descriptor ("2x")."""
+    urls, expect = [], True
+    for token in value.split():
+        if expect:
+            urls.append(token.rstrip(","))
+            expect = token.endswith(",")
+        elif token.endswith(","):
+            expect = True
+    return urls
+
+
 class _References(HTMLParser):
     """Collect every off-page address in tags and stylesheets.
 
@@ -234,11 +248,7 @@ class _References(HTMLParser):
             if not value:
                 continue
             if name in _URL_ATTRIBUTES:
-                parts = (
-                    [p.split()[0] for p in value.split(",") if p.strip()]
-                    if name == "srcset"
-                    else [value]
-                )
+                parts = srcset_urls(value) if name == "srcset" else [value]
                 self.found += [f"<{tag} {name}={p[:80]!r}>" for p in parts if _OFF_PAGE.match(p)]
             elif name == "style":
                 self._css(value, f"<{tag} style>")

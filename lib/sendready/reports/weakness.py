@@ -237,7 +237,7 @@ class WeaknessReport:
         return "".join(
             [
                 heading(2, "How the verdict was reached"),
-                paragraph(self.narrator.verdict_explanation(self.weakness.id)),
+                f"<p>{self.narrator.verdict_explanation_html(self.weakness.id)}</p>",
             ]
         )
 

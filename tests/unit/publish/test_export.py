@@ -15,6 +15,7 @@ from sendready.publish.export import (
     build_exporter,
     check_board_html,
     export_html,
+    srcset_urls,
     tidy_html,
 )
 
@@ -107,3 +108,22 @@ def test_contents_need_two_sections_and_sit_after_the_heading():
     out = add_contents(two)
     assert out.index("</h1>") < out.index("<nav") < out.index('<h2 id="a">')
     assert '<a href="#a">A &amp; B</a>' in out
+
+
+def test_srcset_addresses_keep_the_comma_of_a_data_address():
+    wide, narrow = "data:image/png;base64,iVBORw0K", "data:image/png;base64,AAAA"
+    assert srcset_urls(f"{wide} 2x, {narrow} 1x") == [wide, narrow]
+    assert srcset_urls("a.png, b.png 2x, https://x.example/c.png") == [
+        "a.png",
+        "b.png",
+        "https://x.example/c.png",
+    ]
+
+
+def test_an_external_image_in_a_srcset_after_a_data_address_is_refused():
+    page = (
+        '<h1>t</h1><picture><source srcset="data:image/png;base64,AAAA 1x, '
+        'https://x.example/c.png 2x"><img src="data:image/png;base64,AAAA" alt="x"></picture>'
+    )
+    with pytest.raises(ExportError, match="x.example"):
+        check_board_html(page, "page")

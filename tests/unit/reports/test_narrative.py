@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -27,6 +28,7 @@ from sendready.reports.narrative import (
     weakness_summary,
     weakness_summary_html,
 )
+from sendready.reports.narrative.summaries import verdict_explanation_html
 
 BASELINE = ("2016-04-01", "2017-10-31")  # 19 months, as the Bury 2017 profile
 # A weakness judged on two key indicators, EHC01 and EHC06.
@@ -349,6 +351,12 @@ def test_summary_and_verdict_explanation_walk_through_each_key_indicator(table):
     assert "improvements outnumber deteriorations" in explanation
     assert "One indicator alone never carries a whole weakness" in explanation
     assert explanation.endswith("so the verdict is “Some evidence of improvement”.")
+    # On a page, the count of key indicators is marked as not about children, and the
+    # words are the same once the tags are dropped.
+    markup = verdict_explanation_html(verdict, VerdictRule())
+    marked = re.findall(r'<span data-counts="not-children">(.*?)</span>', markup)
+    assert marked == ["The verdict rests on 2 of 2 key indicators."]
+    assert html.unescape(re.sub(r"<[^>]+>", "", markup)) == explanation
 
 
 def test_verdict_explanation_for_not_enough_data():
@@ -511,7 +519,8 @@ def test_indicator_notes_read_as_plain_english_for_a_board():
 
 def test_summary_html_marks_only_the_clauses_of_indicators_not_about_children():
     """LEAD03 counts board meetings (its definition: governance, not person-level), so its
-    clause, "8 of 10" meetings, is marked; EHC01's plans are children and stay unmarked."""
+    clause, "8 of 10" meetings, is marked; EHC01's plans are children and stay unmarked.
+    The verdict's own sentence ("rests on 2 of 2 key indicators") counts indicators."""
     meetings = _table([8] * 36, den=10, indicator_id="LEAD03", title="Meetings with all present")
     table = mark_suppression(pd.concat([_table(NUMS), meetings], ignore_index=True), 6)
     a = _assessment("improvement")
@@ -526,8 +535,9 @@ def test_summary_html_marks_only_the_clauses_of_indicators_not_about_children():
     )
     markup = weakness_summary_html(weakness, verdict, table, 6)
     marked = re.findall(r'<span data-counts="not-children">(.*?)</span>', markup)
-    assert len(marked) == 1 and "(24 of 30)" in marked[0]
-    assert marked[0].startswith("Meetings with all present, at 80.0% (24 of 30)")
+    assert len(marked) == 2 and "(24 of 30)" in marked[1]
+    assert marked[0].startswith("W9, timeliness: ") and "(rests on 2 of 2 key" in marked[0]
+    assert marked[1].startswith("Meetings with all present, at 80.0% (24 of 30)")
     unmarked = re.sub(r"<span[^>]*>.*?</span>", "", markup)
     assert "(43 of 60)" in unmarked  # EHC01's plans: not marked
     # Same words as the plain summary, once the tags are dropped.

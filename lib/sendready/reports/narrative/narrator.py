@@ -154,6 +154,12 @@ class Narrator:
             self.verdicts[weakness_id], self._profile().verdict_rule
         )
 
+    def verdict_explanation_html(self, weakness_id: str) -> str:
+        """The verdict explanation as escaped HTML, counts of indicators marked."""
+        return summaries.verdict_explanation_html(
+            self.verdicts[weakness_id], self._profile().verdict_rule
+        )
+
     def _profile(self) -> Profile:
         if self.profile is None:
             raise ValueError(

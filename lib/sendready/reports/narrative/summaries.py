@@ -16,7 +16,7 @@ from sendready.core.formatting import format_value
 from sendready.evidence.assessment import IndicatorAssessment
 from sendready.evidence.verdicts import VERDICT_LABELS, Verdict
 from sendready.metadata.profile import VerdictRule, Weakness
-from sendready.privacy.disclosure import counts_attribute
+from sendready.privacy.disclosure import NOT_CHILDREN, counts_attribute
 from sendready.reports.narrative.sentences import figure, row_hidden, signal_clause
 from sendready.reports.narrative.words import (
     SIGNAL_VERBS,
@@ -83,18 +83,20 @@ def _summary_parts(
     weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
 ) -> list[tuple[str, str]]:
     """The summary's sentences, each with the attribute that marks its figures as not
-    about children (:func:`~sendready.privacy.disclosure.counts_attribute`) or ``""``."""
+    about children (:func:`~sendready.privacy.disclosure.counts_attribute`) or ``""``.
+    The verdict's own sentence counts key indicators ("rests on 3 of 4") and its cautions
+    count baseline months: neither is about children."""
     # Mid-sentence after the id, so the title loses its capital unless it opens with an
     # acronym ("P3, support children ..." but "W9, EHC plans ...").
     parts = [
         (
             f"{weakness.id}, {indicator_name(weakness.title)}: {verdict.label.lower()} "
             f"({verdict.basis}).",
-            "",
+            _NOT_CHILDREN,
         )
     ]
     if verdict.cautions:
-        parts.append(("Weighed with care: " + "; ".join(verdict.cautions) + ".", ""))
+        parts.append(("Weighed with care: " + "; ".join(verdict.cautions) + ".", _NOT_CHILDREN))
     for a in verdict.assessments:
         text, period_named = _with_figure(a, table, threshold)
         parts.append((f"{text} {_shows(a, period_named)}.", counts_attribute(a.indicator_id)))
@@ -142,16 +144,24 @@ def weakness_summary(
     return " ".join(text for text, _ in _summary_parts(weakness, verdict, table, threshold))
 
 
+_NOT_CHILDREN = f' data-counts="{NOT_CHILDREN}"'
+
+
+def _marked_html(parts: list[tuple[str, str]]) -> str:
+    """Escaped parts joined by spaces, each one with an attribute in its own ``<span>``."""
+    return " ".join(
+        f"<span{attribute}>{escape(text)}</span>" if attribute else escape(text)
+        for text, attribute in parts
+    )
+
+
 def weakness_summary_html(
     weakness: Weakness, verdict: Verdict, table: pd.DataFrame, threshold: int
 ) -> str:
     """:func:`weakness_summary` as escaped HTML (no enclosing tag): the clause of each key
     indicator whose definition says its counts are not of children (meetings, actions,
     services, schools) is a ``<span data-counts="not-children">``."""
-    return " ".join(
-        f"<span{attribute}>{escape(text)}</span>" if attribute else escape(text)
-        for text, attribute in _summary_parts(weakness, verdict, table, threshold)
-    )
+    return _marked_html(_summary_parts(weakness, verdict, table, threshold))
 
 
 RULE_STEPS = (
@@ -245,24 +255,37 @@ def rule_text(rule: VerdictRule, opening: str) -> str:
     )
 
 
-def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
-    """The verdict rule in words, then each key indicator's signal, what the verdict rests
-    on, the cautions beside it and the step that decided."""
+def _explanation_parts(verdict: Verdict, rule: VerdictRule) -> list[tuple[str, str]]:
+    """:func:`verdict_explanation`'s sentences, each with its attribute (as
+    :func:`_summary_parts`): what the verdict rests on and its cautions count indicators
+    and baseline months, not children."""
     text = rule_text(
         rule,
         "The verdict follows a fixed rule over the key indicators, taking the first step "
         "that applies: ",
     )
     if not verdict.assessments:
-        return f"{text} This weakness has no key indicators, so it cannot be judged."
+        return [(f"{text} This weakness has no key indicators, so it cannot be judged.", "")]
     each = [
         f"{a.indicator_id} ({indicator_name(a.title)}) shows {signal_clause(a)}"
         for a in verdict.assessments
     ]
-    cautions = (
-        " Weighed with care: " + "; ".join(verdict.cautions) + "." if verdict.cautions else ""
-    )
-    return (
-        f"{text} Key indicators: {'; '.join(each)}. The verdict {verdict.basis}.{cautions} "
-        f"{_applied(verdict, rule)}"
-    )
+    parts = [
+        (f"{text} Key indicators: {'; '.join(each)}.", ""),
+        (f"The verdict {verdict.basis}.", _NOT_CHILDREN),
+    ]
+    if verdict.cautions:
+        parts.append(("Weighed with care: " + "; ".join(verdict.cautions) + ".", _NOT_CHILDREN))
+    return [*parts, (_applied(verdict, rule), "")]
+
+
+def verdict_explanation(verdict: Verdict, rule: VerdictRule) -> str:
+    """The verdict rule in words, then each key indicator's signal, what the verdict rests
+    on, the cautions beside it and the step that decided."""
+    return " ".join(text for text, _ in _explanation_parts(verdict, rule))
+
+
+def verdict_explanation_html(verdict: Verdict, rule: VerdictRule) -> str:
+    """:func:`verdict_explanation` as escaped HTML (no enclosing tag), the parts that count
+    indicators or months marked ``data-counts="not-children"``."""
+    return _marked_html(_explanation_parts(verdict, rule))
