@@ -439,6 +439,9 @@ def _allowed_figures(evidence, indicator_id: str, targets: dict[str, float]) -> 
             if not pd.isna(count):
                 allowed.add(format_count(count))
         allowed.add(format_value(row.value, unit))
+        for bound in (getattr(row, "ci_low", None), getattr(row, "ci_high", None)):
+            if bound is not None and not pd.isna(bound):
+                allowed.add(format_value(bound, unit))  # a ratio's 95% interval
     months = rows[
         (rows["period_type"] == "month") & (rows["breakdown"] == "") & ~rows["no_data"].astype(bool)
     ]
@@ -485,6 +488,8 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
     text = re.sub(r"(?:fewer than|a number below) \d+", " ", text)
     # How many months recalculated target limits rest on (checked in test_stats_spc).
     text = re.sub(r"provisional: \d+ months", " ", text)
+    # The confidence level of an interval is a convention, not a figure of the data.
+    text = text.replace("95% interval", " ")
     return FIGURE.findall(text)
 
 
