@@ -71,7 +71,7 @@ def test_the_three_routes_run_the_same_commands():
         "python3 -m venv .venv",
         f'{VENV_PYTHON} -m pip install -e ".[test]"',
         f"{VENV_PYTHON} -m sendready kernel",
-        f"{VENV_PYTHON} -m sendready run",
+        f"{VENV_PYTHON} -m sendready run --profile bury-2017-wsoa --period-end 2019-03-31",
         f"{VENV_PYTHON} -m pytest",
     ]
 
