@@ -480,10 +480,11 @@ def _sentence_figures(panel: str, title: str) -> list[str]:
         p for p in re.findall(r"<p(?: [^>]*)?>(.*?)</p>", panel, re.DOTALL) if "sr-badge" not in p
     ]
     text = _text(" ".join(paragraphs))
-    # Words that hold digits but are not figures: dates, years of published figures, the
+    # Words that hold digits but are not figures: dates, years of published figures ("in
+    # 2019", "for 2024", as the comparison says which year DfE has not yet published), the
     # indicator's own name ("within 6 weeks") and the disclosure threshold.
     text = DATE.sub(" ", text)
-    text = re.sub(r"\bin (?:19|20)\d{2}\b", " ", text)
+    text = re.sub(r"\b(?:in|for) (?:19|20)\d{2}\b", " ", text)
     text = text.replace(title, " ").replace(indicator_name(title), " ")
     text = re.sub(r"(?:fewer than|a number below) \d+", " ", text)
     # How many months recalculated target limits rest on (checked in test_stats_spc).
