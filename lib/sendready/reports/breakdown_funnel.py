@@ -4,17 +4,20 @@ An indicator split by a school (provider, service) column can ask for a funnel o
 figures (``chart: funnel`` with ``funnel: {from: breakdown, words: ...}`` in YAML;
 :class:`~sendready.indicators.registry.BreakdownFunnel`). Each unit's numerator and
 denominator are read from the indicator table, its row for that breakdown value in the
-reporting quarter, so the funnel plots exactly the figures the table holds; the limits
-are Spiegelhalter's, widened for over-dispersion as the census funnels are
+reporting quarter, so the funnel plots exactly the figures the table holds. The centre
+is the area's own figure for the quarter (the whole-area row, shown in the panel's
+sentences; the units' pooled rate when every case names a unit) and the limits are
+Spiegelhalter's, widened for over-dispersion as the census funnels are
 (:mod:`sendready.stats.funnel`). Schools are named from the school census where it names
 them; another unit is named by its value.
 
 Privacy: the rows come from the narrator's table, already marked for suppression (a unit
 resting on fewer cases than the threshold, and one more wherever a single hidden unit
 could be worked out from the whole-area row). A hidden unit still counts towards the
-centre and the spread of the limits, which give away no unit's count, but it is not
+spread that widens the limits, from which no count can be worked out, but it is not
 plotted, not named as outside the limits, and the table under the chart shows its
-figures as ``c``.
+figures as ``c``. When the area's own figure is hidden there is no funnel: a unit left
+alone hidden beside it could otherwise be worked out.
 """
 
 from __future__ import annotations
@@ -96,17 +99,26 @@ def unit_names(
 
 
 def breakdown_funnel_chart(ctx, narrator, indicator_id: str, funnel: BreakdownFunnel) -> Chart:
-    """The funnel of ``indicator_id``'s own figures by its breakdown (module docstring).
+    """The funnel of ``indicator_id``'s own figures by its breakdown (module docstring),
+    centred on the area's figure for the quarter (its whole-area row).
 
     Raises:
-        NoData: No unit has a figure for the quarter, or every unit's figures are hidden.
+        NoData: The area's figure for the quarter is hidden, no unit has a figure for the
+            quarter, or every unit's figures are hidden.
     """
     period_end = ctx.evidence.period_end
+    quarter = narrator.quarter(indicator_id)
+    if bool(quarter["no_data"]):
+        raise NoData(f"the area has no figure for the quarter ({quarter['no_data_reason']})")
+    if bool(quarter["suppressed"]):
+        raise NoData(
+            f"the area's figure for the quarter is hidden (too few cases), so its "
+            f"{funnel.units}' figures are not shown either"
+        )
     units = breakdown_units(narrator.table, indicator_id, funnel, period_end)
     if units["hidden"].all():
         raise NoData(f"every one of the {funnel.units}' figures rests on too few cases to show")
     units["name"] = unit_names(units["value"], funnel, ctx.data.get("school_census"), period_end)
-    quarter = narrator.quarter(indicator_id)
     column = "school" if funnel.school_urns else funnel.column.replace("_", " ")
     return funnel_plot(
         units,
@@ -114,6 +126,7 @@ def breakdown_funnel_chart(ctx, narrator, indicator_id: str, funnel: BreakdownFu
         name_column="name",
         count_column="count",
         size_column="size",
+        p0=float(quarter["numerator"]) / float(quarter["denominator"]),
         rate_label=funnel.words,
         size_label=capitalise(REGISTRY[indicator_id].denominator or funnel.units),
         units_word=funnel.units,

@@ -16,7 +16,9 @@ URN    census name  plans on time   what the quarter's figure does
 100006 Fir Juniors     12         8 hidden: 4 plans outside the count
 ====== ============ ===== ========= ==========================================
 
-The centre is the pooled rate of the six, 73 of 165 (44.2%). Six schools are too few to
+Ten more plans in the quarter name no school, five of them on time, so the area's figure
+for the quarter is 78 of 175 (44.6%), the funnel's centre, not the six schools' pooled
+73 of 165 (44.2%). Six schools are too few to
 estimate over-dispersion from (at least ten are needed), so the limits are the exact
 binomial ones, worked out here a second way: the binomial distribution summed term by
 term with :func:`math.comb` and Spiegelhalter's interpolation, not scipy.
@@ -61,7 +63,8 @@ SCHOOLS = (
     ("100006", "Fir Juniors", 12, 8),
 )
 HIDDEN = {"Elm Infants", "Fir Juniors"}
-P0 = 73 / 165
+P0 = 78 / 175  # the area's figure for the quarter
+UNNAMED = (10, 5)  # the quarter's plans naming no school, and those on time
 
 XF01 = {
     **XA01,
@@ -81,6 +84,9 @@ def _requests() -> pd.DataFrame:
             issued = months[k % 3] + pd.Timedelta(days=k // 3)
             days = 100 if k < on_time else 200
             rows.append(issued_plan(len(rows) + 1, issued, days, school_urn=urn))
+    for k in range(UNNAMED[0]):
+        days = 100 if k < UNNAMED[1] else 200
+        rows.append(issued_plan(len(rows) + 1, months[k % 3] + pd.Timedelta(days=20), days))
     return staged("ehc_requests", rows)
 
 
@@ -167,6 +173,15 @@ def test_the_declaration_becomes_a_funnel_of_its_breakdown(ctx):
     assert funnel == BreakdownFunnel("school_urn", "plans issued within 16 weeks", "schools", True)
 
 
+def test_the_catalogue_says_it_has_a_funnel_of_its_breakdown(ctx):
+    from sendready.indicators.catalogue_doc import render_indicator
+
+    assert (
+        "also split by `school_urn`; a funnel of its quarter's figures by `school_urn`"
+        in render_indicator("XF01")
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
@@ -221,7 +236,7 @@ def test_units_are_the_quarters_breakdown_rows_with_their_suppression(ctx, narra
         "100006": (8, 12, True),
     }
     whole = ctx.evidence.quarter("XF01")
-    assert (whole["numerator"], whole["denominator"]) == (73, 165)
+    assert (whole["numerator"], whole["denominator"]) == (78, 175)
 
 
 def test_funnel_limits_and_positions_agree_with_a_second_method(ctx, narrator):
@@ -241,14 +256,14 @@ def test_funnel_limits_and_positions_agree_with_a_second_method(ctx, narrator):
         assert row["Rate (%)"] == pytest.approx(100 * on_time / plans)
         assert row["Position"] == _position(on_time, plans), label
     # The second method's verdicts, one school in each place: by hand, Cedar's 23.3% lies
-    # below the lower 95% limit for 30 plans (24.8%) and above the 99.8% one (15.4%).
+    # below the lower 95% limit for 30 plans (25.1%) and above the 99.8% one (15.8%).
     assert [table.loc[n, "Position"] for n in ("Ash Primary", "Cedar Primary", "URN 100004")] == [
         "above 99.8% limit",
         "outside 95% limit only",
         "within 95% limits",
     ]
-    assert _limit(30, P0, 0.025) == pytest.approx(0.2482, abs=5e-5)
-    assert _limit(30, P0, 0.001) == pytest.approx(0.1539, abs=5e-5)
+    assert _limit(30, P0, 0.025) == pytest.approx(0.2514, abs=5e-5)
+    assert _limit(30, P0, 0.001) == pytest.approx(0.1576, abs=5e-5)
     assert chart.facts["above_998"] == ["Ash Primary"]
     assert chart.facts["below_998"] == ["Birch School"]
     # Hidden schools come last, in name order, so their sizes order nothing.
@@ -263,7 +278,7 @@ def test_alt_text_and_title_say_what_is_plotted_and_what_is_not(ctx, narrator):
     )
     assert chart.alt_text.startswith(
         "Funnel plot of plans issued within 16 weeks for 4 schools, each plotted against "
-        "its size, around the area rate of 44.2% with 95% and 99.8% limits."
+        "its size, around the area rate of 44.6% with 95% and 99.8% limits."
     )
     assert (
         "Above the 99.8% limit: 1 (Ash Primary); below it: 1 (Birch School). Outside the "
@@ -338,5 +353,19 @@ def test_no_funnel_when_every_school_is_hidden(ctx, narrator):
     assert (
         "No funnel of schools: every one of the schools' figures rests on too few cases to "
         "show." in _text(markup)
+    )
+    assert "Schools compared" not in markup
+
+
+def test_no_funnel_when_the_areas_own_figure_is_hidden(ctx, narrator):
+    # Then a single hidden school need not have a second beside it: no funnel at all.
+    hidden = copy.copy(narrator)
+    hidden.table = narrator.table.copy()
+    whole = (hidden.table["indicator_id"] == "XF01") & (hidden.table["breakdown"] == "")
+    hidden.table.loc[whole, "suppressed"] = True
+    markup = panels.indicator_panel_html(ctx, hidden, "XF01")
+    assert (
+        "No funnel of schools: the area's figure for the quarter is hidden (too few cases), "
+        "so its schools' figures are not shown either." in _text(markup)
     )
     assert "Schools compared" not in markup
