@@ -369,3 +369,18 @@ def test_no_funnel_when_the_areas_own_figure_is_hidden(ctx, narrator):
         "so its schools' figures are not shown either." in _text(markup)
     )
     assert "Schools compared" not in markup
+
+
+def test_the_weakness_report_shows_it_in_the_indicators_panel(ctx, monkeypatch):
+    from sendready.reports import common, weakness
+
+    blocks: list[str] = []
+    for module in (common, panels, weakness):
+        monkeypatch.setattr(module, "show", blocks.append)
+    weakness.WeaknessReport(ctx, "W1").show_evidence()
+    panel = next(b for b in blocks if 'id="ind-XF01"' in b)
+    rows = _funnel_rows(panel)
+    assert rows["Birch School"] == ["60", "20.0%", "below 99.8% limit"]
+    assert rows["Cedar Primary"] == ["30", "23.3%", "outside 95% limit only"]
+    assert rows["URN 100004"] == ["20", "50.0%", "within 95% limits"]
+    assert scan_html("".join(blocks)) == []
