@@ -42,7 +42,8 @@ def breakdown_units(
             narrator holds it.
         indicator_id: The indicator.
         funnel: Which breakdown column is plotted.
-        period_end: The reporting quarter's last day.
+        period_end: The last day of the quarter row's period (the reporting quarter's,
+            or for a census or survey series its latest event month's).
 
     Returns:
         One row per unit with a denominator above 0, in the table's order: ``value`` (the
@@ -89,9 +90,10 @@ def unit_names(
         return fallback
     known = census[pd.to_datetime(census["census_date"]) <= pd.Timestamp(as_at)]
     latest = (
-        known.sort_values("census_date", kind="stable")
-        .dropna(subset=["school_urn", "school_name"])
-        .groupby(known["school_urn"].astype(str), sort=False)["school_name"]
+        known.dropna(subset=["school_urn", "school_name"])
+        .sort_values("census_date", kind="stable")
+        .assign(urn=lambda frame: frame["school_urn"].astype(str))
+        .groupby("urn", sort=False)["school_name"]
         .last()
     )
     names = values.astype(str).map(latest)
@@ -106,19 +108,21 @@ def breakdown_funnel_chart(ctx, narrator, indicator_id: str, funnel: BreakdownFu
         NoData: The area's figure for the quarter is hidden, no unit has a figure for the
             quarter, or every unit's figures are hidden.
     """
-    period_end = ctx.evidence.period_end
     quarter = narrator.quarter(indicator_id)
     if bool(quarter["no_data"]):
         raise NoData(f"the area has no figure for the quarter ({quarter['no_data_reason']})")
     if bool(quarter["suppressed"]):
         raise NoData(
-            f"the area's figure for the quarter is hidden (too few cases), so its "
-            f"{funnel.units}' figures are not shown either"
+            "the area's figure for the quarter is hidden (too few cases), so the figures "
+            f"of its {funnel.units} are not shown either"
         )
-    units = breakdown_units(narrator.table, indicator_id, funnel, period_end)
+    # The units' rows for the same period as the area's (for a census or survey series,
+    # the latest event's month).
+    units = breakdown_units(narrator.table, indicator_id, funnel, quarter["period_end"])
     if units["hidden"].all():
-        raise NoData(f"every one of the {funnel.units}' figures rests on too few cases to show")
-    units["name"] = unit_names(units["value"], funnel, ctx.data.get("school_census"), period_end)
+        raise NoData(f"the figures of all the {funnel.units} rest on too few cases to show")
+    census = ctx.data.get("school_census")
+    units["name"] = unit_names(units["value"], funnel, census, ctx.evidence.period_end)
     column = "school" if funnel.school_urns else funnel.column.replace("_", " ")
     return funnel_plot(
         units,

@@ -173,6 +173,35 @@ def test_the_declaration_becomes_a_funnel_of_its_breakdown(ctx):
     assert funnel == BreakdownFunnel("school_urn", "plans issued within 16 weeks", "schools", True)
 
 
+def test_other_units_are_named_by_their_value_and_their_column():
+    from sendready.indicators.declared import to_definition
+    from sendready.metadata.indicator_spec import DeclaredIndicator
+    from sendready.reports.breakdown_funnel import unit_names
+
+    advice = DeclaredIndicator.model_validate(
+        {
+            "id": "XF02",
+            "title": "Advice received within 6 weeks",
+            "source": "ehc_advice",
+            "statistic": "proportion",
+            "date": "requested_date",
+            "numerator": {
+                "when": "days_between(requested_date, received_date) <= 42",
+                "words": "advice received within 6 weeks",
+            },
+            "denominator": {"words": "advice requested"},
+            "direction": "up",
+            "breakdown": "provider",
+            "chart": "funnel",
+            "funnel": {"from": "breakdown", "words": "advice on time"},
+        }
+    )
+    funnel = to_definition(advice).funnel
+    assert funnel == BreakdownFunnel("provider", "advice on time", "providers", False)
+    names = unit_names(pd.Series(["Trust_A", "Council"]), funnel, _census(), PERIOD_END)
+    assert names.tolist() == ["Trust A", "Council"]
+
+
 def test_the_catalogue_says_it_has_a_funnel_of_its_breakdown(ctx):
     from sendready.indicators.catalogue_doc import render_indicator
 
@@ -351,8 +380,8 @@ def test_no_funnel_when_every_school_is_hidden(ctx, narrator):
     hidden.table.loc[hidden.table["breakdown"] != "", "suppressed"] = True
     markup = panels.indicator_panel_html(ctx, hidden, "XF01")
     assert (
-        "No funnel of schools: every one of the schools' figures rests on too few cases to "
-        "show." in _text(markup)
+        "No funnel of schools: the figures of all the schools rest on too few cases to show."
+        in _text(markup)
     )
     assert "Schools compared" not in markup
 
@@ -366,7 +395,7 @@ def test_no_funnel_when_the_areas_own_figure_is_hidden(ctx, narrator):
     markup = panels.indicator_panel_html(ctx, hidden, "XF01")
     assert (
         "No funnel of schools: the area's figure for the quarter is hidden (too few cases), "
-        "so its schools' figures are not shown either." in _text(markup)
+        "so the figures of its schools are not shown either." in _text(markup)
     )
     assert "Schools compared" not in markup
 
