@@ -26,8 +26,10 @@ INDICATORS = ["EHC01", "JC03", "JC04"]
 QUARTER_PLANS = (("2019-01-15", 100), ("2019-02-15", 200), ("2019-03-15", 100))
 
 
-def _plan(n: int, issued: pd.Timestamp, days: int) -> dict:
-    return {
+def issued_plan(n: int, issued: pd.Timestamp, days: int, **extra: object) -> dict:
+    """An ``ehc_requests`` row: request ``n``, its plan issued ``days`` after it arrived
+    (``extra`` adds columns, such as the school's URN)."""
+    return extra | {
         "request_id": f"R{n:05d}",
         "person_id": f"P{n:07d}",
         "requester": "parent",
@@ -46,10 +48,10 @@ def requests() -> pd.DataFrame:
     for month in pd.date_range("2016-04-01", "2018-12-01", freq="MS"):
         for k in range(8):
             n += 1
-            rows.append(_plan(n, month + pd.Timedelta(days=10 + k), 100 if k < 6 else 200))
+            rows.append(issued_plan(n, month + pd.Timedelta(days=10 + k), 100 if k < 6 else 200))
     for issued, days in QUARTER_PLANS:
         n += 1
-        rows.append(_plan(n, pd.Timestamp(issued), days))
+        rows.append(issued_plan(n, pd.Timestamp(issued), days))
     return staged("ehc_requests", rows)
 
 

@@ -370,6 +370,11 @@ def _conditions(declared: object) -> list[str]:
         parts.append(f"numerator when `{_cell(declared.numerator.when)}`")
     if declared.breakdown:
         parts.append(f"also split by `{declared.breakdown}`")
+    funnel = declared.funnel
+    if funnel is not None and funnel.from_ == "breakdown":
+        parts.append(f"a funnel of its quarter's figures by `{declared.breakdown}`")
+    elif funnel is not None:
+        parts.append(f"a funnel of schools' `sen_provision` {funnel.provision} at the census")
     return [f"- **Declared in YAML**: {'; '.join(parts)}"]
 
 

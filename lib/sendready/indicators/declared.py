@@ -32,12 +32,14 @@ from sendready.indicators.common import with_breakdown
 from sendready.indicators.periods import days_between, flow_proportion, stock_count
 from sendready.indicators.registry import (
     REGISTRY,
+    BreakdownFunnel,
     IndicatorDefinition,
     SchoolFunnel,
     StagedData,
     register,
 )
 from sendready.metadata import indicator_spec as spec
+from sendready.metadata.contracts import CONTRACTS
 from sendready.metadata.indicator_spec import DeclaredIndicator, ParsedIndicator
 
 _OPERATORS = {
@@ -163,7 +165,6 @@ def compute_declared(
 
 def to_definition(declared: DeclaredIndicator) -> IndicatorDefinition:
     """The registry's definition of a declared indicator."""
-    funnel = declared.funnel
     return IndicatorDefinition(
         id=declared.id,
         title=declared.title,
@@ -180,10 +181,30 @@ def to_definition(declared: DeclaredIndicator) -> IndicatorDefinition:
         notes=declared.notes,
         about_people=declared.about_people,
         chart=declared.chart,
-        funnel=SchoolFunnel(funnel.provision, funnel.words) if funnel else None,
+        funnel=_funnel(declared),
         columns={declared.source: tuple(_columns_read(declared))},
         declared=declared,
     )
+
+
+def _funnel(declared: DeclaredIndicator) -> SchoolFunnel | BreakdownFunnel | None:
+    """The funnel the panel draws: schools at the census, or the indicator's own
+    breakdown (its units named in the YAML, else schools for a URN, else the column)."""
+    funnel = declared.funnel
+    if funnel is None:
+        return None
+    if funnel.from_ == "census":
+        return SchoolFunnel(funnel.provision, funnel.words)
+    column = declared.breakdown
+    school_urns = _is_school_urn(declared.source, column)
+    units = funnel.units or ("schools" if school_urns else f"{column.replace('_', ' ')}s")
+    return BreakdownFunnel(column, funnel.words, units, school_urns=school_urns)
+
+
+def _is_school_urn(source: str, column: str) -> bool:
+    """The column holds school URNs (the contract's ``urn`` format)."""
+    found = next((c for c in CONTRACTS[source].columns if c.name == column), None)
+    return found is not None and found.format == "urn"
 
 
 def _columns_read(declared: DeclaredIndicator) -> list[str]:

@@ -69,6 +69,30 @@ class SchoolFunnel:
 
 
 @dataclass(frozen=True)
+class BreakdownFunnel:
+    """A funnel plot of the indicator's own figures, one point per value of its breakdown.
+
+    Each school (provider, service) is a unit: its numerator and denominator are the
+    indicator table's row for that breakdown value in the reporting quarter, so the
+    funnel shows the very figures the table holds and the table's small-number
+    suppression decides which units' figures may be shown.
+
+    Attributes:
+        column: The breakdown column (the table's ``breakdown`` is ``"<column>=<value>"``).
+        words: What the rate counts, as a reader says it; used in the chart's title and
+            axis.
+        units: The units in the plural (``schools``), for the title and alt text.
+        school_urns: The column holds school URNs: schools are named from the school
+            census where it names them.
+    """
+
+    column: str
+    words: str
+    units: str
+    school_urns: bool = False
+
+
+@dataclass(frozen=True)
 class IndicatorResults:
     """What a derived indicator is computed from: the other indicators' results.
 
@@ -127,9 +151,11 @@ class IndicatorDefinition:
             this says: a board meeting or a website search is not a child.
         chart: The chart the indicator's panel draws beside the control chart that every
             indicator with a monthly series gets: ``spc`` nothing more; ``funnel`` a
-            funnel plot of schools (``funnel`` says which provision); ``waits`` days
-            waited by service for children still waiting; ``survey`` answers by wave.
-        funnel: The school funnel to draw, for ``chart="funnel"`` (and only then).
+            funnel plot (``funnel`` says of what); ``waits`` days waited by service for
+            children still waiting; ``survey`` answers by wave.
+        funnel: The funnel to draw, for ``chart="funnel"`` (and only then): schools at the
+            census (:class:`SchoolFunnel`), or the indicator's own figures by its
+            breakdown (:class:`BreakdownFunnel`, proportions only).
         suppress_on: The count that decides secondary suppression (which cell is the
             smallest to hide beside a hidden one). None takes the default for the
             statistic (:func:`suppression_count_for`); set it only where the figure rests
@@ -163,7 +189,7 @@ class IndicatorDefinition:
     derived: bool = False
     about_people: bool = True
     chart: ChartKind = "spc"
-    funnel: SchoolFunnel | None = None
+    funnel: SchoolFunnel | BreakdownFunnel | None = None
     suppress_on: SuppressionCount | None = None
     columns: Mapping[str, tuple[str, ...]] | None = None
     declared: object | None = None
@@ -171,8 +197,13 @@ class IndicatorDefinition:
     def __post_init__(self) -> None:
         if (self.chart == "funnel") != (self.funnel is not None):
             raise ValueError(
-                f"indicator {self.id}: a funnel chart needs its SchoolFunnel, and only a "
-                "funnel chart has one"
+                f"indicator {self.id}: a funnel chart needs its SchoolFunnel or "
+                "BreakdownFunnel, and only a funnel chart has one"
+            )
+        if isinstance(self.funnel, BreakdownFunnel) and self.statistic != "proportion":
+            raise ValueError(
+                f"indicator {self.id}: a funnel of its breakdown needs a proportion, not a "
+                f"{self.statistic}"
             )
         if self.derived and self.grain != "month":
             raise ValueError(f"indicator {self.id}: a derived indicator has a monthly grain")

@@ -328,8 +328,64 @@ class Stock(_Strict):
 
 
 class FunnelSpec(_Strict):
-    provision: str
-    words: str
+    """The funnel plot a panel draws beside the control chart (``chart: funnel``).
+
+    Two kinds, told apart by ``from``:
+
+    * ``census`` (the default): each school's share of pupils with the census provision
+      ``provision`` (``K`` SEN support, ``E`` EHC plan) at the latest school census on
+      or before the period end, as ID01 and ID02 draw it;
+    * ``breakdown``: the indicator's own figures, one point per value of its
+      ``breakdown`` column (each school, provider or service), from its rows of the
+      indicator table for the reporting quarter. Only a proportion has a funnel: a share
+      plotted against the number it is taken of.
+    """
+
+    from_: Literal["census", "breakdown"] = Field(
+        "census",
+        alias="from",
+        description="census: schools at the school census; breakdown: the indicator's own "
+        "figures, one point per value of its breakdown",
+    )
+    provision: str | None = Field(
+        None, description="For a census funnel, the sen_provision code counted (K or E)"
+    )
+    words: str = Field(description="What the rate counts, as a reader says it")
+    units: str | None = Field(
+        None,
+        description="For a funnel from the breakdown, the units in the plural (default: "
+        "schools for a school URN, else the column's name)",
+    )
+
+    @model_validator(mode="after")
+    def _kind_has_its_keys(self) -> FunnelSpec:
+        from sendready.metadata.contracts import SEN_PROVISION
+
+        if self.from_ == "breakdown":
+            if self.provision is not None:
+                raise ValueError(
+                    "provision: a funnel from the breakdown plots the indicator's own "
+                    "figures, not a census provision: leave provision out (or write "
+                    "from: census)"
+                )
+            return self
+        if self.units is not None:
+            raise ValueError(
+                "units: a census funnel's units are always schools; units is for "
+                "a funnel from the breakdown"
+            )
+        codes = [c for c in SEN_PROVISION if c != "N"]
+        if self.provision not in codes:
+            problem = (
+                "a census funnel needs the sen_provision code it counts"
+                if self.provision is None
+                else f"{self.provision!r} is not a sen_provision code a census funnel counts"
+            )
+            raise ValueError(
+                f"provision: {problem} ({' or '.join(codes)}); or write from: breakdown to "
+                "draw the indicator's own figures by its breakdown"
+            )
+        return self
 
 
 class TargetSpec(_Strict):
@@ -394,15 +450,46 @@ class DeclaredIndicator(_Strict):
             raise ValueError("numerator.when: a proportion needs the numerator's condition")
         if self.statistic == "count" and self.denominator is not None:
             raise ValueError("denominator: a count has no denominator")
-        if (self.chart == "funnel") != (self.funnel is not None):
-            raise ValueError("chart: funnel needs funnel (provision, words), and only it")
         if self.breakdown is not None and self.breakdown not in self.source_columns():
             raise ValueError(
                 f"breakdown: {self.breakdown!r} is not a column of {self.source} "
                 f"({', '.join(self.source_columns())})"
             )
+        self._funnel_fits()
         self.parsed()  # every condition is checked against the contract now
         return self
+
+    def _funnel_fits(self) -> None:
+        """``chart: funnel`` has its ``funnel``; one from the breakdown has a breakdown to
+        draw, a proportion to draw and no person to name."""
+        if (self.chart == "funnel") != (self.funnel is not None):
+            raise ValueError(
+                "chart: funnel needs funnel (provision and words for schools at the census, "
+                "or from: breakdown and words for the indicator's own figures by its "
+                "breakdown), and only chart: funnel has one"
+            )
+        if self.funnel is None or self.funnel.from_ != "breakdown":
+            return
+        if self.breakdown is None:
+            raise ValueError(
+                "funnel.from: a funnel from the breakdown draws one point per value of the "
+                "indicator's breakdown column: add breakdown: (e.g. school_urn)"
+            )
+        if self.statistic != "proportion":
+            raise ValueError(
+                "funnel.from: a funnel from the breakdown plots each unit's share against "
+                "the number it is taken of, so the indicator must be a proportion (it is a "
+                f"{self.statistic})"
+            )
+        from sendready.metadata.contracts import CONTRACTS
+
+        column = next(c for c in CONTRACTS[self.source].columns if c.name == self.breakdown)
+        if column.identifying:
+            raise ValueError(
+                f"funnel.from: {self.breakdown} identifies a person, and a funnel names "
+                "its units: break the indicator down by a school, provider or service "
+                "column instead"
+            )
 
     @property
     def value_unit(self) -> str:

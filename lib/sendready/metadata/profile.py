@@ -411,7 +411,7 @@ def _schema_keys(model: type[BaseModel] = Profile) -> set[str]:
     """Every key the schema knows, to suggest the intended one for a mistyped key."""
     keys: set[str] = set()
     for name, field in model.model_fields.items():
-        keys.add(name)
+        keys.add(field.alias or name)  # a key written as YAML has it (funnel's ``from``)
         for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
             for inner in (arg, *getattr(arg, "__args__", ())):
                 if isinstance(inner, type) and issubclass(inner, BaseModel):

@@ -1,7 +1,9 @@
 """One evidence panel per indicator: heading, sentences, chart and the numbers behind it.
 
 The chart depends on what the indicator is, as its definition says (``chart``): a control
-chart for monthly series; a funnel plot of schools for the identification indicators;
+chart for monthly series; a funnel plot of schools at the census for the identification
+indicators, or of the indicator's own figures by its breakdown (each school's, from its
+rows of the indicator table: :mod:`sendready.reports.breakdown_funnel`);
 waits by service for the waiting-time indicators; answers by wave for survey indicators;
 a comparison with England and the region where published figures exist. Every panel says
 "no data" honestly, with the reason, when the evidence is missing.
@@ -18,7 +20,7 @@ from sendready.comparators import load_published_benchmarks
 from sendready.core.formatting import format_date
 from sendready.indicators import REGISTRY, NoData
 from sendready.indicators.identification import school_identification_funnel
-from sendready.indicators.registry import SchoolFunnel
+from sendready.indicators.registry import BreakdownFunnel, SchoolFunnel
 from sendready.indicators.waits import waits_as_at
 from sendready.privacy.disclosure import (
     NOT_CHILDREN,
@@ -26,6 +28,7 @@ from sendready.privacy.disclosure import (
     counts_attribute,
     table_suppression,
 )
+from sendready.reports.breakdown_funnel import breakdown_funnel_chart
 from sendready.reports.charts import (
     actions_chart,
     benchmark_chart,
@@ -206,11 +209,25 @@ def _own(markup: str | None, attribute: str) -> str | None:
     return f"<div{attribute}>{markup}</div>"
 
 
-def _kind_chart(ctx, indicator_id: str, drawn: dict[str, str] | None) -> str | None:
+def _breakdown_funnel(ctx, narrator, indicator_id: str, funnel: BreakdownFunnel) -> str:
+    """The funnel of the indicator's own figures by its breakdown, or why there is none."""
+    try:
+        chart = breakdown_funnel_chart(ctx, narrator, indicator_id, funnel)
+    except NoData as reason:
+        return paragraph(f"No funnel of {funnel.units}: {reason}.")
+    return _html(chart)
+
+
+def _kind_chart(ctx, narrator, indicator_id: str, drawn: dict[str, str] | None) -> str | None:
     """The chart the definition asks for beside the control chart (module docstring)."""
     threshold = ctx.profile.disclosure.threshold
     definition = REGISTRY.get(indicator_id)
     chart_kind = definition.chart if definition is not None else "spc"
+    if chart_kind == "funnel" and isinstance(definition.funnel, BreakdownFunnel):
+        return _own(
+            _breakdown_funnel(ctx, narrator, indicator_id, definition.funnel),
+            counts_attribute(indicator_id),
+        )
     if chart_kind == "funnel" and definition.funnel is not None:
         return _funnel(ctx, definition.funnel, threshold)
     if chart_kind == "survey":
@@ -322,14 +339,20 @@ def indicator_chart_html(
             small_threshold=threshold,
         )
         charts.append(_own(_html(chart), attribute))
-    charts.append(_kind_chart(ctx, indicator_id, drawn))
+    charts.append(_kind_chart(ctx, narrator, indicator_id, drawn))
     charts.append(_own(_published(ctx, narrator, indicator_id), attribute))
     return [c for c in charts if c]
 
 
 def _draws_children(indicator_id: str) -> bool:
+    """The panel draws a chart of children whatever the indicator counts (a funnel of the
+    indicator's own breakdown shows its own figures, so is not one)."""
     definition = REGISTRY.get(indicator_id)
-    return definition is not None and definition.chart in CHILDREN_CHARTS
+    return (
+        definition is not None
+        and definition.chart in CHILDREN_CHARTS
+        and not isinstance(definition.funnel, BreakdownFunnel)
+    )
 
 
 def indicator_panel_html(

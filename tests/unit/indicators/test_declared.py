@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers.declared_fixtures import XA01, baseline_plans
+from helpers.report_fixtures import issued_plan
 from helpers.staged_frames import staged
 from sendready.core.errors import ProfileError
 from sendready.evidence.build import build_evidence
@@ -28,46 +30,11 @@ PERIOD_END = "2019-03-31"
 EXTRACT = pd.Timestamp("2019-04-05")
 QUARTER = (("2019-01-15", 100), ("2019-02-15", 200), ("2019-03-15", 100))
 
-XA01 = {
-    "id": "XA01",
-    "title": "EHC plans issued within 16 weeks",
-    "source": "ehc_requests",
-    "statistic": "proportion",
-    "where": ["filled(plan_issued_date)"],
-    "date": "plan_issued_date",
-    "numerator": {
-        "when": "days_between(received_date, plan_issued_date) <= 112",
-        "words": "plans issued within 112 days of the request",
-    },
-    "denominator": {"words": "plans issued in the period"},
-    "direction": "up",
-    "target": {"value": 90, "source": "local target"},
-}
-
-
-def _plan(n: int, issued: pd.Timestamp, days: int) -> dict:
-    return {
-        "request_id": f"R{n:05d}",
-        "person_id": f"P{n:07d}",
-        "requester": "parent",
-        "received_date": issued - pd.Timedelta(days=days),
-        "decision": "assess",
-        "decision_date": issued - pd.Timedelta(days=days - 30),
-        "assessment_outcome": "issue",
-        "outcome_date": issued,
-        "plan_issued_date": issued,
-    }
-
 
 def _requests() -> pd.DataFrame:
-    rows, n = [], 0
-    for month in pd.date_range("2016-04-01", "2018-12-01", freq="MS"):
-        for k in range(20):
-            n += 1
-            rows.append(_plan(n, month + pd.Timedelta(days=k), 100 if k < 14 else 200))
+    rows = baseline_plans()
     for issued, days in QUARTER:
-        n += 1
-        rows.append(_plan(n, pd.Timestamp(issued), days))
+        rows.append(issued_plan(len(rows) + 1, pd.Timestamp(issued), days))
     return staged("ehc_requests", rows)
 
 

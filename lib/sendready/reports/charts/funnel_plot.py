@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from sendready.core.formatting import format_count, format_percent
+from sendready.privacy.disclosure import SUPPRESSED
 from sendready.reports.charts.display import Chart
 from sendready.reports.charts.theme import (
     LIMIT_STYLE,
@@ -61,16 +62,21 @@ def _names_list(names: list[str]) -> str:
 
 
 def funnel_alt_text(
-    table: pd.DataFrame, p0: float, rate_label: str, units_word: str = "schools"
+    table: pd.DataFrame,
+    p0: float,
+    rate_label: str,
+    units_word: str = "schools",
+    hidden: int = 0,
 ) -> str:
     """Alt text from the funnel's table (columns ``name, size, rate, position``).
 
     Args:
-        table: One row per unit with ``name``, ``rate`` (percent) and ``position`` (one of
-            the :data:`POSITIONS` keys).
+        table: One row per plotted unit with ``name``, ``rate`` (percent) and ``position``
+            (one of the :data:`POSITIONS` keys).
         p0: Area rate as a proportion (0-1).
         rate_label: What the rate is, e.g. "pupils on SEN support".
         units_word: Plural noun for the units.
+        hidden: Units whose figures are hidden by disclosure control, so not plotted.
     """
     counts = table["position"].value_counts()
     above = table.loc[table["position"] == "above 99.8% limit", "name"].tolist()
@@ -95,6 +101,11 @@ def funnel_alt_text(
         f"Outside the 95% limit only: {outside_95}. Within the 95% limits, "
         f"where chance alone explains the differences: {within}."
     )
+    if hidden:
+        sentences.append(
+            f"Not plotted: {format_count(hidden)} {units_word} whose figures rest on too "
+            "few cases to show."
+        )
     return " ".join(sentences)
 
 
@@ -107,11 +118,12 @@ class _Units:
     position: pd.Series
     names: pd.Series
     z: np.ndarray  # distance from the area rate, for choosing which names to draw
+    hidden: np.ndarray  # figures hidden by disclosure control: never drawn nor given
 
     @property
     def keep(self) -> np.ndarray:
-        """Units with a size to plot."""
-        return self.size > 0
+        """Units with a size to plot whose figures may be shown."""
+        return (self.size > 0) & ~self.hidden
 
 
 def _draw_limits(ax: object, curves: pd.DataFrame, p0: float) -> list:
@@ -175,18 +187,43 @@ def _name_outliers(ax: object, units: _Units, n_max: int, max_labels: int) -> No
 
 
 def _funnel_table(units: _Units) -> pd.DataFrame:
-    """One row per unit, ordered by position (furthest above first), then by size."""
+    """One row per unit, ordered by position (furthest above first), then by size.
+
+    Units whose figures are hidden come last, in name order (their sizes must not order
+    them), with ``hidden`` true.
+    """
     table = pd.DataFrame(
         {
             "name": units.names.to_numpy(),
             "size": pd.array(units.size, dtype="Float64"),
             "rate": pd.array(units.rate, dtype="Float64"),
             "position": units.position.to_numpy(),
+            "hidden": units.hidden,
         }
     )
     order = {key: rank for rank, (key, *_rest) in enumerate(POSITIONS)}
     rank = table["position"].map(order).to_numpy(dtype=float)
-    return table.iloc[np.lexsort((-units.size, rank))].reset_index(drop=True)
+    rank[units.hidden] = len(POSITIONS)
+    size = np.where(units.hidden, 0.0, units.size)
+    by_name = np.where(units.hidden, units.names.rank(method="first").to_numpy(), 0.0)
+    return table.iloc[np.lexsort((by_name, -size, rank))].reset_index(drop=True)
+
+
+def _shown_table(table: pd.DataFrame, size_label: str, name_heading: str) -> pd.DataFrame:
+    """The table under the chart: a hidden unit is named, its figures shown as ``c``."""
+    shown = table.drop(columns="hidden")
+    hidden = table["hidden"].to_numpy(dtype=bool)
+    if hidden.any():
+        shown = shown.astype(object)
+        shown.loc[hidden, ["size", "rate", "position"]] = SUPPRESSED
+    return shown.rename(
+        columns={
+            "name": name_heading,
+            "size": size_label,
+            "rate": "Rate (%)",
+            "position": "Position",
+        }
+    )
 
 
 def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by name
@@ -203,6 +240,7 @@ def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by n
     name_heading: str = "School",
     overdispersion: Overdispersion = "none",
     max_labels: int = 10,
+    hidden_column: str | None = None,
 ) -> Chart:
     """Draw a funnel plot and name the schools outside the 99.8% limits.
 
@@ -218,6 +256,10 @@ def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by n
         name_heading: Heading of the name column in the table.
         overdispersion: Passed to :func:`~sendready.stats.funnel.classify_units`.
         max_labels: Most names drawn (the furthest out first); all are in the table.
+        hidden_column: A boolean column marking units whose figures disclosure control
+            hides: they count towards the centre and the spread of the limits, but are
+            not drawn or named as outside them, and the table shows their figures as
+            ``c``. None hides none.
     """
     if p0 is None:
         p0 = units.attrs.get("p0")
@@ -235,6 +277,11 @@ def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by n
         .map(clean_text)
         .astype("string"),
         z=np.abs(bands["z"].to_numpy(dtype=float, na_value=0.0)),
+        hidden=(
+            units[hidden_column].fillna(False).to_numpy(dtype=bool)
+            if hidden_column
+            else np.zeros(len(units), dtype=bool)
+        ),
     )
     size, rate, keep = plotted.size, plotted.rate, plotted.keep
     with styled():
@@ -267,27 +314,22 @@ def funnel_plot(  # noqa: PLR0913 -- public; panels.py and tests pass these by n
                 artist.set_zorder(3)
 
     table = _funnel_table(plotted)
-    alt = funnel_alt_text(table[table["size"].fillna(0) > 0], p0, rate_label, units_word)
-    shown = table.rename(
-        columns={
-            "name": name_heading,
-            "size": size_label,
-            "rate": "Rate (%)",
-            "position": "Position",
-        }
-    )
+    drawn = table[(table["size"].fillna(0) > 0) & ~table["hidden"]]
+    hidden = int(table["hidden"].sum())
+    alt = funnel_alt_text(drawn, p0, rate_label, units_word, hidden=hidden)
     facts = {
         "p0": p0,
         "units": int(keep.sum()),
-        "above_998": table.loc[table["position"] == "above 99.8% limit", "name"].tolist(),
-        "below_998": table.loc[table["position"] == "below 99.8% limit", "name"].tolist(),
+        "hidden": hidden,
+        "above_998": drawn.loc[drawn["position"] == "above 99.8% limit", "name"].tolist(),
+        "below_998": drawn.loc[drawn["position"] == "below 99.8% limit", "name"].tolist(),
         "phi": bands.attrs["phi"],
         "tau2": bands.attrs["tau2"],
     }
     return Chart(
         figure=figure,
         alt_text=alt,
-        data=shown,
+        data=_shown_table(table, size_label, name_heading),
         caption=title,
         units={size_label: "count", "Rate (%)": "percent"},
         facts=facts,
