@@ -89,3 +89,14 @@ def sample_pack(tmp_path_factory) -> SamplePack:
         seconds=seconds,
         progress=progress,
     )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _area_indicators_stay_in_their_module():
+    """Loading a profile registers its own indicators (Warwickshire's WAR01) for the rest
+    of the process, as in an analyst's session; tests of the catalogue that run later in
+    the same process must see the catalogue's own indicators only."""
+    yield
+    from sendready.indicators.declared import forget_profile_indicators
+
+    forget_profile_indicators()
