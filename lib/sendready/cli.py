@@ -320,19 +320,41 @@ def _cmd_published(args: argparse.Namespace) -> int:
     )
 
     source = args.source or shipped_release_dir()
-    if args.action == "refresh":
+    if args.action == "refresh" and (args.online or args.url):
+        written = _refresh_online(args)
+        source = args.to or shipped_release_dir()
+    elif args.action == "refresh":
         if args.source is None:
             raise SendreadyError(
-                "Say where the downloaded files are: sendready published refresh --from FOLDER.",
+                "Say where the downloaded files are: sendready published refresh --from "
+                "FOLDER, or download them with sendready published refresh --online.",
                 hint="Download the release's data files (explore-education-statistics, "
                 "'Education, health and care plans', 'Download all data') and unzip them.",
             )
         written = refresh_release(args.source, args.to)
         print(f"Rebuilt the published figures from {args.source}: {len(written)} files")
+    if args.action == "refresh":
         for path in written:
             print(f"  {path}")
     sys.stdout.write(coverage_markdown(coverage(source)))
     return 0
+
+
+def _refresh_online(args: argparse.Namespace) -> list[Path]:
+    """``published refresh --online``: download the release, then rebuild the copy."""
+    from sendready.comparators.online import refresh_online
+
+    if args.source is not None:
+        raise SendreadyError(
+            "Give either --from FOLDER (files you downloaded) or --online, not both.",
+            hint="sendready published refresh --online downloads the latest release.",
+        )
+    written = refresh_online(args.to, url=args.url, timeout=args.timeout)
+    print(
+        f"Rebuilt the published figures from {args.url or 'the latest release'}: "
+        f"{len(written)} files"
+    )
+    return written
 
 
 def _add_published_commands(sub) -> None:
@@ -362,6 +384,19 @@ def _add_published_commands(sub) -> None:
         type=Path,
         default=None,
         help="folder of the release's downloaded CSV files",
+    )
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="download the latest release from explore-education-statistics instead",
+    )
+    p.add_argument(
+        "--url",
+        default=None,
+        help="the address of a release's 'Download all data' ZIP (implies --online)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="with --online: seconds to wait (60)"
     )
     p.add_argument(
         "--to", type=Path, default=None, help="write the copy here instead of the package"

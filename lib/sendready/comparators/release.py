@@ -366,7 +366,9 @@ def shipped_release_dir() -> Path:
     return Path(str(files("sendready.comparators") / "data" / "ehcp_release"))
 
 
-def trim_release(source: str | Path, target: str | Path) -> list[Path]:
+def trim_release(
+    source: str | Path, target: str | Path, fetched: dict[str, str] | None = None
+) -> list[Path]:
     """Write the trimmed copy of the release files in ``source`` into ``target``.
 
     Keeps, for each file with a used column, the whole-area rows (``breakdown_topic``
@@ -374,6 +376,13 @@ def trim_release(source: str | Path, target: str | Path) -> list[Path]:
     columns and the used columns, with every cell exactly as published. Writes
     ``provenance.json`` (file names, SHA-256 of each source file, rows kept, licence)
     and ``README.md`` (source and licence) beside them.
+
+    Args:
+        source: Folder of the release's CSV files.
+        target: Folder to write the copy to.
+        fetched: Where and when the files were downloaded (``url``, ``at`` and, when
+            known, the release's ``release`` title), for a copy refreshed online; it is
+            recorded in ``provenance.json`` so a reader can tell which release it is.
 
     Returns:
         The files written.
@@ -413,6 +422,8 @@ def trim_release(source: str | Path, target: str | Path) -> list[Path]:
         "refreshed": dt.date.today().isoformat(),
         "files": provenance,
     }
+    if fetched:
+        meta["fetched"] = dict(fetched)
     (target / PROVENANCE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (target / "README.md").write_text(_readme(meta), encoding="utf-8")
     return [*written, target / PROVENANCE, target / "README.md"]
@@ -431,17 +442,29 @@ def _readme(meta: dict) -> str:
         "A trimmed, derived copy: only the whole-area rows (England, the regions and every "
         "local authority) and only the columns the suite uses, every cell as published. "
         f"Periods {periods[0]} to {periods[-1]}. Refreshed {meta['refreshed']} with "
-        "`sendready published refresh --from FOLDER`; `provenance.json` records the "
+        f"{_how_refreshed(meta)}; `provenance.json` records the "
         "SHA-256 of each source file and the rows and columns kept.\n"
     )
 
 
-def refresh_release(source: str | Path, target: str | Path | None = None) -> list[Path]:
+def _how_refreshed(meta: dict) -> str:
+    fetched = meta.get("fetched")
+    if not fetched:
+        return "`sendready published refresh --from FOLDER`"
+    return f"`sendready published refresh --online`, from {fetched['url']} at {fetched['at']}"
+
+
+def refresh_release(
+    source: str | Path,
+    target: str | Path | None = None,
+    fetched: dict[str, str] | None = None,
+) -> list[Path]:
     """Rebuild the shipped copy (or ``target``) from downloaded release files.
 
     The copy is written to a temporary folder first and checked (every file readable,
     the EHC01 series present for England) before it replaces the old one, so a bad
-    download never leaves the suite without benchmarks.
+    download never leaves the suite without benchmarks. ``fetched`` (see
+    :func:`trim_release`) records where an online refresh downloaded the files.
 
     Raises:
         SendreadyError: The folder holds no release file, or the result has no England
@@ -451,7 +474,7 @@ def refresh_release(source: str | Path, target: str | Path | None = None) -> lis
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         staging = Path(work) / "new"
-        trim_release(source, staging)
+        trim_release(source, staging, fetched)
         values = indicator_values(read_release(staging))
         if values[values["geographic_level"] == "National"].empty:
             raise SendreadyError(
