@@ -9,6 +9,8 @@
   its neighbours.
 * :mod:`~sendready.comparators.release` knows every file of DfE's "Education, health and
   care plans" release, reports what is used of each, and ships and refreshes a trimmed copy.
+* :mod:`~sendready.comparators.online` refreshes that copy from explore-education-statistics
+  itself: downloads the release's ZIP, checks it, then refreshes as from a folder.
 * :mod:`~sendready.comparators.authorities` finds any of the 153 authorities by code or
   name and builds its series beside England, its region and its neighbours, with ranks.
 * :mod:`~sendready.comparators.published` loads the figures shipped with the suite and

@@ -11,8 +11,9 @@ The package ships a trimmed, derived copy of what it uses (``data/ehcp_release/`
 whole-area rows of the used columns, every local authority, England and the regions), so
 benchmarks and the public packs work with no download. :func:`refresh_release` rebuilds
 that copy from the files a user downloads from explore-education-statistics (a newer
-release keeps the same layout). The figures are DfE's, published under the Open
-Government Licence v3.0, unchanged except for the rows and columns left out.
+release keeps the same layout); :mod:`sendready.comparators.online` downloads them
+itself. The figures are DfE's, published under the Open Government Licence v3.0,
+unchanged except for the rows and columns left out.
 """
 
 from __future__ import annotations
