@@ -188,6 +188,11 @@ def refresh_online(
         SendreadyError: No network, an HTTP error, a download that is not a ZIP, or a
             file or column the suite reads missing from it; the copy is left unchanged.
     """
+    if not timeout > 0:
+        raise SendreadyError(
+            f"--timeout must be a number of seconds above 0, not {timeout:g}.",
+            hint=f"Leave it out for {TIMEOUT_SECONDS:g} seconds.",
+        )
     title = ""
     if url is None:
         url, title = latest_release_url(api, timeout)

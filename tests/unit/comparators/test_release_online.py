@@ -214,3 +214,7 @@ def test_the_command_refreshes_online_and_refuses_two_sources(server, tmp_path, 
     code = main(["published", "refresh", "--online", "--from", str(tmp_path), "--to", "x"])
     assert code == 2
     assert "either --from FOLDER" in capsys.readouterr().err
+    code = main(["published", "refresh", "--url", url, "--timeout", "0", "--to", "x"])
+    assert code == 2
+    assert "--timeout must be a number of seconds above 0, not 0" in capsys.readouterr().err
+    assert not Path("x").exists()
