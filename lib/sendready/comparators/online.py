@@ -46,7 +46,7 @@ BY_HAND = (
 )
 
 
-def latest_release_url(api: str = CONTENT_API, timeout: float = TIMEOUT_SECONDS) -> tuple:
+def latest_release_url(api: str = CONTENT_API, timeout: float = TIMEOUT_SECONDS) -> tuple[str, str]:
     """The address of the latest release's "Download all data" ZIP, and its title.
 
     Args:
@@ -64,7 +64,9 @@ def latest_release_url(api: str = CONTENT_API, timeout: float = TIMEOUT_SECONDS)
     body = _get(summary_url, timeout)
     try:
         summary = json.loads(body.decode("utf-8"))
-        release_id = str(summary["id"])
+        release_id = summary["id"]
+        if not isinstance(release_id, str) or not release_id.strip():
+            raise ValueError(release_id)
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise SendreadyError(
             f"{summary_url} did not answer with the release's summary (no release id).",

@@ -175,6 +175,7 @@ def _refused_port() -> int:
         ("renamed column", "requests.csv from .* has no column 'request_not_assess_pc'"),
         ("not a zip", "is not a ZIP file"),
         ("no release id", "did not answer with the release's summary"),
+        ("empty release id", "did not answer with the release's summary"),
         ("no answer", "did not send .* within 0.5 seconds"),
     ],
 )
@@ -191,8 +192,9 @@ def test_a_failed_download_says_what_to_do_and_keeps_the_copy(server, current, c
         server.routes["/ehcp.zip"] = (200, _zip(source, rename=rename))
     elif case == "not a zip":
         server.routes["/ehcp.zip"] = (200, b"<html>Service unavailable</html>")
-    elif case == "no release id":
-        server.routes[SUMMARY] = (200, b'{"title": "Calendar year 2024"}')
+    elif case in ("no release id", "empty release id"):
+        body = b'{"title": "Calendar year 2024"' + (b"}" if case[0] == "n" else b', "id": null}')
+        server.routes[SUMMARY] = (200, body)
         options = {"api": base + "/api"}
     elif case == "no answer":
         server.routes["/ehcp.zip"] = "hang"
