@@ -28,8 +28,10 @@ def test_tables_cut_per_quarter_equal_the_engine_quarter_by_quarter(sample_pack,
     profile = load_profile(profile_id)
     data = StagedData(sample_pack.outputs / "bury-2017-wsoa" / "restricted" / "staged")
     start = profile.framework.baseline_start
-    ends = quarter_ends_between(start + dt.timedelta(days=1), dt.date(2019, 3, 31))
-    ends = [e for e in ends if e > start]
+    # Up to three years of quarters from the profile's baseline, within the data (the
+    # sample runs to March 2026, so each profile gets its own decade's slice).
+    ends = quarter_ends_between(start + dt.timedelta(days=1), data.extract_date.date())
+    ends = [e for e in ends if e > start][:12]
     if not ends:
         pytest.skip(f"the sample's data end before {profile_id}'s baseline starts")
     ids = profile_indicator_ids(profile)
