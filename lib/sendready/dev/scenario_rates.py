@@ -12,6 +12,13 @@ process (generate, ingest, evidence), and writes the rates to a markdown file:
 * under the null, verdicts of sustained improvement or deterioration (false alarms) and
   of some evidence of improvement.
 
+Each miss is listed with what its key indicators showed: the signal at the period end
+(with its weight and the months it has held), the cases a month behind the chart, and
+the pooled rate over the baseline against the pooled rate since the plan. A planted
+change that moved the pooled rate but left no special-cause point at the period end is
+one the monthly charts cannot yet see at this scale; one that did not move the pooled
+rate at all did not reach the indicator.
+
 Tuning the verdict rules without regenerating samples: ``--cache DIR`` keeps each run's
 indicator table (``<run>.parquet``, aggregates only) and planted truths
 (``<run>.json``); a later ``--from-cache DIR`` re-assesses and re-judges those tables
@@ -31,7 +38,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendready.evidence.build import build_evidence, evidence_from_table
+from sendready.evidence.assessment import IndicatorAssessment
+from sendready.evidence.build import Evidence, build_evidence, evidence_from_table
 from sendready.ingest.run import run_ingest
 from sendready.metadata.profile import load_profile
 from sendready.sample import generate_sample
@@ -57,10 +65,17 @@ class Rates:
     """Verdicts against truths, pooled over runs."""
 
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # run, w, truth, code
+    # One markdown row per key indicator of each miss (:func:`miss_rows`).
+    details: list[str] = field(default_factory=list)
 
     def add(self, run: str, truths: dict[str, str], codes: dict[str, str]) -> None:
         for weakness, truth in truths.items():
             self.rows.append((run, weakness, truth, codes.get(weakness, "missing")))
+
+    def add_evidence(self, run: str, truths: dict[str, str], evidence: Evidence) -> None:
+        """Add a run's verdicts, and what the key indicators of each miss showed."""
+        self.add(run, truths, {w: v.code for w, v in evidence.verdicts.items()})
+        self.details.extend(miss_rows(run, truths, evidence))
 
     @property
     def matching(self) -> int:
@@ -84,8 +99,55 @@ class Run:
     cache: Path | None = None
 
 
-def verdict_codes(scenario: Scenario, run: Run, scale: float, work: Path) -> dict[str, str]:
-    """Generate, ingest and judge one sample; the weakness verdict codes.
+def _pooled(rows: pd.DataFrame) -> str:
+    denominator = float(rows["denominator"].sum())
+    if rows.empty or denominator <= 0:
+        return "-"
+    return f"{float(rows['numerator'].sum()) / denominator:.0%}"
+
+
+def _indicator_row(evidence: Evidence, assessment: IndicatorAssessment) -> str:
+    """Signal, weight and months held; cases a month; pooled baseline -> since the plan."""
+    table, framework = evidence.table, evidence.profile.framework
+    series = table[
+        (table["indicator_id"] == assessment.indicator_id)
+        & (table["breakdown"] == "")
+        & (table["period_type"] == "month")
+        & ~table["no_data"].astype(bool)
+    ]
+    start = series["period_start"]
+    base = series[
+        (start >= pd.Timestamp(framework.baseline_start))
+        & (start <= pd.Timestamp(framework.baseline_end))
+    ]
+    since = series[start > pd.Timestamp(framework.baseline_end)]
+    signal = assessment.signal.replace("_", " ")
+    if assessment.signal not in ("no_change", "no_data"):
+        months = f"{assessment.held} month{'s' if assessment.held != 1 else ''}"
+        signal += f" for {months}, weight {assessment.weight}"
+    proportion = not series.empty and series["statistic"].iloc[0] == "proportion"
+    cases = f"{series['denominator'].mean():.0f}" if proportion else "-"
+    moved = f"{_pooled(base)} -> {_pooled(since)}" if proportion else "-"
+    return f"{assessment.indicator_id} | {signal} | {cases} | {moved}"
+
+
+def miss_rows(run: str, truths: dict[str, str], evidence: Evidence) -> list[str]:
+    """A markdown row per key indicator of each verdict not in the planted direction."""
+    rows = []
+    for weakness, truth in truths.items():
+        verdict = evidence.verdicts.get(weakness)
+        if verdict is None or verdict.code in EXPECTED[truth]:
+            continue
+        for assessment in verdict.assessments:
+            rows.append(
+                f"| {run} | {weakness} | {truth} | {verdict.code} | "
+                f"{_indicator_row(evidence, assessment)} |"
+            )
+    return rows
+
+
+def judge(scenario: Scenario, run: Run, scale: float, work: Path) -> Evidence:
+    """Generate, ingest and judge one sample; its evidence.
 
     With ``run.cache`` set, the run's indicator table and truths are kept there for
     :func:`rejudge`.
@@ -100,7 +162,7 @@ def verdict_codes(scenario: Scenario, run: Run, scale: float, work: Path) -> dic
         evidence.table.to_parquet(run.cache / f"{run.name}.parquet", index=False)
         record = {"run": run.name, "truths": run.truths, "seed": run.seed, "scale": scale}
         (run.cache / f"{run.name}.json").write_text(json.dumps(record), encoding="utf-8")
-    return {w: v.code for w, v in evidence.verdicts.items()}
+    return evidence
 
 
 def rejudge(cache: Path) -> tuple[Rates, Rates]:
@@ -114,9 +176,8 @@ def rejudge(cache: Path) -> tuple[Rates, Rates]:
         record = json.loads(path.read_text(encoding="utf-8"))
         table = pd.read_parquet(path.with_suffix(".parquet"))
         evidence = evidence_from_table(profile, table, PERIOD_END)
-        codes = {w: v.code for w, v in evidence.verdicts.items()}
         rates = null_rates if record["run"].startswith("null-") else random_rates
-        rates.add(record["run"], record["truths"], codes)
+        rates.add_evidence(record["run"], record["truths"], evidence)
     return random_rates, null_rates
 
 
@@ -132,7 +193,8 @@ def _run_order(path: Path) -> tuple[str, int]:
     return kind, int(number) if number.isdigit() else 0
 
 
-def _line(truths: dict[str, str], codes: dict[str, str]) -> str:
+def _line(truths: dict[str, str], evidence: Evidence) -> str:
+    codes = {w: v.code for w, v in evidence.verdicts.items()}
     return ", ".join(f"{w} {t} -> {codes.get(w, 'missing')}" for w, t in truths.items())
 
 
@@ -151,14 +213,14 @@ def measure(
         for i in range(seed_offset, seed_offset + n_random):
             scenario = draw_scenario(seed=i, scale=scale)
             run = Run(scenario.name, scenario.truths[PROFILE], 100 + i, cache)
-            codes = verdict_codes(scenario, run, scale, Path(tmp) / f"r{i}")
-            random_rates.add(run.name, run.truths, codes)
-            print(f"{run.name}: {_line(run.truths, codes)}", flush=True)
+            evidence = judge(scenario, run, scale, Path(tmp) / f"r{i}")
+            random_rates.add_evidence(run.name, run.truths, evidence)
+            print(f"{run.name}: {_line(run.truths, evidence)}", flush=True)
         for k in range(seed_offset, seed_offset + k_null):
             run = Run(f"null-{k}", null.truths[PROFILE], 500 + k, cache)
-            codes = verdict_codes(null, run, scale, Path(tmp) / f"n{k}")
-            null_rates.add(run.name, run.truths, codes)
-            print(f"{run.name}: {_line(run.truths, codes)}", flush=True)
+            evidence = judge(null, run, scale, Path(tmp) / f"n{k}")
+            null_rates.add_evidence(run.name, run.truths, evidence)
+            print(f"{run.name}: {_line(run.truths, evidence)}", flush=True)
     return random_rates, null_rates
 
 
@@ -204,6 +266,20 @@ def markdown(random_rates: Rates, null_rates: Rates, scale: float) -> str:
         "| weakness | misses | of |",
         "|---|---|---|",
         *_misses(random_rates.rows + null_rates.rows),
+        "",
+        "## What each miss rests on",
+        "",
+        "Each key indicator of each miss: its signal at the period end (with the weight it",
+        "carries in the verdict and the months it has held), the cases a month behind its",
+        "monthly chart, and its pooled rate over the baseline against the pooled rate since",
+        "the plan. A pooled rate that moved the planted way with no signal at the period end",
+        "is a change the monthly chart cannot yet see with so few cases a month; a signal on",
+        "an unchanged weakness is chance, or drift in how the series is recorded.",
+        "",
+        "| run | weakness | planted | verdict | indicator | signal | cases a month | "
+        "baseline -> since the plan |",
+        "|---|---|---|---|---|---|---|---|",
+        *(random_rates.details + null_rates.details),
         "",
         "## Every verdict",
         "",

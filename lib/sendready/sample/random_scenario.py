@@ -9,7 +9,10 @@ The weaknesses of the Warwickshire profile whose indicators no Bury weakness hol
 from the same day; its other weaknesses share indicators with Bury's and are not given a
 truth.
 The starting values are the Bury scenario's, so the data look like Bury's at the start;
-the size of each change is Bury's first change where it has one, else a default.
+the size of each change is Bury's first change where it has one, else a default. A
+proportion moves by that difference; a multiple or a count by the ratio it implies, the
+same ratio up or down, so that a drawn worsening never wipes out the volume another
+indicator counts (:func:`_by_ratio`).
 
 Used by tests and by ``python -m sendready.dev.scenario_rates`` at small scale.
 """
@@ -67,12 +70,45 @@ def _moved(indicator: str, start: float, truth: str, step: float) -> float:
     if truth == "flat":
         return start
     sign = _better_sign(indicator) * (1 if truth == "improves" else -1)
-    lo, hi = NOT_PROPORTIONS.get(indicator, (0.02, 0.98))
-    lo, hi = max(lo, 0.02 * (hi > 1) + lo), min(hi, 0.98 if hi <= 1 else hi)
+    lo, hi = 0.02, 0.98  # a proportion (a multiple or count moves by a ratio: _by_ratio)
     after = float(np.clip(start + sign * step, lo, hi))
     if abs(after - start) < step / 2:  # no room that way: start from the other side
         start = float(np.clip(after - sign * step, lo, hi))
     return round(after, 4) if after != start else start
+
+
+def _by_ratio(indicator: str, start: float, truth: str, bury: Scenario) -> float:
+    """A multiple or count after its change: multiplied (or divided) by one ratio.
+
+    A multiple or a count moves by a ratio, not a difference: Bury's first change of site
+    use (LO01) is +1.2 on a start of 1.0, which taken off instead leaves 5% of the
+    site's users and with them too few searches for LO02 to show anything. The ratio is the
+    larger of the two the additive step implies (up by it, or down by it where it is
+    smaller than the start), so a change keeps at least its old size one way and the
+    same proportional size the other way.
+    """
+    step = _step(indicator, bury)
+    ratio = (start + step) / start
+    if step < start:
+        ratio = max(ratio, start / (start - step))
+    exponent = _better_sign(indicator) * (1 if truth == "improves" else -1)
+    lo, hi = NOT_PROPORTIONS[indicator]
+    return round(float(np.clip(start * ratio**exponent, lo + 0.02, hi)), 4)
+
+
+def _change(indicator: str, start: float, truth: str, bury: Scenario) -> tuple[float, float]:
+    """The parameter before and after the drawn change (equal when ``flat``)."""
+    if truth == "flat":
+        return start, start
+    if indicator in NOT_PROPORTIONS:
+        return start, _by_ratio(indicator, start, truth, bury)
+    step = _step(indicator, bury)
+    after = _moved(indicator, start, truth, step)
+    if after == start:
+        return start, start
+    sign = _better_sign(indicator) * (1 if truth == "improves" else -1)
+    before = after - sign * step if not np.isclose(abs(after - start), step) else start
+    return round(float(np.clip(before, 0.0, 1.0)), 4), after
 
 
 def own_weaknesses() -> dict[str, list[str]]:
@@ -108,15 +144,10 @@ def scenario_mapping(
     for ind in REQUIRED:
         start = START_OVERRIDE.get(ind, round(bury.effects[ind].start, 4))
         truth = truth_of.get(ind, "flat")
-        step = _step(ind, bury)
-        after = _moved(ind, start, truth, step)
-        if truth == "flat" or after == start:
+        before, after = _change(ind, start, truth, bury)
+        if truth == "flat" or after == before:
             indicators[ind] = {"value": start, "unit": bury.effects[ind].unit}
             continue
-        sign = _better_sign(ind) * (1 if truth == "improves" else -1)
-        before = after - sign * step if not np.isclose(abs(after - start), step) else start
-        lo, hi = NOT_PROPORTIONS.get(ind, (0.0, 1.0))
-        before = round(float(np.clip(before, lo, hi)), 4)
         indicators[ind] = {
             "unit": bury.effects[ind].unit,
             "changes": [{"before": before, "after": after, "when": CHANGE_DAY, "shape": "ramp"}],

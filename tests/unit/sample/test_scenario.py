@@ -13,7 +13,7 @@ import yaml
 from helpers import REPO_ROOT
 from sendready.core.errors import SendreadyError
 from sendready.metadata.profile import load_profile
-from sendready.sample.random_scenario import draw_scenario
+from sendready.sample.random_scenario import draw_scenario, scenario_mapping
 from sendready.sample.scenario import (
     REQUIRED,
     SCENARIO_DIR,
@@ -188,3 +188,23 @@ def test_random_scenarios_move_the_second_areas_own_weaknesses_by_their_truth():
                 better = rise == (REGISTRY[ind].direction == "up")
                 assert better == (truth == "improves"), (seed, ind, truth, changes)
     assert seen == {"improves", "flat", "worsens"}
+
+
+def test_a_drawn_multiple_moves_by_one_ratio_either_way():
+    # Bury's site use (LO01) starts at 1.0 and first rises by 1.2: up is x2.2, so down is
+    # /2.2 (not 1.0 - 1.2, clipped to almost nothing, which left LO02 without searches).
+    # Bury's median wait (HINF02, lower is better) falls from 46 by 18.4 days: down is
+    # x0.6, so a worsening is 46 / 0.6 days.
+    worse = {f"W{i}": "worsens" for i in range(1, 9)}
+    better = {f"W{i}": "improves" for i in range(1, 9)}
+    moved = {
+        truth: scenario_mapping(truths, truth, 0.2, "")["indicators"]
+        for truth, truths in (("worsens", worse), ("improves", better))
+    }
+    lo01 = [moved[t]["LO01"]["changes"][0] for t in ("worsens", "improves")]
+    assert [(c["before"], c["after"]) for c in lo01] == [(1.0, round(1 / 2.2, 4)), (1.0, 2.2)]
+    hinf02 = [moved[t]["HINF02"]["changes"][0] for t in ("worsens", "improves")]
+    assert [c["after"] for c in hinf02] == [round(46 / 0.6, 4), 27.6]
+    # A proportion still moves by the difference: HAW02 from 0.45, 20 points either way.
+    haw02 = [moved[t]["HAW02"]["changes"][0]["after"] for t in ("worsens", "improves")]
+    assert haw02 == pytest.approx([0.25, 0.65])
