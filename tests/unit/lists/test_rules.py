@@ -92,7 +92,7 @@ def test_edges_do_not_fail():
 
 
 def test_duplicate_upn_marks_both_rows():
-    upn = "A12345678901B"
+    upn = "A12345678901B"  # pragma: allowlist secret (an invented UPN)
     rows = _list(LIST2_COLUMNS, {"upn": upn}, {"upn": upn})
     failed = _failed({"list2": rows})
     assert ("duplicate_upn", "list2", 1) in failed and ("duplicate_upn", "list2", 2) in failed
