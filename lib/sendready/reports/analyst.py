@@ -16,7 +16,6 @@ import pandas as pd
 
 from sendready.core.errors import SendreadyError
 from sendready.core.formatting import format_month, format_value
-from sendready.reports.charts import spc_chart
 from sendready.reports.charts.display import Chart
 from sendready.reports.charts.theme import (
     HIGHLIGHT,
@@ -27,7 +26,7 @@ from sendready.reports.charts.theme import (
     styled,
 )
 from sendready.reports.drilldown_figures import close_matches
-from sendready.reports.panels import _small_flags
+from sendready.reports.panels import indicator_spc_chart
 
 
 class IndicatorChart(Chart):
@@ -73,14 +72,8 @@ def indicator_chart(ctx, narrator, indicator_id: str) -> IndicatorChart:
     """
     assessment = ctx.evidence.assessments[indicator_id]
     threshold = ctx.profile.disclosure.threshold
-    if assessment.spc is not None:
-        chart = spc_chart(
-            assessment.spc,
-            assessment.title,
-            unit=assessment.unit,
-            small_number=_small_flags(narrator, indicator_id),
-            small_threshold=threshold,
-        )
+    chart = indicator_spc_chart(ctx, narrator, indicator_id)
+    if chart is not None:
         return IndicatorChart(**vars(chart))
     table = ctx.evidence.table
     rows = table[

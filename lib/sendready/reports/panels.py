@@ -93,6 +93,21 @@ def _small_flags(narrator, indicator_id: str) -> pd.Series:
     return small_flags(narrator.table, indicator_id)
 
 
+def indicator_spc_chart(ctx, narrator, indicator_id: str):
+    """The indicator's SPC chart with its small counts flagged, or None when its
+    assessment has no SPC (the panel and the analyst's ``report.chart`` draw the same)."""
+    assessment = ctx.evidence.assessments[indicator_id]
+    if assessment.spc is None:
+        return None
+    return spc_chart(
+        assessment.spc,
+        assessment.title,
+        unit=assessment.unit,
+        small_number=_small_flags(narrator, indicator_id),
+        small_threshold=ctx.profile.disclosure.threshold,
+    )
+
+
 def small_flags(table: pd.DataFrame, indicator_id: str) -> pd.Series:
     """Per month (indexed by date), whether an indicator's figure is hidden by disclosure
     control in ``table`` (an indicator table marked with ``suppressed``)."""
@@ -326,18 +341,10 @@ def indicator_chart_html(
             a report drawing it three times would only repeat itself; later panels point
             back to it instead. None draws every chart.
     """
-    threshold = ctx.profile.disclosure.threshold
-    assessment = ctx.evidence.assessments[indicator_id]
     attribute = counts_attribute(indicator_id)
     charts = []
-    if assessment.spc is not None:
-        chart = spc_chart(
-            assessment.spc,
-            assessment.title,
-            unit=assessment.unit,
-            small_number=_small_flags(narrator, indicator_id),
-            small_threshold=threshold,
-        )
+    chart = indicator_spc_chart(ctx, narrator, indicator_id)
+    if chart is not None:
         charts.append(_own(_html(chart), attribute))
     charts.append(_kind_chart(ctx, narrator, indicator_id, drawn))
     charts.append(_own(_published(ctx, narrator, indicator_id), attribute))
