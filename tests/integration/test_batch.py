@@ -293,3 +293,50 @@ def test_a_tcp_kernel_listens_on_loopback_only():
     sockets, config = batch._kernel_setup("tcp")
     assert sockets is None
     assert config.KernelManager.transport == "tcp" and config.KernelManager.ip == "127.0.0.1"
+
+
+def test_a_kernel_is_ready_once_it_answers_and_runs_code_at_once():
+    from functools import partial
+
+    from sendready.publish import kernelpool
+
+    setup = partial(batch._kernel_setup, batch.choose_transport())
+    manager, sockets = kernelpool.start(batch.KERNEL_NAME, str(Path.cwd()), setup)
+    try:
+        client = manager.client()
+        assert type(client).wait_for_ready is kernelpool._wait_for_ready
+        client.start_channels()
+        try:
+            kernelpool._run(client.wait_for_ready, timeout=60)
+            # Straight after: nothing was lost by not draining IOPub; the output arrives.
+            seen = []
+            reply = kernelpool._run(
+                client.execute_interactive,
+                "print(6 * 7)",
+                timeout=60,
+                output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
+            )
+            assert reply["content"]["status"] == "ok"
+            assert "".join(seen).strip() == "42"
+        finally:
+            client.stop_channels()
+    finally:
+        kernelpool.stop(manager, sockets)
+
+
+def test_waiting_for_a_dead_kernel_fails_rather_than_hangs():
+    from functools import partial
+
+    from sendready.publish import kernelpool
+
+    setup = partial(batch._kernel_setup, batch.choose_transport())
+    manager, sockets = kernelpool.start(batch.KERNEL_NAME, str(Path.cwd()), setup)
+    client = manager.client()
+    kernelpool._run(manager.shutdown_kernel, now=True)
+    try:
+        client.start_channels()
+        with pytest.raises(RuntimeError, match="died|respond"):
+            kernelpool._run(client.wait_for_ready, timeout=5)
+    finally:
+        client.stop_channels()
+        kernelpool.stop(manager, sockets)

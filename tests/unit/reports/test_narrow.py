@@ -51,8 +51,9 @@ def test_narrow_copy_is_phone_width_with_ten_point_text():
 def test_the_wide_figure_is_put_back_as_it_was():
     figure = _chart()
     before = _state(figure)
-    legend = figure.axes[0].get_legend()
+    legend, engine = figure.axes[0].get_legend(), figure.get_layout_engine()
     narrow_png(figure, figure_png)
     assert _state(figure) == before
     assert figure.axes[0].get_legend() is legend
+    assert figure.get_layout_engine() is engine  # laid out again when next drawn
     assert min_font_pt(figure) < NARROW_FLOOR + 2  # the wide chart's own sizes again

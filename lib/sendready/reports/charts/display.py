@@ -46,7 +46,8 @@ from sendready.core.formatting import (
 from sendready.core.text import strip_bidi
 from sendready.privacy.disclosure import assert_aggregate
 from sendready.reports.charts.narrow import min_font_pt, narrow_png
-from sendready.reports.charts.theme import DPI, WHITE
+from sendready.reports.charts.render import render_rgb
+from sendready.reports.charts.theme import DPI
 
 MIN_ALT_TEXT_LENGTH = 25  # shorter than this cannot state a chart type and a finding
 LONG_TABLE_ROWS = 12  # longer tables fold away behind <details> so the report stays short
@@ -129,30 +130,23 @@ def check_alt_text(alt_text: object) -> str:
 
 
 def figure_png(figure: Figure, dpi: int = DPI, *, compact: bool = True) -> bytes:
-    """The figure as PNG bytes (white background, no timestamp, so output is repeatable).
+    """The figure as PNG bytes (white background, no timestamp, so output is repeatable),
+    cropped to what is drawn as ``savefig(bbox_inches="tight")`` would crop it, but drawn
+    once (:mod:`~sendready.reports.charts.render`).
 
     With ``compact`` the image is reduced to a 256-colour palette: a chart uses a handful
     of colours plus anti-aliasing, so nothing visible changes, and the PNG (inlined as
-    base64 in every report) is about a third of the size.
+    base64 in every report) is about a third of the size. The palette is chosen by
+    octree: on the suite's charts no pixel moves by more than 15 of 255 in any channel
+    (median cut moved some by 59), and it is nine times faster.
     """
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer,
-        format="png",
-        dpi=dpi,
-        facecolor=WHITE,
-        bbox_inches="tight",
-        metadata={"Software": None},
-        # Compressed only to be decoded again just below: the same pixels, stored.
-        pil_kwargs={"compress_level": 0} if compact else None,
-    )
-    if not compact:
-        return buffer.getvalue()
-    buffer.seek(0)
-    with Image.open(buffer) as image:
-        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    picture = render_rgb(figure, dpi)
+    if compact:
+        picture = picture.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
-    palette.save(out, format="PNG", optimize=True)
+    # Level 6 is zlib's default: level 9 (``optimize``) was four times slower for a
+    # tenth less.
+    picture.save(out, format="PNG", compress_level=6)
     return out.getvalue()
 
 

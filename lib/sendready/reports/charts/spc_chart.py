@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib import dates as mdates
 from matplotlib import transforms
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -32,6 +31,7 @@ from sendready.reports.charts.theme import (
     SPC_POINT_WORDS,
     TARGET_STYLE,
     WHITE,
+    date_axis,
     new_figure,
     percent_axis,
     plain_text,
@@ -355,8 +355,7 @@ def _format_axes(ax: object, result: SpcResult, series: _Series, unit: str) -> N
         near_top = max(np.nanmax(series.value, initial=0), result.target or 0) >= 98
         percent_axis(ax, top=104 if near_top else 100)
     if series.dated:
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        date_axis(ax, minticks=4, maxticks=8)
 
 
 def _spc_table(

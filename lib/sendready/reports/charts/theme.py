@@ -29,6 +29,8 @@ import unicodedata
 from collections.abc import Iterator
 
 import matplotlib as mpl
+import numpy as np
+from matplotlib import dates as mdates
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
@@ -195,6 +197,29 @@ def plain_text(text: object, max_length: int | None = None) -> str:
     glyphs = _glyphs()
     cleaned = "".join(ch if ord(ch) in glyphs else "\ufffd" for ch in cleaned)
     return cleaned.replace("$", r"\$")
+
+
+class MemoDateLocator(mdates.AutoDateLocator):
+    """matplotlib's automatic month-and-year ticks, worked out once per view.
+
+    matplotlib asks an axis for its ticks dozens of times in one drawing (each tick
+    update, the layout, the crop), and :class:`~matplotlib.dates.AutoDateLocator` walks a
+    dateutil rule every time: a tenth of the time spent drawing a report's charts. The
+    ticks depend only on the dates in view, so the answer is kept until those change.
+    """
+
+    def __call__(self):
+        view = tuple(self.axis.get_view_interval())
+        if view != getattr(self, "_view", None):
+            self._ticks, self._view = np.asarray(super().__call__()), view
+        return self._ticks.copy()
+
+
+def date_axis(ax: object, minticks: int = 4, maxticks: int = 8) -> None:
+    """Month-and-year ticks ("Mar 2019") on the x axis, between ``minticks`` and
+    ``maxticks`` of them (:class:`MemoDateLocator`)."""
+    ax.xaxis.set_major_locator(MemoDateLocator(minticks=minticks, maxticks=maxticks))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 
 
 def percent_axis(ax: object, which: str = "y", top: float = 100.0) -> None:
