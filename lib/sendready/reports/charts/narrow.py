@@ -75,9 +75,22 @@ def _wrap_categories(ax, saved: list) -> None:
     ax.set_yticks(ax.get_yticks(), wrapped)
 
 
+def _lay_out(figure: Figure) -> None:
+    """Place the axes for the figure's present size and text, without drawing it: only
+    the layout engine runs, which measures what it needs (a figure with no engine gets a
+    draw without rendering). Tick labels are then where a drawing would put them."""
+    engine = figure.get_layout_engine()
+    if engine is None:
+        figure.draw_without_rendering()
+        return
+    engine.execute(figure)
+    for ax in figure.axes:
+        ax.xaxis._update_ticks()  # noqa: SLF001 -- as a draw does before measuring labels
+
+
 def _thin_ticks(figure: Figure, hidden: list[Text]) -> None:
     """Hide every other x tick label of an axis whose labels would overlap."""
-    figure.draw_without_rendering()
+    _lay_out(figure)
     renderer = figure._get_renderer()  # noqa: SLF001 -- the public draw gave no renderer
     for ax in figure.axes:
         labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text().strip()]
@@ -194,7 +207,7 @@ def _fit_width(figure: Figure) -> None:
     if drawn > FIT_WIDTH:
         width, height = figure.get_size_inches()
         figure.set_size_inches(width - (drawn - FIT_WIDTH), height)
-        figure.draw_without_rendering()
+        _lay_out(figure)
 
 
 @contextlib.contextmanager
