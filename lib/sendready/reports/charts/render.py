@@ -24,6 +24,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -109,19 +110,28 @@ def _saved(figure: Figure, tight: Bbox, dpi: float) -> Image.Image:
 
 def render_rgb(figure: Figure, dpi: float) -> Image.Image:
     """The figure drawn at ``dpi`` on white and cropped as ``savefig(bbox_inches="tight")``
-    crops it (module docstring). The figure is left as it was, bar its Agg canvas."""
+    crops it (module docstring). The figure is left as it was, bar its Agg canvas.
+
+    A figure whose layout was worked out and kept (its engine set to ``"none"``, as the
+    phone copy's is) is measured before it is drawn: drawing will not move anything, and
+    a figure that needs the fallback is then drawn only once, by ``savefig``.
+    """
     canvas = _agg_canvas(figure)
     saved_dpi, saved_face = figure.dpi, figure.get_facecolor()
     try:
         if figure.dpi != dpi:
             figure.dpi = dpi
         figure.set_facecolor(WHITE)
-        canvas.draw()  # the layout, then every artist, with one renderer
+        kept = isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine)
+        if not kept:
+            canvas.draw()  # the layout, then every artist, with one renderer
         pad = mpl.rcParams["savefig.pad_inches"]
         tight = figure.get_tightbbox(canvas.get_renderer()).padded(pad)
         box = _crop_box(tight, figure, dpi)
         if box is None:
             return _saved(figure, tight, dpi)
+        if kept:
+            canvas.draw()
         return _cut(np.asarray(canvas.buffer_rgba()), box)
     finally:
         figure.set_facecolor(saved_face)
