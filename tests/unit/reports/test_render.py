@@ -117,3 +117,21 @@ def test_memo_date_ticks_are_matplotlibs_own(first, last):
     returned = memo()
     returned[:] = 0  # a caller changing the answer does not change what is remembered
     assert list(memo()) == list(plain())
+
+
+@pytest.mark.parametrize("runs_off", [False, True])
+def test_a_kept_layout_gives_the_same_picture(runs_off):
+    def chart():
+        with styled():
+            figure, ax = new_figure((3, 2))
+            ax.plot([0, 1], [0, 1])
+            text = "A name running well off the edge" if runs_off else "Short"
+            ax.annotate(text, (0.5, 0.5), annotation_clip=False).set_in_layout(False)
+        return figure
+
+    laid_out = chart()
+    laid_out.get_layout_engine().execute(laid_out)
+    laid_out.set_layout_engine("none")  # as the phone copy keeps its layout
+    kept, fresh = render_rgb(laid_out, DPI), render_rgb(chart(), DPI)
+    assert kept.size == fresh.size
+    assert _mean_difference(kept, fresh) < 1
