@@ -9,11 +9,12 @@ rule that explains it:
    becomes missing in the parsed frame; so does a real date outside the years the suite
    accepts (``date_out_of_range``) and a cell too long for any spreadsheet
    (``value_too_long``).
-2. **Column checks** with pandera (lazy, so every failure is collected): blanks where a
-   value is needed, codes, identifier formats, ranges, dates after the extract date.
-3. **Cross-field rules** with pandera, judged only where every column a rule relates
-   passed its own checks: a rule comparing a decision date with a received date says
-   nothing useful when the decision date is not a date.
+2. **Column checks**, each a mask over a whole column (so every failure is collected):
+   blanks where a value is needed, codes, identifier formats, ranges, dates after the
+   extract date.
+3. **Cross-field rules**, judged only where every column a rule relates passed its own
+   checks: a rule comparing a decision date with a received date says nothing useful
+   when the decision date is not a date.
 
 Then, among rows that passed everything, a repeated key is quarantined (the first row
 with the key is kept). A row with any failure is quarantined whole, with one line per
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from sendready.metadata import identifiers
 from sendready.metadata.contracts import (
@@ -76,7 +76,6 @@ STAGED_DTYPES = {
     "bool": "boolean",
 }
 FAILURE_COLUMNS = ["row_number", "column", "rule", "value", "reason"]
-_PANDERA_BLOCK = 1_000_000
 
 # Dates outside these years are typing errors (0219 for 2019, 2919 for 2019) or
 # placeholders (1066-01-01, 2999-12-31), not service events; every column the suite reads
@@ -400,29 +399,56 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
 def _column_checks(
     parsed: pd.DataFrame, contract: Contract, extract_date: dt.date, absent: set[str]
 ) -> pd.DataFrame:
-    columns = {}
+    """One (row_number, column, rule) line per failed column check.
+
+    A blank is a fault only in a column that must be filled in (and that the file has);
+    every other check judges only the values that are there, so a blank is reported once,
+    as missing, and never as an unknown code or a bad format too. Each check is a mask
+    over a whole column (a million rows in a fraction of a second).
+    """
+    parts = []
     for col in contract.columns:
-        columns[col.name] = pa.Column(
-            STAGED_DTYPES[col.kind],
-            checks=_checks_for(col, extract_date),
-            nullable=col.nullable or col.name in absent,
-        )
-    schema = pa.DataFrameSchema(columns, strict=True, name=contract.name)
-    return _run(schema, parsed)
+        values = parsed[col.name]
+        if values.dtype != pd.api.types.pandas_dtype(STAGED_DTYPES[col.kind]):
+            # The parsing step produced the wrong frame: a bug in the suite, not a fault
+            # in the data.
+            raise RuntimeError(
+                f"Internal error validating {contract.name}: {col.name} is {values.dtype}, "
+                f"not {STAGED_DTYPES[col.kind]}"
+            )
+        missing = values.isna().to_numpy(dtype=bool)
+        if not (col.nullable or col.name in absent):
+            parts.append(_lines(parsed.index[missing], col.name, MISSING_VALUE))
+        present = values[~missing] if missing.any() else values
+        for rule, passes in _checks_for(col, extract_date):
+            failed = ~np.asarray(passes(present), dtype=bool)
+            parts.append(_lines(present.index[failed], col.name, rule))
+    return _failure_frame([part for part in parts if len(part)])
 
 
-def _checks_for(col: Column, extract_date: dt.date) -> list[pa.Check]:
-    checks = []
+def _lines(rows: pd.Index, column: str, rule: str) -> pd.DataFrame:
+    """Failure lines for ``rows`` under one column and rule."""
+    return pd.DataFrame(
+        {"row_number": np.asarray(rows, dtype="int64"), "column": column, "rule": rule}
+    )
+
+
+def _checks_for(
+    col: Column, extract_date: dt.date
+) -> list[tuple[str, Callable[[pd.Series], np.ndarray | pd.Series]]]:
+    """The column's checks, each a rule name and a test that passes the good values."""
+    checks: list[tuple[str, Callable[[pd.Series], np.ndarray | pd.Series]]] = []
     if col.kind == "code":
-        checks.append(pa.Check.isin(col.codes, error=UNKNOWN_CODE))
+        checks.append((UNKNOWN_CODE, lambda s: s.isin(col.codes)))
     if col.format:
-        checks.append(pa.Check(_format_check(col.format), error=BAD_FORMAT, name=BAD_FORMAT))
+        checks.append((BAD_FORMAT, _format_check(col.format)))
     if col.minimum is not None:
-        checks.append(pa.Check.ge(col.minimum, error=OUT_OF_RANGE))
+        checks.append((OUT_OF_RANGE, lambda s: s >= col.minimum))
     if col.maximum is not None:
-        checks.append(pa.Check.le(col.maximum, error=OUT_OF_RANGE))
+        checks.append((OUT_OF_RANGE, lambda s: s <= col.maximum))
     if col.kind == "date" and not col.future_allowed:
-        checks.append(pa.Check.le(pd.Timestamp(extract_date), error=DATE_AFTER_EXTRACT))
+        latest = pd.Timestamp(extract_date)
+        checks.append((DATE_AFTER_EXTRACT, lambda s: s <= latest))
     return checks
 
 
@@ -514,30 +540,18 @@ _FAST_FORMAT_CHECKS: dict[str, Callable[[pd.Series], np.ndarray]] = {
 def _rule_checks(
     parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame, absent: set[str]
 ) -> pd.DataFrame:
-    """Each rule is a pandera check on its dependent column, so a broken rule is reported
-    once per row under that column, as data/README.md lists it (a frame-wide check would
-    be reported once per column of the frame)."""
-    checks: dict[str, list[pa.Check]] = {}
+    """Each broken rule is reported once per row, under the rule's dependent column, as
+    data/README.md lists it. A rule is judged only where both its columns passed their
+    own checks, and skipped if the file lacks either column."""
+    parts = []
     for rule in contract.rules:
         involved = _involved(rule)
         if absent & set(involved):
             continue
-        judged = ~bad_cells[list(involved)].any(axis=1)
-        checks.setdefault(involved[0], []).append(
-            pa.Check(
-                _rule_passes(rule, parsed, judged), error=rule.name, name=rule.name, ignore_na=False
-            )
-        )  # a blank dependent column can be the fault (RequiredWhen)
-    if not checks:
-        return _failure_frame([])
-    schema = pa.DataFrameSchema(
-        {
-            column: pa.Column(checks=col_checks, nullable=True)
-            for column, col_checks in checks.items()
-        },
-        name=contract.name,
-    )
-    return _run(schema, parsed[list(checks)])
+        judged = ~bad_cells[list(involved)].any(axis=1).to_numpy(dtype=bool)
+        broken = _broken(rule, parsed) & judged
+        parts.append(_lines(parsed.index[broken], involved[0], rule.name))
+    return _failure_frame([part for part in parts if len(part)])
 
 
 def _involved(rule: Rule) -> tuple[str, str]:
@@ -551,33 +565,23 @@ def _involved(rule: Rule) -> tuple[str, str]:
     raise TypeError(f"Unknown rule type {type(rule).__name__}")
 
 
-def _rule_passes(
-    rule: Rule, parsed: pd.DataFrame, judged: pd.Series
-) -> Callable[[pd.Series], pd.Series]:
-    """A check on the dependent column that reads the other column from the parsed frame.
-
-    A rule is judged only where both its columns passed their own checks.
-    """
-
-    def check(dependent: pd.Series) -> pd.Series:
-        df = parsed if dependent.index.equals(parsed.index) else parsed.loc[dependent.index]
-        if isinstance(rule, DateOrder):
-            broken = df[rule.later] < df[rule.earlier]
-        elif isinstance(rule, NotGreater):
-            broken = df[rule.smaller] > df[rule.larger]
+def _broken(rule: Rule, parsed: pd.DataFrame) -> np.ndarray:
+    """Rows that break a rule (a comparison with a blank breaks nothing, except a blank
+    where :class:`RequiredWhen` needs a value)."""
+    if isinstance(rule, DateOrder):
+        broken = parsed[rule.later] < parsed[rule.earlier]
+    elif isinstance(rule, NotGreater):
+        broken = parsed[rule.smaller] > parsed[rule.larger]
+    else:
+        when = parsed[rule.when]
+        condition = when.isin(rule.when_values) if rule.when_values else when.notna()
+        column = parsed[rule.column]
+        if isinstance(rule, OnlyWhen):
+            holds = column.isin(rule.values) if rule.values else column.notna()
+            broken = holds & ~condition
         else:
-            when = df[rule.when]
-            condition = when.isin(rule.when_values) if rule.when_values else when.notna()
-            column = df[rule.column]
-            if isinstance(rule, OnlyWhen):
-                holds = column.isin(rule.values) if rule.values else column.notna()
-                broken = holds & ~condition
-            else:
-                broken = condition & column.isna()
-        broken = broken.fillna(False).astype(bool) & judged.reindex(df.index)
-        return ~broken
-
-    return check
+            broken = condition & column.isna()
+    return broken.fillna(False).to_numpy(dtype=bool)
 
 
 # --- duplicate keys ----------------------------------------------------------------------
@@ -669,38 +673,6 @@ def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
 
 
 # --- assembling failures -----------------------------------------------------------------
-
-
-def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate lazily and return one (row_number, column, rule) line per failure.
-
-    Rows go to pandera in blocks: its failure-case tables hold Python objects, so a huge
-    file in which most rows fail would otherwise need many gigabytes at once.
-    """
-    parts = []
-    for start in range(0, len(frame), _PANDERA_BLOCK):
-        try:
-            schema.validate(frame.iloc[start : start + _PANDERA_BLOCK], lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            if cases["index"].isna().any():
-                # A schema-level failure (a dtype, a missing column) means the parsing step
-                # produced the wrong frame: a bug in the suite, not a fault in the data.
-                raise RuntimeError(
-                    f"Internal error validating {schema.name}: "
-                    f"{cases[cases['index'].isna()].to_dict('records')}"
-                ) from exc
-            rule = cases["check"].replace({"not_nullable": MISSING_VALUE})
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "row_number": cases["index"].astype("int64"),
-                        "column": cases["column"].astype(str),
-                        "rule": rule.astype(str),
-                    }
-                )
-            )
-    return _failure_frame(parts)
 
 
 def _failure_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
