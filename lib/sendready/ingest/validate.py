@@ -105,6 +105,7 @@ _SLASH_DATE = rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/\d{{4}}{_TIME}$"
 _SERIAL = r"\d{5}(?:\.\d+)?"
 _WHOLE = r"[+-]?\d{1,15}(?:\.0*)?"
 _THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
+_NOT_ALNUM = r"[^0-9A-Za-z]"
 
 FORMAT_LABELS = {
     "upn": "UPN (13 characters with a correct check letter)",
@@ -268,14 +269,32 @@ def blank_placeholders(frame: pd.DataFrame, contract: Contract) -> tuple[pd.Data
         if col.kind not in ("date", "code") or not col.nullable or col.name not in frame:
             continue
         text = frame[col.name]
-        words = text.str.strip().str.casefold()
-        mask = words.isin(PLACEHOLDERS) & ~text.str.strip().isin(col.codes)
+        mask = distinct_mask(text, lambda v, col=col: _placeholder(v, col.codes))
         if mask.any():
             counts[col.name] = int(mask.sum())
             changed[col.name] = text.where(~mask, "")
     if not changed:
         return frame, counts
     return frame.assign(**changed), counts
+
+
+def _placeholder(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
+    trimmed = values.str.strip()
+    return trimmed.str.casefold().isin(PLACEHOLDERS) & ~trimmed.isin(codes)
+
+
+def distinct_mask(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test`` applied to each distinct value once and spread back over the rows.
+
+    A column of a million rows holds a few thousand distinct dates or codes, and string
+    functions that pyarrow lacks (``casefold``) run in Python one value at a time. A
+    missing value is never selected.
+    """
+    codes, uniques = pd.factorize(values)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    hits = np.asarray(test(distinct), dtype=bool)
+    # Code -1 (a missing value) picks the appended False.
+    return np.append(hits, False)[codes]
 
 
 def _parse(
@@ -321,8 +340,13 @@ def _parse(
 def _normalise_identifiers(text: pd.Series, fmt: str) -> pd.Series:
     """``identifiers.normalise_identifier`` for a whole column: no spaces or hyphens, and
     UPNs in capitals, so "943 476 5919" is checked, staged and linked as 9434765919."""
-    clean = text.str.replace(SEPARATORS, "", regex=True)
-    return clean.str.upper() if fmt == "upn" else clean
+    # Python's re does the replacing (pyarrow's \s is narrower), one value at a time; so
+    # only values with something other than ASCII letters and digits are given to it.
+    spaced = text.str.contains(_NOT_ALNUM, regex=True, na=False).to_numpy(dtype=bool)
+    if spaced.any():
+        fixed = text[spaced].str.replace(SEPARATORS, "", regex=True)
+        text = text.mask(spaced, fixed)
+    return text.str.upper() if fmt == "upn" else text
 
 
 def _by_distinct(
@@ -497,8 +521,9 @@ _UPN_LETTER = "[" + UPN_CHECK_LETTERS + "]"
 
 
 def _ascii_matrix(values: pd.Series, width: int) -> np.ndarray:
-    raw = np.array(values.to_numpy(dtype=str), dtype=f"S{width}")
-    return np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, width)
+    """One row of byte values per value; every value must be ``width`` ASCII characters."""
+    joined = "".join(values.tolist()).encode("ascii")
+    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, width)
 
 
 def upn_valid(values: pd.Series) -> np.ndarray:
@@ -606,15 +631,15 @@ def _duplicate_keys(
         when no key repeats).
     """
     key = list(contract.key)
-    passed = parsed.loc[~parsed.index.isin(failed_rows)]
-    repeats = passed[key].duplicated(keep="first").to_numpy()
-    if not repeats.any():
+    # Positions in ``parsed`` of the rows that passed, and for each, where the first
+    # passed row with its key is.
+    passed = np.flatnonzero(~parsed.index.isin(failed_rows))
+    first = passed[first_of_key(parsed[key].iloc[passed])]
+    later_at = np.flatnonzero(first != passed)
+    if not len(later_at):
         return _failure_frame([]), pd.Series(dtype="str"), {}
-    group = passed[key].groupby(key, dropna=False, sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(passed))).groupby(group).transform("first").to_numpy()
-    later_at = np.flatnonzero(repeats)
-    later = passed.iloc[later_at].reset_index(drop=True)
-    kept = passed.iloc[first[later_at]].reset_index(drop=True)
+    later = parsed.iloc[passed[later_at]].reset_index(drop=True)
+    kept = parsed.iloc[first[later_at]].reset_index(drop=True)
     others = [c for c in contract.column_names if c not in key]
     differs = np.zeros((len(later_at), len(others)), dtype=bool)
     for j, column in enumerate(others):
@@ -632,10 +657,11 @@ def _duplicate_keys(
         ],
         dtype=object,
     )
-    kept_rows = passed.index[first[later_at]].astype(str)
+    kept_rows = parsed.index[first[later_at]].astype(str)
+    later_rows = parsed.index[passed[later_at]]
     endings = pd.Series(
         " (row " + np.asarray(kept_rows, dtype=object) + "), which was kept" + words[which.ravel()],
-        index=passed.index[later_at],
+        index=later_rows,
         dtype="str",
     )
     conflicting = differs.any(axis=1)
@@ -645,9 +671,24 @@ def _duplicate_keys(
         "columns": {c: int(n) for c, n in zip(others, differs.sum(axis=0), strict=True) if n},
     }
     failures = pd.DataFrame(
-        {"row_number": passed.index[later_at], "column": "+".join(key), "rule": DUPLICATE_KEY}
+        {"row_number": later_rows, "column": "+".join(key), "rule": DUPLICATE_KEY}
     )
     return failures, endings, counts
+
+
+def first_of_key(keys: pd.DataFrame) -> np.ndarray:
+    """For each row, the position of the first row with the same values in every column
+    (a blank equals a blank, as in ``DataFrame.duplicated``).
+
+    Each column is turned into integer codes once and the codes are combined column by
+    column, which is many times faster than grouping by several string columns.
+    """
+    group = np.zeros(len(keys), dtype=np.int64)
+    for column in keys.columns:
+        codes, uniques = pd.factorize(keys[column], use_na_sentinel=False)
+        group, _ = pd.factorize(group * (len(uniques) + 1) + codes)
+    _, first_at, inverse = np.unique(group, return_index=True, return_inverse=True)
+    return first_at[inverse.ravel()]
 
 
 def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
@@ -664,12 +705,22 @@ def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
     for col in contract.columns:
         if col.format not in identifiers.NORMALISED_FORMATS or col.name not in valid:
             continue
-        pairs = valid[[col.name, "person_id"]].dropna().drop_duplicates()
-        ids = pairs.groupby(col.name)["person_id"].nunique()
-        shared = ids[ids > 1]
+        per_value = ids_per_value(valid[col.name], valid["person_id"])
+        shared = per_value[per_value > 1]
         if len(shared):
             found[col.name] = {"values": int(len(shared)), "person_ids": int(shared.sum())}
     return found
+
+
+def ids_per_value(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """How many distinct ``ids`` each distinct value is paired with (rows where either is
+    missing left out), in no particular order. Worked on integer codes, not strings."""
+    both = (values.notna() & ids.notna()).to_numpy(dtype=bool)
+    value_codes, _ = pd.factorize(values[both])
+    id_codes, id_uniques = pd.factorize(ids[both])
+    pairs = np.unique(value_codes.astype(np.int64) * max(len(id_uniques), 1) + id_codes)
+    counts = np.bincount(pairs // max(len(id_uniques), 1))
+    return counts[counts > 0]
 
 
 # --- assembling failures -----------------------------------------------------------------
