@@ -512,7 +512,8 @@ def _matches(
     return check
 
 
-_DIGIT_VALUE = np.full(256, -1, dtype=np.int64)
+# int16 is ample (a weighted sum is at most 22 x 90) and keeps a million-row matrix small.
+_DIGIT_VALUE = np.full(256, -1, dtype=np.int16)
 _DIGIT_VALUE[ord("0") : ord("9") + 1] = np.arange(10)
 _UPN_VALUE = _DIGIT_VALUE.copy()
 for _i, _letter in enumerate(UPN_CHECK_LETTERS):
@@ -529,10 +530,10 @@ def _ascii_matrix(values: pd.Series, width: int) -> np.ndarray:
 def upn_valid(values: pd.Series) -> np.ndarray:
     """``identifiers.is_valid_upn`` for a whole column at once."""
     shape_ok = values.str.fullmatch(f"{_UPN_LETTER}[0-9]{{11}}[0-9{UPN_CHECK_LETTERS}]")
-    ok = shape_ok.fillna(False).to_numpy(dtype=bool)
+    ok = np.array(shape_ok.fillna(False), dtype=bool)
     if ok.any():
         chars = _UPN_VALUE[_ascii_matrix(values[ok], 13)]
-        total = (chars[:, 1:] * np.arange(2, 14)).sum(axis=1)
+        total = chars[:, 1:] @ np.arange(2, 14, dtype=np.int16)
         ok[ok] = total % 23 == chars[:, 0]
     return ok
 
@@ -540,10 +541,10 @@ def upn_valid(values: pd.Series) -> np.ndarray:
 def nhs_number_valid(values: pd.Series) -> np.ndarray:
     """``identifiers.is_valid_nhs_number`` (modulus 11) for a whole column at once."""
     digits = values.str.replace(" ", "", regex=False)
-    ok = digits.str.fullmatch(r"[0-9]{10}").fillna(False).to_numpy(dtype=bool)
+    ok = np.array(digits.str.fullmatch(r"[0-9]{10}").fillna(False), dtype=bool)
     if ok.any():
         d = _DIGIT_VALUE[_ascii_matrix(digits[ok], 10)]
-        check = 11 - (d[:, :9] @ np.arange(10, 1, -1)) % 11
+        check = 11 - (d[:, :9] @ np.arange(10, 1, -1, dtype=np.int16)) % 11
         check[check == 11] = 0
         ok[ok] = (check != 10) & (check == d[:, 9])
     return ok
@@ -683,12 +684,16 @@ def first_of_key(keys: pd.DataFrame) -> np.ndarray:
     Each column is turned into integer codes once and the codes are combined column by
     column, which is many times faster than grouping by several string columns.
     """
+    if not len(keys):
+        return np.empty(0, dtype=np.intp)
     group = np.zeros(len(keys), dtype=np.int64)
     for column in keys.columns:
         codes, uniques = pd.factorize(keys[column], use_na_sentinel=False)
         group, _ = pd.factorize(group * (len(uniques) + 1) + codes)
-    _, first_at, inverse = np.unique(group, return_index=True, return_inverse=True)
-    return first_at[inverse.ravel()]
+    # factorize numbers groups in order of first appearance, so a row opens its group
+    # exactly when its code exceeds every code before it.
+    opens = group > np.maximum.accumulate(np.concatenate(([-1], group[:-1])))
+    return np.flatnonzero(opens)[group]
 
 
 def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
@@ -718,7 +723,8 @@ def ids_per_value(values: pd.Series, ids: pd.Series) -> np.ndarray:
     both = (values.notna() & ids.notna()).to_numpy(dtype=bool)
     value_codes, _ = pd.factorize(values[both])
     id_codes, id_uniques = pd.factorize(ids[both])
-    pairs = np.unique(value_codes.astype(np.int64) * max(len(id_uniques), 1) + id_codes)
+    # pd.unique hashes; np.unique sorts, several times slower on millions of pairs.
+    pairs = pd.unique(value_codes.astype(np.int64) * max(len(id_uniques), 1) + id_codes)
     counts = np.bincount(pairs // max(len(id_uniques), 1))
     return counts[counts > 0]
 
