@@ -438,16 +438,15 @@ def sheet_cell_texts(values: Collection[object]) -> list[str]:
     "NULL" exactly, a blank).
 
     Most cells are text, so those are handled inline; the rest go one by one through the
-    conversions, each distinct date written once (a column of dates repeats them).
+    conversions, each distinct value once (a column of dates or numbers repeats them).
     """
-    dates: dict[dt.datetime, str] = {}
+    seen: dict[tuple[type, object], str] = {}
 
     def other(value: object) -> str:
-        if type(value) is not dt.datetime:
-            return _other_cell_text(value)
-        text = dates.get(value)
+        key = (type(value), value)  # True is 1 and 1.0 in a dict, but not as text
+        text = seen.get(key)
         if text is None:
-            text = dates[value] = _cell_text(value)
+            text = seen[key] = _other_cell_text(value)
         return text
 
     return [("" if v in _PANDAS_NA_WORDS else v) if type(v) is str else other(v) for v in values]
