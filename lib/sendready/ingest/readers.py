@@ -297,19 +297,15 @@ def _parse_csv(path: Path, codec: str, sep: str, width: int) -> pd.DataFrame:
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string so a column over 2 GB cannot overflow.
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
         # One contiguous array per column: later takes and lookups on a chunked array are
-        # several times slower. large_string so a column over 2 GB cannot overflow.
-        table = pa.table(
-            {
-                n: pc.utf8_trim_whitespace(table[n]).cast(pa.large_string()).combine_chunks()
-                for n in names
-            }
-        )
+        # several times slower.
+        table = pa.table({n: pc.utf8_trim_whitespace(table[n]).combine_chunks() for n in names})
         return table.to_pandas().fillna("")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
