@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from pandas._libs.parsers import STR_NA_VALUES
 
 from sendready.core.errors import SourceError
 from sendready.metadata.contracts import FORMATS
@@ -48,6 +49,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
 _PARQUET_MAGIC = b"PAR1"
 # How many rows at the top of a sheet may hold a title before the header row.
 _XLSX_HEADER_SEARCH_ROWS = 20
+# The words pandas' parsers read as missing ("NA", "NULL", "#N/A", "" and the like): a
+# workbook cell holding exactly one of them has always been read as blank.
+_PANDAS_NA_WORDS = frozenset(STR_NA_VALUES)
 _ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}
 
 
@@ -293,19 +297,15 @@ def _parse_csv(path: Path, codec: str, sep: str, width: int) -> pd.DataFrame:
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string so a column over 2 GB cannot overflow.
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
         # One contiguous array per column: later takes and lookups on a chunked array are
-        # several times slower. large_string so a column over 2 GB cannot overflow.
-        table = pa.table(
-            {
-                n: pc.utf8_trim_whitespace(table[n]).cast(pa.large_string()).combine_chunks()
-                for n in names
-            }
-        )
+        # several times slower.
+        table = pa.table({n: pc.utf8_trim_whitespace(table[n]).combine_chunks() for n in names})
         return table.to_pandas().fillna("")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
@@ -366,21 +366,18 @@ def _read_xlsx(
     else:
         use_sheet, notes = _choose_sheet(path, sheet_names, expected, setting)
     try:
-        cells = pd.read_excel(
-            path, sheet_name=use_sheet, header=None, dtype=object, engine="calamine"
-        )
+        text = _sheet_text(path, use_sheet)
     except Exception as exc:  # calamine raises several unrelated types for a damaged file
         raise SourceError(
             f"{path} cannot be read as an Excel workbook ({exc}).",
             hint="It may be damaged or incompletely copied: open it in Excel, "
             "save it again, and copy it again.",
         ) from None
-    if cells.empty:
+    if text.empty:
         raise SourceError(
             f"Sheet {use_sheet!r} of {path} is empty.",
             hint="Export the extract again with its header row.",
         )
-    text = cells.apply(lambda col: col.map(_cell_text).str.strip())
     header_at = _xlsx_header_row(text, expected)
     if header_at is None:
         raise SourceError(
@@ -401,6 +398,62 @@ def _read_xlsx(
         path, "xlsx", text.iloc[header_at:], header, first_data_row=header_at + 2, sheet=use_sheet
     )
     return dataclasses.replace(table, notes=notes)
+
+
+def _sheet_text(path: Path, sheet: str) -> pd.DataFrame:
+    """Every cell of a worksheet as text (:func:`sheet_cell_texts`), trimmed, one column
+    per sheet column.
+
+    The cells come from python-calamine directly, as ``pandas.read_excel`` would give
+    them (with ``header=None, dtype=object``) but without its per-cell passes in Python.
+    A sheet whose first cell starts with a byte order mark, or whose rows differ in
+    length, is still read through pandas, whose parser treats both specially.
+    """
+    from python_calamine import CalamineWorkbook
+
+    rows = (
+        CalamineWorkbook.from_path(str(path))
+        .get_sheet_by_name(sheet)
+        .to_python(skip_empty_area=False)
+    )
+    first = rows[0][0] if rows and rows[0] else None
+    if (isinstance(first, str) and first.startswith("\ufeff")) or len(set(map(len, rows))) > 1:
+        cells = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
+        columns = [cells[c].tolist() for c in cells.columns]
+    else:
+        columns = list(zip(*rows, strict=True))
+    return pd.DataFrame(
+        {i: pd.Series(sheet_cell_texts(c), dtype="str").str.strip() for i, c in enumerate(columns)}
+    )
+
+
+def sheet_cell_texts(values: Collection[object]) -> list[str]:
+    """Worksheet cells as calamine gives them, as text: what :func:`_cell_text` gives for
+    the cell ``pandas.read_excel`` makes of each (a whole-number float becomes an int, a
+    date a midnight datetime, and one of pandas' missing-value words, such as "NA" or
+    "NULL" exactly, a blank).
+
+    Most cells are text, so those are handled inline; the rest go one by one through the
+    conversions, each distinct value once (a column of dates or numbers repeats them).
+    """
+    seen: dict[tuple[type, object], str] = {}
+
+    def other(value: object) -> str:
+        key = (type(value), value)  # True is 1 and 1.0 in a dict, but not as text
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = _other_cell_text(value)
+        return text
+
+    return [("" if v in _PANDAS_NA_WORDS else v) if type(v) is str else other(v) for v in values]
+
+
+def _other_cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and value in _PANDAS_NA_WORDS:
+        return ""
+    return _cell_text(value)
 
 
 def _listed(names: list[str]) -> str:

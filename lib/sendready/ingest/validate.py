@@ -9,11 +9,12 @@ rule that explains it:
    becomes missing in the parsed frame; so does a real date outside the years the suite
    accepts (``date_out_of_range``) and a cell too long for any spreadsheet
    (``value_too_long``).
-2. **Column checks** with pandera (lazy, so every failure is collected): blanks where a
-   value is needed, codes, identifier formats, ranges, dates after the extract date.
-3. **Cross-field rules** with pandera, judged only where every column a rule relates
-   passed its own checks: a rule comparing a decision date with a received date says
-   nothing useful when the decision date is not a date.
+2. **Column checks**, each a mask over a whole column (so every failure is collected):
+   blanks where a value is needed, codes, identifier formats, ranges, dates after the
+   extract date.
+3. **Cross-field rules**, judged only where every column a rule relates passed its own
+   checks: a rule comparing a decision date with a received date says nothing useful
+   when the decision date is not a date.
 
 Then, among rows that passed everything, a repeated key is quarantined (the first row
 with the key is kept). A row with any failure is quarantined whole, with one line per
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from sendready.metadata import identifiers
 from sendready.metadata.contracts import (
@@ -76,7 +76,6 @@ STAGED_DTYPES = {
     "bool": "boolean",
 }
 FAILURE_COLUMNS = ["row_number", "column", "rule", "value", "reason"]
-_PANDERA_BLOCK = 1_000_000
 
 # Dates outside these years are typing errors (0219 for 2019, 2919 for 2019) or
 # placeholders (1066-01-01, 2999-12-31), not service events; every column the suite reads
@@ -106,6 +105,7 @@ _SLASH_DATE = rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/\d{{4}}{_TIME}$"
 _SERIAL = r"\d{5}(?:\.\d+)?"
 _WHOLE = r"[+-]?\d{1,15}(?:\.0*)?"
 _THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
+_NOT_ALNUM = r"[^0-9A-Za-z]"
 
 FORMAT_LABELS = {
     "upn": "UPN (13 characters with a correct check letter)",
@@ -269,14 +269,32 @@ def blank_placeholders(frame: pd.DataFrame, contract: Contract) -> tuple[pd.Data
         if col.kind not in ("date", "code") or not col.nullable or col.name not in frame:
             continue
         text = frame[col.name]
-        words = text.str.strip().str.casefold()
-        mask = words.isin(PLACEHOLDERS) & ~text.str.strip().isin(col.codes)
+        mask = distinct_mask(text, lambda v, col=col: _placeholder(v, col.codes))
         if mask.any():
             counts[col.name] = int(mask.sum())
             changed[col.name] = text.where(~mask, "")
     if not changed:
         return frame, counts
     return frame.assign(**changed), counts
+
+
+def _placeholder(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
+    trimmed = values.str.strip()
+    return trimmed.str.casefold().isin(PLACEHOLDERS) & ~trimmed.isin(codes)
+
+
+def distinct_mask(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test`` applied to each distinct value once and spread back over the rows.
+
+    A column of a million rows holds a few thousand distinct dates or codes, and string
+    functions that pyarrow lacks (``casefold``) run in Python one value at a time. A
+    missing value is never selected.
+    """
+    codes, uniques = pd.factorize(values)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    hits = np.asarray(test(distinct), dtype=bool)
+    # Code -1 (a missing value) picks the appended False.
+    return np.append(hits, False)[codes]
 
 
 def _parse(
@@ -322,8 +340,13 @@ def _parse(
 def _normalise_identifiers(text: pd.Series, fmt: str) -> pd.Series:
     """``identifiers.normalise_identifier`` for a whole column: no spaces or hyphens, and
     UPNs in capitals, so "943 476 5919" is checked, staged and linked as 9434765919."""
-    clean = text.str.replace(SEPARATORS, "", regex=True)
-    return clean.str.upper() if fmt == "upn" else clean
+    # Python's re does the replacing (pyarrow's \s is narrower), one value at a time; so
+    # only values with something other than ASCII letters and digits are given to it.
+    spaced = text.str.contains(_NOT_ALNUM, regex=True, na=False).to_numpy(dtype=bool)
+    if spaced.any():
+        fixed = text[spaced].str.replace(SEPARATORS, "", regex=True)
+        text = text.mask(spaced, fixed)
+    return text.str.upper() if fmt == "upn" else text
 
 
 def _by_distinct(
@@ -400,29 +423,56 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
 def _column_checks(
     parsed: pd.DataFrame, contract: Contract, extract_date: dt.date, absent: set[str]
 ) -> pd.DataFrame:
-    columns = {}
+    """One (row_number, column, rule) line per failed column check.
+
+    A blank is a fault only in a column that must be filled in (and that the file has);
+    every other check judges only the values that are there, so a blank is reported once,
+    as missing, and never as an unknown code or a bad format too. Each check is a mask
+    over a whole column (a million rows in a fraction of a second).
+    """
+    parts = []
     for col in contract.columns:
-        columns[col.name] = pa.Column(
-            STAGED_DTYPES[col.kind],
-            checks=_checks_for(col, extract_date),
-            nullable=col.nullable or col.name in absent,
-        )
-    schema = pa.DataFrameSchema(columns, strict=True, name=contract.name)
-    return _run(schema, parsed)
+        values = parsed[col.name]
+        if values.dtype != pd.api.types.pandas_dtype(STAGED_DTYPES[col.kind]):
+            # The parsing step produced the wrong frame: a bug in the suite, not a fault
+            # in the data.
+            raise RuntimeError(
+                f"Internal error validating {contract.name}: {col.name} is {values.dtype}, "
+                f"not {STAGED_DTYPES[col.kind]}"
+            )
+        missing = values.isna().to_numpy(dtype=bool)
+        if not (col.nullable or col.name in absent):
+            parts.append(_lines(parsed.index[missing], col.name, MISSING_VALUE))
+        present = values[~missing] if missing.any() else values
+        for rule, passes in _checks_for(col, extract_date):
+            failed = ~np.asarray(passes(present), dtype=bool)
+            parts.append(_lines(present.index[failed], col.name, rule))
+    return _failure_frame([part for part in parts if len(part)])
 
 
-def _checks_for(col: Column, extract_date: dt.date) -> list[pa.Check]:
-    checks = []
+def _lines(rows: pd.Index, column: str, rule: str) -> pd.DataFrame:
+    """Failure lines for ``rows`` under one column and rule."""
+    return pd.DataFrame(
+        {"row_number": np.asarray(rows, dtype="int64"), "column": column, "rule": rule}
+    )
+
+
+def _checks_for(
+    col: Column, extract_date: dt.date
+) -> list[tuple[str, Callable[[pd.Series], np.ndarray | pd.Series]]]:
+    """The column's checks, each a rule name and a test that passes the good values."""
+    checks: list[tuple[str, Callable[[pd.Series], np.ndarray | pd.Series]]] = []
     if col.kind == "code":
-        checks.append(pa.Check.isin(col.codes, error=UNKNOWN_CODE))
+        checks.append((UNKNOWN_CODE, lambda s: s.isin(col.codes)))
     if col.format:
-        checks.append(pa.Check(_format_check(col.format), error=BAD_FORMAT, name=BAD_FORMAT))
+        checks.append((BAD_FORMAT, _format_check(col.format)))
     if col.minimum is not None:
-        checks.append(pa.Check.ge(col.minimum, error=OUT_OF_RANGE))
+        checks.append((OUT_OF_RANGE, lambda s: s >= col.minimum))
     if col.maximum is not None:
-        checks.append(pa.Check.le(col.maximum, error=OUT_OF_RANGE))
+        checks.append((OUT_OF_RANGE, lambda s: s <= col.maximum))
     if col.kind == "date" and not col.future_allowed:
-        checks.append(pa.Check.le(pd.Timestamp(extract_date), error=DATE_AFTER_EXTRACT))
+        latest = pd.Timestamp(extract_date)
+        checks.append((DATE_AFTER_EXTRACT, lambda s: s <= latest))
     return checks
 
 
@@ -462,7 +512,8 @@ def _matches(
     return check
 
 
-_DIGIT_VALUE = np.full(256, -1, dtype=np.int64)
+# int16 is ample (a weighted sum is at most 22 x 90) and keeps a million-row matrix small.
+_DIGIT_VALUE = np.full(256, -1, dtype=np.int16)
 _DIGIT_VALUE[ord("0") : ord("9") + 1] = np.arange(10)
 _UPN_VALUE = _DIGIT_VALUE.copy()
 for _i, _letter in enumerate(UPN_CHECK_LETTERS):
@@ -471,17 +522,18 @@ _UPN_LETTER = "[" + UPN_CHECK_LETTERS + "]"
 
 
 def _ascii_matrix(values: pd.Series, width: int) -> np.ndarray:
-    raw = np.array(values.to_numpy(dtype=str), dtype=f"S{width}")
-    return np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, width)
+    """One row of byte values per value; every value must be ``width`` ASCII characters."""
+    joined = "".join(values.tolist()).encode("ascii")
+    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, width)
 
 
 def upn_valid(values: pd.Series) -> np.ndarray:
     """``identifiers.is_valid_upn`` for a whole column at once."""
     shape_ok = values.str.fullmatch(f"{_UPN_LETTER}[0-9]{{11}}[0-9{UPN_CHECK_LETTERS}]")
-    ok = shape_ok.fillna(False).to_numpy(dtype=bool)
+    ok = np.array(shape_ok.fillna(False), dtype=bool)
     if ok.any():
         chars = _UPN_VALUE[_ascii_matrix(values[ok], 13)]
-        total = (chars[:, 1:] * np.arange(2, 14)).sum(axis=1)
+        total = chars[:, 1:] @ np.arange(2, 14, dtype=np.int16)
         ok[ok] = total % 23 == chars[:, 0]
     return ok
 
@@ -489,10 +541,10 @@ def upn_valid(values: pd.Series) -> np.ndarray:
 def nhs_number_valid(values: pd.Series) -> np.ndarray:
     """``identifiers.is_valid_nhs_number`` (modulus 11) for a whole column at once."""
     digits = values.str.replace(" ", "", regex=False)
-    ok = digits.str.fullmatch(r"[0-9]{10}").fillna(False).to_numpy(dtype=bool)
+    ok = np.array(digits.str.fullmatch(r"[0-9]{10}").fillna(False), dtype=bool)
     if ok.any():
         d = _DIGIT_VALUE[_ascii_matrix(digits[ok], 10)]
-        check = 11 - (d[:, :9] @ np.arange(10, 1, -1)) % 11
+        check = 11 - (d[:, :9] @ np.arange(10, 1, -1, dtype=np.int16)) % 11
         check[check == 11] = 0
         ok[ok] = (check != 10) & (check == d[:, 9])
     return ok
@@ -514,30 +566,18 @@ _FAST_FORMAT_CHECKS: dict[str, Callable[[pd.Series], np.ndarray]] = {
 def _rule_checks(
     parsed: pd.DataFrame, contract: Contract, bad_cells: pd.DataFrame, absent: set[str]
 ) -> pd.DataFrame:
-    """Each rule is a pandera check on its dependent column, so a broken rule is reported
-    once per row under that column, as data/README.md lists it (a frame-wide check would
-    be reported once per column of the frame)."""
-    checks: dict[str, list[pa.Check]] = {}
+    """Each broken rule is reported once per row, under the rule's dependent column, as
+    data/README.md lists it. A rule is judged only where both its columns passed their
+    own checks, and skipped if the file lacks either column."""
+    parts = []
     for rule in contract.rules:
         involved = _involved(rule)
         if absent & set(involved):
             continue
-        judged = ~bad_cells[list(involved)].any(axis=1)
-        checks.setdefault(involved[0], []).append(
-            pa.Check(
-                _rule_passes(rule, parsed, judged), error=rule.name, name=rule.name, ignore_na=False
-            )
-        )  # a blank dependent column can be the fault (RequiredWhen)
-    if not checks:
-        return _failure_frame([])
-    schema = pa.DataFrameSchema(
-        {
-            column: pa.Column(checks=col_checks, nullable=True)
-            for column, col_checks in checks.items()
-        },
-        name=contract.name,
-    )
-    return _run(schema, parsed[list(checks)])
+        judged = ~bad_cells[list(involved)].any(axis=1).to_numpy(dtype=bool)
+        broken = _broken(rule, parsed) & judged
+        parts.append(_lines(parsed.index[broken], involved[0], rule.name))
+    return _failure_frame([part for part in parts if len(part)])
 
 
 def _involved(rule: Rule) -> tuple[str, str]:
@@ -551,33 +591,23 @@ def _involved(rule: Rule) -> tuple[str, str]:
     raise TypeError(f"Unknown rule type {type(rule).__name__}")
 
 
-def _rule_passes(
-    rule: Rule, parsed: pd.DataFrame, judged: pd.Series
-) -> Callable[[pd.Series], pd.Series]:
-    """A check on the dependent column that reads the other column from the parsed frame.
-
-    A rule is judged only where both its columns passed their own checks.
-    """
-
-    def check(dependent: pd.Series) -> pd.Series:
-        df = parsed if dependent.index.equals(parsed.index) else parsed.loc[dependent.index]
-        if isinstance(rule, DateOrder):
-            broken = df[rule.later] < df[rule.earlier]
-        elif isinstance(rule, NotGreater):
-            broken = df[rule.smaller] > df[rule.larger]
+def _broken(rule: Rule, parsed: pd.DataFrame) -> np.ndarray:
+    """Rows that break a rule (a comparison with a blank breaks nothing, except a blank
+    where :class:`RequiredWhen` needs a value)."""
+    if isinstance(rule, DateOrder):
+        broken = parsed[rule.later] < parsed[rule.earlier]
+    elif isinstance(rule, NotGreater):
+        broken = parsed[rule.smaller] > parsed[rule.larger]
+    else:
+        when = parsed[rule.when]
+        condition = when.isin(rule.when_values) if rule.when_values else when.notna()
+        column = parsed[rule.column]
+        if isinstance(rule, OnlyWhen):
+            holds = column.isin(rule.values) if rule.values else column.notna()
+            broken = holds & ~condition
         else:
-            when = df[rule.when]
-            condition = when.isin(rule.when_values) if rule.when_values else when.notna()
-            column = df[rule.column]
-            if isinstance(rule, OnlyWhen):
-                holds = column.isin(rule.values) if rule.values else column.notna()
-                broken = holds & ~condition
-            else:
-                broken = condition & column.isna()
-        broken = broken.fillna(False).astype(bool) & judged.reindex(df.index)
-        return ~broken
-
-    return check
+            broken = condition & column.isna()
+    return broken.fillna(False).to_numpy(dtype=bool)
 
 
 # --- duplicate keys ----------------------------------------------------------------------
@@ -602,15 +632,15 @@ def _duplicate_keys(
         when no key repeats).
     """
     key = list(contract.key)
-    passed = parsed.loc[~parsed.index.isin(failed_rows)]
-    repeats = passed[key].duplicated(keep="first").to_numpy()
-    if not repeats.any():
+    # Positions in ``parsed`` of the rows that passed, and for each, where the first
+    # passed row with its key is.
+    passed = np.flatnonzero(~parsed.index.isin(failed_rows))
+    first = passed[first_of_key(parsed[key].iloc[passed])]
+    later_at = np.flatnonzero(first != passed)
+    if not len(later_at):
         return _failure_frame([]), pd.Series(dtype="str"), {}
-    group = passed[key].groupby(key, dropna=False, sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(passed))).groupby(group).transform("first").to_numpy()
-    later_at = np.flatnonzero(repeats)
-    later = passed.iloc[later_at].reset_index(drop=True)
-    kept = passed.iloc[first[later_at]].reset_index(drop=True)
+    later = parsed.iloc[passed[later_at]].reset_index(drop=True)
+    kept = parsed.iloc[first[later_at]].reset_index(drop=True)
     others = [c for c in contract.column_names if c not in key]
     differs = np.zeros((len(later_at), len(others)), dtype=bool)
     for j, column in enumerate(others):
@@ -628,10 +658,11 @@ def _duplicate_keys(
         ],
         dtype=object,
     )
-    kept_rows = passed.index[first[later_at]].astype(str)
+    kept_rows = parsed.index[first[later_at]].astype(str)
+    later_rows = parsed.index[passed[later_at]]
     endings = pd.Series(
         " (row " + np.asarray(kept_rows, dtype=object) + "), which was kept" + words[which.ravel()],
-        index=passed.index[later_at],
+        index=later_rows,
         dtype="str",
     )
     conflicting = differs.any(axis=1)
@@ -641,9 +672,28 @@ def _duplicate_keys(
         "columns": {c: int(n) for c, n in zip(others, differs.sum(axis=0), strict=True) if n},
     }
     failures = pd.DataFrame(
-        {"row_number": passed.index[later_at], "column": "+".join(key), "rule": DUPLICATE_KEY}
+        {"row_number": later_rows, "column": "+".join(key), "rule": DUPLICATE_KEY}
     )
     return failures, endings, counts
+
+
+def first_of_key(keys: pd.DataFrame) -> np.ndarray:
+    """For each row, the position of the first row with the same values in every column
+    (a blank equals a blank, as in ``DataFrame.duplicated``).
+
+    Each column is turned into integer codes once and the codes are combined column by
+    column, which is many times faster than grouping by several string columns.
+    """
+    if not len(keys):
+        return np.empty(0, dtype=np.intp)
+    group = np.zeros(len(keys), dtype=np.int64)
+    for column in keys.columns:
+        codes, uniques = pd.factorize(keys[column], use_na_sentinel=False)
+        group, _ = pd.factorize(group * (len(uniques) + 1) + codes)
+    # factorize numbers groups in order of first appearance, so a row opens its group
+    # exactly when its code exceeds every code before it.
+    opens = group > np.maximum.accumulate(np.concatenate(([-1], group[:-1])))
+    return np.flatnonzero(opens)[group]
 
 
 def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
@@ -660,47 +710,26 @@ def shared_identifiers(valid: pd.DataFrame, contract: Contract) -> dict:
     for col in contract.columns:
         if col.format not in identifiers.NORMALISED_FORMATS or col.name not in valid:
             continue
-        pairs = valid[[col.name, "person_id"]].dropna().drop_duplicates()
-        ids = pairs.groupby(col.name)["person_id"].nunique()
-        shared = ids[ids > 1]
+        per_value = ids_per_value(valid[col.name], valid["person_id"])
+        shared = per_value[per_value > 1]
         if len(shared):
             found[col.name] = {"values": int(len(shared)), "person_ids": int(shared.sum())}
     return found
 
 
+def ids_per_value(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """How many distinct ``ids`` each distinct value is paired with (rows where either is
+    missing left out), in no particular order. Worked on integer codes, not strings."""
+    both = (values.notna() & ids.notna()).to_numpy(dtype=bool)
+    value_codes, _ = pd.factorize(values[both])
+    id_codes, id_uniques = pd.factorize(ids[both])
+    # pd.unique hashes; np.unique sorts, several times slower on millions of pairs.
+    pairs = pd.unique(value_codes.astype(np.int64) * max(len(id_uniques), 1) + id_codes)
+    counts = np.bincount(pairs // max(len(id_uniques), 1))
+    return counts[counts > 0]
+
+
 # --- assembling failures -----------------------------------------------------------------
-
-
-def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate lazily and return one (row_number, column, rule) line per failure.
-
-    Rows go to pandera in blocks: its failure-case tables hold Python objects, so a huge
-    file in which most rows fail would otherwise need many gigabytes at once.
-    """
-    parts = []
-    for start in range(0, len(frame), _PANDERA_BLOCK):
-        try:
-            schema.validate(frame.iloc[start : start + _PANDERA_BLOCK], lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            if cases["index"].isna().any():
-                # A schema-level failure (a dtype, a missing column) means the parsing step
-                # produced the wrong frame: a bug in the suite, not a fault in the data.
-                raise RuntimeError(
-                    f"Internal error validating {schema.name}: "
-                    f"{cases[cases['index'].isna()].to_dict('records')}"
-                ) from exc
-            rule = cases["check"].replace({"not_nullable": MISSING_VALUE})
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "row_number": cases["index"].astype("int64"),
-                        "column": cases["column"].astype(str),
-                        "rule": rule.astype(str),
-                    }
-                )
-            )
-    return _failure_frame(parts)
 
 
 def _failure_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -309,3 +309,52 @@ def test_large_csv_is_read_quickly(tmp_path):
     table = read_source(path)
     assert time.perf_counter() - started < 10
     assert len(table.frame) == 1_000_000 and table.frame.index[-1] == 1_000_001
+
+
+def test_sheet_cell_texts_writes_each_kind_of_cell_as_pandas_read_it_before():
+    cells = [
+        "a",
+        "NA",  # one of pandas' missing-value words, exactly: blank
+        " NA",  # not exactly: kept (trimmed later)
+        12.0,
+        12.5,
+        1e20,  # a whole number however large, as pandas made it an int
+        True,
+        dt.datetime(2019, 4, 5),
+        dt.datetime(2019, 4, 5, 13, 45, 7),
+        dt.datetime(2019, 4, 5),  # a repeated date, written the same again
+        dt.date(2020, 2, 29),
+        dt.time(9, 30),
+        None,
+        float("nan"),
+        7,
+    ]
+    assert readers.sheet_cell_texts(cells) == [
+        "a",
+        "",
+        " NA",
+        "12",
+        "12.5",
+        "100000000000000000000",
+        "TRUE",
+        "2019-04-05",
+        "2019-04-05 13:45:07",
+        "2019-04-05",
+        "2020-02-29",
+        "09:30:00",
+        "",
+        "",
+        "7",
+    ]
+
+
+def test_a_workbook_whose_first_cell_starts_with_a_byte_order_mark(tmp_path):
+    # Read through pandas, whose parser drops the mark, as it always was.
+    path = tmp_path / "persons.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["\ufeffperson_id", "upn"])
+    book.active.append(["P0000001", "NULL"])
+    book.save(path)
+    frame = read_source(path).frame
+    assert frame.columns.tolist() == ["person_id", "upn"]
+    assert frame.loc[2].tolist() == ["P0000001", ""]
