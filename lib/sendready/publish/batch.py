@@ -37,7 +37,8 @@ import tempfile
 import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -526,29 +527,70 @@ def run_jobs(  # noqa: PLR0913 -- the pool is optional
 
 def _collect(pool: ProcessPoolExecutor, jobs: list[NotebookJob], progress) -> list[JobResult]:
     """Submit every job to the pool; report each as it finishes; results in job order."""
+    return collect_jobs(submit_jobs(pool, jobs), progress)
+
+
+def submit_jobs(pool: ProcessPoolExecutor, jobs: list[NotebookJob]) -> dict[Future, NotebookJob]:
+    """Queue the jobs on the pool, in this order, and return each one's future.
+
+    Apart from :func:`collect_jobs` so that a run of several quarters can queue the next
+    quarter's jobs before it waits for this quarter's: the workers then never wait for the
+    main process between quarters.
+    """
+    futures = {}
+    for job in jobs:
+        future = pool.submit(run_job, job)
+        future.add_done_callback(_stamp)
+        futures[future] = job
+    return futures
+
+
+def _stamp(future: Future) -> None:
+    """Note when the future finished, so that jobs found finished are reported in turn."""
+    future.finished_at = time.monotonic()
+
+
+def _in_finishing_order(futures: dict[Future, NotebookJob]) -> Iterator[Future]:
+    """The futures as they finish: those already finished first, in the order they did
+    (a quarter's jobs may have run while an earlier quarter was being finished)."""
+    finished = [f for f in futures if f.done()]
+    finished.sort(key=lambda f: getattr(f, "finished_at", float("inf")))
+    yield from finished
+    already = set(finished)
+    yield from as_completed([f for f in futures if f not in already])
+
+
+def collect_jobs(futures: dict[Future, NotebookJob], progress) -> list[JobResult]:
+    """Wait for submitted jobs (:func:`submit_jobs`), reporting each as it finishes; the
+    results come back in the order the jobs were submitted."""
+    jobs = list(futures.values())
     results: list[JobResult] = []
-    futures = {pool.submit(run_job, job): job for job in jobs}
-    for done, future in enumerate(as_completed(futures), start=1):
+    for done, future in enumerate(_in_finishing_order(futures), start=1):
         job = futures[future]
         try:
             res = future.result()
         except Exception as exc:  # a worker died (out of memory, killed)
-            res = JobResult(
-                key=job.key,
-                title=job.title,
-                status="failed",
-                seconds=0.0,
-                error=f"worker process failed: {type(exc).__name__}: {exc}",
-                summary="the worker running it stopped unexpectedly",
-                executed=job.executed_path,
-                notebook=job.notebook,
-                job_key=job.job_key,
-            )
+            res = worker_failed(job, exc)
         results.append(res)
         mark = "ok" if res.status == "ok" else f"FAILED: {res.error}"
         progress(f"  [{done}/{len(jobs)}] {job.title}: {mark} ({res.seconds:.1f} s)")
     order = {job.key: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.key])
+
+
+def worker_failed(job: NotebookJob, exc: BaseException) -> JobResult:
+    """The result of a job whose worker process stopped before it could say how it went."""
+    return JobResult(
+        key=job.key,
+        title=job.title,
+        status="failed",
+        seconds=0.0,
+        error=f"worker process failed: {type(exc).__name__}: {exc}",
+        summary="the worker running it stopped unexpectedly",
+        executed=job.executed_path,
+        notebook=job.notebook,
+        job_key=job.job_key,
+    )
 
 
 def run_key(parts: dict) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sendready.core.dates import iso_date, latest_quarter_end, long_date
 from sendready.core.errors import SendreadyError
@@ -177,3 +177,33 @@ def check_jobs(jobs: int) -> int:
             "processor on this machine); 2 is the default."
         )
     return jobs
+
+
+def quarters_to_queue(sizes: Sequence[int], current: int, ahead: int) -> int:
+    """How many quarters, from the first, should have their notebooks queued while a run
+    of several quarters waits for quarter ``current`` (an index into ``sizes``).
+
+    Quarters are finished in order, each as soon as its own notebooks are done; if the
+    next quarter's notebooks were queued only then, one worker would sit idle while the
+    last notebook of a quarter ran, and every worker while the main process wrote its
+    index. So the quarters after ``current`` are queued until they hold at least
+    ``ahead`` notebooks (or none are left): a quarter whose reports were mostly reused
+    has few, and the one after it is queued too. No more than that, so that each quarter
+    is queued in its longest-first order, taken from a quarter finished as recently as
+    possible.
+
+    Args:
+        sizes: Notebooks each quarter runs, in the order the quarters are finished
+            (0 for a quarter reused as it stands).
+        current: The quarter the run is about to wait for.
+        ahead: Notebooks to keep queued beyond it (a run uses two per worker).
+
+    Returns:
+        The number of quarters to have queued: at least ``current + 1``.
+    """
+    end = current + 1
+    queued = 0
+    while end < len(sizes) and queued < ahead:
+        queued += sizes[end]
+        end += 1
+    return end

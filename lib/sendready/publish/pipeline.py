@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sendready import __version__
 from sendready.core.dates import iso_date, latest_quarter_end, long_date
@@ -58,11 +59,13 @@ from sendready.publish.batch import (
     WEAKNESS_REPORT,
     JobResult,
     NotebookJob,
+    collect_jobs,
     find_notebook_dir,
     jobs_as_records,
     run_jobs,
     run_key,
     skip_unused_iri_checks,
+    submit_jobs,
     today_label,
     worker_pool,
 )
@@ -88,7 +91,15 @@ from sendready.publish.paths import (
     swap_in,
     writable_dir,
 )
-from sendready.publish.periods import check_jobs, check_period_ends, parse_period_ends
+from sendready.publish.periods import (
+    check_jobs,
+    check_period_ends,
+    parse_period_ends,
+    quarters_to_queue,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger("sendready.publish.pipeline")
 # Progress lines go to the terminal through ``progress`` and to run.log through this
@@ -441,7 +452,11 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
 
     The evidence of every period that has work to do is computed first, its indicator
     table once for all of them (:func:`sendready.publish.evidence_cache.prepare_evidence`).
-    Each period's line of progress gives its own time, not the time since the run began.
+    So every quarter's comparison with the one before is on disk before any notebook runs,
+    and with several quarters to build their notebooks share one pool and are queued ahead
+    of the quarter being finished (:func:`_run_overlapped`); a single quarter runs as it
+    always has. Each period's line of progress gives its own time, not the time since the
+    run began.
     """
     start = time.perf_counter()
     if len(period_ends) == 1:  # nothing to share: _run_period decides alone
@@ -467,11 +482,10 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             f"{shared['evidence_all_periods']:.1f} s (the indicator table once for all)",
         )
     with ExitStack() as stack:
-        if len(todo) > 1:  # start the workers and their kernels once for every quarter
-            log_path = restricted_dir(ctx.outputs, ctx.profile) / WORKERS_LOG
-            ctx.pools.append(stack.enter_context(worker_pool(ctx.jobs, log_path)))
-            _say(ctx, f"Notebook workers' own messages go to {log_path}")
-        outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
+        if len(todo) > 1:
+            outcomes = _run_overlapped(ctx, period_ends, shared, stack)
+        else:
+            outcomes = [_run_period(ctx, end, dict(shared)) for end in period_ends]
         ctx.pools.clear()
     _update_history(ctx, outcomes)
     if len(period_ends) > 1:
@@ -481,6 +495,184 @@ def _run_periods(ctx: _RunContext, period_ends: list[str], shared: dict) -> list
             f"({len(todo)} built, {len(period_ends) - len(todo)} unchanged)",
         )
     return outcomes
+
+
+def _run_overlapped(
+    ctx: _RunContext, period_ends: list[str], shared: dict, stack: ExitStack
+) -> list[PeriodOutcome]:
+    """Several quarters with work to do on one pool of workers, the notebooks of the
+    quarters after the one being finished queued ahead (:class:`_QuarterQueue`).
+
+    ``stack`` outlives the run: the folders being built are removed last, after the
+    workers have stopped, so that no late export can bring a removed folder back.
+    """
+    periods = [_open_period(ctx, end) for end in period_ends]
+    builds = stack.enter_context(ExitStack())
+    _start_workers(ctx, stack)
+    return _QuarterQueue(ctx, stack, builds, periods).run(shared)
+
+
+def _start_workers(ctx: _RunContext, stack: ExitStack) -> None:
+    """Start the workers and their kernels once for every quarter of the run.
+
+    When ``stack`` closes, the notebooks still queued are withdrawn (the run stopped on
+    an error, or was interrupted) and the pool waits for the ones running only.
+    """
+    log_path = restricted_dir(ctx.outputs, ctx.profile) / WORKERS_LOG
+    pool = worker_pool(ctx.jobs, log_path)
+    stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+    ctx.pools[:] = [pool]
+    _say(ctx, f"Notebook workers' own messages go to {log_path}")
+
+
+@dataclass
+class _Queued:
+    """One quarter of an overlapped run: its plan and, once queued, its notebooks."""
+
+    period: _PeriodPlan
+    folder: ExitStack = field(default_factory=ExitStack)  # holds its building folder
+    build: Path | None = None
+    reused: dict[str, JobResult] = field(default_factory=dict)
+    to_run: list[NotebookJob] = field(default_factory=list)
+    futures: dict = field(default_factory=dict)  # future -> NotebookJob
+
+
+def _broke(future) -> bool:
+    """Whether the future ended because its pool broke (a worker was killed)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (
+        future.done()
+        and not future.cancelled()
+        and isinstance(future.exception(), BrokenProcessPool)
+    )
+
+
+class _QuarterQueue:
+    """The notebooks of several quarters on one pool, queued ahead, finished in order.
+
+    Quarters run one after another in a sequential run, and at each boundary a worker
+    sits idle while the quarter's last notebook runs, then both while the main process
+    writes its index. Here the next quarters' notebooks are queued before the run waits
+    for a quarter (:func:`sendready.publish.periods.quarters_to_queue`), each quarter's
+    longest first; each quarter is still finished in order (index, manifests, swap-in,
+    progress lines in its own run.log) as soon as its own notebooks are done, exactly as
+    a run of that quarter alone would, so the packs are the same.
+
+    A quarter's time runs from when the quarter before it was finished (the first's from
+    when the workers started), so the quarters' times add up to the run's.
+    """
+
+    def __init__(
+        self, ctx: _RunContext, stack: ExitStack, builds: ExitStack, periods: list[_PeriodPlan]
+    ) -> None:
+        self.ctx, self.stack, self.builds = ctx, stack, builds
+        self.quarters = [_Queued(p) for p in periods]
+        self.sizes = [self._size(p) for p in periods]
+        self.queued = 0  # quarters queued so far, from the first
+        self.mark = time.perf_counter()  # when the last quarter was finished
+        self.pool_of: dict = {}  # future -> the pool it was queued on
+        self.broken = None  # the pool that broke while a quarter's notebooks were collected
+
+    def _size(self, period: _PeriodPlan) -> int:
+        if period.unchanged(self.ctx.single_file):
+            return 0
+        return len(period.planned) - len(period.reused)
+
+    def run(self, shared: dict) -> list[PeriodOutcome]:
+        """Every quarter finished in turn, the ones after it queued ahead."""
+        outcomes = []
+        for index, quarter in enumerate(self.quarters):
+            with _period_log(quarter.period.paths.run_log):
+                outcomes.append(self._finish(index, dict(shared)))
+            self.mark = time.perf_counter()
+        return outcomes
+
+    def _feed(self, index: int) -> None:
+        """Before waiting for quarter ``index``: queue it and enough quarters after it."""
+        self._recover(index)
+        self._queue_through(quarters_to_queue(self.sizes, index, 2 * self.ctx.jobs))
+
+    def _queue_through(self, end: int) -> None:
+        """Queue the quarters up to ``end`` (not included) not queued yet: each gets its
+        building folder, its reused pages and its notebooks on the pool."""
+        for quarter in self.quarters[self.queued : end]:
+            if not quarter.period.unchanged(self.ctx.single_file):
+                self.builds.enter_context(quarter.folder)
+                quarter.build = quarter.folder.enter_context(
+                    building_folder(quarter.period.paths.pack)
+                )
+                quarter.reused, quarter.to_run = _copy_reused(quarter.period, quarter.build)
+                quarter.futures = self._submit(_longest_first(self.ctx, quarter.to_run))
+        self.queued = max(self.queued, end)
+
+    def _submit(self, jobs: list[NotebookJob]) -> dict:
+        """Queue jobs on the pool, on new workers if it has broken."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            futures = submit_jobs(self.ctx.pools[0], jobs)
+        except BrokenProcessPool:
+            self._new_workers()
+            futures = submit_jobs(self.ctx.pools[0], jobs)
+        self.pool_of.update(dict.fromkeys(futures, self.ctx.pools[0]))
+        return futures
+
+    def _new_workers(self) -> None:
+        _say(self.ctx, "The shared notebook workers stopped; starting new ones")
+        _start_workers(self.ctx, self.stack)
+
+    def _recover(self, index: int) -> None:
+        """After the pool broke, run again on new workers the notebooks of this quarter
+        and the later ones that the break took down: a sequential run would not have
+        started them yet. (The quarter that was being collected when it broke reports
+        its unfinished notebooks as failed, as a sequential run does.)"""
+        from concurrent.futures import wait
+
+        queued = [f for q in self.quarters[index : self.queued] for f in q.futures]
+        broken = self.broken or self._broken_pool(queued)
+        if broken is None:
+            return
+        wait([f for f in queued if self.pool_of[f] is broken])  # a broken pool ends them all
+        if self.ctx.pools[0] is broken:
+            self._new_workers()
+        for quarter in self.quarters[index : self.queued]:
+            quarter.futures = self._requeued(quarter.futures)
+        self.broken = None
+
+    def _broken_pool(self, futures) -> ProcessPoolExecutor | None:
+        """The pool that one of the futures ended with, broken; None if none did."""
+        return next((self.pool_of[f] for f in futures if _broke(f)), None)
+
+    def _requeued(self, futures: dict) -> dict:
+        """The futures, those the break took down replaced by new ones, in the same order."""
+        kept = {}
+        for future, job in futures.items():
+            kept.update(self._submit([job]) if _broke(future) else {future: job})
+        return kept
+
+    def _finish(self, index: int, timings: dict) -> PeriodOutcome:
+        """Quarter ``index``'s outcome, once its notebooks are done (as :func:`_run_period`
+        gives it); the quarters after it are queued first."""
+        quarter = self.quarters[index]
+        period = quarter.period
+        if period.unchanged(self.ctx.single_file):
+            self._feed(index)
+            return _reused_period(self.ctx, period)
+        _say_rebuilt(self.ctx, period)
+        t0 = self.mark
+        evidence = _period_evidence(self.ctx, period, timings)
+        self._feed(index)  # after the log is started: it may say the workers stopped
+        _say_running(self.ctx, period, len(quarter.to_run), len(quarter.reused))
+        ran = collect_jobs(quarter.futures, partial(_say, self.ctx))
+        self.broken = self._broken_pool(quarter.futures)
+        timings["notebooks"] = time.perf_counter() - t0
+        by_key = {**quarter.reused, **{r.key: r for r in ran}}
+        results = _index_pack(self.ctx, period, evidence, quarter.build, by_key, timings)
+        timings["total"] = time.perf_counter() - t0
+        kept = _put_in_place(self.ctx, period, evidence, quarter.build, results, timings)
+        quarter.folder.close()  # the pages are in place, or the pack in place was kept
+        return _period_done(self.ctx, period, results, kept, timings)
 
 
 def _update_history(ctx: _RunContext, outcomes: list[PeriodOutcome]) -> None:
@@ -657,6 +849,17 @@ _CHANGE_WORDS = {
 
 
 def _run_period(ctx: _RunContext, period_end: str, timings: dict) -> PeriodOutcome:
+    period = _open_period(ctx, period_end)
+    with _period_log(period.paths.run_log):
+        if period.unchanged(ctx.single_file):
+            return _reused_period(ctx, period)
+        _say_rebuilt(ctx, period)
+        return _run_changed_period(ctx, period, timings)
+
+
+def _open_period(ctx: _RunContext, period_end: str) -> _PeriodPlan:
+    """The period's plan (:func:`_plan_period`), after checking that both its folders can
+    be written, with the manifest of the pack in place (which ``force`` ignores for reuse)."""
     period_end = iso_date(period_end).isoformat()
     paths = period_paths(ctx.outputs, ctx.profile, period_end)
     writable_dir(paths.restricted)
@@ -664,22 +867,30 @@ def _run_period(ctx: _RunContext, period_end: str, timings: dict) -> PeriodOutco
     in_place = _read_manifest(paths.manifest)
     previous = None if ctx.force else in_place
     with _period_log(paths.run_log):
-        period = replace(_plan_period(ctx, period_end, paths, previous), previous_in_place=in_place)
-        if period.unchanged(ctx.single_file):
-            _say(ctx, f"{period_end}: inputs and parameters unchanged, reusing {paths.pack}")
-            return PeriodOutcome(
-                period_end,
-                paths.pack,
-                reused=True,
-                results=[period.reused[j.key] for j in period.planned],
-                restricted=paths.restricted,
-            )
-        for name, reason in sorted(period.rebuilt.items()):
-            _say(
-                ctx,
-                f"{period_end}: {name} {_CHANGE_WORDS[reason]}: rebuilding it",
-            )
-        return _run_changed_period(ctx, period, timings)
+        period = _plan_period(ctx, period_end, paths, previous)
+    return replace(period, previous_in_place=in_place)
+
+
+def _reused_period(ctx: _RunContext, period: _PeriodPlan) -> PeriodOutcome:
+    """The outcome of a period whose pack is reused as it stands (nothing is written)."""
+    paths = period.paths
+    _say(ctx, f"{period.period_end}: inputs and parameters unchanged, reusing {paths.pack}")
+    return PeriodOutcome(
+        period.period_end,
+        paths.pack,
+        reused=True,
+        results=[period.reused[j.key] for j in period.planned],
+        restricted=paths.restricted,
+    )
+
+
+def _say_rebuilt(ctx: _RunContext, period: _PeriodPlan) -> None:
+    """One line for each page the last run exported that is gone or altered."""
+    for name, reason in sorted(period.rebuilt.items()):
+        _say(
+            ctx,
+            f"{period.period_end}: {name} {_CHANGE_WORDS[reason]}: rebuilding it",
+        )
 
 
 def _say(ctx: _RunContext, line: str) -> None:
@@ -695,14 +906,23 @@ def _run_changed_period(ctx: _RunContext, period: _PeriodPlan, timings: dict) ->
     complete (:func:`sendready.publish.paths.swap_in`): an interrupted run, or one that
     fails where the pack in place succeeded, leaves that pack exactly as it was.
     """
+    t0 = time.perf_counter()  # this period's own time (shared steps are timed apart)
+    evidence = _period_evidence(ctx, period, timings)
+    with building_folder(period.paths.pack) as build:
+        results = _build_pack(ctx, period, evidence, build, timings)
+        timings["total"] = time.perf_counter() - t0
+        kept = _put_in_place(ctx, period, evidence, build, results, timings)
+    return _period_done(ctx, period, results, kept, timings)
+
+
+def _period_evidence(ctx: _RunContext, period: _PeriodPlan, timings: dict):
+    """Start the period's log and load (or build) its evidence, saying which."""
     # Work to do: only now pay for pandas, the indicators, matplotlib and nbconvert.
     from sendready.publish.evidence_cache import evidence_is_current, load_or_build_evidence
 
-    t0 = time.perf_counter()  # this period's own time (shared steps are timed apart)
     paths, period_end = period.paths, period.period_end
-    log_path = paths.run_log
     if not period.previous:  # a fresh start (or --force): the log describes this run only
-        log_path.write_text("", encoding="utf-8")
+        paths.run_log.write_text("", encoding="utf-8")
     _runlog.info("run configuration: %s", json.dumps(period.parameters))
     _runlog.info("ingest:\n%s", ctx.ingest.describe())
     if ctx.force and "evidence_all_periods" not in timings:  # force ignores the cache
@@ -716,30 +936,50 @@ def _run_changed_period(ctx: _RunContext, period: _PeriodPlan, timings: dict) ->
         f"{period_end}: evidence "
         + ("ready" if current else f"computed in {timings['evidence']:.1f} s"),
     )
-    with building_folder(paths.pack) as build:
-        results = _build_pack(ctx, period, evidence, build, timings)
-        timings["total"] = time.perf_counter() - t0
-        failed = [r for r in results if r.status != "ok"]
-        built = replace(paths, pack=build)
-        keep = failed and _complete_pack_in_place(period)
-        if keep:
-            _write_manifests(period, ctx, timings, results, evidence, built, failed_run=True)
-        else:
-            _write_pack_manifest(period, ctx, timings, results, evidence, built)
-            swap_in(build, paths.pack)
-            _write_manifests(period, ctx, timings, results, evidence, paths)
+    return evidence
+
+
+def _put_in_place(  # noqa: PLR0913 -- the parts of one manifest
+    ctx: _RunContext,
+    period: _PeriodPlan,
+    evidence,
+    build: Path,
+    results: list[JobResult],
+    timings: dict,
+) -> bool:
+    """Swap the built pack in with its manifests, unless a report failed and the pack in
+    place is complete: that pack is then kept as it is. Returns whether it was kept."""
+    paths = period.paths
+    failed = [r for r in results if r.status != "ok"]
+    built = replace(paths, pack=build)
+    keep = bool(failed) and _complete_pack_in_place(period)
+    if keep:
+        _write_manifests(period, ctx, timings, results, evidence, built, failed_run=True)
+    else:
+        _write_pack_manifest(period, ctx, timings, results, evidence, built)
+        swap_in(build, paths.pack)
+        _write_manifests(period, ctx, timings, results, evidence, paths)
+    return keep
+
+
+def _period_done(
+    ctx: _RunContext, period: _PeriodPlan, results: list[JobResult], kept: bool, timings: dict
+) -> PeriodOutcome:
+    """Log the failures, say how the period went, and give its outcome."""
+    paths, period_end = period.paths, period.period_end
+    failed = [r for r in results if r.status != "ok"]
     for result in failed:
         _runlog.error("%s failed: %s", result.title, result.error)
-    if keep:
+    if kept:
         _say(
             ctx,
             f"{period_end}: {len(failed)} reports failed, so the complete pack already in "
-            f"{paths.pack} was kept as it was; details in {log_path}",
+            f"{paths.pack} was kept as it was; details in {paths.run_log}",
         )
     _say(
         ctx,
         f"{period_end}: {len(results) - len(failed)} of {len(results)} reports "
-        f"ok in {timings['total']:.0f} s; log {log_path}",
+        f"ok in {timings['total']:.0f} s; log {paths.run_log}",
     )
     return PeriodOutcome(
         period_end,
@@ -765,6 +1005,19 @@ def _build_pack(
 ) -> list[JobResult]:
     """Every page of the period's pack, in ``build``: reused pages copied from the pack in
     place, the other notebooks run and exported there, then the index."""
+    reused, to_run = _copy_reused(period, build)
+    _say_running(ctx, period, len(to_run), len(reused))
+    t = time.perf_counter()
+    ran = _run_notebooks(ctx, _longest_first(ctx, to_run), period.paths.run_log)
+    timings["notebooks"] = time.perf_counter() - t
+    return _index_pack(ctx, period, evidence, build, {**reused, **{r.key: r for r in ran}}, timings)
+
+
+def _copy_reused(
+    period: _PeriodPlan, build: Path
+) -> tuple[dict[str, JobResult], list[NotebookJob]]:
+    """Copy the reused pages into ``build``; return them and the jobs still to run, which
+    export there too."""
     reused = {}
     for key, result in period.reused.items():
         page = build / Path(result.html).name
@@ -775,16 +1028,28 @@ def _build_pack(
         for job in period.planned
         if job.key not in reused
     ]
-    note = f" ({len(reused)} unchanged, reused)" if reused else ""
+    return reused, to_run
+
+
+def _say_running(ctx: _RunContext, period: _PeriodPlan, running: int, reused: int) -> None:
+    note = f" ({reused} unchanged, reused)" if reused else ""
     _say(
         ctx,
-        f"{period.period_end}: running {len(to_run)} notebooks with {ctx.jobs} workers{note}",
+        f"{period.period_end}: running {running} notebooks with {ctx.jobs} workers{note}",
     )
-    t = time.perf_counter()
-    ran = _run_notebooks(ctx, _longest_first(ctx, to_run), period.paths.run_log)
-    timings["notebooks"] = time.perf_counter() - t
-    ctx.seconds.update({r.key: r.seconds for r in ran})
-    by_key = {**reused, **{r.key: r for r in ran}}
+
+
+def _index_pack(  # noqa: PLR0913 -- the parts of one pack
+    ctx: _RunContext,
+    period: _PeriodPlan,
+    evidence,
+    build: Path,
+    by_key: dict[str, JobResult],
+    timings: dict,
+) -> list[JobResult]:
+    """Write the index of the period's pack (``by_key``: every report's result, reused or
+    run) and note the reports' times for the next quarter; the results in plan order."""
+    ctx.seconds.update({k: r.seconds for k, r in by_key.items() if not r.reused})
     results = [by_key[job.key] for job in period.planned]
     t = time.perf_counter()
     _write_index(ctx, period, evidence, by_key, results, build)

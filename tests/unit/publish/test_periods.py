@@ -17,6 +17,7 @@ from sendready.publish.periods import (
     parse_period_ends,
     previous_quarter_end,
     quarter_ends_between,
+    quarters_to_queue,
 )
 
 D = dt.date
@@ -106,3 +107,31 @@ def test_a_verdict_that_ran_out_of_data_reads_no_data_not_changed():
     assert "31 December 2018" in words
     # A real change still reads as one.
     assert change_words("deterioration", "some_improvement", "2018-12-31").startswith("Worse")
+
+
+def test_quarters_are_queued_until_the_next_ones_hold_enough_notebooks():
+    # Ten notebooks a quarter, four to keep queued: the next quarter is enough.
+    tens = [10, 10, 10, 10, 10]
+    assert [quarters_to_queue(tens, i, 4) for i in range(5)] == [2, 3, 4, 5, 5]
+    # Beyond quarter 0: 1, then 1 + 0, then 1 + 0 + 2 = 3, then 3 + 3 = 6 >= 4: up to
+    # quarter 4, so five quarters queued. Beyond quarter 4 the next alone holds 10.
+    mixed = [10, 1, 0, 2, 3, 10]
+    assert quarters_to_queue(mixed, 0, 4) == 5
+    assert quarters_to_queue(mixed, 4, 4) == 6
+    # Nothing to keep queued: the quarter waited for only; a lone quarter: itself.
+    assert quarters_to_queue(tens, 1, 0) == 2
+    assert quarters_to_queue([3], 0, 4) == 1
+
+
+@pytest.mark.parametrize("ahead", [1, 2, 4, 7])
+def test_the_quarters_queued_are_the_fewest_that_hold_enough(ahead):
+    """Checked against a search over every possible end, on sizes that include quarters
+    reused as they stand (0) and quarters with one report to rerun."""
+    sizes = [10, 0, 1, 0, 0, 2, 10, 1, 1, 1, 1, 0, 9]
+    for current in range(len(sizes)):
+        fits = [
+            end
+            for end in range(current + 1, len(sizes) + 1)
+            if sum(sizes[current + 1 : end]) >= ahead or end == len(sizes)
+        ]
+        assert quarters_to_queue(sizes, current, ahead) == min(fits)
