@@ -340,3 +340,24 @@ def test_waiting_for_a_dead_kernel_fails_rather_than_hangs():
     finally:
         client.stop_channels()
         kernelpool.stop(manager, sockets)
+
+
+HISTORY_SOURCE = """\
+import json
+print(json.dumps({"history": get_ipython().history_manager.hist_file}))
+"""
+
+
+def test_every_report_kernel_keeps_its_history_in_memory(tmp_path):
+    # Kernels sharing one history file on disk locked it against each other, and the
+    # history thread's complaint ended up in a report: warm and own kernels alike.
+    jobs = [
+        _job(tmp_path, "warm", HISTORY_SOURCE),
+        _job(tmp_path, "warm_again", HISTORY_SOURCE),
+        _job(tmp_path, "own", HISTORY_SOURCE, shared_kernel=False),
+    ]
+    results = run_jobs(jobs, 1, progress=lambda line: None)
+    assert [r.status for r in results] == ["ok", "ok", "ok"]
+    for key in ("warm", "warm_again", "own"):
+        executed = nbformat.read(tmp_path / "out" / "notebooks" / f"{key}.ipynb", as_version=4)
+        assert json.loads(executed.cells[-1].outputs[0]["text"]) == {"history": ":memory:"}

@@ -368,6 +368,8 @@ def _execute(job: NotebookJob, watchdog: _Watchdog | None = None) -> int:
                 execution_timeout=job.cell_timeout,
                 progress_bar=False,
                 log_output=False,
+                # For a kernel the notebook client starts (a warm one was started so).
+                extra_arguments=kernelpool.KERNEL_ARGUMENTS,
                 request_save_on_cell_execute=False,
                 km=km,
             )

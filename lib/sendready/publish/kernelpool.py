@@ -38,6 +38,11 @@ get_ipython().reset(new_session=True)
 __import__("gc").collect()
 """
 
+# Command-line settings for every report kernel. Each keeps its IPython history in memory:
+# kernels share one history file by default, and several writing it at once made a reset
+# fail ("database is locked") and put the history thread's complaint into a report's output.
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+
 _ENABLED = False  # set in batch workers only: a direct call keeps a fresh kernel
 _KERNEL = None  # the worker's AsyncKernelManager, started
 _KERNEL_NAME = ""
@@ -136,7 +141,7 @@ def start(kernel_name: str, cwd: str, setup: Setup, start: bool = True):
     manager.client_factory = _prompt_client_class()
     if start:
         try:
-            _run(manager.start_kernel, cwd=cwd)
+            _run(manager.start_kernel, cwd=cwd, extra_arguments=KERNEL_ARGUMENTS)
         except BaseException:
             stop(manager, sockets)
             raise
