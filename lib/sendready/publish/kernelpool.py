@@ -28,9 +28,6 @@ log = logging.getLogger("sendready.publish.kernelpool")
 
 # Run in the kernel before a notebook reuses it. The names it makes are cleared by the
 # reset itself; ``new_session`` restarts execution counts and history as a new kernel would.
-# At the first reset the imported libraries are frozen out of the garbage collector's
-# scans: a full collection then took 0.1 s a notebook and found nothing to free (measured
-# on the sample's reports), and afterwards only what later notebooks made is scanned.
 _RESET = """\
 import os as _os, sys as _sys
 _plt = _sys.modules.get("matplotlib.pyplot")
@@ -39,7 +36,6 @@ if _plt is not None:
 _os.chdir({cwd!r})
 get_ipython().reset(new_session=True)
 __import__("gc").collect()
-__import__("gc").get_freeze_count() or __import__("gc").freeze()
 """
 
 # Command-line settings for every report kernel. Each keeps its IPython history in memory:
