@@ -97,7 +97,8 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
     """
     from queue import Empty
 
-    limit = time.monotonic() + (60.0 if timeout is None else timeout)
+    seconds = 60.0 if timeout is None else timeout
+    limit = time.monotonic() + seconds
     while time.monotonic() < limit:
         client.kernel_info()
         try:
@@ -112,7 +113,7 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
         if reply["msg_type"] == "kernel_info_reply":
             client._handle_kernel_info_reply(reply)  # noqa: SLF001 -- as jupyter_client does
             return
-    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+    raise RuntimeError(f"Kernel didn't respond in {seconds:g} seconds")
 
 
 def _run(coroutine_function, *args, **kwargs):

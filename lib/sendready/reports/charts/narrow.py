@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from sendready.reports.charts.render import layout_kept
+
 NARROW_WIDTH = 3.5  # inches: 350 px, within a 390-px screen less the page's margins
 FIT_WIDTH = 3.9  # inches: text sticking out further than this narrows the axes instead
 NARROW_HEIGHT_SCALE = 1.15  # taller: legends stack in one column beneath the axes
@@ -161,18 +163,7 @@ def _scale_text(figure: Figure, saved: dict) -> None:
         _wrap_categories(ax, saved["categories"])
 
 
-def _keep_layout(figure: Figure, saved: dict) -> None:
-    """Keep the phone layout just worked out while the copy is drawn: laying it out again
-    would cost a third of the drawing and change nothing but the room left by the tick
-    labels :func:`_thin_ticks` hid."""
-    saved["layout"] = figure.get_layout_engine()
-    if saved["layout"] is not None:
-        figure.set_layout_engine("none")
-
-
 def _restore(figure: Figure, saved: dict) -> None:
-    if saved.get("layout") is not None:
-        figure.set_layout_engine(saved["layout"])
     if "title" in saved:
         ax, loc, title, size, weight = saved["title"]
         figure._suptitle.remove()  # noqa: SLF001 -- no public way to take a suptitle off
@@ -229,7 +220,9 @@ def _narrowed(figure: Figure) -> Iterator[float]:
         _scale_text(figure, saved)
         _thin_ticks(figure, saved["hidden"])
         _fit_width(figure)
-        _keep_layout(figure, saved)
-        yield min_font_pt(figure)
+        # Drawn with the phone layout just worked out: laying it out again would cost a
+        # third of the drawing and change only the room left by the labels just hidden.
+        with layout_kept(figure):
+            yield min_font_pt(figure)
     finally:
         _restore(figure, saved)

@@ -17,8 +17,10 @@ canvas cannot hold, does it fall back to ``savefig`` with that same box, as befo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+from collections.abc import Iterator
 
 import matplotlib as mpl
 import numpy as np
@@ -84,14 +86,25 @@ def _cut(rgba: np.ndarray, box: tuple[int, int, int, int]) -> Image.Image:
     return picture
 
 
-def _saved(figure: Figure, tight: Bbox, dpi: float) -> Image.Image:
-    """The picture by ``savefig`` with the box already measured (the fallback). The layout
-    just done is kept: with its layout engine on, ``savefig`` would lay it out again."""
-    buffer = io.BytesIO()
+@contextlib.contextmanager
+def layout_kept(figure: Figure) -> Iterator[None]:
+    """The figure's present layout kept while the block runs: its layout engine is set to
+    ``"none"`` (so drawing does not lay it out again) and put back afterwards."""
     engine = figure.get_layout_engine()
     if engine is not None:
         figure.set_layout_engine("none")
     try:
+        yield
+    finally:
+        if engine is not None:
+            figure.set_layout_engine(engine)
+
+
+def _saved(figure: Figure, tight: Bbox, dpi: float) -> Image.Image:
+    """The picture by ``savefig`` with the box already measured (the fallback). The layout
+    just done is kept: with its layout engine on, ``savefig`` would lay it out again."""
+    buffer = io.BytesIO()
+    with layout_kept(figure):
         figure.savefig(
             buffer,
             format="png",
@@ -100,9 +113,6 @@ def _saved(figure: Figure, tight: Bbox, dpi: float) -> Image.Image:
             bbox_inches=tight,
             pil_kwargs={"compress_level": 0},  # decoded again at once
         )
-    finally:
-        if engine is not None:
-            figure.set_layout_engine(engine)
     buffer.seek(0)
     with Image.open(buffer) as image:
         return image.convert("RGB")
